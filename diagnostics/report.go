@@ -1,0 +1,151 @@
+// Package diagnostics is the HotWax "Multistore pre-orders sync" troubleshooting guide as code: a chain of
+// checks that answers why a SKU is not synced to a child Shopify shop, ranks the causes in the guide's order,
+// and offers remedies that an Executor can perform against the OMS.
+//
+// It knows nothing of Slack or bbolt; it declares the small OMS interface it consumes.
+package diagnostics
+
+import "time"
+
+// Status is the verdict of one check.
+type Status string
+
+// Check statuses. Unknown means the OMS could not answer; it never reads as a pass.
+const (
+	StatusPending Status = "pending" // only on cards still being filled in
+	StatusPass    Status = "pass"
+	StatusWarn    Status = "warn"
+	StatusFail    Status = "fail"
+	StatusSkip    Status = "skip"
+	StatusUnknown Status = "unknown"
+)
+
+// Check ids, in the order the guide walks them.
+const (
+	CheckProduct          = "product"
+	CheckPreorderCategory = "preorder-category"
+	CheckShopLinks        = "shop-links"
+	CheckAssociationJob   = "association-job"
+	CheckAssociationTime  = "association-timing"
+	CheckPresellRefresh   = "presell-refresh-job"
+	CheckCatalogSync      = "catalog-sync-job"
+	CheckJobFailures      = "job-failures"
+	CheckShopListing      = "shop-listing"
+)
+
+// CheckIDs lists every check in display order.
+var CheckIDs = []string{
+	CheckProduct, CheckPreorderCategory, CheckShopLinks, CheckAssociationJob, CheckAssociationTime,
+	CheckPresellRefresh, CheckCatalogSync, CheckJobFailures, CheckShopListing,
+}
+
+// Cause ids, ranked in the guide's order; the first that applies is the most likely.
+const (
+	CauseUnknownSKU            = "unknown-sku"
+	CauseNotPreorder           = "not-preorder"
+	CauseAssociationJobMissing = "association-job-not-scheduled"
+	CauseAssociatedAfterSync   = "associated-after-sync"
+	CausePresellJobsDisabled   = "presell-jobs-disabled"
+	CauseJobFailing            = "job-failing"
+	CauseNeedsManualLink       = "needs-manual-link"
+	CauseUnexplained           = "unexplained"
+	CauseHealthy               = "healthy"
+	CauseOMSUnavailable        = "oms-unavailable"
+)
+
+// Remedy kinds.
+const (
+	RemedyScheduleJob = "schedule-job"
+	RemedyEnableJob   = "enable-job"
+	RemedyRunJob      = "run-job"
+	RemedyLinkProduct = "link-product"
+	RemedyRecheck     = "recheck"
+	RemedyEscalate    = "escalate"
+)
+
+// Evidence is one fact a check relied on, kept as data so cards, threads and escalations can show it.
+type Evidence struct {
+	Label string            `json:"label"`
+	Value string            `json:"value"`
+	Shop  string            `json:"shopId,omitempty"`
+	JobID string            `json:"jobId,omitempty"`
+	At    time.Time         `json:"at,omitzero"`
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// Check is the result of one question of the guide.
+type Check struct {
+	ID       string     `json:"id"`
+	Status   Status     `json:"status"`
+	Summary  string     `json:"summary"`
+	Evidence []Evidence `json:"evidence,omitempty"`
+	Remedies []Remedy   `json:"remedies,omitempty"`
+}
+
+// Remedy is a fix the chain offers, as data; Executor performs it.
+type Remedy struct {
+	Kind      string            `json:"kind"`
+	Job       string            `json:"job,omitempty"` // systemJobEnumId
+	ShopID    string            `json:"shopId,omitempty"`
+	ShopName  string            `json:"shopName,omitempty"`
+	Frequency string            `json:"frequency,omitempty"`
+	Params    map[string]string `json:"params,omitempty"` // e.g. limit, includeAll
+	Label     string            `json:"label"`            // what it does and where, for a button
+}
+
+// Product is the resolved product of a SKU.
+type Product struct {
+	ProductID   string `json:"productId"`
+	Name        string `json:"name"`
+	VirtualID   string `json:"virtualId,omitempty"`
+	VirtualName string `json:"virtualName,omitempty"`
+}
+
+// Role of a shop in the store.
+const (
+	RoleParent       = "parent"
+	RoleChild        = "child"
+	RoleDisconnected = "disconnected"
+)
+
+// ShopFacts is one row of the per-shop matrix.
+type ShopFacts struct {
+	ShopID          string    `json:"shopId"`
+	Name            string    `json:"name"`
+	Role            string    `json:"role"`
+	Linked          bool      `json:"linked"`
+	LinkedAt        time.Time `json:"linkedAt,omitzero"`
+	VariantID       string    `json:"variantId,omitempty"`
+	AssociationJob  string    `json:"associationJob,omitempty"` // "scheduled", "draft only", …
+	LastSync        time.Time `json:"lastSync,omitzero"`
+	Listing         string    `json:"listing,omitempty"` // Listed, Not listed, Listing failed, No listing data, Not linked
+	ListingAt       time.Time `json:"listingAt,omitzero"`
+	ShopifyConfigID string    `json:"shopifyConfigId,omitempty"`
+}
+
+// Failure is an OMS call that could not be answered, for the oms-unavailable cause.
+type Failure struct {
+	Call  string `json:"call"`
+	Error string `json:"error"`
+}
+
+// Report is everything one check of one SKU found. It is stored and diffed, so its JSON is stable.
+type Report struct {
+	SKU            string      `json:"sku"`
+	ProductStoreID string      `json:"productStoreId"`
+	Product        *Product    `json:"product"`
+	Status         Status      `json:"status"` // worst check status: pass, warn, fail or unknown
+	Cause          string      `json:"cause"`  // most likely cause
+	Causes         []string    `json:"causes"` // every cause that applies, most likely first
+	Checks         []Check     `json:"checks"`
+	Shops          []ShopFacts `json:"shops"`
+	ParentSource   string      `json:"parentSource,omitempty"` // how the parent shop was chosen
+	Remedies       []Remedy    `json:"remedies"`
+	Failures       []Failure   `json:"failures,omitempty"`
+	CheckedAt      time.Time   `json:"checkedAt"`
+	Elapsed        Duration    `json:"elapsedMs"`
+	OMSCalls       int         `json:"omsCalls"`
+}
+
+// Duration marshals as whole milliseconds.
+type Duration time.Duration
