@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"maps"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Action is what one button does. The button's value carries only the opaque ID; the parameters, the
+// creator, the expiry and whether it was used live here, so a forged or replayed click changes nothing.
+type Action struct {
+	ID             string            `json:"id"`
+	Kind           string            `json:"kind"`
+	Params         map[string]string `json:"params,omitempty"`
+	ConversationID uint64            `json:"conversationId"`
+	CreatedBy      string            `json:"createdBy"`
+	CreatedAt      time.Time         `json:"createdAt"`
+	ExpiresAt      time.Time         `json:"expiresAt,omitzero"` // zero: never expires
+	UsedBy         string            `json:"usedBy,omitempty"`
+	UsedAt         time.Time         `json:"usedAt,omitzero"`
+	Result         string            `json:"result,omitempty"`
+}
+
+var actionIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// NewActionID returns 16 random bytes as 26 lower-case base32 characters: unguessable, and well inside
+// Slack's 2,000-character button value.
+func NewActionID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return strings.ToLower(actionIDEncoding.EncodeToString(b[:]))
+}
+
+// CreateActions stores several actions in one transaction (the buttons of one card). Actions without an ID
+// get a new one and those without CreatedAt get the store's clock; the stored actions are returned in
+// order. An ID already present fails the whole call with ErrExists.
+func (db *DB) CreateActions(ctx context.Context, actions ...Action) ([]Action, error) {
+	out := make([]Action, len(actions))
+	for i, a := range actions {
+		if a.ID == "" {
+			a.ID = NewActionID()
+		}
+		if a.CreatedAt.IsZero() {
+			a.CreatedAt = db.opts.Now()
+		}
+		a.Params = maps.Clone(a.Params)
+		out[i] = a
+	}
+	err := db.update(ctx, "create actions", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketActions)
+		if err != nil {
+			return err
+		}
+		for _, a := range out {
+			if b.Get([]byte(a.ID)) != nil {
+				return fmt.Errorf("action %s: %w", a.ID, ErrExists)
+			}
+			if err := put(b, []byte(a.ID), a); err != nil {
+				return fmt.Errorf("action %s: %w", a.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Action returns the action id, ErrNotFound or a *CorruptError.
+func (db *DB) Action(ctx context.Context, id string) (Action, error) {
+	var a Action
+	err := db.view(ctx, "get action", func(tx *bolt.Tx) error {
+		var err error
+		a, err = unsafeAction(tx, id)
+		return err
+	})
+	return a, err
+}
+
+// ClaimAction atomically checks that action id exists, has not expired at now and was not used, and marks
+// it used by user at now; audit, when not nil, is appended in the same transaction so a click costs one
+// fsync. Of any number of concurrent or later claims exactly one succeeds; the others get a *UsedError
+// (errors.Is ErrActionUsed) naming the winner. An unknown id gives ErrNotFound, an expired one
+// ErrActionExpired; neither writes anything.
+func (db *DB) ClaimAction(ctx context.Context, id, user string, now time.Time, audit *AuditRecord) (Action, error) {
+	var (
+		claimed  Action
+		claimErr error
+	)
+	// The refusal is carried outside the transaction so that, with Options.Batch, it does not fail and
+	// replay the claims batched with it.
+	err := db.batch(ctx, "claim action", func(tx *bolt.Tx) error {
+		claimed, claimErr = Action{}, nil
+		a, err := unsafeAction(tx, id)
+		if err != nil {
+			claimErr = err
+			return nil
+		}
+		switch {
+		case a.UsedBy != "":
+			claimErr = &UsedError{ActionID: id, By: a.UsedBy, At: a.UsedAt}
+			return nil
+		case !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt):
+			claimErr = fmt.Errorf("action %s expired at %s: %w", id, a.ExpiresAt.UTC().Format(time.RFC3339),
+				ErrActionExpired)
+			return nil
+		}
+		a.UsedBy, a.UsedAt = user, now
+		if err := putAction(tx, a); err != nil {
+			return err
+		}
+		if audit != nil {
+			rec := *audit
+			if rec.At.IsZero() {
+				rec.At = now
+			}
+			if _, err := unsafeAppendAudit(tx, rec); err != nil {
+				return err
+			}
+		}
+		claimed = a
+		return nil
+	})
+	if err != nil {
+		return Action{}, err
+	}
+	if claimErr != nil {
+		return Action{}, claimErr
+	}
+	return claimed, nil
+}
+
+// SetActionResult records the outcome of a claimed action and, when audit is not nil, appends it in the
+// same transaction.
+func (db *DB) SetActionResult(ctx context.Context, id, result string, audit *AuditRecord) error {
+	return db.batch(ctx, "set action result", func(tx *bolt.Tx) error {
+		a, err := unsafeAction(tx, id)
+		if err != nil {
+			return err
+		}
+		a.Result = result
+		if err := putAction(tx, a); err != nil {
+			return err
+		}
+		if audit != nil {
+			rec := *audit
+			if rec.At.IsZero() {
+				rec.At = db.opts.Now()
+			}
+			if _, err := unsafeAppendAudit(tx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func unsafeAction(tx *bolt.Tx, id string) (Action, error) {
+	b, err := bucket(tx, bucketActions)
+	if err != nil {
+		return Action{}, err
+	}
+	var a Action
+	if err := get(b, bucketActions, []byte(id), &a); err != nil {
+		return Action{}, fmt.Errorf("action %s: %w", id, err)
+	}
+	return a, nil
+}
+
+func putAction(tx *bolt.Tx, a Action) error {
+	b, err := bucket(tx, bucketActions)
+	if err != nil {
+		return err
+	}
+	if err := put(b, []byte(a.ID), a); err != nil {
+		return fmt.Errorf("action %s: %w", a.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket names; doc.go draws the tree.
+var (
+	bucketMeta          = []byte("meta")
+	bucketConversations = []byte("conversations")
+	bucketCards         = []byte("cards")
+	bucketActions       = []byte("actions")
+	bucketAudit         = []byte("audit")
+	bucketAuditByConv   = []byte("audit_by_conversation")
+	bucketAuditBySKU    = []byte("audit_by_sku")
+	bucketSnapshots     = []byte("snapshots")
+	bucketEscalations   = []byte("escalations")
+	bucketWatches       = []byte("watches")
+	bucketEnvelopes     = []byte("envelopes")
+)
+
+// bucket returns a top-level bucket, or ErrSchema when a file opened read-only predates it.
+func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	b := tx.Bucket(name)
+	if b == nil {
+		return nil, fmt.Errorf("bucket %s missing: %w", name, ErrSchema)
+	}
+	return b, nil
+}
+
+// u64 encodes n as an 8-byte big-endian key, which sorts like the number.
+func u64(n uint64) []byte {
+	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), n)
+}
+
+// timeKey encodes t as big-endian unix nanoseconds; times before 1970 sort as 1970.
+func timeKey(t time.Time) []byte {
+	n := t.UnixNano()
+	if n < 0 {
+		n = 0
+	}
+	return u64(uint64(n))
+}
+
+// keyTime decodes the first 8 bytes of a key made by timeKey.
+func keyTime(k []byte) time.Time {
+	if len(k) < 8 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))).UTC()
+}
+
+// printableKey renders a key for errors and logs: text keys as-is, binary keys in hex.
+func printableKey(k []byte) string {
+	for _, c := range k {
+		if c < 0x20 || c >= 0x7f {
+			return "0x" + hex.EncodeToString(k)
+		}
+	}
+	if !utf8.Valid(k) {
+		return "0x" + hex.EncodeToString(k)
+	}
+	return string(k)
+}
+
+// put stores v as JSON under key.
+func put(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", printableKey(key), err)
+	}
+	if err := b.Put(key, data); err != nil {
+		return fmt.Errorf("put %s: %w", printableKey(key), err)
+	}
+	return nil
+}
+
+// get decodes the JSON stored under key into v. json.Unmarshal copies everything it keeps, so nothing in v
+// refers to memory owned by the transaction. It returns ErrNotFound or a *CorruptError.
+func get(b *bolt.Bucket, name, key []byte, v any) error {
+	data := b.Get(key)
+	if data == nil {
+		return ErrNotFound
+	}
+	return decode(name, key, data, v)
+}
+
+// decode unmarshals a stored value, naming bucket and key when it fails.
+func decode(name, key, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return &CorruptError{Bucket: string(name), Key: printableKey(key), Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Conversation statuses the bot uses; the store accepts any string.
+const (
+	StatusChecking = "checking"
+	StatusDone     = "done"
+	StatusFixing   = "fixing"
+	StatusWatching = "watching"
+	StatusFixed    = "fixed"
+	StatusFailed   = "failed"
+)
+
+// MessageRef points at one Slack message (or thread parent) by channel and timestamp.
+type MessageRef struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+}
+
+// Conversation is one request to the bot (a check of one or more SKUs) and the card that shows it.
+type Conversation struct {
+	ID               uint64          `json:"id"`
+	Kind             string          `json:"kind"` // "check"
+	SKUs             []string        `json:"skus"`
+	ProductStoreID   string          `json:"productStoreId"`
+	RequestedBy      string          `json:"requestedBy"` // Slack user id
+	Channel          string          `json:"channel"`
+	CardTS           string          `json:"cardTs,omitempty"`
+	ThreadTS         string          `json:"threadTs,omitempty"`
+	Status           string          `json:"status"`
+	LastReport       json.RawMessage `json:"lastReport,omitempty"` // opaque to the store
+	CreatedAt        time.Time       `json:"createdAt"`
+	UpdatedAt        time.Time       `json:"updatedAt"`
+	EscalationThread *MessageRef     `json:"escalationThread,omitempty"`
+}
+
+// cardKey is the cards bucket key, channel/ts.
+func cardKey(channel, ts string) []byte { return []byte(channel + "/" + ts) }
+
+// CreateConversation stores c under a new id and, when it has a card, indexes the card. Empty CreatedAt
+// and UpdatedAt are filled from the store's clock. It returns the stored record.
+func (db *DB) CreateConversation(ctx context.Context, c Conversation) (Conversation, error) {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = db.opts.Now()
+	}
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
+	}
+	err := db.update(ctx, "create conversation", func(tx *bolt.Tx) error {
+		convs, err := bucket(tx, bucketConversations)
+		if err != nil {
+			return err
+		}
+		id, err := convs.NextSequence()
+		if err != nil {
+			return fmt.Errorf("next conversation id: %w", err)
+		}
+		c.ID = id
+		return putConversation(tx, c, nil)
+	})
+	if err != nil {
+		return Conversation{}, err
+	}
+	return c, nil
+}
+
+// UpdateConversation loads conversation id, applies mutate and stores the result, all in one transaction,
+// so concurrent updates never lose each other's changes. The card index follows a changed CardTS or
+// Channel. UpdatedAt is moved to the store's clock unless mutate moved it forward itself. An error from
+// mutate aborts the update and is returned as-is.
+func (db *DB) UpdateConversation(ctx context.Context, id uint64, mutate func(*Conversation) error) (Conversation,
+	error) {
+	var out Conversation
+	err := db.update(ctx, "update conversation", func(tx *bolt.Tx) error {
+		old, err := unsafeConversation(tx, id)
+		if err != nil {
+			return err
+		}
+		c := old
+		c.SKUs = slices.Clone(old.SKUs)
+		if err := mutate(&c); err != nil {
+			return err
+		}
+		c.ID = id
+		if !c.UpdatedAt.After(old.UpdatedAt) {
+			c.UpdatedAt = db.opts.Now()
+		}
+		out = c
+		return putConversation(tx, c, &old)
+	})
+	if err != nil {
+		return Conversation{}, err
+	}
+	return out, nil
+}
+
+// Conversation returns conversation id, ErrNotFound or a *CorruptError.
+func (db *DB) Conversation(ctx context.Context, id uint64) (Conversation, error) {
+	var c Conversation
+	err := db.view(ctx, "get conversation", func(tx *bolt.Tx) error {
+		var err error
+		c, err = unsafeConversation(tx, id)
+		return err
+	})
+	return c, err
+}
+
+// ConversationByCard finds the conversation shown by the card at channel/ts, which is what a button click
+// carries.
+func (db *DB) ConversationByCard(ctx context.Context, channel, ts string) (Conversation, error) {
+	var c Conversation
+	err := db.view(ctx, "get conversation by card", func(tx *bolt.Tx) error {
+		cards, err := bucket(tx, bucketCards)
+		if err != nil {
+			return err
+		}
+		v := cards.Get(cardKey(channel, ts))
+		if v == nil {
+			return fmt.Errorf("card %s/%s: %w", channel, ts, ErrNotFound)
+		}
+		if len(v) != 8 {
+			return &CorruptError{Bucket: string(bucketCards), Key: channel + "/" + ts,
+				Err: fmt.Errorf("want 8-byte id, have %d bytes", len(v))}
+		}
+		c, err = unsafeConversation(tx, binary.BigEndian.Uint64(v))
+		return err
+	})
+	return c, err
+}
+
+// unsafeConversation reads a conversation inside the caller's transaction.
+func unsafeConversation(tx *bolt.Tx, id uint64) (Conversation, error) {
+	convs, err := bucket(tx, bucketConversations)
+	if err != nil {
+		return Conversation{}, err
+	}
+	var c Conversation
+	if err := get(convs, bucketConversations, u64(id), &c); err != nil {
+		return Conversation{}, fmt.Errorf("conversation %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// putConversation writes c and keeps the cards index in step with its card; old is the previous version.
+func putConversation(tx *bolt.Tx, c Conversation, old *Conversation) error {
+	convs, err := bucket(tx, bucketConversations)
+	if err != nil {
+		return err
+	}
+	cards, err := bucket(tx, bucketCards)
+	if err != nil {
+		return err
+	}
+	if err := put(convs, u64(c.ID), c); err != nil {
+		return fmt.Errorf("conversation %d: %w", c.ID, err)
+	}
+	if old != nil && old.CardTS != "" && (old.CardTS != c.CardTS || old.Channel != c.Channel) {
+		if err := cards.Delete(cardKey(old.Channel, old.CardTS)); err != nil {
+			return fmt.Errorf("unindex card of conversation %d: %w", c.ID, err)
+		}
+	}
+	if c.CardTS != "" {
+		if err := cards.Put(cardKey(c.Channel, c.CardTS), u64(c.ID)); err != nil {
+			return fmt.Errorf("index card of conversation %d: %w", c.ID, err)
+		}
+	}
+	return nil
+}

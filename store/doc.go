@@ -1,0 +1,38 @@
+// Package store keeps preorderbot's conversation state in one bbolt file: conversations and the cards that
+// show them, one-shot button actions, the append-only audit trail, report snapshots, escalation threads,
+// job watches and the ids of Socket Mode envelopes already handled.
+//
+// Records are plain Go values stored as JSON; the store knows neither Slack nor HotWax types. Every
+// exported method takes a context first and checks it before opening a transaction. Callers only ever
+// see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
+// never bbolt's.
+//
+// Bucket tree (schema version 3) and key formats:
+//
+//	meta
+//	  "schema_version"        → 8-byte big-endian uint64
+//	conversations
+//	  <id: 8-byte BE seq>     → Conversation JSON (id from the bucket's NextSequence)
+//	cards
+//	  <channel>/<ts>          → 8-byte BE conversation id
+//	actions
+//	  <action id>             → Action JSON (id: 26 lower-case base32 characters, see NewActionID)
+//	audit
+//	  <at: 8-byte BE unix nanos><seq: 8-byte BE> → AuditRecord JSON (append-only, time order)
+//	audit_by_conversation                        (since v2)
+//	  <conversation id: 8-byte BE><audit key>    → empty
+//	audit_by_sku                                 (since v2)
+//	  <sku>\x00<audit key>                       → empty
+//	snapshots
+//	  <product store id>/<sku>                   → Snapshot JSON
+//	escalations
+//	  <product store id>/<sku>/<cause>           → Escalation JSON
+//	watches
+//	  <job id>                                   → Watch JSON
+//	envelopes                                    (since v3)
+//	  <envelope id>                              → 8-byte BE unix nanos first seen
+//
+// Schema history: v1 created the first seven record buckets and meta; v2 added the two audit indexes and
+// back-filled them from existing audit records; v3 added envelopes. Migrations run in order, in the same
+// read-write transaction that creates the file, when Open finds an older version.
+package store

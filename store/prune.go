@@ -1,0 +1,221 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// PruneStats counts the records one Prune removed.
+type PruneStats struct {
+	Conversations int
+	Actions       int
+	Snapshots     int
+	Audit         int
+	Envelopes     int
+}
+
+// Prune removes conversations (with their card index), actions and snapshots older than
+// Options.Retention, audit records older than Options.AuditRetention and envelope ids older than
+// Options.EnvelopeRetention, as of now. Each bucket is walked in transactions of Options.PruneBatch
+// entries, so writers wait at most one batch and readers are never blocked. Records that no longer decode
+// are logged and kept.
+func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
+	var (
+		st  PruneStats
+		err error
+	)
+	cutoff := now.Add(-db.opts.Retention)
+	if st.Conversations, err = db.pruneScan(ctx, bucketConversations, func(k, v []byte) (verdict, error) {
+		var c Conversation
+		if err := decode(bucketConversations, k, v, &c); err != nil {
+			return keep, err
+		}
+		return dropIf(c.UpdatedAt.Before(cutoff)), nil
+	}, unindexCard); err != nil {
+		return st, err
+	}
+	if st.Actions, err = db.pruneScan(ctx, bucketActions, func(k, v []byte) (verdict, error) {
+		var a Action
+		if err := decode(bucketActions, k, v, &a); err != nil {
+			return keep, err
+		}
+		return dropIf(a.CreatedAt.Before(cutoff) && a.ExpiresAt.Before(cutoff)), nil
+	}, nil); err != nil {
+		return st, err
+	}
+	if st.Snapshots, err = db.pruneScan(ctx, bucketSnapshots, func(k, v []byte) (verdict, error) {
+		var s Snapshot
+		if err := decode(bucketSnapshots, k, v, &s); err != nil {
+			return keep, err
+		}
+		return dropIf(s.At.Before(cutoff)), nil
+	}, nil); err != nil {
+		return st, err
+	}
+	auditCutoff := now.Add(-db.opts.AuditRetention)
+	if st.Audit, err = db.pruneScan(ctx, bucketAudit, func(k, _ []byte) (verdict, error) {
+		if keyTime(k).Before(auditCutoff) {
+			return drop, nil
+		}
+		return stop, nil // keys are in time order: everything after is newer
+	}, unindexAuditEntry); err != nil {
+		return st, err
+	}
+	envCutoff := now.Add(-db.opts.EnvelopeRetention)
+	if st.Envelopes, err = db.pruneScan(ctx, bucketEnvelopes, func(k, v []byte) (verdict, error) {
+		if len(v) != 8 {
+			return drop, nil // unreadable de-duplication entries are worthless: let them go
+		}
+		return dropIf(keyTime(v).Before(envCutoff)), nil
+	}, nil); err != nil {
+		return st, err
+	}
+	db.log.Info("store pruned", "conversations", st.Conversations, "actions", st.Actions,
+		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes)
+	return st, nil
+}
+
+// RunPruner calls Prune every interval until ctx ends, logging failures; it returns nil when ctx ends.
+func (db *DB) RunPruner(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if _, err := db.Prune(ctx, db.opts.Now()); err != nil && ctx.Err() == nil {
+				db.log.Error("store prune failed", "error", err)
+			}
+		}
+	}
+}
+
+// verdict is what pruneScan does with one entry.
+type verdict int
+
+const (
+	keep verdict = iota
+	drop
+	stop // keep this entry and end the walk
+)
+
+func dropIf(old bool) verdict {
+	if old {
+		return drop
+	}
+	return keep
+}
+
+// pruneScan walks bucket name, PruneBatch entries per write transaction, deleting the entries judge drops
+// and calling also (when not nil) to remove what refers to each. Entries judge cannot read (a
+// *CorruptError) are logged and kept. It returns the number of entries deleted.
+func (db *DB) pruneScan(ctx context.Context, name []byte, judge func(k, v []byte) (verdict, error),
+	also func(tx *bolt.Tx, k, v []byte) error) (int, error) {
+	var (
+		resume []byte
+		total  int
+	)
+	for {
+		var (
+			deleted int
+			next    []byte
+		)
+		err := db.update(ctx, "prune "+string(name), func(tx *bolt.Tx) error {
+			deleted, next = 0, nil
+			b, err := bucket(tx, name)
+			if err != nil {
+				return err
+			}
+			var victims [][2][]byte
+			c := b.Cursor()
+			k, v := c.First()
+			if resume != nil {
+				k, v = c.Seek(resume)
+			}
+			for i := 0; k != nil; i++ {
+				if i == db.opts.PruneBatch {
+					next = bytes.Clone(k)
+					break
+				}
+				verdict, err := judge(k, v)
+				if err != nil {
+					if !isCorrupt(err) {
+						return err
+					}
+					db.log.Error("keeping unreadable record", "bucket", string(name), "key", printableKey(k),
+						"error", err)
+				}
+				if verdict == stop {
+					break
+				}
+				if verdict == drop {
+					// Copy: deleting under a cursor may skip entries, and the memory belongs to the tx.
+					victims = append(victims, [2][]byte{bytes.Clone(k), bytes.Clone(v)})
+				}
+				k, v = c.Next()
+			}
+			for _, kv := range victims {
+				if err := b.Delete(kv[0]); err != nil {
+					return fmt.Errorf("delete %s: %w", printableKey(kv[0]), err)
+				}
+				if also != nil {
+					if err := also(tx, kv[0], kv[1]); err != nil {
+						return err
+					}
+				}
+			}
+			deleted = len(victims)
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total += deleted
+		if next == nil {
+			return total, nil
+		}
+		resume = next
+	}
+}
+
+// unindexCard removes the cards entry of a pruned conversation if it still points at it.
+func unindexCard(tx *bolt.Tx, k, v []byte) error {
+	var c Conversation
+	if decode(bucketConversations, k, v, &c) != nil || c.CardTS == "" {
+		return nil
+	}
+	cards, err := bucket(tx, bucketCards)
+	if err != nil {
+		return err
+	}
+	key := cardKey(c.Channel, c.CardTS)
+	if id := cards.Get(key); len(id) == 8 && binary.BigEndian.Uint64(id) == c.ID {
+		if err := cards.Delete(key); err != nil {
+			return fmt.Errorf("unindex card of conversation %d: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+// unindexAuditEntry removes the index entries of a pruned audit record.
+func unindexAuditEntry(tx *bolt.Tx, k, v []byte) error {
+	var rec AuditRecord
+	if decode(bucketAudit, k, v, &rec) != nil {
+		return nil // its index entries, if any, now point nowhere and are skipped by readers
+	}
+	byConv, err := bucket(tx, bucketAuditByConv)
+	if err != nil {
+		return err
+	}
+	bySKU, err := bucket(tx, bucketAuditBySKU)
+	if err != nil {
+		return err
+	}
+	return unindexAudit(byConv, bySKU, k, rec)
+}

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var keySchemaVersion = []byte("schema_version")
+
+// migration brings the file from version-1 to version. Each one has its own test that seeds the previous
+// layout, opens the store and checks the new one.
+type migration struct {
+	version uint64
+	name    string
+	migrate func(tx *bolt.Tx) error
+}
+
+// migrations MUST be ordered by version; append new ones at the end and update doc.go.
+var migrations = []migration{
+	{version: 1, name: "record buckets", migrate: migrateV1},
+	{version: 2, name: "audit indexes by conversation and SKU", migrate: migrateV2},
+	{version: 3, name: "envelope ids", migrate: migrateV3},
+}
+
+// SchemaVersion is the schema this binary writes.
+var SchemaVersion = migrations[len(migrations)-1].version
+
+// errSkip rolls back the open transaction when there is nothing to migrate, saving a commit and an fsync.
+var errSkip = errors.New("schema up to date")
+
+// migrate runs, in one read-write transaction, every migration newer than the file's version.
+func (db *DB) migrate() error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return fmt.Errorf("create meta bucket: %w", err)
+		}
+		current, err := UnsafeSchemaVersion(tx)
+		if err != nil {
+			return err
+		}
+		if current > SchemaVersion {
+			return fmt.Errorf("file has schema v%d, this binary knows up to v%d: %w", current, SchemaVersion,
+				ErrSchema)
+		}
+		if current == SchemaVersion {
+			return errSkip
+		}
+		for _, m := range migrations {
+			if m.version <= current {
+				continue
+			}
+			if err := m.migrate(tx); err != nil {
+				return fmt.Errorf("migrate to v%d (%s): %w", m.version, m.name, err)
+			}
+			if err := meta.Put(keySchemaVersion, u64(m.version)); err != nil {
+				return fmt.Errorf("record schema v%d: %w", m.version, err)
+			}
+			db.log.Info("store migrated", "path", db.path, "schema_version", m.version, "migration", m.name)
+		}
+		return nil
+	})
+	if errors.Is(err, errSkip) {
+		return nil
+	}
+	return translate("migrate", err)
+}
+
+// UnsafeSchemaVersion reads the schema version inside the caller's transaction; 0 means a new file.
+func UnsafeSchemaVersion(tx *bolt.Tx) (uint64, error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return 0, nil
+	}
+	v := meta.Get(keySchemaVersion)
+	if v == nil {
+		return 0, nil
+	}
+	if len(v) != 8 {
+		return 0, &CorruptError{Bucket: string(bucketMeta), Key: string(keySchemaVersion),
+			Err: fmt.Errorf("want 8 bytes, have %d", len(v))}
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// migrateV1 creates the original record buckets.
+func migrateV1(tx *bolt.Tx) error {
+	for _, name := range [][]byte{
+		bucketConversations, bucketCards, bucketActions, bucketAudit, bucketSnapshots, bucketEscalations,
+		bucketWatches,
+	} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrateV2 adds the audit indexes that make per-conversation and per-SKU history a prefix scan instead of
+// a walk over the whole trail, and back-fills them from the records already there. Records that no longer
+// decode are left out of the indexes (they stay in audit).
+func migrateV2(tx *bolt.Tx) error {
+	byConv, err := tx.CreateBucketIfNotExists(bucketAuditByConv)
+	if err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketAuditByConv, err)
+	}
+	bySKU, err := tx.CreateBucketIfNotExists(bucketAuditBySKU)
+	if err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketAuditBySKU, err)
+	}
+	audit, err := bucket(tx, bucketAudit)
+	if err != nil {
+		return err
+	}
+	return audit.ForEach(func(k, v []byte) error {
+		var rec AuditRecord
+		if decode(bucketAudit, k, v, &rec) != nil {
+			return nil
+		}
+		return indexAudit(byConv, bySKU, k, rec)
+	})
+}
+
+// migrateV3 adds the envelope ids bucket used to drop Socket Mode redeliveries.
+func migrateV3(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketEnvelopes); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketEnvelopes, err)
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Snapshot is the last report for one SKU in one product store, kept to say what changed since.
+type Snapshot struct {
+	ProductStoreID string          `json:"productStoreId"`
+	SKU            string          `json:"sku"`
+	Report         json.RawMessage `json:"report"` // opaque to the store
+	At             time.Time       `json:"at"`
+}
+
+func snapshotKey(storeID, sku string) []byte { return []byte(storeID + "/" + sku) }
+
+// PutSnapshot replaces the snapshot of s.ProductStoreID/s.SKU (At defaults to the store's clock).
+func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) error {
+	if s.SKU == "" {
+		return fmt.Errorf("snapshot without sku: %w", ErrInvalid)
+	}
+	if s.At.IsZero() {
+		s.At = db.opts.Now()
+	}
+	return db.update(ctx, "put snapshot", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketSnapshots)
+		if err != nil {
+			return err
+		}
+		return put(b, snapshotKey(s.ProductStoreID, s.SKU), s)
+	})
+}
+
+// Snapshot returns the snapshot of storeID/sku, ErrNotFound or a *CorruptError.
+func (db *DB) Snapshot(ctx context.Context, storeID, sku string) (Snapshot, error) {
+	var s Snapshot
+	err := db.view(ctx, "get snapshot", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketSnapshots)
+		if err != nil {
+			return err
+		}
+		if err := get(b, bucketSnapshots, snapshotKey(storeID, sku), &s); err != nil {
+			return fmt.Errorf("snapshot %s/%s: %w", storeID, sku, err)
+		}
+		return nil
+	})
+	return s, err
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Defaults for Options fields left at their zero value.
+const (
+	DefaultLockTimeout       = time.Second
+	DefaultRetention         = 90 * 24 * time.Hour
+	DefaultAuditRetention    = 365 * 24 * time.Hour
+	DefaultEnvelopeRetention = time.Hour
+	DefaultPruneBatch        = 1000
+)
+
+// Options tunes Open. The zero value is ready to use.
+type Options struct {
+	// LockTimeout bounds the wait for the file lock; another process holding it makes Open fail with
+	// ErrLocked instead of hanging (default 1 s).
+	LockTimeout time.Duration
+	// Retention is how long conversations, cards, actions and snapshots are kept after their last update
+	// (default 90 days).
+	Retention time.Duration
+	// AuditRetention is how long audit records are kept (default 1 year).
+	AuditRetention time.Duration
+	// EnvelopeRetention is how long envelope ids are remembered for de-duplication (default 1 hour).
+	EnvelopeRetention time.Duration
+	// PruneBatch is the number of entries one pruning transaction examines, so that pruning never holds
+	// the writer lock for long (default 1000).
+	PruneBatch int
+	// Batch groups concurrent idempotent writes (audit appends, action claims and results, envelope ids)
+	// into one fsync with bbolt's Batch. It helps with several concurrent writers and adds up to
+	// MaxBatchDelay of latency to a lone writer, so it is off by default.
+	Batch bool
+	// MaxBatchDelay is bbolt's batch delay when Batch is on (default bbolt's 10 ms).
+	MaxBatchDelay time.Duration
+	// ReadOnly opens the file with a shared lock and runs no migration: for backups and inspection.
+	ReadOnly bool
+	// Now is the clock used to fill in CreatedAt/UpdatedAt left empty (default time.Now).
+	Now func() time.Time
+	// Logger receives reports of corrupt records and pruning; nil discards them.
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = DefaultLockTimeout
+	}
+	if o.Retention <= 0 {
+		o.Retention = DefaultRetention
+	}
+	if o.AuditRetention <= 0 {
+		o.AuditRetention = DefaultAuditRetention
+	}
+	if o.EnvelopeRetention <= 0 {
+		o.EnvelopeRetention = DefaultEnvelopeRetention
+	}
+	if o.PruneBatch <= 0 {
+		o.PruneBatch = DefaultPruneBatch
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	bolt *bolt.DB
+	path string
+	opts Options
+	log  *slog.Logger
+}
+
+// Open opens or creates the store at path and brings its schema up to date in one transaction. When
+// another process holds the file it fails after opts.LockTimeout with an error naming the file.
+func Open(path string, opts Options) (*DB, error) {
+	opts = opts.withDefaults()
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w after %s: another preorderbot is probably running", path, ErrLocked,
+			opts.LockTimeout)
+	}
+	if err != nil {
+		return nil, translate("open "+path, err)
+	}
+	if opts.MaxBatchDelay > 0 {
+		bdb.MaxBatchDelay = opts.MaxBatchDelay
+	}
+	db := &DB{bolt: bdb, path: path, opts: opts, log: opts.Logger}
+	if !opts.ReadOnly {
+		if err := db.migrate(); err != nil {
+			_ = bdb.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
+	return db, nil
+}
+
+// Path is the file the store was opened from.
+func (db *DB) Path() string { return db.path }
+
+// Close releases the file. Close the store last, after everything that writes to it has stopped.
+func (db *DB) Close() error {
+	return translate("close "+db.path, db.bolt.Close())
+}
+
+// Backup writes a consistent copy of the whole database to w while other transactions carry on, and
+// returns the number of bytes written. The copy is a valid store file.
+func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	var n int64
+	err := db.view(ctx, "backup", func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(ctxWriter{ctx: ctx, w: w})
+		return err
+	})
+	return n, err
+}
+
+// ctxWriter stops a long backup when its context ends.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// view runs fn in a read-only transaction after checking ctx.
+func (db *DB) view(ctx context.Context, op string, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return translate(op, db.bolt.View(fn))
+}
+
+// update runs fn in a read-write transaction after checking ctx.
+func (db *DB) update(ctx context.Context, op string, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return translate(op, db.bolt.Update(fn))
+}
+
+// batch is update for idempotent fn: with Options.Batch it may share a commit with concurrent callers,
+// and fn may run more than once (each run on a fresh transaction).
+func (db *DB) batch(ctx context.Context, op string, fn func(*bolt.Tx) error) error {
+	if !db.opts.Batch {
+		return db.update(ctx, op, fn)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return translate(op, db.bolt.Batch(fn))
+}
