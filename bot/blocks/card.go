@@ -1,0 +1,153 @@
+package blocks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/slack-go/slack"
+)
+
+// CardMeta is what the final card needs beyond the report: who asked, the opaque action ids the bot
+// created for the buttons, and the living state of the conversation (remedies in progress, outcomes,
+// escalation, changes since the last check).
+type CardMeta struct {
+	Requester string // Slack user id of who asked
+
+	// ActionIDs[i] is the opaque action id for Report.Remedies[i], sent as the button value. A remedy
+	// without one gets no button: the bot could not route its click.
+	ActionIDs []string
+	// NextRuns[i] describes when Report.Remedies[i]'s job runs next ("10:15 UTC"), for confirm dialogs.
+	NextRuns []string
+	// RecheckID is the action id of the Re-check button; when empty a recheck remedy's id is used.
+	RecheckID string
+	// EscalateID offers an Escalate button when the report has no escalate remedy.
+	EscalateID string
+
+	Status        string   // in-progress remedy or watch, e.g. "⏳ Association job for Acme CA scheduled by <@U1>, next run 10:15" (mrkdwn)
+	Outcome       string   // who did what, when, and what the OMS answered (mrkdwn)
+	EscalationURL string   // permalink of the support thread
+	Changes       []string // what changed since the last check, one line each (plain text)
+}
+
+// Card renders the final card of one SKU: verdict, per-shop matrix, checks, buttons and context.
+func Card(r diagnostics.Report, meta CardMeta) Message {
+	if r.Cause == diagnostics.CauseOMSUnavailable {
+		return unavailableCard(r, meta)
+	}
+	blocks := []slack.Block{cardHeader(r), verdict(r)}
+	if others := otherCauses(r); len(others) > 0 {
+		blocks = append(blocks, packSections("causes", "*Also applies:*", others)...)
+	}
+	blocks = append(blocks, liveLines(meta)...)
+	blocks = append(blocks, slack.NewDividerBlock())
+	if lines := shopLines(r.Shops); len(lines) > 0 {
+		blocks = append(blocks, packSections("shops", "*Shops*", lines)...)
+	}
+	blocks = append(blocks, packSections("checks", "*Checks*", checkLines(r.Checks))...)
+	if len(meta.Changes) > 0 {
+		blocks = append(blocks, packSections("changes", "*What changed since the last check*", bullets(meta.Changes))...)
+	}
+	blocks = append(blocks, remedyBlocks(r, meta)...)
+	blocks = append(blocks, askedBy(r, meta.Requester))
+	return newMessage(r.SKU+": "+causeSentence(r.Cause, r), blocks)
+}
+
+func cardHeader(r diagnostics.Report) *slack.HeaderBlock {
+	title := reportEmoji(r) + " " + r.SKU
+	if r.Product != nil && r.Product.Name != "" {
+		title += " · " + r.Product.Name
+	}
+	return header("header", title)
+}
+
+// verdict states the most likely cause first; that sentence is the answer the operator came for.
+func verdict(r diagnostics.Report) *slack.SectionBlock {
+	lead := "*Most likely cause:* "
+	if r.Cause == diagnostics.CauseHealthy {
+		lead = "*All good:* "
+	}
+	return section("verdict", lead+causeSentence(r.Cause, r)+"\nStore `"+escape(r.ProductStoreID)+"`")
+}
+
+// otherCauses lists the causes after the first, one bullet each.
+func otherCauses(r diagnostics.Report) []string {
+	var lines []string
+	for _, c := range r.Causes {
+		if c == r.Cause || c == diagnostics.CauseHealthy {
+			continue
+		}
+		lines = append(lines, "• "+causeSentence(c, r))
+	}
+	return lines
+}
+
+// liveLines are the optional status, outcome and escalation lines the bot keeps current.
+func liveLines(meta CardMeta) []slack.Block {
+	var out []slack.Block
+	if meta.Status != "" {
+		out = append(out, contextLine("status", meta.Status))
+	}
+	if meta.Outcome != "" {
+		out = append(out, section("outcome", meta.Outcome))
+	}
+	if meta.EscalationURL != "" {
+		out = append(out, contextLine("escalation", "📨 Escalated to HotWax Support: <"+meta.EscalationURL+"|support thread>"))
+	}
+	return out
+}
+
+// shopLines is the per-shop matrix: role, linked?, listing status, last sync.
+func shopLines(shops []diagnostics.ShopFacts) []string {
+	lines := make([]string, 0, len(shops))
+	for _, s := range shops {
+		if s.Role == diagnostics.RoleDisconnected {
+			lines = append(lines, fmt.Sprintf("*%s* `%s` · ⚪ disconnected: HotWax has no access to this shop",
+				escape(shopName(s)), escape(s.ShopID)))
+			continue
+		}
+		linked := "❌ not linked"
+		if s.Linked {
+			linked = "✅ linked"
+		}
+		listing := s.Listing
+		if listing == "" {
+			listing = "No listing data"
+		}
+		lines = append(lines, fmt.Sprintf("*%s* `%s` · %s · %s · %s · last sync %s",
+			escape(shopName(s)), escape(s.ShopID), s.Role, linked, escape(listing), slackDate(s.LastSync)))
+	}
+	return lines
+}
+
+// checkLines shows each check's status and one-line summary, in the guide's order.
+func checkLines(checks []diagnostics.Check) []string {
+	lines := make([]string, 0, len(checks))
+	for _, c := range checks {
+		line := statusEmoji(c.Status) + " *" + checkTitle(c.ID) + "*"
+		if c.Summary != "" {
+			line += " — " + escape(truncate(oneLine(c.Summary), 300))
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func bullets(items []string) []string {
+	lines := make([]string, 0, len(items))
+	for _, it := range items {
+		lines = append(lines, "• "+escape(oneLine(it)))
+	}
+	return lines
+}
+
+// askedBy is the context line: who asked, when, and what the check cost.
+func askedBy(r diagnostics.Report, requester string) *slack.ContextBlock {
+	text := fmt.Sprintf("Asked by %s · checked %s · %d OMS calls in %s",
+		userMention(requester), slackDate(r.CheckedAt), r.OMSCalls, elapsed(r.Elapsed))
+	return contextLine("context", text)
+}
+
+func elapsed(d diagnostics.Duration) string {
+	return time.Duration(d).Round(time.Millisecond).String()
+}

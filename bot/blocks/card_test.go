@@ -1,0 +1,87 @@
+package blocks
+
+import (
+	"testing"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCard(t *testing.T) {
+	for _, sc := range scenarios() {
+		t.Run(sc.name, func(t *testing.T) {
+			msg := Card(sc.report, CardMeta{Requester: "U1", ActionIDs: actionIDs(sc.report), RecheckID: "a:recheck",
+				NextRuns: []string{"10:15 UTC", "10:15 UTC"}})
+			require.NoError(t, validateMessage(msg))
+			assertGolden(t, msg)
+		})
+	}
+}
+
+// TestCardLiveLines covers the lines the bot adds while a conversation goes on.
+func TestCardLiveLines(t *testing.T) {
+	r := associationMissingReport()
+	msg := Card(r, CardMeta{
+		Requester: "U1", ActionIDs: actionIDs(r), RecheckID: "a:recheck",
+		Status:        "⏳ Association job for Acme CA scheduled by <@U2>, next run 10:15",
+		Outcome:       "✅ <@U2> scheduled “Associate Products with Sub Catalog” for Acme CA at 10:02: OMS answered job M100500",
+		EscalationURL: "https://acme.slack.com/archives/C9/p1700000000000100",
+		Changes:       []string{"Acme CA: not linked → linked", "Association job: fail → pass"},
+	})
+	require.NoError(t, validateMessage(msg))
+	assertGolden(t, msg)
+}
+
+func TestCardButtons(t *testing.T) {
+	tests := []struct {
+		name        string
+		report      diagnostics.Report
+		ids         []string
+		wantActions []string // action_id of every button, in order
+		wantValues  []string
+		wantConfirm []bool
+	}{
+		{
+			name:        "schedule, run and link, escalate last",
+			report:      associationMissingReport(),
+			ids:         []string{"s", "r", "l", "e"},
+			wantActions: []string{"preorder.remedy.0", "preorder.remedy.1", "preorder.remedy.2", ActionRecheck, ActionEscalate},
+			wantValues:  []string{"s", "r", "l", "a:recheck", "e"},
+			wantConfirm: []bool{false, true, false, false, false},
+		},
+		{
+			name:        "enable jobs confirm",
+			report:      jobsDisabledReport(),
+			ids:         []string{"x", "y", "z"},
+			wantActions: []string{"preorder.remedy.0", "preorder.remedy.1", ActionRecheck, ActionEscalate},
+			wantValues:  []string{"x", "y", "a:recheck", "z"},
+			wantConfirm: []bool{true, true, false, false},
+		},
+		{
+			name:        "remedy without action id gets no button",
+			report:      associationMissingReport(),
+			ids:         []string{"", "r"},
+			wantActions: []string{"preorder.remedy.1", ActionRecheck},
+			wantValues:  []string{"r", "a:recheck"},
+			wantConfirm: []bool{true, false},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := Card(tt.report, CardMeta{ActionIDs: tt.ids, RecheckID: "a:recheck"})
+			buttons := messageButtons(msg)
+			var actions, values []string
+			var confirms []bool
+			for _, b := range buttons {
+				actions = append(actions, b.ActionID)
+				values = append(values, b.Value)
+				confirms = append(confirms, b.Confirm != nil)
+			}
+			assert.Equal(t, tt.wantActions, actions)
+			assert.Equal(t, tt.wantValues, values)
+			assert.Equal(t, tt.wantConfirm, confirms)
+			assert.Equal(t, "primary", string(buttons[0].Style), "the main fix is the primary button")
+		})
+	}
+}
