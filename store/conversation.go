@@ -81,6 +81,7 @@ func (db *DB) CreateConversation(ctx context.Context, c Conversation) (Conversat
 func (db *DB) UpdateConversation(ctx context.Context, id uint64, mutate func(*Conversation) error) (Conversation,
 	error) {
 	var out Conversation
+	var mutateErr error // returned untouched, unlike storage errors
 	err := db.update(ctx, "update conversation", func(tx *bolt.Tx) error {
 		old, err := unsafeConversation(tx, id)
 		if err != nil {
@@ -88,8 +89,8 @@ func (db *DB) UpdateConversation(ctx context.Context, id uint64, mutate func(*Co
 		}
 		c := old
 		c.SKUs = slices.Clone(old.SKUs)
-		if err := mutate(&c); err != nil {
-			return err
+		if mutateErr = mutate(&c); mutateErr != nil {
+			return errAbort
 		}
 		c.ID = id
 		if !c.UpdatedAt.After(old.UpdatedAt) {
@@ -98,6 +99,9 @@ func (db *DB) UpdateConversation(ctx context.Context, id uint64, mutate func(*Co
 		out = c
 		return putConversation(tx, c, &old)
 	})
+	if mutateErr != nil {
+		return Conversation{}, mutateErr
+	}
 	if err != nil {
 		return Conversation{}, err
 	}

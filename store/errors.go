@@ -32,6 +32,9 @@ var (
 	ErrInvalid = errors.New("invalid record")
 )
 
+// errAbort rolls back a transaction whose real error the caller carries outside it.
+var errAbort = errors.New("aborted")
+
 // UsedError reports who claimed an action first, so a second click can be answered precisely.
 type UsedError struct {
 	ActionID string
