@@ -1,0 +1,153 @@
+package hotwax
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// ScheduleJob copies a draft job into a pending one (scheduleService, hotwax-api §4.3), or with RunNow
+// creates a one-off copy that runs at once (§4.4). It is a write: never retried, and an unknown outcome
+// wraps ErrOutcomeUnknown. The OMS does not always return the new jobId; confirm with FindJobs.
+func (c *Client) ScheduleJob(ctx context.Context, req ScheduleRequest) (ScheduleResult, error) {
+	payload, err := schedulePayload(req)
+	if err != nil {
+		return ScheduleResult{}, err
+	}
+	var r scheduleReply
+	if err := c.do(ctx, request{call: "scheduleService", path: "scheduleService", body: payload, write: true}, &r); err != nil {
+		return ScheduleResult{}, fmt.Errorf("schedule %s: %w", req.Draft.SystemJobEnumID, err)
+	}
+	return ScheduleResult{JobID: string(r.JobID), SuccessMessage: r.SuccessMessage}, nil
+}
+
+type scheduleReply struct {
+	omsStatus
+	JobID          flexString `json:"jobId"`
+	SuccessMessage string     `json:"successMessage"`
+}
+
+// schedulePayload builds the scheduleService body the Job Manager sends: the draft's runtime data at the
+// root ("null" as ""), the store and shop keys the runtime data names, the custom Params, then the
+// service fields, which nothing can override. A run-now copy has no frequency, recurrence or run-as user.
+func schedulePayload(req ScheduleRequest) (map[string]any, error) {
+	d := req.Draft
+	switch {
+	case d.SystemJobEnumID == "" || d.JobName == "":
+		return nil, errors.New("hotwax schedule: the draft job has no systemJobEnumId or jobName")
+	case d.ServiceName == "" || d.ServiceName == "_NA_":
+		return nil, fmt.Errorf("hotwax schedule %s: the draft job has no service configured", d.SystemJobEnumID)
+	case !req.RunNow && req.Frequency == "":
+		return nil, fmt.Errorf("hotwax schedule %s: a frequency is required", d.SystemJobEnumID)
+	}
+
+	p := make(map[string]any, len(d.RuntimeData)+len(req.Params)+8)
+	for k, v := range d.RuntimeData {
+		p[k] = nullToEmpty(v)
+	}
+	shopID, hasShop := d.RuntimeData["shopId"]
+	configID, hasConfig := d.RuntimeData["shopifyConfigId"]
+	storeID, hasStore := d.RuntimeData["productStoreId"]
+	shopID = firstNonEmpty(req.ShopID, nullToEmpty(shopID))
+	if hasShop {
+		p["shopId"] = shopID
+	}
+	if hasConfig {
+		p["shopifyConfigId"] = firstNonEmpty(req.ShopifyConfigID, nullToEmpty(configID))
+	}
+	if hasStore {
+		p["productStoreId"] = firstNonEmpty(req.ProductStoreID, nullToEmpty(storeID))
+	}
+	for k, v := range req.Params {
+		p[k] = v
+	}
+
+	fields := map[string]any{
+		"systemJobEnumId":     d.SystemJobEnumID,
+		"instanceOfProductId": d.SystemJobEnumID,
+	}
+	setIf(fields, "productStoreId", req.ProductStoreID)
+	setIf(fields, "parentJobId", d.ParentJobID)
+	setIf(fields, "recurrenceTimeZone", req.TimeZone)
+	setIf(fields, "createdByUserLogin", req.UserLogin)
+	setIf(fields, "lastModifiedByUserLogin", req.UserLogin)
+	if hasShop || hasConfig {
+		setIf(fields, "shopId", shopID)
+	}
+	if !req.RunNow {
+		fields["tempExprId"] = req.Frequency
+		fields["maxRecurrenceCount"] = "-1"
+		fields["runAsUser"] = "system"
+		p["SERVICE_TEMP_EXPR"] = req.Frequency
+		p["SERVICE_RUN_AS_SYSTEM"] = "Y"
+	}
+	if !req.FirstRun.IsZero() {
+		p["SERVICE_TIME"] = strconv.FormatInt(req.FirstRun.UnixMilli(), 10)
+	}
+	p["JOB_NAME"] = d.JobName
+	p["SERVICE_NAME"] = d.ServiceName
+	p["SERVICE_COUNT"] = "0"
+	p["jobFields"] = fields
+	p["statusId"] = StatusPending
+	p["systemJobEnumId"] = d.SystemJobEnumID
+	return p, nil
+}
+
+// UpdateJob changes the frequency or next run time of a pending job (service updateJobSandbox). It is a write.
+func (c *Client) UpdateJob(ctx context.Context, req UpdateJobRequest) error {
+	if req.JobID == "" {
+		return errors.New("hotwax update job: job id is empty")
+	}
+	body := map[string]any{
+		"jobId":                   req.JobID,
+		"systemJobEnumId":         req.SystemJobEnumID,
+		"tempExprId":              req.Frequency,
+		"statusId":                StatusPending,
+		"recurrenceTimeZone":      req.TimeZone,
+		"lastModifiedByUserLogin": req.UserLogin,
+	}
+	if !req.RunTime.IsZero() {
+		body["runTime"] = req.RunTime.UnixMilli()
+	}
+	var r omsStatus
+	if err := c.do(ctx, request{call: "updateJobSandbox", path: "service/updateJobSandbox", body: body, write: true}, &r); err != nil {
+		return fmt.Errorf("update job %s: %w", req.JobID, err)
+	}
+	return nil
+}
+
+// CancelJob disables a pending job and its future occurrences (service cancelScheduledJob). It is a write.
+func (c *Client) CancelJob(ctx context.Context, jobID string) error {
+	if jobID == "" {
+		return errors.New("hotwax cancel job: job id is empty")
+	}
+	var r omsStatus
+	body := map[string]string{"jobId": jobID}
+	if err := c.do(ctx, request{call: "cancelScheduledJob", path: "service/cancelScheduledJob", body: body, write: true}, &r); err != nil {
+		return fmt.Errorf("cancel job %s: %w", jobID, err)
+	}
+	return nil
+}
+
+func nullToEmpty(s string) string {
+	if s == "null" {
+		return ""
+	}
+	return s
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func setIf(m map[string]any, key, value string) {
+	if value != "" {
+		m[key] = value
+	}
+}

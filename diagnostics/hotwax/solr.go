@@ -1,0 +1,38 @@
+package hotwax
+
+import "strings"
+
+// solrReply is the answer of solr-query: {"response":{"numFound","start","docs"}}.
+type solrReply[T any] struct {
+	omsStatus
+	Response struct {
+		NumFound flexInt `json:"numFound"`
+		Start    flexInt `json:"start"`
+		Docs     []T     `json:"docs"`
+	} `json:"response"`
+}
+
+// quoteLucene makes s one Lucene phrase: inside double quotes only the backslash and the quote are special,
+// so a SKU with "/", ":", spaces or parentheses matches itself instead of breaking or widening the query.
+func quoteLucene(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range s {
+		if r == '\\' || r == '"' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// anyOf is a Lucene group matching any of the values: ("a" OR "b").
+func anyOf(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = quoteLucene(v)
+	}
+	return "(" + strings.Join(quoted, " OR ") + ")"
+}

@@ -1,0 +1,180 @@
+package hotwax
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The OMS is loose about JSON types: entity timestamps are epoch milliseconds while Solr sends ISO strings,
+// counts and retry counts arrive as numbers or strings, and ids may be numbers. The types below accept every
+// form seen so that one odd value does not fail a whole diagnostic.
+
+var jsonNull = []byte("null")
+
+// msTime decodes an epoch-millisecond number or string, an ISO/OFBiz timestamp string, or null.
+type msTime time.Time
+
+// timeLayouts are the string forms accepted besides epoch milliseconds, most common first.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999", // OFBiz java.sql.Timestamp.toString
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02",
+}
+
+func (t *msTime) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, jsonNull) {
+		*t = msTime{}
+		return nil
+	}
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		var err error
+		if s, err = strconv.Unquote(s); err != nil {
+			return fmt.Errorf("timestamp %.40s: %w", b, err)
+		}
+		s = strings.TrimSpace(s)
+		if s == "" || s == "null" {
+			*t = msTime{}
+			return nil
+		}
+	}
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*t = msTime(time.UnixMilli(ms).UTC())
+		return nil
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		*t = msTime(time.UnixMilli(int64(f)).UTC())
+		return nil
+	}
+	for _, layout := range timeLayouts {
+		if parsed, err := time.Parse(layout, s); err == nil {
+			*t = msTime(parsed.UTC())
+			return nil
+		}
+	}
+	return fmt.Errorf("timestamp %.40q is neither epoch milliseconds nor ISO 8601", s)
+}
+
+func (t msTime) time() time.Time { return time.Time(t) }
+
+// flexInt decodes a JSON number or a numeric string; null and "" are zero.
+type flexInt int64
+
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		var err error
+		if s, err = strconv.Unquote(s); err != nil {
+			return fmt.Errorf("number %.40s: %w", b, err)
+		}
+		s = strings.TrimSpace(s)
+	}
+	if s == "" || s == "null" {
+		*n = 0
+		return nil
+	}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*n = flexInt(v)
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("number %.40q: %w", s, err)
+	}
+	*n = flexInt(f)
+	return nil
+}
+
+// flexString decodes a string, or a number or boolean kept as its JSON text; null is "".
+type flexString string
+
+func (s *flexString) UnmarshalJSON(b []byte) error {
+	*s = flexString(scalarText(b))
+	return nil
+}
+
+// flexBool decodes true/false, "true"/"false" and the OFBiz "Y"/"N" indicators.
+type flexBool bool
+
+func (v *flexBool) UnmarshalJSON(b []byte) error {
+	switch strings.ToLower(scalarText(b)) {
+	case "true", "y", "yes", "1":
+		*v = true
+	default:
+		*v = false
+	}
+	return nil
+}
+
+// stringList decodes a Solr field that is multi-valued (an array) or single-valued (a scalar).
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, jsonNull) {
+		*l = nil
+		return nil
+	}
+	if b[0] != '[' {
+		*l = stringList{scalarText(b)}
+		return nil
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("string list: %w", err)
+	}
+	out := make(stringList, 0, len(raw))
+	for _, r := range raw {
+		out = append(out, scalarText(r))
+	}
+	*l = out
+	return nil
+}
+
+// runtimeData decodes a job's parsed RuntimeData into strings, mapping the literal "null" and JSON null to ""
+// as the Job Manager does. Non-string values keep their JSON text.
+type runtimeData map[string]string
+
+func (m *runtimeData) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), jsonNull) {
+		*m = nil
+		return nil
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("runtime data: %w", err)
+	}
+	out := make(runtimeData, len(raw))
+	for k, v := range raw {
+		s := scalarText(v)
+		if s == "null" {
+			s = ""
+		}
+		out[k] = s
+	}
+	*m = out
+	return nil
+}
+
+// scalarText is the text of a JSON value: a string unquoted, null as "", anything else as its JSON text.
+func scalarText(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, jsonNull) {
+		return ""
+	}
+	if b[0] == '"' {
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+			return string(b[1 : len(b)-1]) // no escapes: skip the decoder
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err == nil {
+			return s
+		}
+	}
+	return string(b)
+}
