@@ -1,0 +1,261 @@
+package slacktest
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// Slack's text limits for chat methods (slack-platform.md §6).
+const (
+	maxPostText   = 40000
+	maxUpdateText = 4000
+)
+
+func (s *Server) authTest(_ *apiRequest) (obj, *apiError) {
+	return obj{
+		"url": s.baseURL + "/", "team": "Preorder Demo", "user": BotName,
+		"team_id": TeamID, "user_id": BotUserID, "bot_id": BotID, "is_enterprise_install": false,
+	}, nil
+}
+
+// messageContent reads text and blocks, validating blocks like Slack and giving them ids.
+func messageContent(r *apiRequest) (string, json.RawMessage, *apiError) {
+	text := r.str("text")
+	blocks := r.raw("blocks")
+	if blocks == nil {
+		return text, nil, nil
+	}
+	if err := ValidateBlocks(blocks, SurfaceMessage); err != nil {
+		return "", nil, fail("invalid_blocks", err.Error())
+	}
+	normalized, err := normalizeBlocks(blocks)
+	if err != nil {
+		return "", nil, fail("invalid_blocks", err.Error())
+	}
+	return text, normalized, nil
+}
+
+func (s *Server) chatPostMessage(r *apiRequest) (obj, *apiError) {
+	c := s.st.channel(r.str("channel"))
+	if c == nil {
+		return nil, fail("channel_not_found")
+	}
+	text, blocks, aerr := messageContent(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if text == "" && blocks == nil {
+		return nil, fail("no_text")
+	}
+	if utf8.RuneCountInString(text) > maxPostText {
+		return nil, fail("msg_too_long")
+	}
+	m := s.postLocked(c, BotUserID, r.str("thread_ts"), text, blocks)
+	return obj{"channel": c.ID, "ts": m.TS, "message": messageJSON(m)}, nil
+}
+
+// postLocked stores a channel message and announces it.
+func (s *Server) postLocked(c *channelState, user, threadTS, text string, blocks json.RawMessage) *Message {
+	m := &Message{TS: s.st.nextTS(), ThreadTS: threadTS, User: user, Text: text, Blocks: blocks}
+	if user == BotUserID {
+		m.BotID = BotID
+	}
+	s.st.addMessage(c, m)
+	cp := m.clone()
+	s.emitLocked(Change{Kind: MessagePosted, Channel: c.ID, TS: m.TS, User: user, Message: &cp})
+	return m
+}
+
+func (s *Server) chatUpdate(r *apiRequest) (obj, *apiError) {
+	c := s.st.channel(r.str("channel"))
+	if c == nil {
+		return nil, fail("channel_not_found")
+	}
+	m, ok := c.byTS[r.str("ts")]
+	if !ok {
+		return nil, fail("message_not_found")
+	}
+	if m.User != BotUserID {
+		return nil, fail("cant_update_message")
+	}
+	text, blocks, aerr := messageContent(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if utf8.RuneCountInString(text) > maxUpdateText {
+		return nil, fail("msg_too_long")
+	}
+	s.updateLocked(m, text, blocks, r.raw("blocks") != nil)
+	return obj{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": messageJSON(m)}, nil
+}
+
+// updateLocked edits a message in place; blocks are replaced only when the caller sent some.
+func (s *Server) updateLocked(m *Message, text string, blocks json.RawMessage, replaceBlocks bool) {
+	m.Text = text
+	if replaceBlocks {
+		m.Blocks = blocks
+	}
+	m.Edits++
+	cp := m.clone()
+	kind := MessageUpdated
+	if m.Ephemeral {
+		kind = EphemeralUpdated
+	}
+	s.emitLocked(Change{Kind: kind, Channel: m.Channel, TS: m.TS, User: m.User, Message: &cp})
+}
+
+func (s *Server) chatDelete(r *apiRequest) (obj, *apiError) {
+	c := s.st.channel(r.str("channel"))
+	if c == nil {
+		return nil, fail("channel_not_found")
+	}
+	ts := r.str("ts")
+	m, ok := c.byTS[ts]
+	if !ok {
+		return nil, fail("message_not_found")
+	}
+	if m.User != BotUserID {
+		return nil, fail("cant_delete_message")
+	}
+	s.st.deleteMessage(c, ts)
+	s.emitLocked(Change{Kind: MessageDeleted, Channel: c.ID, TS: ts})
+	return obj{"channel": c.ID, "ts": ts}, nil
+}
+
+func (s *Server) chatPostEphemeral(r *apiRequest) (obj, *apiError) {
+	c := s.st.channel(r.str("channel"))
+	if c == nil {
+		return nil, fail("channel_not_found")
+	}
+	user := r.str("user")
+	if _, ok := s.st.users[user]; !ok {
+		return nil, fail("user_not_in_channel")
+	}
+	text, blocks, aerr := messageContent(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if text == "" && blocks == nil {
+		return nil, fail("no_text")
+	}
+	m := s.postEphemeralLocked(c.ID, user, BotUserID, r.str("thread_ts"), text, blocks)
+	return obj{"message_ts": m.TS}, nil
+}
+
+func (s *Server) postEphemeralLocked(channel, recipient, author, threadTS, text string, blocks json.RawMessage) *Message {
+	m := &Message{
+		Channel: channel, TS: s.st.nextTS(), ThreadTS: threadTS, User: author, Text: text, Blocks: blocks,
+		Ephemeral: true, Recipient: recipient,
+	}
+	if author == BotUserID {
+		m.BotID = BotID
+	}
+	s.st.ephemeral[recipient] = append(s.st.ephemeral[recipient], m)
+	cp := m.clone()
+	s.emitLocked(Change{Kind: EphemeralPosted, Channel: channel, TS: m.TS, User: recipient, Message: &cp})
+	return m
+}
+
+func (s *Server) chatGetPermalink(r *apiRequest) (obj, *apiError) {
+	c := s.st.channel(r.str("channel"))
+	if c == nil {
+		return nil, fail("channel_not_found")
+	}
+	m, ok := c.byTS[r.str("message_ts")]
+	if !ok {
+		return nil, fail("message_not_found")
+	}
+	link := s.baseURL + "/archives/" + c.ID + "/p" + strings.ReplaceAll(m.TS, ".", "")
+	if m.ThreadTS != "" && m.ThreadTS != m.TS {
+		link += "?thread_ts=" + m.ThreadTS + "&cid=" + c.ID
+	}
+	return obj{"channel": c.ID, "permalink": link}, nil
+}
+
+func (s *Server) reactionsAdd(r *apiRequest) (obj, *apiError) {
+	name := strings.Trim(r.str("name"), ":")
+	if name == "" {
+		return nil, fail("invalid_name")
+	}
+	c := s.st.channel(r.str("channel"))
+	if c == nil {
+		return nil, fail("channel_not_found")
+	}
+	ts := r.str("timestamp")
+	if ts == "" {
+		return nil, fail("no_item_specified")
+	}
+	if _, ok := c.byTS[ts]; !ok {
+		return nil, fail("message_not_found")
+	}
+	list := c.reactions[ts]
+	for i := range list {
+		if list[i].Name != name {
+			continue
+		}
+		for _, u := range list[i].Users {
+			if u == BotUserID {
+				return nil, fail("already_reacted")
+			}
+		}
+		list[i].Users = append(list[i].Users, BotUserID)
+		s.emitLocked(Change{Kind: ReactionAdded, Channel: c.ID, TS: ts, User: BotUserID, Reaction: name})
+		return obj{}, nil
+	}
+	c.reactions[ts] = append(list, Reaction{Name: name, Users: []string{BotUserID}})
+	s.emitLocked(Change{Kind: ReactionAdded, Channel: c.ID, TS: ts, User: BotUserID, Reaction: name})
+	return obj{}, nil
+}
+
+func (s *Server) usersInfo(r *apiRequest) (obj, *apiError) {
+	u, ok := s.st.users[r.str("user")]
+	if !ok {
+		return nil, fail("user_not_found")
+	}
+	return obj{"user": userJSON(u)}, nil
+}
+
+func userJSON(u User) obj {
+	return obj{
+		"id": u.ID, "team_id": TeamID, "name": u.Name, "real_name": u.RealName, "tz": u.TZ,
+		"is_admin": u.IsAdmin, "is_bot": u.ID == BotUserID, "deleted": false,
+		"profile": obj{"real_name": u.RealName, "display_name": u.Name},
+	}
+}
+
+func (s *Server) usergroupsUsersList(r *apiRequest) (obj, *apiError) {
+	g, ok := s.st.groups[r.str("usergroup")]
+	if !ok {
+		return nil, fail("no_such_subteam")
+	}
+	users := g.Users
+	if users == nil {
+		users = []string{}
+	}
+	return obj{"users": users}, nil
+}
+
+func (s *Server) conversationsInfo(r *apiRequest) (obj, *apiError) {
+	c := s.st.channel(r.str("channel"))
+	if c == nil {
+		return nil, fail("channel_not_found")
+	}
+	return obj{"channel": obj{"id": c.ID, "name": c.Name, "is_channel": true, "is_member": true, "is_private": false}}, nil
+}
+
+// messageJSON is a message as Slack returns it in API answers and interaction payloads.
+func messageJSON(m *Message) obj {
+	out := obj{"type": "message", "ts": m.TS, "text": m.Text, "user": m.User, "team": TeamID}
+	if m.BotID != "" {
+		out["bot_id"] = m.BotID
+		out["app_id"] = AppID
+	}
+	if m.ThreadTS != "" {
+		out["thread_ts"] = m.ThreadTS
+	}
+	if m.Blocks != nil {
+		out["blocks"] = m.Blocks
+	}
+	return out
+}

@@ -1,0 +1,291 @@
+package slacktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Message is a message as a person sees it in a channel or as an ephemeral notice.
+type Message struct {
+	Channel   string
+	TS        string
+	ThreadTS  string // parent ts for a reply; empty for a top-level message
+	User      string // author: BotUserID for the bot
+	BotID     string
+	Text      string
+	Blocks    json.RawMessage // as stored by Slack: every block and element has its ids
+	Files     []File
+	Replies   []string // ts of the replies, on a thread parent
+	Edits     int      // number of chat.update / replace_original applied
+	Ephemeral bool
+	Recipient string // the only user who sees an ephemeral message
+}
+
+// File is an uploaded file shared into a channel.
+type File struct {
+	ID      string
+	Title   string
+	Name    string
+	Content []byte
+}
+
+// Reaction is one emoji on a message and who added it.
+type Reaction struct {
+	Name  string
+	Users []string
+}
+
+type channelState struct {
+	Channel
+	messages  []*Message // every message, replies included, in ts order
+	byTS      map[string]*Message
+	reactions map[string][]Reaction
+}
+
+// state is the workspace content; every field is guarded by Server.mu.
+type state struct {
+	users      map[string]User
+	groups     map[string]UserGroup
+	channels   map[string]*channelState
+	ephemeral  map[string][]*Message
+	views      map[string]*View
+	viewStacks map[string][]string
+	triggers   map[string]*trigger
+	responses  map[string]*responseURL
+	uploads    map[string]*File
+	lastTS     int64
+	seq        int
+
+	changed chan struct{}
+	subs    map[int]chan Change
+	nextSub int
+}
+
+func newState(opts Options) *state {
+	st := &state{
+		users:      map[string]User{},
+		groups:     map[string]UserGroup{},
+		channels:   map[string]*channelState{},
+		ephemeral:  map[string][]*Message{},
+		views:      map[string]*View{},
+		viewStacks: map[string][]string{},
+		triggers:   map[string]*trigger{},
+		responses:  map[string]*responseURL{},
+		uploads:    map[string]*File{},
+		changed:    make(chan struct{}),
+		subs:       map[int]chan Change{},
+	}
+	for _, u := range opts.Users {
+		st.users[u.ID] = u
+	}
+	st.users[BotUserID] = User{ID: BotUserID, Name: BotName, RealName: BotName, TZ: "UTC"}
+	for _, g := range opts.UserGroups {
+		st.groups[g.ID] = g
+	}
+	for _, c := range opts.Channels {
+		st.channels[c.ID] = &channelState{Channel: c, byTS: map[string]*Message{}, reactions: map[string][]Reaction{}}
+	}
+	return st
+}
+
+// nextID returns a fresh id with the given Slack prefix ("V", "F", "E"…).
+func (st *state) nextID(prefix string) string {
+	st.seq++
+	return fmt.Sprintf("%s%08X", prefix, st.seq)
+}
+
+// nextTS returns a message ts "<sec>.<6 digits>" strictly greater than every ts before it.
+func (st *state) nextTS() string {
+	now := time.Now().UnixMicro()
+	if now <= st.lastTS {
+		now = st.lastTS + 1
+	}
+	st.lastTS = now
+	return fmt.Sprintf("%d.%06d", now/1_000_000, now%1_000_000)
+}
+
+// channel finds a channel by id or by name with or without '#'.
+func (st *state) channel(idOrName string) *channelState {
+	if c, ok := st.channels[idOrName]; ok {
+		return c
+	}
+	name := strings.TrimPrefix(idOrName, "#")
+	for _, c := range st.channels {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// user returns a known user, registering an unknown id on first sight so tests may use any id.
+func (st *state) user(id string) User {
+	u, ok := st.users[id]
+	if !ok {
+		u = User{ID: id, Name: strings.ToLower(id), RealName: id, TZ: "UTC"}
+		st.users[id] = u
+	}
+	return u
+}
+
+func (st *state) addMessage(c *channelState, m *Message) {
+	m.Channel = c.ID
+	c.messages = append(c.messages, m)
+	c.byTS[m.TS] = m
+	if m.ThreadTS != "" {
+		if parent, ok := c.byTS[m.ThreadTS]; ok {
+			parent.Replies = append(parent.Replies, m.TS)
+		}
+	}
+}
+
+func (st *state) deleteMessage(c *channelState, ts string) {
+	m, ok := c.byTS[ts]
+	if !ok {
+		return
+	}
+	delete(c.byTS, ts)
+	c.messages = slices.DeleteFunc(c.messages, func(x *Message) bool { return x == m })
+	if parent, ok := c.byTS[m.ThreadTS]; ok {
+		parent.Replies = slices.DeleteFunc(parent.Replies, func(r string) bool { return r == ts })
+	}
+}
+
+func (st *state) findEphemeral(user, ts string) *Message {
+	for _, m := range st.ephemeral[user] {
+		if m.TS == ts {
+			return m
+		}
+	}
+	return nil
+}
+
+func (m *Message) clone() Message {
+	c := *m
+	c.Replies = slices.Clone(m.Replies)
+	c.Files = slices.Clone(m.Files)
+	return c
+}
+
+// Messages returns the channel's top-level messages, oldest first (what conversations.history shows).
+func (s *Server) Messages(channel string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.st.channel(channel)
+	if c == nil {
+		return nil
+	}
+	var out []Message
+	for _, m := range c.messages {
+		if m.ThreadTS == "" || m.ThreadTS == m.TS {
+			out = append(out, m.clone())
+		}
+	}
+	return out
+}
+
+// Message returns one message of a channel, thread replies included.
+func (s *Server) Message(channel, ts string) (Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.st.channel(channel)
+	if c == nil {
+		return Message{}, false
+	}
+	m, ok := c.byTS[ts]
+	if !ok {
+		return Message{}, false
+	}
+	return m.clone(), true
+}
+
+// LatestBotMessage returns the bot's most recent message in the channel, thread replies included.
+func (s *Server) LatestBotMessage(channel string) (Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.st.channel(channel)
+	if c == nil {
+		return Message{}, false
+	}
+	for i := len(c.messages) - 1; i >= 0; i-- {
+		if c.messages[i].User == BotUserID {
+			return c.messages[i].clone(), true
+		}
+	}
+	return Message{}, false
+}
+
+// Thread returns the parent message followed by its replies, oldest first.
+func (s *Server) Thread(channel, ts string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.st.channel(channel)
+	if c == nil {
+		return nil
+	}
+	parent, ok := c.byTS[ts]
+	if !ok {
+		return nil
+	}
+	out := []Message{parent.clone()}
+	for _, r := range parent.Replies {
+		if m, ok := c.byTS[r]; ok {
+			out = append(out, m.clone())
+		}
+	}
+	return out
+}
+
+// Ephemeral returns the ephemeral messages shown to user, oldest first.
+func (s *Server) Ephemeral(user string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Message, 0, len(s.st.ephemeral[user]))
+	for _, m := range s.st.ephemeral[user] {
+		out = append(out, m.clone())
+	}
+	return out
+}
+
+// Reactions returns the reactions on a message.
+func (s *Server) Reactions(channel, ts string) []Reaction {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.st.channel(channel)
+	if c == nil {
+		return nil
+	}
+	out := slices.Clone(c.reactions[ts])
+	for i := range out {
+		out[i].Users = slices.Clone(out[i].Users)
+	}
+	return out
+}
+
+// OpenViews returns user's modal stack, bottom first.
+func (s *Server) OpenViews(user string) []View {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []View
+	for _, id := range s.st.viewStacks[user] {
+		if v, ok := s.st.views[id]; ok {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+// Files returns every file uploaded through the files.* flow.
+func (s *Server) Files() []File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []File
+	for _, f := range s.st.uploads {
+		out = append(out, *f)
+	}
+	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
