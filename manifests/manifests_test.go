@@ -135,7 +135,7 @@ func TestKubernetesObjectSet(t *testing.T) {
 
 // kustomization is the part of kustomization.yaml the tests check.
 type kustomization struct {
-	Resources []string `yaml:"resources"`
+	Resources []string         `yaml:"resources"`
 	Images    []kustomizeImage `yaml:"images"`
 }
 
