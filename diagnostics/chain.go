@@ -1,0 +1,75 @@
+package diagnostics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// MaxSKUs bounds one run, so a pasted list cannot turn into an unbounded OMS query.
+const MaxSKUs = 100
+
+// Chain runs the guide's checks for SKUs of a product store.
+type Chain struct {
+	oms  OMS
+	opts Options
+}
+
+// New returns a chain reading from oms.
+func New(oms OMS, opts Options) *Chain {
+	return &Chain{oms: oms, opts: opts.withDefaults()}
+}
+
+// Run checks every SKU in one pass over the OMS: store-wide facts are fetched once, per-SKU facts in
+// batches, so 50 SKUs cost about as many requests as one. It returns one report per SKU, in order.
+// The error is only for bad input; an OMS that cannot answer gives reports with the oms-unavailable cause.
+func (c *Chain) Run(ctx context.Context, storeID string, skus []string) ([]Report, error) {
+	storeID = strings.TrimSpace(storeID)
+	if storeID == "" {
+		return nil, errors.New("no product store given")
+	}
+	if len(skus) == 0 {
+		return nil, errors.New("no SKU given")
+	}
+	if len(skus) > MaxSKUs {
+		return nil, fmt.Errorf("%d SKUs given, at most %d per check", len(skus), MaxSKUs)
+	}
+	clean := make([]string, 0, len(skus))
+	for _, s := range skus {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil, errors.New("empty SKU given")
+		}
+		clean = append(clean, s)
+	}
+
+	start := c.opts.Now()
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
+	defer cancel()
+	f := c.fetch(ctx, storeID, uniq(clean))
+	elapsed := Duration(time.Since(began))
+
+	reports := make([]Report, 0, len(clean))
+	for _, sku := range clean {
+		r := c.evaluate(storeID, sku, f, start)
+		r.Elapsed = elapsed
+		r.OMSCalls = int(f.calls.Load())
+		reports = append(reports, r)
+	}
+	return reports, nil
+}
+
+func uniq(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,412 @@
+package diagnostics
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// findings are what the checks learned that the verdict ranks.
+type findings struct {
+	unscheduled []string         // children lacking the link with no association job scheduled
+	manualLink  []string         // children lacking the link though the association job runs fine
+	lateLinked  []string         // children linked after their sync watermark passed the member row
+	disabled    []Remedy         // enable-job remedies for pre-order jobs that are off
+	failing     []hotwax.Job     // newest failed run per (job, shop), newer than the last success
+	failingFor  map[string]bool  // shop ids (or "" store-wide) with a failing association run
+	listings    map[string]string // connected linked shop id → listing state
+}
+
+const timeLayout = "2006-01-02 15:04 MST"
+
+func unknownCheck(id, why string) Check {
+	return Check{ID: id, Status: StatusUnknown, Summary: why}
+}
+
+func skipCheck(id, why string) Check { return Check{ID: id, Status: StatusSkip, Summary: why} }
+
+// needs returns the unknown check when one of the facts it depends on could not be fetched.
+func needs(id string, errs map[string]error) (Check, bool) {
+	var missing []string
+	for _, name := range []string{callProducts, callShops, callJobs, callHistory, callCategories, callMembers, callLinks, callListings} {
+		if err, ok := errs[name]; ok && err != nil {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return Check{}, false
+	}
+	return unknownCheck(id, "could not check: the OMS did not answer "+strings.Join(missing, ", ")), true
+}
+
+func (s *subject) checkProduct() Check {
+	if !s.f.products.ok() {
+		return unknownCheck(CheckProduct, "could not look up the SKU: "+shortError(s.f.products.err))
+	}
+	if s.product == nil {
+		return Check{ID: CheckProduct, Status: StatusFail, Summary: fmt.Sprintf("SKU %s is not a product of store %s", s.sku, s.storeID),
+			Evidence: []Evidence{{Label: "search", Value: "no product document with this sku or internalName"}}}
+	}
+	p := s.product
+	ev := []Evidence{{Label: "productId", Value: p.ProductID}, {Label: "name", Value: p.Name}}
+	if p.GroupID != "" {
+		ev = append(ev, Evidence{Label: "virtual product", Value: strings.TrimSpace(p.GroupID + " " + p.ParentName)})
+	}
+	return Check{ID: CheckProduct, Status: StatusPass, Summary: fmt.Sprintf("%s is product %s (%s)", s.sku, p.ProductID, p.Name), Evidence: ev}
+}
+
+func (s *subject) checkCategory(fd *findings) Check {
+	if c, bad := needs(CheckPreorderCategory, map[string]error{callCategories: s.f.categories.err, callMembers: s.f.members.err}); bad {
+		return c
+	}
+	members := s.preorderMembers()
+	if len(members) == 0 {
+		c := Check{ID: CheckPreorderCategory, Status: StatusFail,
+			Summary:  "not in a pre-order or backorder category: there is nothing to sync",
+			Evidence: []Evidence{{Label: "categories", Value: categoryList(s.f.categories.val)}}}
+		if _, on := s.scheduled(s.opts.Jobs.PresellRefresh, "", false); !on {
+			c.Remedies = append(c.Remedies, s.enableJob(s.opts.Jobs.PresellRefresh, ""))
+		}
+		c.Remedies = append(c.Remedies, s.runJob(s.opts.Jobs.PresellRefresh, "", "now"))
+		return c
+	}
+	var ev []Evidence
+	var names []string
+	for _, m := range members {
+		ev = append(ev, Evidence{Label: "member of " + m.ProductCategoryID, Value: "product " + m.ProductID + ", updated " + fmtTime(m.UpdatedAt), At: m.UpdatedAt})
+		names = append(names, m.ProductCategoryID)
+	}
+	return Check{ID: CheckPreorderCategory, Status: StatusPass, Summary: "in " + strings.Join(uniq(names), ", "), Evidence: ev}
+}
+
+func categoryList(cs []hotwax.Category) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ProductCategoryID+" ("+c.Type+")")
+	}
+	if len(out) == 0 {
+		return "the store's catalog has no pre-order or backorder category"
+	}
+	return strings.Join(out, ", ")
+}
+
+func (s *subject) checkLinks() Check {
+	if c, bad := needs(CheckShopLinks, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err}); bad {
+		return c
+	}
+	var ev []Evidence
+	var missing []string
+	for _, sh := range s.f.shops.val {
+		l, ok := s.links[sh.ShopID]
+		switch {
+		case sh.Disconnected():
+			ev = append(ev, Evidence{Label: sh.Name, Value: "disconnected, ignored", Shop: sh.ShopID})
+		case ok:
+			ev = append(ev, Evidence{Label: sh.Name, Value: "linked to variant " + l.ShopifyProductID + " since " + fmtTime(l.CreatedAt), Shop: sh.ShopID, At: l.CreatedAt})
+		default:
+			ev = append(ev, Evidence{Label: sh.Name, Value: "not linked", Shop: sh.ShopID})
+			missing = append(missing, sh.Name)
+		}
+	}
+	if len(s.connected()) == 0 {
+		return Check{ID: CheckShopLinks, Status: StatusFail, Summary: "the store has no connected Shopify shop", Evidence: ev}
+	}
+	if len(missing) > 0 {
+		return Check{ID: CheckShopLinks, Status: StatusFail, Summary: "not linked to " + strings.Join(missing, ", "), Evidence: ev}
+	}
+	return Check{ID: CheckShopLinks, Status: StatusPass, Summary: "linked to every connected shop", Evidence: ev}
+}
+
+func (s *subject) checkAssociation(fd *findings) Check {
+	if c, bad := needs(CheckAssociationJob, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err, callJobs: s.f.jobs.err}); bad {
+		return c
+	}
+	c := Check{ID: CheckAssociationJob, Status: StatusPass}
+	var lacking, scheduled []string
+	for _, sh := range s.children() {
+		if _, linked := s.links[sh.ShopID]; linked {
+			continue
+		}
+		lacking = append(lacking, sh.Name)
+		if j, ok := s.scheduled(s.opts.Jobs.Association, sh.ShopID, true); ok {
+			scheduled = append(scheduled, sh.Name)
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "scheduled " + j.TempExprID + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
+			if !fd.failingFor[sh.ShopID] {
+				fd.manualLink = append(fd.manualLink, sh.ShopID)
+			}
+			continue
+		}
+		state := "not scheduled (no draft found)"
+		if s.hasDraft(s.opts.Jobs.Association) {
+			state = "not scheduled (draft only)"
+		}
+		c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: state, Shop: sh.ShopID})
+		fd.unscheduled = append(fd.unscheduled, sh.ShopID)
+		c.Remedies = append(c.Remedies, s.scheduleAssociation(sh.ShopID), s.runJob(s.opts.Jobs.Association, sh.ShopID, "now"))
+	}
+	switch {
+	case len(lacking) == 0:
+		c.Summary = "every child shop is linked; nothing to associate"
+	case len(fd.unscheduled) > 0:
+		c.Status = StatusFail
+		c.Summary = "association job not scheduled for " + s.names(fd.unscheduled)
+	default:
+		c.Summary = "association job scheduled for " + strings.Join(scheduled, ", ") + ", yet the link is missing"
+	}
+	return c
+}
+
+func (s *subject) checkTiming(fd *findings) Check {
+	if c, bad := needs(CheckAssociationTime, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err,
+		callCategories: s.f.categories.err, callMembers: s.f.members.err, callHistory: s.f.history.err}); bad {
+		return c
+	}
+	members := s.preorderMembers()
+	if len(members) == 0 {
+		return skipCheck(CheckAssociationTime, "not in a pre-order category")
+	}
+	var tPCM time.Time
+	for _, m := range members {
+		if m.UpdatedAt.After(tPCM) {
+			tPCM = m.UpdatedAt
+		}
+	}
+	c := Check{ID: CheckAssociationTime, Status: StatusPass}
+	checked := 0
+	for _, sh := range s.children() {
+		link, linked := s.links[sh.ShopID]
+		if !linked {
+			continue
+		}
+		checked++
+		tLink := link.CreatedAt
+		sync, passed := s.syncBetween(sh.ShopID, tPCM, tLink)
+		if !passed {
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "linked " + fmtTime(tLink) + ", no sync passed the member row (updated " + fmtTime(tPCM) + ") before that", Shop: sh.ShopID, At: tLink})
+			continue
+		}
+		state, l := s.listing(sh.ShopID)
+		if state == listingUnknown {
+			c.Status = worse(c.Status, StatusUnknown)
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "linked after a sync passed the member row; listing unknown", Shop: sh.ShopID})
+			continue
+		}
+		if state != listingNoData && state != listingNotLinked && !listingTime(l).Before(tLink) {
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "linked after a sync, but listed since " + fmtTime(listingTime(l)), Shop: sh.ShopID})
+			continue
+		}
+		c.Status = worse(c.Status, StatusFail)
+		fd.lateLinked = append(fd.lateLinked, sh.ShopID)
+		c.Evidence = append(c.Evidence, Evidence{
+			Label: sh.Name, Shop: sh.ShopID, JobID: sync.JobID, At: tLink,
+			Value: fmt.Sprintf("member updated %s, sync %s ran %s, link created %s: delta syncs never re-select it",
+				fmtTime(tPCM), sync.JobID, fmtTime(startOf(sync)), fmtTime(tLink)),
+			Extra: map[string]string{"t_pcm": tPCM.UTC().Format(time.RFC3339), "t_sync": startOf(sync).UTC().Format(time.RFC3339), "t_link": tLink.UTC().Format(time.RFC3339)},
+		})
+		c.Remedies = append(c.Remedies, s.fullSync(sh.ShopID))
+	}
+	switch {
+	case checked == 0:
+		return skipCheck(CheckAssociationTime, "no child shop is linked yet")
+	case c.Status == StatusFail:
+		c.Summary = "linked to " + s.names(fd.lateLinked) + " after the last sync had passed it: only a full sync lists it"
+	case c.Status == StatusUnknown:
+		c.Summary = "could not tell: listing data unavailable"
+	default:
+		c.Summary = "every child link predates the syncs that needed it"
+	}
+	return c
+}
+
+// syncBetween finds the newest finished catalog sync of shopID that started after the member row
+// changed and before the link existed: from then on the shop's watermark is past the row.
+func (s *subject) syncBetween(shopID string, tPCM, tLink time.Time) (hotwax.Job, bool) {
+	var best hotwax.Job
+	found := false
+	for _, j := range s.f.history.val {
+		if j.SystemJobEnumID != s.opts.Jobs.CatalogSync || j.StatusID != hotwax.StatusFinished || j.Shop() != shopID {
+			continue
+		}
+		t := startOf(j)
+		if t.After(tPCM) && t.Before(tLink) && (!found || t.After(startOf(best))) {
+			best, found = j, true
+		}
+	}
+	return best, found
+}
+
+func (s *subject) checkPresell(fd *findings) Check {
+	if c, bad := needs(CheckPresellRefresh, map[string]error{callJobs: s.f.jobs.err}); bad {
+		return c
+	}
+	enum := s.opts.Jobs.PresellRefresh
+	if j, ok := s.scheduled(enum, "", false); ok {
+		return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + j.TempExprID,
+			Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: j.TempExprID + ", next run " + fmtTime(j.RunTime), JobID: j.JobID, At: j.RunTime}}}
+	}
+	for _, j := range s.f.jobs.val { // a shop-specific row also enables it (shop empty or any)
+		if j.SystemJobEnumID == enum && j.Scheduled() && (jobStore(j) == "" || jobStore(j) == s.storeID) {
+			return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + j.TempExprID + s.where(j.Shop()),
+				Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: j.TempExprID, Shop: j.Shop(), JobID: j.JobID, At: j.RunTime}}}
+		}
+	}
+	r := s.enableJob(enum, "")
+	fd.disabled = append(fd.disabled, r)
+	state := "no draft found"
+	if s.hasDraft(enum) {
+		state = "draft only"
+	}
+	return Check{ID: CheckPresellRefresh, Status: StatusFail, Summary: s.opts.jobName(enum) + " is not enabled",
+		Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: state}}, Remedies: []Remedy{r}}
+}
+
+func (s *subject) checkSync(fd *findings) Check {
+	if c, bad := needs(CheckCatalogSync, map[string]error{callJobs: s.f.jobs.err, callShops: s.f.shops.err}); bad {
+		return c
+	}
+	enum := s.opts.Jobs.CatalogSync
+	c := Check{ID: CheckCatalogSync, Status: StatusPass}
+	var off []string
+	for _, sh := range s.connected() {
+		if j, ok := s.scheduled(enum, sh.ShopID, false); ok {
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "enabled, " + j.TempExprID + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
+			continue
+		}
+		off = append(off, sh.Name)
+		c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "not enabled", Shop: sh.ShopID})
+		r := s.enableJob(enum, sh.ShopID)
+		fd.disabled = append(fd.disabled, r)
+		c.Remedies = append(c.Remedies, r)
+	}
+	if len(off) > 0 {
+		c.Status = StatusFail
+		c.Summary = s.opts.jobName(enum) + " not enabled for " + strings.Join(off, ", ")
+		return c
+	}
+	c.Summary = "enabled for every connected shop"
+	return c
+}
+
+// checkFailures finds, per job and shop, a failed run newer than the last finished one. A failure
+// matters to this SKU when it is store-wide or for a shop where the SKU is not listed; others warn.
+func (s *subject) checkFailures(fd *findings, listed func(shopID string) bool) Check {
+	if c, bad := needs(CheckJobFailures, map[string]error{callHistory: s.f.history.err, callShops: s.f.shops.err}); bad {
+		return c
+	}
+	type key struct{ enum, shop string }
+	var keys []key
+	for _, j := range s.f.history.val {
+		k := key{j.SystemJobEnumID, j.Shop()}
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	c := Check{ID: CheckJobFailures, Status: StatusPass, Summary: "no recent failed runs"}
+	var failing, ignored []string
+	for _, k := range keys {
+		if sh, ok := s.shop(k.shop); k.shop != "" && (!ok || sh.Disconnected()) {
+			continue
+		}
+		bad, ok := s.lastRun(k.enum, k.shop, hotwax.StatusFailed, hotwax.StatusCrashed)
+		if !ok {
+			continue
+		}
+		if good, ok := s.lastRun(k.enum, k.shop, hotwax.StatusFinished); ok && !runTime(good).Before(runTime(bad)) {
+			continue
+		}
+		what := s.opts.jobName(k.enum) + s.where(k.shop)
+		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.StatusID + ": " + failureText(bad)), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime()}
+		if last, ok := s.lastRun(k.enum, k.shop, hotwax.StatusFinished); ok {
+			ev.Extra = map[string]string{"lastSuccess": runTime(last).UTC().Format(time.RFC3339)}
+		}
+		c.Evidence = append(c.Evidence, ev)
+		if k.shop != "" && listed(k.shop) {
+			ignored = append(ignored, what)
+			continue
+		}
+		failing = append(failing, what)
+		fd.failing = append(fd.failing, bad)
+		if k.enum == s.opts.Jobs.Association {
+			fd.failingFor[k.shop] = true
+		}
+		c.Remedies = append(c.Remedies, s.runJob(k.enum, k.shop, "again"))
+	}
+	switch {
+	case len(failing) > 0:
+		c.Status = StatusFail
+		c.Summary = "latest run failed: " + strings.Join(failing, ", ")
+		c.Remedies = append(c.Remedies, escalate())
+	case len(ignored) > 0:
+		c.Status = StatusWarn
+		c.Summary = "latest run failed for " + strings.Join(ignored, ", ") + ", where this SKU is listed anyway"
+	}
+	return c
+}
+
+func failureText(j hotwax.Job) string {
+	if j.JobResult != "" {
+		return j.JobResult
+	}
+	return j.RuntimeData["_ERROR_MESSAGE_"]
+}
+
+func (s *subject) checkListing(fd *findings) Check {
+	if c, bad := needs(CheckShopListing, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err}); bad {
+		return c
+	}
+	c := Check{ID: CheckShopListing, Status: StatusPass}
+	var notListed, unknown []string
+	data := 0
+	for _, sh := range s.connected() {
+		state, l := s.listing(sh.ShopID)
+		fd.listings[sh.ShopID] = state
+		ev := Evidence{Label: sh.Name, Value: state, Shop: sh.ShopID, At: listingTime(l)}
+		if l.PromiseDate != "" {
+			ev.Extra = map[string]string{"promiseDate": l.PromiseDate}
+		}
+		c.Evidence = append(c.Evidence, ev)
+		switch state {
+		case listingListed:
+			data++
+		case listingUnknown:
+			unknown = append(unknown, sh.Name)
+		case listingNoData, listingNotLinked:
+			notListed = append(notListed, sh.Name+" ("+strings.ToLower(state)+")")
+		default:
+			data++
+			notListed = append(notListed, sh.Name+" ("+strings.ToLower(state)+")")
+		}
+	}
+	switch {
+	case len(unknown) > 0:
+		c.Status = StatusUnknown
+		c.Summary = "could not read the listings of " + strings.Join(unknown, ", ")
+	case len(notListed) > 0 && data == 0:
+		c.Status = StatusWarn
+		c.Summary = "no shop has listing data for it: " + strings.Join(notListed, ", ")
+	case len(notListed) > 0:
+		c.Status = StatusFail
+		c.Summary = "not listed in " + strings.Join(notListed, ", ")
+	default:
+		c.Summary = "listed in every connected shop"
+	}
+	return c
+}
+
+func (s *subject) names(ids []string) string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, s.shopName(id))
+	}
+	return strings.Join(out, ", ")
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(timeLayout)
+}

@@ -1,0 +1,340 @@
+package diagnostics
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// Names of the OMS calls a run makes, as reported in Report.Failures.
+const (
+	callProducts   = "product lookup (solr-query)"
+	callShops      = "shops (performFind ShopifyShopAndConfig)"
+	callJobs       = "scheduled jobs (findJobs)"
+	callHistory    = "job history (findJobs)"
+	callCategories = "pre-order categories (performFind ProdCatalogCategory)"
+	callMembers    = "category members (performFind ProductCategoryMember)"
+	callLinks      = "shop links (performFind ShopifyShopProduct)"
+	callListings   = "listings (solr-query shopifyCore)"
+)
+
+// result is the answer to one OMS question; err is set when it could not be answered.
+type result[T any] struct {
+	val T
+	err error
+}
+
+func (r result[T]) ok() bool { return r.err == nil }
+
+// facts is everything one run fetched: store-wide facts once, per-SKU facts in batches.
+// Each field is written by one goroutine and read only after the fetch group has finished,
+// except listings, which several goroutines fill under mu.
+type facts struct {
+	products   result[[]hotwax.Product]
+	shops      result[[]hotwax.Shop]
+	jobs       result[[]hotwax.Job] // drafts and pending rows
+	history    result[[]hotwax.Job] // finished, failed and crashed runs, newest first
+	categories result[[]hotwax.Category]
+	members    result[[]hotwax.CategoryMember]
+	links      result[[]hotwax.ShopLink]
+
+	mu       sync.Mutex
+	listings map[string]result[[]hotwax.Listing] // by shop id
+
+	calls    atomic.Int64
+	failures []Failure
+}
+
+func (f *facts) setListings(shopID string, ls []hotwax.Listing, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	old, seen := f.listings[shopID]
+	if seen && old.err == nil && err == nil {
+		old.val = append(old.val, ls...)
+		f.listings[shopID] = old
+		return
+	}
+	if seen && old.err != nil {
+		return // a failed call for the shop makes its listing unknown whatever else answered
+	}
+	f.listings[shopID] = result[[]hotwax.Listing]{val: ls, err: err}
+}
+
+// group runs OMS calls concurrently with at most limit in flight, and never outlives the caller's Wait.
+type group struct {
+	ctx context.Context
+	sem chan struct{}
+	wg  sync.WaitGroup
+}
+
+func newGroup(ctx context.Context, limit int) *group {
+	return &group{ctx: ctx, sem: make(chan struct{}, limit)}
+}
+
+// Go runs fn once a slot is free; when ctx ends first, fn is not run and done gets ctx's error.
+func (g *group) Go(fn func(ctx context.Context), done func(err error)) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		select {
+		case g.sem <- struct{}{}:
+		case <-g.ctx.Done():
+			done(g.ctx.Err())
+			return
+		}
+		defer func() { <-g.sem }()
+		fn(g.ctx)
+	}()
+}
+
+func (g *group) Wait() { g.wg.Wait() }
+
+// fetch asks the OMS everything the checks need. The product lookup is the only serial step: the
+// store-wide questions start with it, and the per-product ones start as soon as it answers.
+// Listings start from the product's goodIdentifications (the search index knows the shop variant ids)
+// and are completed after the authoritative links arrive, for any shop variant the index did not know.
+func (c *Chain) fetch(ctx context.Context, storeID string, skus []string) *facts {
+	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
+	g := newGroup(ctx, c.opts.MaxInFlight)
+	jobs := c.opts.Jobs
+
+	// run counts weight OMS requests and runs ask in the group; fail records an error when the
+	// deadline passed before a slot was free.
+	run := func(weight int64, ask func(ctx context.Context), fail func(err error)) {
+		g.Go(func(ctx context.Context) {
+			f.calls.Add(weight)
+			ask(ctx)
+		}, fail)
+	}
+
+	productsDone := make(chan struct{})
+	run(1, func(ctx context.Context) {
+		defer close(productsDone)
+		ps, err := c.oms.ProductsBySKU(ctx, storeID, skus)
+		f.products = result[[]hotwax.Product]{val: ps, err: err}
+	}, func(err error) {
+		f.products.err = err
+		close(productsDone)
+	})
+	run(1, func(ctx context.Context) {
+		v, err := c.oms.Shops(ctx, storeID)
+		f.shops = result[[]hotwax.Shop]{val: v, err: err}
+	}, func(err error) { f.shops.err = err })
+	run(1, func(ctx context.Context) {
+		v, err := c.oms.FindJobs(ctx, hotwax.JobQuery{
+			EnumIDs:  nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync, jobs.ImportNew, jobs.ImportUpdates, jobs.FullRepush),
+			Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending},
+			ViewSize: 200,
+		})
+		f.jobs = result[[]hotwax.Job]{val: v, err: err}
+	}, func(err error) { f.jobs.err = err })
+	run(1, func(ctx context.Context) {
+		v, err := c.oms.FindJobs(ctx, hotwax.JobQuery{
+			EnumIDs:        nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync),
+			Statuses:       []string{hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed},
+			ProductStoreID: storeID,
+			OrderBy:        "runTime DESC",
+			ViewSize:       100,
+		})
+		f.history = result[[]hotwax.Job]{val: v, err: err}
+	}, func(err error) { f.history.err = err })
+	run(2, func(ctx context.Context) { // two performFinds: the store's catalog, then its categories
+		v, err := c.oms.PreorderCategories(ctx, storeID)
+		f.categories = result[[]hotwax.Category]{val: v, err: err}
+	}, func(err error) { f.categories.err = err })
+
+	// The lookup always ends: the OMS honours ctx, and a call that never got a slot fails at once.
+	<-productsDone
+	if !f.products.ok() || len(f.products.val) == 0 {
+		g.Wait()
+		return f
+	}
+
+	// Listings the index already points at, per shop; the rest once the links are known.
+	var listMu sync.Mutex
+	asked := map[string][]string{} // shop id → variant ids whose listings were asked for
+	for shopID, variants := range indexedVariants(f.products.val) {
+		asked[shopID] = variants
+		c.fetchListings(f, run, shopID, variants)
+	}
+
+	var linkMu sync.Mutex
+	for _, batch := range chunks(productIDsOf(f.products.val), batchSize) {
+		run(1, func(ctx context.Context) {
+			v, err := c.oms.ShopLinks(ctx, batch)
+			linkMu.Lock()
+			mergeResult(&f.links, v, err)
+			linkMu.Unlock()
+			if err != nil {
+				return
+			}
+			listMu.Lock()
+			defer listMu.Unlock()
+			for shopID, variants := range variantsByShop(v) {
+				var missing []string
+				for _, id := range variants {
+					if !slices.Contains(asked[shopID], id) {
+						missing = append(missing, id)
+					}
+				}
+				if len(missing) > 0 {
+					asked[shopID] = append(asked[shopID], missing...)
+					c.fetchListings(f, run, shopID, missing)
+				}
+			}
+		}, func(err error) {
+			linkMu.Lock()
+			defer linkMu.Unlock()
+			mergeResult(&f.links, nil, err)
+		})
+	}
+	var memberMu sync.Mutex
+	for _, batch := range chunks(memberIDs(f.products.val), batchSize) {
+		run(1, func(ctx context.Context) {
+			v, err := c.oms.CategoryMembers(ctx, batch)
+			memberMu.Lock()
+			defer memberMu.Unlock()
+			mergeResult(&f.members, v, err)
+		}, func(err error) {
+			memberMu.Lock()
+			defer memberMu.Unlock()
+			mergeResult(&f.members, nil, err)
+		})
+	}
+	g.Wait()
+	return f
+}
+
+func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), func(error)), shopID string, variants []string) {
+	run(1, func(ctx context.Context) {
+		v, err := c.oms.Listings(ctx, shopID, variants)
+		f.setListings(shopID, v, err)
+	}, func(err error) { f.setListings(shopID, nil, err) })
+}
+
+// mergeResult folds one batch into r; any failed batch makes the whole fact unknown.
+func mergeResult[T any](r *result[[]T], v []T, err error) {
+	if err != nil {
+		if r.err == nil {
+			r.err = err
+		}
+		return
+	}
+	r.val = append(r.val, v...)
+}
+
+// failuresOf lists the calls that could not be answered, for Report.Failures.
+func (f *facts) failuresOf() []Failure {
+	var out []Failure
+	add := func(call string, err error) {
+		if err != nil {
+			out = append(out, Failure{Call: call, Error: shortError(err)})
+		}
+	}
+	add(callProducts, f.products.err)
+	add(callShops, f.shops.err)
+	add(callJobs, f.jobs.err)
+	add(callHistory, f.history.err)
+	add(callCategories, f.categories.err)
+	add(callMembers, f.members.err)
+	add(callLinks, f.links.err)
+	shops := make([]string, 0, len(f.listings))
+	for id := range f.listings {
+		shops = append(shops, id)
+	}
+	slices.Sort(shops)
+	for _, id := range shops {
+		add(callListings+" shop "+id, f.listings[id].err)
+	}
+	return out
+}
+
+// shortError keeps a failure readable on a card: one line, at most 200 characters. The OMS client
+// never puts credentials in its errors, so the text is safe to show.
+func shortError(err error) string {
+	var msg string
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		msg = "no answer before the deadline: " + err.Error()
+	case errors.Is(err, context.Canceled):
+		msg = "check cancelled: " + err.Error()
+	default:
+		msg = err.Error()
+	}
+	msg = strings.Join(strings.Fields(msg), " ")
+	if len(msg) > 200 {
+		msg = msg[:197] + "…"
+	}
+	return msg
+}
+
+// productIDsOf is the product ids whose shop links matter: the resolved SKUs themselves.
+func productIDsOf(ps []hotwax.Product) []string {
+	var ids []string
+	for _, p := range ps {
+		if !slices.Contains(ids, p.ProductID) {
+			ids = append(ids, p.ProductID)
+		}
+	}
+	return ids
+}
+
+// memberIDs adds the virtual parents: category membership may sit on the virtual product.
+func memberIDs(ps []hotwax.Product) []string {
+	ids := productIDsOf(ps)
+	for _, p := range ps {
+		if p.GroupID != "" && !slices.Contains(ids, p.GroupID) {
+			ids = append(ids, p.GroupID)
+		}
+	}
+	return ids
+}
+
+// indexedVariants reads "ShopifyShopProduct/<shopId>/<variantId>" goodIdentifications (hotwax-api §5.4).
+func indexedVariants(ps []hotwax.Product) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range ps {
+		for _, gi := range p.GoodIdentifications {
+			parts := strings.Split(gi, "/")
+			if len(parts) == 3 && parts[0] == "ShopifyShopProduct" && parts[1] != "" && parts[2] != "" {
+				out[parts[1]] = append(out[parts[1]], parts[2])
+			}
+		}
+	}
+	return out
+}
+
+func variantsByShop(links []hotwax.ShopLink) map[string][]string {
+	out := map[string][]string{}
+	for _, l := range links {
+		out[l.ShopID] = append(out[l.ShopID], l.ShopifyProductID)
+	}
+	return out
+}
+
+func chunks(ids []string, n int) [][]string {
+	var out [][]string
+	for len(ids) > n {
+		out = append(out, ids[:n])
+		ids = ids[n:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
+
+func nonEmpty(vs ...string) []string {
+	var out []string
+	for _, v := range vs {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,104 @@
+package diagnostics
+
+import (
+	"context"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// OMS is what the chain reads from HotWax. *hotwax.Client satisfies it; tests use function-field fakes.
+type OMS interface {
+	ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error)
+	Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error)
+	ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error)
+	PreorderCategories(ctx context.Context, storeID string) ([]hotwax.Category, error)
+	CategoryMembers(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error)
+	FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
+	Listings(ctx context.Context, shopID string, variantIDs []string) ([]hotwax.Listing, error)
+}
+
+// Jobs names the job enum ids the chain reasons about. HotWax's own documents disagree on some of them,
+// so they come from configuration; DefaultJobs holds the ids the apps use.
+type Jobs struct {
+	Association    string
+	PresellRefresh string
+	CatalogSync    string
+	ImportNew      string
+	ImportUpdates  string
+	// FullRepush is the "Bulk push pre-order catalog" job when the instance has one; empty means a
+	// catalog sync run with includeAll "Y" does the full push.
+	FullRepush string
+}
+
+// DefaultJobs returns the job ids of hotwax-api §4.7.
+func DefaultJobs() Jobs {
+	return Jobs{
+		Association:    hotwax.JobAssociation,
+		PresellRefresh: hotwax.JobPresellRefresh,
+		CatalogSync:    hotwax.JobCatalogSync,
+		ImportNew:      hotwax.JobImportNew,
+		ImportUpdates:  hotwax.JobImportUpdates,
+	}
+}
+
+// Options tunes a Chain. The zero value works: every field has a default.
+type Options struct {
+	// ParentShopID names the parent shop; empty means infer it (see inferParent).
+	ParentShopID string
+	// Jobs are the job enum ids; empty fields take DefaultJobs.
+	Jobs Jobs
+	// MaxInFlight bounds OMS calls in flight per run, to protect the OMS (default 6).
+	MaxInFlight int
+	// Deadline bounds one run; calls still unanswered then make their checks unknown (default 20s).
+	Deadline time.Duration
+	// Now is the clock (default time.Now); the simulated OMS has its own, tests pin it.
+	Now func() time.Time
+}
+
+const (
+	defaultMaxInFlight = 6
+	defaultDeadline    = 20 * time.Second
+	// batchSize caps product ids per performFind so each answer fits in one page (viewSize 250) even
+	// with a handful of shops per product.
+	batchSize = 50
+)
+
+func (o Options) withDefaults() Options {
+	d := DefaultJobs()
+	fill := func(v *string, def string) {
+		if *v == "" {
+			*v = def
+		}
+	}
+	fill(&o.Jobs.Association, d.Association)
+	fill(&o.Jobs.PresellRefresh, d.PresellRefresh)
+	fill(&o.Jobs.CatalogSync, d.CatalogSync)
+	fill(&o.Jobs.ImportNew, d.ImportNew)
+	fill(&o.Jobs.ImportUpdates, d.ImportUpdates)
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = defaultMaxInFlight
+	}
+	if o.Deadline <= 0 {
+		o.Deadline = defaultDeadline
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// jobName is how the Job Manager names a job, for summaries and button labels.
+func (o Options) jobName(enumID string) string {
+	switch enumID {
+	case o.Jobs.Association:
+		return "association job"
+	case o.Jobs.PresellRefresh:
+		return "Auto Refresh Pre-sell Catalog"
+	case o.Jobs.CatalogSync:
+		return "Preorder Catalog Sync"
+	case o.Jobs.FullRepush:
+		return "Bulk push pre-order catalog"
+	}
+	return enumID
+}

@@ -1,0 +1,286 @@
+package diagnostics
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// subject is one SKU seen through the facts of a run: the helpers every check shares.
+type subject struct {
+	opts    Options
+	storeID string
+	sku     string
+	f       *facts
+
+	product  *hotwax.Product // nil when not found or not looked up
+	parentID string
+	parentBy string
+	links    map[string]hotwax.ShopLink // this product's links by shop id
+}
+
+func newSubject(opts Options, storeID, sku string, f *facts) *subject {
+	s := &subject{opts: opts, storeID: storeID, sku: sku, f: f, links: map[string]hotwax.ShopLink{}}
+	if f.products.ok() {
+		s.product = findProduct(f.products.val, sku)
+	}
+	if s.product != nil && f.links.ok() {
+		for _, l := range f.links.val {
+			if l.ProductID == s.product.ProductID {
+				if old, ok := s.links[l.ShopID]; !ok || l.CreatedAt.Before(old.CreatedAt) {
+					s.links[l.ShopID] = l
+				}
+			}
+		}
+	}
+	s.parentID, s.parentBy = s.inferParent()
+	return s
+}
+
+// findProduct matches a Solr document to the SKU the user typed: sku first, then internalName,
+// exact before case-insensitive.
+func findProduct(ps []hotwax.Product, sku string) *hotwax.Product {
+	for _, match := range []func(a, b string) bool{
+		func(a, b string) bool { return a == b },
+		strings.EqualFold,
+	} {
+		for i := range ps {
+			if match(ps[i].SKU, sku) {
+				return &ps[i]
+			}
+		}
+		for i := range ps {
+			if match(ps[i].InternalName, sku) {
+				return &ps[i]
+			}
+		}
+	}
+	return nil
+}
+
+// inferParent names the parent shop and says how it was chosen. The OMS does not store it: configuration
+// wins; else the shop with a pending product import job (hotwax-api §5.1: children must not have one);
+// else the shop whose link to this product is oldest, as the parent's import creates the product.
+func (s *subject) inferParent() (id, how string) {
+	if s.opts.ParentShopID != "" {
+		return s.opts.ParentShopID, "configured"
+	}
+	if s.f.jobs.ok() && s.f.shops.ok() {
+		var found []string
+		var enum string
+		for _, j := range s.f.jobs.val {
+			if j.StatusID != hotwax.StatusPending || (j.SystemJobEnumID != s.opts.Jobs.ImportNew && j.SystemJobEnumID != s.opts.Jobs.ImportUpdates) {
+				continue
+			}
+			if sh, ok := s.shop(j.Shop()); ok && !sh.Disconnected() && !slices.Contains(found, sh.ShopID) {
+				found = append(found, sh.ShopID)
+				enum = j.SystemJobEnumID
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], "inferred: the only shop with a pending product import job (" + enum + ")"
+		case 0:
+		default:
+			slices.Sort(found)
+			return found[0], "inferred: several shops have a pending product import job (" + strings.Join(found, ", ") + "); took the first, set the parent shop in configuration"
+		}
+	}
+	var oldest hotwax.ShopLink
+	for _, sh := range s.connected() {
+		if l, ok := s.links[sh.ShopID]; ok && (oldest.ShopID == "" || l.CreatedAt.Before(oldest.CreatedAt)) {
+			oldest = l
+		}
+	}
+	if oldest.ShopID != "" {
+		return oldest.ShopID, "inferred: the shop whose link to this product is oldest"
+	}
+	return "", "unknown: no parent configured, no product import job, no link"
+}
+
+func (s *subject) shop(id string) (hotwax.Shop, bool) {
+	if id == "" || !s.f.shops.ok() {
+		return hotwax.Shop{}, false
+	}
+	for _, sh := range s.f.shops.val {
+		if sh.ShopID == id {
+			return sh, true
+		}
+	}
+	return hotwax.Shop{}, false
+}
+
+func (s *subject) shopName(id string) string {
+	if sh, ok := s.shop(id); ok && sh.Name != "" {
+		return sh.Name
+	}
+	return "shop " + id
+}
+
+// connected is every shop HotWax can still reach; disconnected shops are ignored by the verdict.
+func (s *subject) connected() []hotwax.Shop {
+	var out []hotwax.Shop
+	if !s.f.shops.ok() {
+		return nil
+	}
+	for _, sh := range s.f.shops.val {
+		if !sh.Disconnected() {
+			out = append(out, sh)
+		}
+	}
+	return out
+}
+
+func (s *subject) children() []hotwax.Shop {
+	var out []hotwax.Shop
+	for _, sh := range s.connected() {
+		if sh.ShopID != s.parentID {
+			out = append(out, sh)
+		}
+	}
+	return out
+}
+
+func (s *subject) role(sh hotwax.Shop) string {
+	switch {
+	case sh.Disconnected():
+		return RoleDisconnected
+	case sh.ShopID == s.parentID:
+		return RoleParent
+	}
+	return RoleChild
+}
+
+// jobStore is the product store a job row is for; empty when the row does not say.
+func jobStore(j hotwax.Job) string {
+	if j.ProductStoreID != "" {
+		return j.ProductStoreID
+	}
+	return j.RuntimeData["productStoreId"]
+}
+
+// scheduled finds the enabled job (hotwax-api §4.2: pending with a frequency) of enum for the store.
+// exact requires the job's shop to be shopID; otherwise a store-wide row (no shop) also counts.
+func (s *subject) scheduled(enum, shopID string, exact bool) (hotwax.Job, bool) {
+	for _, j := range s.f.jobs.val {
+		if j.SystemJobEnumID != enum || !j.Scheduled() {
+			continue
+		}
+		if st := jobStore(j); st != "" && st != s.storeID {
+			continue
+		}
+		if j.Shop() == shopID || (!exact && j.Shop() == "") {
+			return j, true
+		}
+	}
+	return hotwax.Job{}, false
+}
+
+func (s *subject) hasDraft(enum string) bool {
+	for _, j := range s.f.jobs.val {
+		if j.SystemJobEnumID == enum && j.StatusID == hotwax.StatusDraft {
+			return true
+		}
+	}
+	return false
+}
+
+// lastRun is the newest run of enum for shopID in the history with one of statuses.
+func (s *subject) lastRun(enum, shopID string, statuses ...string) (hotwax.Job, bool) {
+	var best hotwax.Job
+	found := false
+	for _, j := range s.f.history.val {
+		if j.SystemJobEnumID != enum || j.Shop() != shopID || !slices.Contains(statuses, j.StatusID) {
+			continue
+		}
+		if !found || runTime(j).After(runTime(best)) {
+			best, found = j, true
+		}
+	}
+	return best, found
+}
+
+// runTime orders runs: when they ended, else started, else were due.
+func runTime(j hotwax.Job) time.Time {
+	for _, t := range []time.Time{j.EndTime(), j.StartDateTime, j.RunTime} {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func startOf(j hotwax.Job) time.Time {
+	if !j.StartDateTime.IsZero() {
+		return j.StartDateTime
+	}
+	return j.RunTime
+}
+
+// listing states per shop, as the Pre-order app's Audit page words them (hotwax-api §5.5).
+const (
+	listingListed    = "Listed"
+	listingNotListed = "Not listed"
+	listingFailed    = "Listing failed"
+	listingNoData    = "No listing data"
+	listingNotLinked = "Not linked"
+	listingUnknown   = "Unknown"
+)
+
+// listing is what shopID shows for this product: its state and the newest listing document, if any.
+func (s *subject) listing(shopID string) (string, hotwax.Listing) {
+	link, linked := s.links[shopID]
+	if !linked {
+		return listingNotLinked, hotwax.Listing{}
+	}
+	r, asked := s.f.listings[shopID]
+	if asked && !r.ok() {
+		return listingUnknown, hotwax.Listing{}
+	}
+	var newest hotwax.Listing
+	found := false
+	for _, l := range r.val {
+		if variantID(l.VariantID) != variantID(link.ShopifyProductID) {
+			continue
+		}
+		if !found || listingTime(l).After(listingTime(newest)) {
+			newest, found = l, true
+		}
+	}
+	switch {
+	case !found:
+		return listingNoData, newest
+	case newest.ContainsError:
+		return listingFailed, newest
+	case strings.EqualFold(newest.Status, "active"):
+		return listingListed, newest
+	}
+	return listingNotListed, newest
+}
+
+func variantID(s string) string { return strings.TrimPrefix(s, "gid://shopify/ProductVariant/") }
+
+func listingTime(l hotwax.Listing) time.Time {
+	if !l.Timestamp.IsZero() {
+		return l.Timestamp
+	}
+	return l.LastUpdatedAt
+}
+
+// preorderMembers are the product's (or its virtual parent's) memberships in pre-order/backorder categories.
+func (s *subject) preorderMembers() []hotwax.CategoryMember {
+	var out []hotwax.CategoryMember
+	for _, m := range s.f.members.val {
+		if m.ProductID != s.product.ProductID && (s.product.GroupID == "" || m.ProductID != s.product.GroupID) {
+			continue
+		}
+		for _, c := range s.f.categories.val {
+			if c.ProductCategoryID == m.ProductCategoryID && (c.Type == hotwax.CategoryPreorder || c.Type == hotwax.CategoryBackorder) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}

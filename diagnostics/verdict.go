@@ -1,0 +1,190 @@
+package diagnostics
+
+import (
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// evaluate turns the run's facts into one SKU's report: checks, per-shop matrix, ranked causes, remedies.
+func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
+	s := newSubject(c.opts, storeID, sku, f)
+	r := Report{SKU: sku, ProductStoreID: storeID, CheckedAt: now, Causes: []string{}, Remedies: []Remedy{}, Shops: []ShopFacts{}}
+	if s.product != nil {
+		r.Product = &Product{ProductID: s.product.ProductID, Name: s.product.Name, VirtualID: s.product.GroupID, VirtualName: s.product.ParentName}
+	}
+	fd := &findings{failingFor: map[string]bool{}, listings: map[string]string{}}
+	byID := map[string]Check{CheckProduct: s.checkProduct()}
+	switch {
+	case byID[CheckProduct].Status == StatusFail: // the SKU is unknown: nothing else to ask (design §4)
+		for _, id := range CheckIDs[1:] {
+			byID[id] = skipCheck(id, "SKU not found")
+		}
+	case s.product == nil: // the lookup failed: product facts are unknown, store-wide ones still count
+		for _, id := range []string{CheckPreorderCategory, CheckShopLinks, CheckAssociationJob, CheckAssociationTime, CheckShopListing, CheckJobFailures} {
+			byID[id] = unknownCheck(id, "could not check: the product lookup failed")
+		}
+		byID[CheckPresellRefresh] = s.checkPresell(fd)
+		byID[CheckCatalogSync] = s.checkSync(fd)
+	default:
+		byID[CheckPreorderCategory] = s.checkCategory(fd)
+		byID[CheckShopLinks] = s.checkLinks()
+		byID[CheckShopListing] = s.checkListing(fd)
+		byID[CheckJobFailures] = s.checkFailures(fd, func(shopID string) bool { return fd.listings[shopID] == listingListed })
+		byID[CheckAssociationJob] = s.checkAssociation(fd)
+		byID[CheckAssociationTime] = s.checkTiming(fd)
+		byID[CheckPresellRefresh] = s.checkPresell(fd)
+		byID[CheckCatalogSync] = s.checkSync(fd)
+	}
+	for _, id := range CheckIDs {
+		ch := byID[id]
+		r.Checks = append(r.Checks, ch)
+		r.Status = worse(r.Status, ch.Status)
+	}
+	if r.Status == "" {
+		r.Status = StatusPass
+	}
+	r.Shops = s.shopFacts(fd)
+	r.ParentSource = s.parentBy
+	r.Failures = f.failuresOf()
+	r.Causes, r.Remedies = s.rank(byID, fd)
+	r.Cause = r.Causes[0]
+	return r
+}
+
+// rank lists every applicable cause in the guide's order (the first is the most likely) and the
+// remedies for them in the same order, ending with re-check and escalate when there is a problem.
+func (s *subject) rank(byID map[string]Check, fd *findings) ([]string, []Remedy) {
+	var causes []string
+	var rs []Remedy
+	failed := func(id string) bool { return byID[id].Status == StatusFail }
+	add := func(cause string, remedies ...Remedy) {
+		causes = append(causes, cause)
+		for _, r := range remedies {
+			rs = appendRemedy(rs, r)
+		}
+	}
+	if failed(CheckProduct) {
+		add(CauseUnknownSKU)
+	}
+	if failed(CheckPreorderCategory) {
+		add(CauseNotPreorder, byID[CheckPreorderCategory].Remedies...)
+	}
+	if len(fd.unscheduled) > 0 {
+		add(CauseAssociationJobMissing, byID[CheckAssociationJob].Remedies...)
+	}
+	if len(fd.lateLinked) > 0 {
+		add(CauseAssociatedAfterSync, byID[CheckAssociationTime].Remedies...)
+	}
+	if len(fd.disabled) > 0 {
+		add(CausePresellJobsDisabled, fd.disabled...)
+	}
+	if len(fd.failing) > 0 {
+		var again []Remedy
+		for _, r := range byID[CheckJobFailures].Remedies {
+			if r.Kind == RemedyRunJob {
+				again = append(again, r)
+			}
+		}
+		add(CauseJobFailing, append(again, escalate())...)
+	}
+	if len(fd.manualLink) > 0 {
+		var links []Remedy
+		for _, id := range fd.manualLink {
+			links = append(links, s.linkProduct(id))
+		}
+		add(CauseNeedsManualLink, links...)
+	}
+	unknown := false
+	for _, id := range CheckIDs {
+		if byID[id].Status == StatusUnknown {
+			unknown = true
+		}
+	}
+	if len(causes) == 0 && !unknown && (failed(CheckShopListing) || failed(CheckShopLinks)) {
+		add(CauseUnexplained, escalate())
+	}
+	if unknown {
+		causes = append([]string{CauseOMSUnavailable}, causes...)
+	}
+	if len(causes) == 0 {
+		return []string{CauseHealthy}, []Remedy{}
+	}
+	rs = appendRemedy(rs, recheck())
+	rs = moveLast(appendRemedy(rs, escalate()), RemedyEscalate)
+	return causes, rs
+}
+
+// moveLast puts the remedy of kind at the end, where the guide puts "contact HotWax Support".
+func moveLast(rs []Remedy, kind string) []Remedy {
+	for i, r := range rs {
+		if r.Kind == kind {
+			return append(append(rs[:i:i], rs[i+1:]...), r)
+		}
+	}
+	return rs
+}
+
+// shopFacts is the per-shop matrix: every shop of the store with its role, link, jobs and listing.
+func (s *subject) shopFacts(fd *findings) []ShopFacts {
+	out := []ShopFacts{}
+	if !s.f.shops.ok() {
+		return out
+	}
+	for _, sh := range s.f.shops.val {
+		sf := ShopFacts{ShopID: sh.ShopID, Name: sh.Name, Role: s.role(sh), ShopifyConfigID: sh.ShopifyConfigID}
+		if l, ok := s.links[sh.ShopID]; ok {
+			sf.Linked, sf.LinkedAt, sf.VariantID = true, l.CreatedAt, l.ShopifyProductID
+		}
+		if sf.Role == RoleChild && s.f.jobs.ok() {
+			switch j, ok := s.scheduled(s.opts.Jobs.Association, sh.ShopID, true); {
+			case ok:
+				sf.AssociationJob = "scheduled " + j.TempExprID
+			case s.hasDraft(s.opts.Jobs.Association):
+				sf.AssociationJob = "draft only"
+			default:
+				sf.AssociationJob = "not found"
+			}
+		}
+		if s.f.history.ok() {
+			if j, ok := s.lastRun(s.opts.Jobs.CatalogSync, sh.ShopID, hotwax.StatusFinished); ok {
+				sf.LastSync = startOf(j)
+			}
+		}
+		if s.product != nil && !sh.Disconnected() {
+			state, l := s.listing(sh.ShopID)
+			if st, ok := fd.listings[sh.ShopID]; ok {
+				state = st
+			}
+			if !s.f.links.ok() {
+				state = listingUnknown
+			}
+			sf.Listing, sf.ListingAt = state, listingTime(l)
+		}
+		out = append(out, sf)
+	}
+	return out
+}
+
+// severity orders statuses for Report.Status: unknown is worst, as nothing can be concluded from it.
+func severity(s Status) int {
+	switch s {
+	case StatusWarn:
+		return 1
+	case StatusFail:
+		return 2
+	case StatusUnknown:
+		return 3
+	}
+	return 0
+}
+
+func worse(a, b Status) Status {
+	if a == "" {
+		a = StatusPass
+	}
+	if severity(b) > severity(a) {
+		return b
+	}
+	return a
+}
