@@ -1,0 +1,196 @@
+package blocks
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/slack-go/slack"
+)
+
+// JobManagerURL is HotWax's Job Manager app, where operators see job schedules and history.
+const JobManagerURL = "https://job-manager.hotwax.io/"
+
+// Thread message budgets. Slack caps a message at 50 blocks, but a thread reply is read on phones too, so
+// evidence is split into smaller messages well below that.
+const (
+	maxThreadBlocks   = 20
+	maxThreadChars    = 12000
+	maxEvidenceValue  = 2000
+	maxEvidenceExtras = 500
+)
+
+// Evidence renders the raw facts behind a card as thread replies: every check with its evidence (job and run
+// ids, error text, timestamps), the shops' identifiers, the failed OMS calls, and links to the product in
+// the OMS (omsBase is the OMS web address, e.g. https://acme-oms.hotwax.io) and to the Job Manager. Long
+// values are truncated visibly, and the whole is split over as many messages as needed.
+func Evidence(r diagnostics.Report, omsBase string) []ThreadMessage {
+	intro := []slack.Block{
+		section("evidence", "*Evidence for "+escape(r.SKU)+"* · store `"+escape(r.ProductStoreID)+"` · checked "+slackDate(r.CheckedAt)),
+		contextLine("links", links(r, omsBase)),
+	}
+	var body []slack.Block
+	if lines := failureDetail(r.Failures); len(lines) > 0 {
+		body = append(body, packSections("failures", "*OMS calls that failed*", lines)...)
+	}
+	if lines := shopDetail(r); len(lines) > 0 {
+		body = append(body, packSections("shops", "*Shops*", lines)...)
+	}
+	for _, c := range r.Checks {
+		body = append(body, packSections("check."+c.ID, "", checkDetail(r, c))...)
+	}
+	return splitMessages("Evidence for "+r.SKU, intro, body)
+}
+
+// links points at the product page in the OMS and the Job Manager, where an operator can verify by hand.
+func links(r diagnostics.Report, omsBase string) string {
+	var parts []string
+	if r.Product != nil && r.Product.ProductID != "" && omsBase != "" {
+		parts = append(parts, "<"+ProductURL(omsBase, r.Product.ProductID)+"|Product "+escape(r.Product.ProductID)+" in the OMS>")
+	}
+	return strings.Join(append(parts, "<"+JobManagerURL+"|Job Manager>"), " · ")
+}
+
+// ProductURL is the OMS page of a product (the guide's "Find Product" detail page).
+func ProductURL(omsBase, productID string) string {
+	return strings.TrimRight(omsBase, "/") + "/commerce/control/EditProduct?productId=" + url.QueryEscape(productID)
+}
+
+// checkDetail is one check with every piece of evidence it relied on.
+func checkDetail(r diagnostics.Report, c diagnostics.Check) []string {
+	head := statusEmoji(c.Status) + " *" + checkTitle(c.ID) + "* `" + c.ID + "`"
+	if c.Summary != "" {
+		head += " — " + escape(truncate(oneLine(c.Summary), 500))
+	}
+	lines := []string{head}
+	for _, e := range c.Evidence {
+		lines = append(lines, "    • "+evidenceLine(r, e))
+	}
+	return lines
+}
+
+// evidenceLine renders one fact with its shop, job id, time and extras.
+func evidenceLine(r diagnostics.Report, e diagnostics.Evidence) string {
+	line := "*" + escape(e.Label) + "*: " + truncate(escape(e.Value), maxEvidenceValue)
+	if e.Shop != "" {
+		line += " · shop " + escape(shopLabel(r, e.Shop))
+	}
+	if e.JobID != "" {
+		line += " · job `" + escape(e.JobID) + "`"
+	}
+	if !e.At.IsZero() {
+		line += " · " + slackDate(e.At)
+	}
+	if len(e.Extra) > 0 {
+		keys := make([]string, 0, len(e.Extra))
+		for k := range e.Extra {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var kv []string
+		for _, k := range keys {
+			kv = append(kv, escape(k)+"="+escape(e.Extra[k]))
+		}
+		line += " · " + truncate(strings.Join(kv, ", "), maxEvidenceExtras)
+	}
+	return line
+}
+
+// shopLabel is "Acme CA (10001)" for a shop of the report, else the id.
+func shopLabel(r diagnostics.Report, id string) string {
+	for _, s := range r.Shops {
+		if s.ShopID == id && s.Name != "" {
+			return s.Name + " (" + id + ")"
+		}
+	}
+	return id
+}
+
+// shopDetail lists the identifiers support needs: variant id, config id, link and listing times.
+func shopDetail(r diagnostics.Report) []string {
+	lines := make([]string, 0, len(r.Shops)+1)
+	if r.ParentSource != "" {
+		lines = append(lines, "Parent shop chosen by "+escape(r.ParentSource))
+	}
+	for _, s := range r.Shops {
+		line := fmt.Sprintf("• *%s* `%s` %s · config `%s`", escape(shopName(s)), escape(s.ShopID), s.Role, escape(s.ShopifyConfigID))
+		if s.VariantID != "" {
+			line += " · variant `" + escape(s.VariantID) + "`"
+		}
+		if !s.LinkedAt.IsZero() {
+			line += " · linked " + slackDate(s.LinkedAt)
+		}
+		if s.AssociationJob != "" {
+			line += " · association job " + escape(s.AssociationJob)
+		}
+		if s.Listing != "" {
+			line += " · " + escape(s.Listing)
+			if !s.ListingAt.IsZero() {
+				line += " " + slackDate(s.ListingAt)
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// failureDetail lists failed OMS calls with their error text.
+func failureDetail(fs []diagnostics.Failure) []string {
+	lines := make([]string, 0, len(fs))
+	for _, f := range fs {
+		lines = append(lines, "• `"+escape(f.Call)+"`: "+truncate(escape(f.Error), maxEvidenceValue))
+	}
+	return lines
+}
+
+// splitMessages puts intro and body blocks into as few messages as the thread budgets allow; the intro
+// opens the first message and every message's fallback text says which part it is.
+func splitMessages(title string, intro, body []slack.Block) []ThreadMessage {
+	var groups [][]slack.Block
+	cur := slices.Clone(intro)
+	chars := blocksChars(cur)
+	for _, b := range body {
+		n := blocksChars([]slack.Block{b})
+		if len(cur) > 0 && (len(cur)+1 > maxThreadBlocks || chars+n > maxThreadChars) {
+			groups = append(groups, cur)
+			cur, chars = nil, 0
+		}
+		cur = append(cur, b)
+		chars += n
+	}
+	if len(cur) > 0 {
+		groups = append(groups, cur)
+	}
+	out := make([]ThreadMessage, 0, len(groups))
+	for i, g := range groups {
+		text := title
+		if len(groups) > 1 {
+			text = fmt.Sprintf("%s (part %d of %d)", title, i+1, len(groups))
+		}
+		out = append(out, newMessage(text, g))
+	}
+	return out
+}
+
+// blocksChars counts the text of sections and contexts, the blocks that carry evidence.
+func blocksChars(bs []slack.Block) int {
+	n := 0
+	for _, b := range bs {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if b.Text != nil {
+				n += utf8.RuneCountInString(b.Text.Text)
+			}
+		case *slack.ContextBlock:
+			for _, e := range b.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					n += utf8.RuneCountInString(t.Text)
+				}
+			}
+		}
+	}
+	return n
+}

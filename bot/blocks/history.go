@@ -1,0 +1,73 @@
+package blocks
+
+import (
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// HistoryView is the input of /preorder history SKU: past checks and actions, newest first.
+type HistoryView struct {
+	SKU     string
+	Entries []HistoryEntry
+	Now     time.Time
+}
+
+// History entry kinds.
+const (
+	HistoryCheck      = "check"
+	HistoryAction     = "action"
+	HistoryEscalation = "escalation"
+)
+
+// HistoryEntry is one past check or action.
+type HistoryEntry struct {
+	At      time.Time
+	Kind    string // HistoryCheck, HistoryAction or HistoryEscalation
+	Who     string // Slack user id
+	What    string // "check", "Schedule association job for Acme CA", …
+	Cause   string // for checks: the cause id found
+	Outcome string // for actions: what the OMS answered
+}
+
+// maxHistoryLines bounds the answer; older entries are counted, not shown.
+const maxHistoryLines = 100
+
+// History renders the past of one SKU as an ephemeral message.
+func History(v HistoryView) Message {
+	title := "History of " + v.SKU
+	var lines []string
+	for i, e := range v.Entries {
+		if i == maxHistoryLines {
+			lines = append(lines, "… and "+itoa(len(v.Entries)-i)+" older entries")
+			break
+		}
+		lines = append(lines, historyLine(e))
+	}
+	if len(lines) == 0 {
+		lines = []string{"Nothing recorded for " + escape(v.SKU) + " yet: run `/preorder check " + escape(v.SKU) + "`."}
+	}
+	blocks := []slack.Block{header("header", title)}
+	blocks = append(blocks, capBlocks(packSections("history", "", lines), maxMessageBlocks-3)...)
+	blocks = append(blocks, contextLine("context", "As of "+slackDate(v.Now)))
+	return newMessage(title, blocks)
+}
+
+func historyLine(e HistoryEntry) string {
+	line := slackDate(e.At) + " · "
+	switch e.Kind {
+	case HistoryCheck:
+		line += "🔍 check by " + userMention(e.Who)
+		if e.Cause != "" {
+			line += ": " + shortCause(e.Cause)
+		}
+	case HistoryEscalation:
+		line += "📨 escalated by " + userMention(e.Who)
+	default:
+		line += "🔧 " + userMention(e.Who) + " " + escape(oneLine(e.What))
+	}
+	if e.Outcome != "" {
+		line += " → " + escape(truncate(oneLine(e.Outcome), 300))
+	}
+	return line
+}
