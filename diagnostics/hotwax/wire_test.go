@@ -1,0 +1,75 @@
+package hotwax
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMsTimeDecodesEveryForm(t *testing.T) {
+	want := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		in   string
+		want time.Time
+	}{
+		{"epoch ms number", `1767225600000`, want},
+		{"epoch ms string", `"1767225600000"`, want},
+		{"epoch ms float", `1.7672256e12`, want},
+		{"iso", `"2026-01-01T00:00:00Z"`, want},
+		{"iso with offset", `"2026-01-01T01:00:00+01:00"`, want},
+		{"ofbiz timestamp", `"2026-01-01 00:00:00.0"`, want},
+		{"date", `"2026-01-01"`, want},
+		{"null", `null`, time.Time{}},
+		{"empty string", `""`, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got msTime
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &got))
+			assert.True(t, tt.want.Equal(got.time()), "got %s", got.time())
+		})
+	}
+
+	var bad msTime
+	assert.Error(t, json.Unmarshal([]byte(`"yesterday"`), &bad))
+}
+
+func TestFlexScalars(t *testing.T) {
+	var v struct {
+		A, B, C, D flexInt
+		S, N, Z    flexString
+		T, Y, F    flexBool
+		One, Many  stringList
+		Null       stringList
+	}
+	in := `{"A":3,"B":"4","C":null,"D":"","S":"x","N":10010,"Z":null,"T":true,"Y":"Y","F":"false",
+		"One":"a","Many":["a",1],"Null":null}`
+	require.NoError(t, json.Unmarshal([]byte(in), &v))
+	assert.Equal(t, flexInt(3), v.A)
+	assert.Equal(t, flexInt(4), v.B)
+	assert.Equal(t, flexInt(0), v.C)
+	assert.Equal(t, flexInt(0), v.D)
+	assert.Equal(t, flexString("x"), v.S)
+	assert.Equal(t, flexString("10010"), v.N)
+	assert.Equal(t, flexString(""), v.Z)
+	assert.True(t, bool(v.T))
+	assert.True(t, bool(v.Y))
+	assert.False(t, bool(v.F))
+	assert.Equal(t, stringList{"a"}, v.One)
+	assert.Equal(t, stringList{"a", "1"}, v.Many)
+	assert.Nil(t, v.Null)
+
+	var bad flexInt
+	assert.Error(t, json.Unmarshal([]byte(`"ten"`), &bad))
+}
+
+func TestRuntimeDataMapsNullToEmpty(t *testing.T) {
+	var m runtimeData
+	in := `{"shopId":"10","sinceId":"null","limit":100,"cursor":null,"q":"a \"b\"","flag":true}`
+	require.NoError(t, json.Unmarshal([]byte(in), &m))
+	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "limit": "100", "cursor": "", "q": `a "b"`, "flag": "true"}, m)
+}
