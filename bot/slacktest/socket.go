@@ -34,6 +34,7 @@ type sockets struct {
 	timeouts  []Timeout
 	closed    bool
 	rejected  int
+	pongs     int
 }
 
 func newSockets() *sockets {
@@ -157,6 +158,13 @@ func (s *Server) serveConn(ws *websocket.Conn) {
 	s.emitLocked(Change{Kind: ConnectionOpened})
 	s.mu.Unlock()
 
+	ws.SetPongHandler(func(string) error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.sock.pongs++
+		s.bumpLocked()
+		return nil
+	})
 	s.wg.Go(func() { s.pingLoop(c) })
 	for _, env := range queued {
 		s.deliver(env)
@@ -278,6 +286,13 @@ func (s *Server) LiveConnections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.sock.live)
+}
+
+// Pongs returns how many PONG frames clients sent back to the server's PINGs.
+func (s *Server) Pongs() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sock.pongs
 }
 
 // RejectedDials returns how many /link/ dials were refused (unknown or reused ticket).

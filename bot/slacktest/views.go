@@ -39,6 +39,14 @@ func (s *Server) newTriggerLocked(user string) string {
 	return id
 }
 
+// IssueTrigger returns a fresh trigger_id for user, as if user had just interacted with the app;
+// it lets a test call views.open without going through Socket Mode.
+func (s *Server) IssueTrigger(user string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newTriggerLocked(user)
+}
+
 // useTriggerLocked exchanges a trigger_id once, within TriggerTTL.
 func (s *Server) useTriggerLocked(id string) (*trigger, *apiError) {
 	if id == "" {
