@@ -11,12 +11,12 @@ import (
 
 // findings are what the checks learned that the verdict ranks.
 type findings struct {
-	unscheduled []string         // children lacking the link with no association job scheduled
-	manualLink  []string         // children lacking the link though the association job runs fine
-	lateLinked  []string         // children linked after their sync watermark passed the member row
-	disabled    []Remedy         // enable-job remedies for pre-order jobs that are off
-	failing     []hotwax.Job     // newest failed run per (job, shop), newer than the last success
-	failingFor  map[string]bool  // shop ids (or "" store-wide) with a failing association run
+	unscheduled []string          // children lacking the link with no association job scheduled
+	manualLink  []string          // children lacking the link though the association job runs fine
+	lateLinked  []string          // children linked after their sync watermark passed the member row
+	disabled    []Remedy          // enable-job remedies for pre-order jobs that are off
+	failing     []hotwax.Job      // newest failed run per (job, shop), newer than the last success
+	failingFor  map[string]bool   // shop ids (or "" store-wide) with a failing association run
 	listings    map[string]string // connected linked shop id → listing state
 }
 

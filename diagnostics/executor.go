@@ -1,0 +1,261 @@
+package diagnostics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// JobOMS is what the Executor changes in HotWax: jobs scheduled or run from their drafts, and shop links.
+// *hotwax.Client satisfies it.
+type JobOMS interface {
+	Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error)
+	FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
+	ScheduleJob(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error)
+	CreateShopLink(ctx context.Context, link hotwax.ShopLink) error
+}
+
+// Input is what a modal or button collected for a remedy; empty fields take the remedy's defaults.
+type Input struct {
+	Frequency       string    // TemporalExpression id, for schedule-job and enable-job
+	FirstRun        time.Time // zero: the OMS decides
+	Limit           string    // association job batch size
+	ProductID       string    // link-product: the OMS product; default the remedy's params
+	VariantID       string    // link-product: Shopify variant id in the shop
+	InventoryItemID string    // link-product: Shopify inventory item id in the shop
+	UserLogin       string    // recorded on the job as its creator
+	TimeZone        string    // IANA zone for recurrence; default UTC
+}
+
+// Outcome is what the OMS did, for the card and the audit log.
+type Outcome struct {
+	JobID   string `json:"jobId,omitempty"`
+	Message string `json:"message,omitempty"` // the OMS's own words, e.g. its successMessage
+	Summary string `json:"summary"`           // one line for people
+}
+
+// ValidationError is input the executor refused before calling the OMS; Field names the input.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Executor performs remedies against the OMS. It validates first, so bad input changes nothing.
+type Executor struct {
+	oms  JobOMS
+	opts Options
+}
+
+// NewExecutor returns an executor writing through oms; opts supplies the job ids.
+func NewExecutor(oms JobOMS, opts Options) *Executor {
+	return &Executor{oms: oms, opts: opts.withDefaults()}
+}
+
+// Execute performs r for the store. OMS errors come back wrapped (errors.Is finds
+// hotwax.ErrOutcomeUnknown when a write may or may not have happened); refused input is a *ValidationError.
+func (e *Executor) Execute(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
+	if strings.TrimSpace(storeID) == "" {
+		return Outcome{}, invalid("store", "no product store given")
+	}
+	switch r.Kind {
+	case RemedyScheduleJob, RemedyEnableJob:
+		return e.schedule(ctx, storeID, r, in, false)
+	case RemedyRunJob:
+		return e.schedule(ctx, storeID, r, in, true)
+	case RemedyLinkProduct:
+		return e.link(ctx, storeID, r, in)
+	case RemedyRecheck, RemedyEscalate:
+		return Outcome{}, invalid("kind", "%s is done by the bot, not against the OMS", r.Kind)
+	}
+	return Outcome{}, invalid("kind", "unknown remedy kind %q", r.Kind)
+}
+
+// shopOf returns the shop when it belongs to the store and HotWax can reach it.
+func (e *Executor) shopOf(ctx context.Context, storeID, shopID string) (hotwax.Shop, error) {
+	shops, err := e.oms.Shops(ctx, storeID)
+	if err != nil {
+		return hotwax.Shop{}, fmt.Errorf("list shops of %s: %w", storeID, err)
+	}
+	for _, sh := range shops {
+		if sh.ShopID == shopID {
+			if sh.Disconnected() {
+				return sh, invalid("shop", "%s (%s) is disconnected from HotWax", sh.Name, shopID)
+			}
+			return sh, nil
+		}
+	}
+	return hotwax.Shop{}, invalid("shop", "shop %q is not a shop of store %s", shopID, storeID)
+}
+
+func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in Input, runNow bool) (Outcome, error) {
+	if r.Job == "" {
+		return Outcome{}, invalid("job", "no job given")
+	}
+	freq := firstNonEmpty(in.Frequency, r.Frequency, preorderFrequency)
+	if !runNow && !slices.Contains(hotwax.Frequencies, freq) {
+		return Outcome{}, invalid("frequency", "%q is not one of %s", freq, strings.Join(hotwax.Frequencies, ", "))
+	}
+	params := map[string]string{}
+	for k, v := range r.Params {
+		params[k] = v
+	}
+	if in.Limit != "" {
+		params["limit"] = in.Limit
+	}
+	if l, ok := params["limit"]; ok && !isDigits(l) {
+		return Outcome{}, invalid("limit", "%q is not a whole number", l)
+	}
+	var shop hotwax.Shop
+	if r.ShopID != "" {
+		var err error
+		if shop, err = e.shopOf(ctx, storeID, r.ShopID); err != nil {
+			return Outcome{}, err
+		}
+	}
+	jobs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending}, ViewSize: 100})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("find %s drafts: %w", r.Job, err)
+	}
+	where := ""
+	if shop.ShopID != "" {
+		where = " for " + shop.Name
+	}
+	name := e.opts.jobName(r.Job)
+	if !runNow {
+		if j, ok := pendingFor(jobs, storeID, r.Job, r.ShopID); ok { // a second click must not schedule twice
+			return Outcome{JobID: j.JobID, Summary: fmt.Sprintf("%s is already scheduled%s (%s, job %s)", name, where, j.TempExprID, j.JobID)}, nil
+		}
+	}
+	draft, err := draftFor(jobs, r.Job, r.ShopID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	req := hotwax.ScheduleRequest{
+		Draft: draft, Frequency: freq, FirstRun: in.FirstRun, Params: params, ProductStoreID: storeID,
+		ShopID: r.ShopID, ShopifyConfigID: shop.ShopifyConfigID, TimeZone: firstNonEmpty(in.TimeZone, "UTC"),
+		UserLogin: in.UserLogin, RunNow: runNow,
+	}
+	if runNow {
+		req.Frequency = ""
+	}
+	res, err := e.oms.ScheduleJob(ctx, req)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("schedule %s%s: %w", r.Job, where, err)
+	}
+	if runNow {
+		return Outcome{JobID: res.JobID, Message: res.SuccessMessage, Summary: fmt.Sprintf("%s started%s", name, where)}, nil
+	}
+	// The Job Manager re-reads the pending row before it reports success (hotwax-api §4.3); so do we.
+	pending, err := e.oms.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{hotwax.StatusPending}, ViewSize: 100})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("confirm %s%s is scheduled: %w", r.Job, where, err)
+	}
+	j, ok := pendingFor(pending, storeID, r.Job, r.ShopID)
+	if !ok {
+		return Outcome{Message: res.SuccessMessage}, fmt.Errorf("schedule %s%s: the OMS accepted it but shows no pending job", r.Job, where)
+	}
+	return Outcome{JobID: j.JobID, Message: res.SuccessMessage, Summary: fmt.Sprintf("%s scheduled%s, %s, next run %s", name, where, j.TempExprID, fmtTime(j.RunTime))}, nil
+}
+
+func pendingFor(jobs []hotwax.Job, storeID, enum, shopID string) (hotwax.Job, bool) {
+	for _, j := range jobs {
+		if j.SystemJobEnumID == enum && j.Scheduled() && j.Shop() == shopID && (jobStore(j) == "" || jobStore(j) == storeID) {
+			return j, true
+		}
+	}
+	return hotwax.Job{}, false
+}
+
+// draftFor picks the job's draft: the shop's own when there is one, else the shared one.
+func draftFor(jobs []hotwax.Job, enum, shopID string) (hotwax.Job, error) {
+	var drafts []hotwax.Job
+	for _, j := range jobs {
+		if j.SystemJobEnumID == enum && j.StatusID == hotwax.StatusDraft {
+			drafts = append(drafts, j)
+		}
+	}
+	if len(drafts) == 0 {
+		return hotwax.Job{}, invalid("job", "%s has no draft in the OMS to schedule from", enum)
+	}
+	best := drafts[0]
+	for _, d := range drafts {
+		if d.Shop() == shopID {
+			best = d
+			break
+		}
+		if d.Shop() == "" {
+			best = d
+		}
+	}
+	if best.ServiceName == "" || best.ServiceName == "_NA_" {
+		return hotwax.Job{}, invalid("job", "the %s draft has no service configured", enum)
+	}
+	return best, nil
+}
+
+func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
+	productID := firstNonEmpty(in.ProductID, r.Params["productId"])
+	var errs []error
+	if r.ShopID == "" {
+		errs = append(errs, invalid("shop", "no shop given"))
+	}
+	if productID == "" {
+		errs = append(errs, invalid("productId", "no product given"))
+	}
+	if !isDigits(in.VariantID) {
+		errs = append(errs, invalid("variantId", "the Shopify variant id must be a number, got %q", in.VariantID))
+	}
+	if !isDigits(in.InventoryItemID) {
+		errs = append(errs, invalid("inventoryItemId", "the Shopify inventory item id must be a number, got %q", in.InventoryItemID))
+	}
+	if len(errs) > 0 {
+		return Outcome{}, errs[0]
+	}
+	shop, err := e.shopOf(ctx, storeID, r.ShopID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	link := hotwax.ShopLink{ShopID: shop.ShopID, ProductID: productID, ShopifyProductID: in.VariantID, ShopifyInventoryItemID: in.InventoryItemID}
+	if err := e.oms.CreateShopLink(ctx, link); err != nil {
+		return Outcome{}, fmt.Errorf("link product %s to %s: %w", productID, shop.Name, err)
+	}
+	return Outcome{Summary: fmt.Sprintf("product %s linked to %s as variant %s", productID, shop.Name, in.VariantID)}, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// IsValidation reports whether err is refused input rather than an OMS failure.
+func IsValidation(err error) bool {
+	var v *ValidationError
+	return errors.As(err, &v)
+}

@@ -1,0 +1,248 @@
+package diagnostics
+
+import (
+	"context"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// fakeOMS answers the chain from function fields; a nil field answers nothing.
+type fakeOMS struct {
+	ProductsBySKUFn      func(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error)
+	ShopsFn              func(ctx context.Context, storeID string) ([]hotwax.Shop, error)
+	ShopLinksFn          func(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error)
+	PreorderCategoriesFn func(ctx context.Context, storeID string) ([]hotwax.Category, error)
+	CategoryMembersFn    func(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error)
+	FindJobsFn           func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
+	ListingsFn           func(ctx context.Context, shopID string, variantIDs []string) ([]hotwax.Listing, error)
+	ScheduleJobFn        func(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error)
+	CreateShopLinkFn     func(ctx context.Context, link hotwax.ShopLink) error
+}
+
+func (f *fakeOMS) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error) {
+	if f.ProductsBySKUFn == nil {
+		return nil, nil
+	}
+	return f.ProductsBySKUFn(ctx, storeID, skus)
+}
+
+func (f *fakeOMS) Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error) {
+	if f.ShopsFn == nil {
+		return nil, nil
+	}
+	return f.ShopsFn(ctx, storeID)
+}
+
+func (f *fakeOMS) ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error) {
+	if f.ShopLinksFn == nil {
+		return nil, nil
+	}
+	return f.ShopLinksFn(ctx, productIDs)
+}
+
+func (f *fakeOMS) PreorderCategories(ctx context.Context, storeID string) ([]hotwax.Category, error) {
+	if f.PreorderCategoriesFn == nil {
+		return nil, nil
+	}
+	return f.PreorderCategoriesFn(ctx, storeID)
+}
+
+func (f *fakeOMS) CategoryMembers(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error) {
+	if f.CategoryMembersFn == nil {
+		return nil, nil
+	}
+	return f.CategoryMembersFn(ctx, productIDs)
+}
+
+func (f *fakeOMS) FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+	if f.FindJobsFn == nil {
+		return nil, nil
+	}
+	return f.FindJobsFn(ctx, q)
+}
+
+func (f *fakeOMS) Listings(ctx context.Context, shopID string, variantIDs []string) ([]hotwax.Listing, error) {
+	if f.ListingsFn == nil {
+		return nil, nil
+	}
+	return f.ListingsFn(ctx, shopID, variantIDs)
+}
+
+func (f *fakeOMS) ScheduleJob(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+	if f.ScheduleJobFn == nil {
+		return hotwax.ScheduleResult{}, nil
+	}
+	return f.ScheduleJobFn(ctx, req)
+}
+
+func (f *fakeOMS) CreateShopLink(ctx context.Context, link hotwax.ShopLink) error {
+	if f.CreateShopLinkFn == nil {
+		return nil
+	}
+	return f.CreateShopLinkFn(ctx, link)
+}
+
+var testNow = time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
+
+func ago(d time.Duration) time.Time { return testNow.Add(-d) }
+
+const day = 24 * time.Hour
+
+// world is a small healthy store, in the shape of the simulated OMS: US parent, CA and UK children,
+// AU disconnected; tests change one fact and watch the verdict move.
+type world struct {
+	products   []hotwax.Product
+	shops      []hotwax.Shop
+	links      []hotwax.ShopLink
+	categories []hotwax.Category
+	members    []hotwax.CategoryMember
+	jobs       []hotwax.Job // drafts and pending
+	history    []hotwax.Job
+	listings   []hotwax.Listing
+}
+
+func healthyWorld() *world {
+	w := &world{
+		products: []hotwax.Product{{ProductID: "P1", SKU: "SKU-1", Name: "Jacket M", GroupID: "V1", ParentName: "Jacket", IsVariant: true}},
+		shops: []hotwax.Shop{
+			{ShopID: "10000", Name: "Acme US", ShopifyConfigID: "CFG_10000"},
+			{ShopID: "10001", Name: "Acme CA", ShopifyConfigID: "CFG_10001"},
+			{ShopID: "10002", Name: "Acme UK", ShopifyConfigID: "CFG_10002"},
+			{ShopID: "10003", Name: "Acme AU", ShopifyConfigID: "CFG_10003", AccessScope: hotwax.AccessNone},
+		},
+		categories: []hotwax.Category{{ProductCategoryID: "PREORDER_CAT", Type: hotwax.CategoryPreorder}, {ProductCategoryID: "BACKORDER_CAT", Type: hotwax.CategoryBackorder}},
+		members:    []hotwax.CategoryMember{{ProductID: "P1", ProductCategoryID: "PREORDER_CAT", FromDate: ago(10 * day), UpdatedAt: ago(10 * day)}},
+		jobs: []hotwax.Job{
+			{JobID: "D1", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusDraft, ServiceName: "associateProducts"},
+			{JobID: "D2", SystemJobEnumID: hotwax.JobPresellRefresh, StatusID: hotwax.StatusDraft, ServiceName: "refreshPresell"},
+			{JobID: "D3", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusDraft, ServiceName: "pushPreorderCatalogOnShopify"},
+			{JobID: "J0", SystemJobEnumID: hotwax.JobImportUpdates, StatusID: hotwax.StatusPending, TempExprID: "HOURLY", ShopID: "10000", ProductStoreID: "STORE"},
+			{JobID: "J1", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusPending, TempExprID: "HOURLY", ShopID: "10001", ProductStoreID: "STORE", RunTime: testNow.Add(time.Hour)},
+			{JobID: "J2", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusPending, TempExprID: "HOURLY", ShopID: "10002", ProductStoreID: "STORE"},
+			{JobID: "J3", SystemJobEnumID: hotwax.JobPresellRefresh, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ProductStoreID: "STORE"},
+			{JobID: "J4", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ShopID: "10000", ProductStoreID: "STORE"},
+			{JobID: "J5", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ShopID: "10001", ProductStoreID: "STORE"},
+			{JobID: "J6", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ShopID: "10002", ProductStoreID: "STORE"},
+		},
+	}
+	for i, shop := range []string{"10000", "10001", "10002"} {
+		variant := "4500000000000" + string(rune('0'+i))
+		w.links = append(w.links, hotwax.ShopLink{ShopID: shop, ProductID: "P1", ShopifyProductID: variant, CreatedAt: ago(30 * day)})
+		w.history = append(w.history, finished("H"+shop, hotwax.JobCatalogSync, shop, ago(10*time.Minute)))
+		w.listings = append(w.listings, hotwax.Listing{ShopID: shop, VariantID: "gid://shopify/ProductVariant/" + variant, Status: "active", Timestamp: ago(9 * time.Minute)})
+	}
+	return w
+}
+
+func finished(id, enum, shop string, start time.Time) hotwax.Job {
+	return hotwax.Job{JobID: id, SystemJobEnumID: enum, StatusID: hotwax.StatusFinished, ShopID: shop, ProductStoreID: "STORE",
+		RunTime: start, StartDateTime: start, FinishDateTime: start.Add(time.Minute)}
+}
+
+func failed(id, enum, shop string, start time.Time, msg string) hotwax.Job {
+	j := finished(id, enum, shop, start)
+	j.StatusID, j.JobResult = hotwax.StatusFailed, msg
+	return j
+}
+
+// oms serves the world; it answers a query the way the OMS would, filtering by what the chain asks.
+func (w *world) oms() *fakeOMS {
+	return &fakeOMS{
+		ProductsBySKUFn: func(_ context.Context, _ string, skus []string) ([]hotwax.Product, error) {
+			var out []hotwax.Product
+			for _, p := range w.products {
+				for _, s := range skus {
+					if p.SKU == s {
+						out = append(out, p)
+					}
+				}
+			}
+			return out, nil
+		},
+		ShopsFn:              func(context.Context, string) ([]hotwax.Shop, error) { return w.shops, nil },
+		ShopLinksFn:          func(context.Context, []string) ([]hotwax.ShopLink, error) { return w.links, nil },
+		PreorderCategoriesFn: func(context.Context, string) ([]hotwax.Category, error) { return w.categories, nil },
+		CategoryMembersFn:    func(context.Context, []string) ([]hotwax.CategoryMember, error) { return w.members, nil },
+		FindJobsFn: func(_ context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+			var src []hotwax.Job
+			src = append(append(src, w.jobs...), w.history...)
+			var out []hotwax.Job
+			for _, j := range src {
+				if contains(q.Statuses, j.StatusID) && contains(q.EnumIDs, j.SystemJobEnumID) {
+					out = append(out, j)
+				}
+			}
+			return out, nil
+		},
+		ListingsFn: func(_ context.Context, shopID string, _ []string) ([]hotwax.Listing, error) {
+			var out []hotwax.Listing
+			for _, l := range w.listings {
+				if l.ShopID == shopID {
+					out = append(out, l)
+				}
+			}
+			return out, nil
+		},
+	}
+}
+
+func contains(list []string, v string) bool {
+	if len(list) == 0 {
+		return true
+	}
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *world) dropLink(shop string) {
+	var keep []hotwax.ShopLink
+	for _, l := range w.links {
+		if l.ShopID != shop {
+			keep = append(keep, l)
+		}
+	}
+	w.links = keep
+	var ls []hotwax.Listing
+	for _, l := range w.listings {
+		if l.ShopID != shop {
+			ls = append(ls, l)
+		}
+	}
+	w.listings = ls
+}
+
+func (w *world) dropJob(id string) {
+	var keep []hotwax.Job
+	for _, j := range w.jobs {
+		if j.JobID != id {
+			keep = append(keep, j)
+		}
+	}
+	w.jobs = keep
+}
+
+func (w *world) dropListing(shop string) {
+	var keep []hotwax.Listing
+	for _, l := range w.listings {
+		if l.ShopID != shop {
+			keep = append(keep, l)
+		}
+	}
+	w.listings = keep
+}
+
+func (w *world) link(shop string) *hotwax.ShopLink {
+	for i := range w.links {
+		if w.links[i].ShopID == shop {
+			return &w.links[i]
+		}
+	}
+	return nil
+}
+
+func testOptions() Options { return Options{Now: func() time.Time { return testNow }} }
