@@ -64,3 +64,9 @@ func waitFor(t *testing.T, srv *slacktest.Server, what string, cond func() bool)
 	t.Helper()
 	require.NoError(t, srv.WaitFor(waitCtx(t), cond), what)
 }
+
+// socketmodeRun runs a Socket Mode client until RunContext returns (a fatal error) or the guard ends.
+func socketmodeRun(t *testing.T, srv *slacktest.Server) error {
+	t.Helper()
+	return socketmode.New(apiClient(srv)).RunContext(waitCtx(t))
+}

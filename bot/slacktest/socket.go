@@ -122,10 +122,28 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveConn(ws *websocket.Conn) {
+	c := &socketConn{ws: ws, done: make(chan struct{})}
+	// Holding writeMu until hello is written keeps envelopes behind hello while the
+	// connection is already live, so a client that has read hello is counted.
+	c.writeMu.Lock()
 	s.mu.Lock()
+	if s.sock.closed {
+		s.mu.Unlock()
+		c.writeMu.Unlock()
+		c.abort()
+		return
+	}
 	s.sock.nextID++
-	c := &socketConn{id: s.sock.nextID, ws: ws, done: make(chan struct{})}
+	c.id = s.sock.nextID
 	n := len(s.sock.live) + 1
+	tooMany := n > maxConnections
+	var queued []*envelope
+	if !tooMany {
+		s.sock.live = append(s.sock.live, c)
+		queued = s.sock.queue
+		s.sock.queue = nil
+		s.emitLocked(Change{Kind: ConnectionOpened})
+	}
 	s.mu.Unlock()
 
 	hello := obj{
@@ -136,27 +154,19 @@ func (s *Server) serveConn(ws *websocket.Conn) {
 			"started": time.Now().UTC().Format("2006-01-02 15:04:05.000"),
 		},
 	}
-	if err := c.writeJSON(hello); err != nil {
-		c.abort()
-		return
-	}
-	if n > maxConnections {
-		_ = c.writeJSON(obj{"type": "disconnect", "reason": "too_many_websockets", "debug_info": obj{"host": "applink-slacktest"}})
+	_ = ws.SetWriteDeadline(time.Now().Add(writeWait))
+	err := ws.WriteJSON(hello)
+	c.writeMu.Unlock()
+	if tooMany {
+		if err == nil {
+			_ = c.writeJSON(obj{"type": "disconnect", "reason": "too_many_websockets", "debug_info": obj{"host": "applink-slacktest"}})
+		}
 		c.closeWith(websocket.ClosePolicyViolation, "too many websockets")
 		return
 	}
-
-	s.mu.Lock()
-	if s.sock.closed {
-		s.mu.Unlock()
+	if err != nil {
 		c.abort()
-		return
 	}
-	s.sock.live = append(s.sock.live, c)
-	queued := s.sock.queue
-	s.sock.queue = nil
-	s.emitLocked(Change{Kind: ConnectionOpened})
-	s.mu.Unlock()
 
 	ws.SetPongHandler(func(string) error {
 		s.mu.Lock()
