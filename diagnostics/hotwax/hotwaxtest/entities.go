@@ -1,0 +1,242 @@
+package hotwaxtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// entityRows returns the rows performFind can query for an entity, or false for an entity the OMS does not have.
+func (m *model) entityRows(entity string, now time.Time) ([]row, bool) {
+	switch entity {
+	case "ShopifyShopAndConfig":
+		return m.shopRows(), true
+	case "ShopifyShopProduct":
+		return m.linkRows(), true
+	case "ProductStoreCatalog":
+		return []row{{"productStoreId": m.storeID, "prodCatalogId": m.catalogID, "fromDate": m.catalogSince, "sequenceNum": 1}}, true
+	case "ProdCatalogCategory":
+		var rows []row
+		for i, c := range m.categories {
+			rows = append(rows, row{"prodCatalogId": m.catalogID, "productCategoryId": c.ID,
+				"prodCatalogCategoryTypeId": c.Type, "fromDate": m.catalogSince, "sequenceNum": i + 1})
+		}
+		return rows, true
+	case "ProductCategoryMember":
+		var rows []row
+		for _, mb := range m.members {
+			rows = append(rows, row{"productId": mb.ProductID, "productCategoryId": mb.ProductCategoryID,
+				"fromDate": mb.FromDate, "thruDate": mb.ThruDate, "lastUpdatedStamp": mb.UpdatedAt, "createdStamp": mb.FromDate})
+		}
+		return rows, true
+	case "SystemProperty":
+		var rows []row
+		for _, s := range m.shops {
+			if wm, ok := m.watermarks[s.ShopID]; ok {
+				rows = append(rows, row{"systemResourceId": "ShopifyServiceConfig",
+					"systemPropertyId": s.ShopID + ".PREORDER_CATALOG.sync.time",
+					"systemPropertyValue": ofbizTimestamp(wm), "lastUpdatedStamp": wm})
+			}
+		}
+		return rows, true
+	case "Product":
+		var rows []row
+		for _, p := range m.products {
+			rows = append(rows, row{"productId": p.ID, "internalName": p.SKU, "productName": p.Name,
+				"isVirtual": yn(p.Virtual), "isVariant": yn(p.Variant), "productTypeId": "FINISHED_GOOD"})
+		}
+		return rows, true
+	case "TemporalExpression":
+		var rows []row
+		for _, f := range frequencies {
+			rows = append(rows, row{"tempExprId": f.ID, "tempExprTypeId": "FREQUENCY", "description": f.Description,
+				"integer1": f.Integer1, "integer2": f.Integer2})
+		}
+		return rows, true
+	case "StatusItem":
+		var rows []row
+		for i, st := range []string{hotwax.StatusDraft, hotwax.StatusPending, hotwax.StatusRunning, hotwax.StatusQueued,
+			hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed, hotwax.StatusCancelled} {
+			rows = append(rows, row{"statusId": st, "statusTypeId": "SERVICE_STATUS", "description": statusLabel(st), "sequenceId": fmt.Sprintf("%02d", i+1)})
+		}
+		return rows, true
+	case "Enumeration":
+		var rows []row
+		for _, d := range jobDefs {
+			rows = append(rows, row{"enumId": d.Enum, "enumTypeId": d.EnumTypeID, "enumName": d.EnumName, "description": d.Description})
+		}
+		return rows, true
+	}
+	return nil, false
+}
+
+func yn(b bool) string {
+	if b {
+		return "Y"
+	}
+	return "N"
+}
+
+func statusLabel(st string) string {
+	return map[string]string{
+		hotwax.StatusDraft: "Draft", hotwax.StatusPending: "Pending", hotwax.StatusRunning: "Running",
+		hotwax.StatusQueued: "Queued", hotwax.StatusFinished: "Finished", hotwax.StatusFailed: "Failed",
+		hotwax.StatusCrashed: "Crashed", hotwax.StatusCancelled: "Cancelled",
+	}[st]
+}
+
+func (m *model) shopRows() []row {
+	var rows []row
+	for _, s := range m.shops {
+		rows = append(rows, row{"shopId": s.ShopID, "name": s.Name, "shopifyConfigId": s.ShopifyConfigID,
+			"accessScopeEnumId": s.AccessScope, "productStoreId": m.storeID})
+	}
+	return rows
+}
+
+func (m *model) linkRows() []row {
+	var rows []row
+	for _, l := range m.links {
+		rows = append(rows, row{"shopId": l.ShopID, "productId": l.ProductID, "shopifyProductId": l.ShopifyProductID,
+			"shopifyInventoryItemId": l.ShopifyInventoryItemID, "createdStamp": l.CreatedAt, "lastUpdatedStamp": l.UpdatedAt})
+	}
+	return rows
+}
+
+// jobRows are findJobs' view: JobSandbox joined with its Enumeration and its parsed RuntimeData.
+func (m *model) jobRows() []row {
+	rows := make([]row, 0, len(m.jobs))
+	for _, j := range m.jobs {
+		rd := map[string]any{}
+		for k, v := range j.RuntimeData {
+			rd[k] = v
+		}
+		params := make([]any, 0, len(j.ServiceInParams))
+		for _, p := range j.ServiceInParams {
+			params = append(params, map[string]any{"name": p.Name, "type": p.Type, "optional": p.Optional})
+		}
+		rows = append(rows, row{
+			"jobId": j.JobID, "jobName": j.JobName, "systemJobEnumId": j.SystemJobEnumID, "statusId": j.StatusID,
+			"tempExprId": j.TempExprID, "parentJobId": j.ParentJobID, "serviceName": j.ServiceName,
+			"jobResult": j.JobResult, "enumTypeId": j.EnumTypeID, "enumName": j.EnumName, "description": j.Description,
+			"runtimeDataId": j.RuntimeDataID, "createdByUserLogin": j.CreatedByUserLogin,
+			"lastModifiedByUserLogin": j.LastModifiedByUserLogin, "recurrenceTimeZone": j.RecurrenceTimeZone,
+			"productStoreId": j.ProductStoreID, "shopId": j.ShopID, "currentRetryCount": j.CurrentRetryCount,
+			"runTime": j.RunTime, "startDateTime": j.StartDateTime, "finishDateTime": j.FinishDateTime,
+			"cancelDateTime": j.CancelDateTime, "createdDate": j.CreatedDate, "lastUpdatedStamp": j.LastUpdatedStamp,
+			"maxRecurrenceCount": maxRecurrence(j), "runtimeData": rd, "serviceInParams": params,
+		})
+	}
+	return rows
+}
+
+// maxRecurrence is -1 (until disabled) for recurring jobs and nothing for drafts and one-off runs.
+func maxRecurrence(j *jobRow) any {
+	if j.TempExprID == "" || j.oneOff || j.StatusID == hotwax.StatusDraft {
+		return nil
+	}
+	return -1
+}
+
+// productDocs are the Solr products core: one document per product, with the shop links as
+// goodIdentifications "ShopifyShopProduct/<shopId>/<variantId>" and the catalog category types it is in.
+func (m *model) productDocs(now time.Time) []map[string]any {
+	var docs []map[string]any
+	for _, p := range m.products {
+		var types, cats []string
+		for _, mb := range m.members {
+			if (mb.ProductID == p.ID || mb.ProductID == p.GroupID && p.GroupID != "") && activeMember(mb, now) {
+				cats = appendUnique(cats, mb.ProductCategoryID)
+				types = appendUnique(types, m.categoryType(mb.ProductCategoryID))
+			}
+		}
+		ids := []string{}
+		if p.SKU != "" && !p.Virtual {
+			ids = append(ids, "SKU/"+p.SKU)
+		}
+		for _, l := range m.links {
+			if l.ProductID == p.ID {
+				ids = append(ids, fmt.Sprintf("ShopifyShopProduct/%s/%s", l.ShopID, l.ShopifyProductID))
+			}
+		}
+		doc := map[string]any{
+			"docType": "PRODUCT", "productId": p.ID, "internalName": p.SKU, "productName": p.Name,
+			"isVirtual": p.Virtual, "isVariant": p.Variant, "goodIdentifications": ids,
+			"productStoreIds": []string{m.storeID}, "prodCatalogIds": []string{m.catalogID},
+			"prodCatalogCategoryTypeIds": types, "productCategories": cats,
+		}
+		if p.SKU != "" && !p.Virtual {
+			doc["sku"] = p.SKU
+		}
+		if p.ParentName != "" {
+			doc["parentProductName"] = p.ParentName
+		}
+		if p.GroupID != "" {
+			doc["groupId"] = p.GroupID
+		}
+		docs = append(docs, doc)
+	}
+	return docs
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// Field names of a shopifyCore bulk-operation document.
+const (
+	fieldVariantIDs = "data.productVariantsBulkUpdate.productVariants.id"
+	fieldNamespaces = "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace"
+	fieldValues     = "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.value"
+)
+
+// listingDocs are the Solr shopifyCore: one SHOP_PREORDER_SYNC bulk-operation document per shop and variant,
+// as the last catalog sync to that shop left it.
+func (m *model) listingDocs() []map[string]any {
+	keys := make([]listingKey, 0, len(m.listings))
+	for k := range m.listings {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b listingKey) int {
+		if c := cmpString(a.shop, b.shop); c != 0 {
+			return c
+		}
+		return cmpString(a.variant, b.variant)
+	})
+	docs := make([]map[string]any, 0, len(keys))
+	for _, k := range keys {
+		l := m.listings[k]
+		value, _ := json.Marshal(map[string]string{
+			"status": l.Status, "promise_date": firstNonEmpty(l.PromiseDate, "_NA_"),
+			"last_updated_at": l.LastUpdatedAt.UTC().Format("Jan 02,2006 15:04:05"),
+		})
+		docs = append(docs, map[string]any{
+			"id":             fmt.Sprintf("%s-%s", l.ShopID, l.VariantID),
+			"docType":        "BULKOPERATION",
+			"operation":      "SHOP_PREORDER_SYNC",
+			"shopId":         l.ShopID,
+			"_timestamp_":    l.Timestamp,
+			"contains_error": l.ContainsError,
+			fieldVariantIDs:  []string{"gid://shopify/ProductVariant/" + l.VariantID},
+			fieldNamespaces:  []string{"HC_PREORDER"},
+			fieldValues:      []string{string(value)},
+		})
+	}
+	return docs
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,308 @@
+package hotwaxtest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// handler answers one endpoint with an HTTP status and a JSON body.
+type handler func(s *Server, body map[string]any) (int, any)
+
+var routes = map[string]handler{
+	"login":                            (*Server).login,
+	"performFind":                      (*Server).performFind,
+	"findJobs":                         (*Server).findJobs,
+	"solr-query":                       (*Server).solrQuery,
+	"scheduleService":                  (*Server).scheduleService,
+	"service/updateJobSandbox":         (*Server).updateJobSandbox,
+	"service/cancelScheduledJob":       (*Server).cancelScheduledJob,
+	"service/createShopifyShopProduct": (*Server).createShopifyShopProduct,
+}
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// ServeHTTP counts the request, applies latency and faults, authenticates and dispatches it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	endpoint, ok := strings.CutPrefix(r.URL.Path, "/api/")
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "Not Found"})
+		return
+	}
+	s.mu.Lock()
+	s.counts[endpoint]++
+	s.mu.Unlock()
+
+	plan := s.planFaults(endpoint)
+	if !s.wait(r, plan.latency) {
+		return
+	}
+	if plan.hang {
+		select {
+		case <-r.Context().Done():
+		case <-s.quit:
+		}
+		return
+	}
+	if plan.fail500 {
+		w.Header().Set("Content-Type", "text/html;charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, internalErrorBody)
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "Method Not Allowed: use POST"})
+		return
+	}
+	if endpoint != "login" {
+		if msg := s.authorize(r); msg != "" {
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": msg})
+			return
+		}
+	}
+	body, err := decodeBody(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"_ERROR_MESSAGE_": err.Error()})
+		return
+	}
+	if plan.malformed {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, malformedBody)
+		return
+	}
+	if plan.omsError != "" {
+		writeJSON(w, http.StatusOK, map[string]any{"_ERROR_MESSAGE_": plan.omsError})
+		return
+	}
+	h, ok := routes[endpoint]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": fmt.Sprintf("No request map found for %s", endpoint)})
+		return
+	}
+	status, resp := h(s, body)
+	writeJSON(w, status, resp)
+}
+
+func decodeBody(r *http.Request) (map[string]any, error) {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	body := map[string]any{}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return body, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&body); err != nil {
+		return nil, fmt.Errorf("request body is not a JSON object: %w", err)
+	}
+	return body, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// authorize checks the bearer token; it returns the 401 message, or "" when the token is good.
+func (s *Server) authorize(r *http.Request) string {
+	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || raw == "" {
+		return "Unauthorized: missing bearer token"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tokens[raw]
+	switch {
+	case !ok:
+		return "Unauthorized: invalid token"
+	case t.seq <= s.expired, !t.expires.IsZero() && !s.nowLocked().Before(t.expires):
+		return "Unauthorized: token expired"
+	}
+	return ""
+}
+
+func omsFailure(msg string) (int, any) {
+	return http.StatusOK, map[string]any{"_ERROR_MESSAGE_": msg}
+}
+
+func (s *Server) login(body map[string]any) (int, any) {
+	user, pass := str(body["USERNAME"]), str(body["PASSWORD"])
+	if s.opts.Username == "" || user != s.opts.Username || pass != s.opts.Password {
+		return http.StatusUnauthorized, map[string]any{"_ERROR_MESSAGE_": "The password was not correct, please re-enter."}
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return http.StatusInternalServerError, map[string]any{"error": "token generation failed"}
+	}
+	value := "fake-jwt-" + hex.EncodeToString(b)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokenSeq++
+	expires := s.nowLocked().Add(s.opts.TokenTTL)
+	s.tokens[value] = token{seq: s.tokenSeq, expires: expires}
+	return http.StatusOK, map[string]any{"token": value, "expirationTime": expires.UnixMilli()}
+}
+
+// noRecord is how the OMS answers a find without rows.
+var noRecord = map[string]any{"error": "No record found"}
+
+func findAnswer(req findRequest, rows []row, now time.Time) (int, any) {
+	count, page := req.run(rows, now)
+	if count == 0 {
+		return http.StatusOK, noRecord
+	}
+	docs := make([]map[string]any, 0, len(page))
+	for _, r := range page {
+		docs = append(docs, project(r, req.fieldList))
+	}
+	return http.StatusOK, map[string]any{"count": count, "docs": docs}
+}
+
+func (s *Server) performFind(body map[string]any) (int, any) {
+	entity := str(body["entityName"])
+	if entity == "" {
+		return omsFailure("The following required parameter is missing: [performFind.entityName]")
+	}
+	req, err := parseFind(body)
+	if err != nil {
+		return omsFailure(fmt.Sprintf("Error in performFind: %v", err))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.nowLocked()
+	rows, ok := s.m.entityRows(entity, now)
+	if !ok {
+		return omsFailure(fmt.Sprintf("Error in performFind: entity [%s] not found", entity))
+	}
+	return findAnswer(req, rows, now)
+}
+
+func (s *Server) findJobs(body map[string]any) (int, any) {
+	req, err := parseFind(body)
+	if err != nil {
+		return omsFailure(fmt.Sprintf("Error in findJobs: %v", err))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return findAnswer(req, s.m.jobRows(), s.nowLocked())
+}
+
+func solrFailure(err error) (int, any) {
+	return http.StatusBadRequest, map[string]any{
+		"responseHeader": map[string]any{"status": http.StatusBadRequest, "QTime": 0},
+		"error":          map[string]any{"msg": err.Error(), "code": http.StatusBadRequest},
+	}
+}
+
+// solrQuery answers the JSON request API: {"json":{"params":{rows,start,sort,fl},"query","filter"},"coreName"}.
+func (s *Server) solrQuery(body map[string]any) (int, any) {
+	q, _ := body["json"].(map[string]any)
+	if q == nil {
+		return solrFailure(errors.New("missing json request"))
+	}
+	params, _ := q["params"].(map[string]any)
+	rows, err := intParam(params["rows"], 10)
+	if err != nil {
+		return solrFailure(fmt.Errorf("rows: %w", err))
+	}
+	start, err := intParam(params["start"], 0)
+	if err != nil {
+		return solrFailure(fmt.Errorf("start: %w", err))
+	}
+	sortKeys, err := parseSolrSort(str(params["sort"]))
+	if err != nil {
+		return solrFailure(err)
+	}
+	var fl []string
+	for f := range strings.FieldsFuncSeq(str(params["fl"]), func(r rune) bool { return r == ',' || r == ' ' }) {
+		fl = append(fl, f)
+	}
+	query := firstNonEmpty(str(q["query"]), "*:*")
+	clauses := []string{query}
+	clauses = append(clauses, stringList(q["filter"])...)
+	var nodes []solrNode
+	for _, c := range clauses {
+		n, err := parseSolr(c)
+		if err != nil {
+			return solrFailure(err)
+		}
+		nodes = append(nodes, n)
+	}
+	s.mu.Lock()
+	var docs []map[string]any
+	switch core := str(body["coreName"]); core {
+	case "", "enterpriseSearch":
+		docs = s.m.productDocs(s.nowLocked())
+	case "shopifyCore":
+		docs = s.m.listingDocs()
+	default:
+		s.mu.Unlock()
+		return http.StatusNotFound, map[string]any{"error": map[string]any{"msg": fmt.Sprintf("no such core: %s", core), "code": http.StatusNotFound}}
+	}
+	s.mu.Unlock()
+	var matched []map[string]any
+	for _, d := range docs {
+		if solrAnd(nodes).match(d) {
+			matched = append(matched, d)
+		}
+	}
+	sortSolr(matched, sortKeys)
+	out := []map[string]any{}
+	for i := start; i < len(matched) && i < start+rows; i++ {
+		out = append(out, solrDoc(matched[i], fl))
+	}
+	return http.StatusOK, map[string]any{
+		"responseHeader": map[string]any{"status": 0, "QTime": 1},
+		"response":       map[string]any{"numFound": len(matched), "start": start, "docs": out},
+	}
+}
+
+func (s *Server) scheduleService(body map[string]any) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, err := s.m.schedule(body, s.nowLocked(), time.Now())
+	if err != nil {
+		return omsFailure(err.Error())
+	}
+	return http.StatusOK, map[string]any{"jobId": id, "successMessage": "Service scheduled successfully", "responseMessage": "success"}
+}
+
+func (s *Server) updateJobSandbox(body map[string]any) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.m.update(body, s.nowLocked()); err != nil {
+		return omsFailure(err.Error())
+	}
+	return http.StatusOK, map[string]any{"jobId": str(body["jobId"]), "successMessage": "Job updated successfully", "responseMessage": "success"}
+}
+
+func (s *Server) cancelScheduledJob(body map[string]any) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.m.cancel(str(body["jobId"]), s.nowLocked()); err != nil {
+		return omsFailure(err.Error())
+	}
+	return http.StatusOK, map[string]any{"successMessage": "Job cancelled successfully", "responseMessage": "success"}
+}
+
+func (s *Server) createShopifyShopProduct(body map[string]any) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.m.createLink(body, s.nowLocked())
+	if err != nil {
+		return omsFailure(err.Error())
+	}
+	return http.StatusOK, map[string]any{"shopId": l.ShopID, "shopifyProductId": l.ShopifyProductID,
+		"successMessage": "Shopify shop product created successfully", "responseMessage": "success"}
+}

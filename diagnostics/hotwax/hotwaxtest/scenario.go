@@ -1,0 +1,273 @@
+package hotwaxtest
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// Scenario is a named state of the simulated OMS reproducing one cause of the troubleshooting guide.
+//
+// Every scenario shares this data (times relative to the moment the scenario is built):
+//
+//   - product store STORE with catalog PREORDER_CATALOG and its categories PREORDER_CAT (PCCT_PREORDR) and
+//     BACKORDER_CAT (PCCT_BACKORDER);
+//   - shops (ShopifyShopAndConfig, shopifyConfigId "SHOP_CONFIG_<shopId>"): 10000 "Acme US" (the parent),
+//     10001 "Acme CA", 10002 "Acme UK", and 10003 "Acme AU" with accessScopeEnumId SHOP_NO_ACCESS
+//     (disconnected);
+//   - drafts (SERVICE_DRAFT) of JOB_UPD_PROD_ASSOC, JOB_REL_PREODR_CAT, JOB_PREORDER_CAT_SYC and JOB_IMP_PROD_UPD,
+//     with runtimeData keys shopId/shopifyConfigId/productStoreId ("null") and serviceInParams (limit for the
+//     association job, includeAll for the sync);
+//   - pending jobs, unless the scenario says otherwise: JOB_IMP_PROD_UPD HOURLY for 10000 only (the parent
+//     marker), JOB_UPD_PROD_ASSOC HOURLY for 10001 and 10002, JOB_REL_PREODR_CAT EVERY_15_MIN store-wide
+//     (no shopId), JOB_PREORDER_CAT_SYC EVERY_15_MIN for 10000, 10001 and 10002; each with three FINISHED runs,
+//     the last 10 minutes ago, and the next runTime one period after it;
+//   - pre-order catalog sync watermarks (SystemProperty "<shopId>.PREORDER_CATALOG.sync.time") 10 minutes ago;
+//   - the healthy control products: virtual HW-JACKET (productId 19010) with variants HW-JACKET-M (20011) and
+//     HW-JACKET-L (20012), members of PREORDER_CAT for 10 days (lastUpdatedStamp 10 days ago), linked to 10000,
+//     10001 and 10002 30 days ago, listed (active) in those three shops just after the last sync.
+//
+// Products: a variant numbered n has productId 20000+n; its Shopify variant id in shop 1000k is
+// 45000000000000 + k·10^10 + 2·10^9 + n and its inventory item id 47000000000000 + (k+1)·10^10 + n (so 14 digits,
+// distinct per shop). Every shop's Shopify catalog, AU included, holds every variant SKU under those ids unless a
+// scenario says otherwise. The promise date pushed to listings is 45 days after the scenario was built.
+type Scenario struct {
+	Name        string
+	Title       string
+	Description string
+	SKUs        []string // the SKUs to check, the scenario's own first, the healthy control last
+	Cause       string   // the diagnostics cause id the chain should report for the first SKU
+	build       func(b *builder)
+}
+
+// Scenario names.
+const (
+	ScenarioHealthy                    = "healthy"
+	ScenarioAssociationJobNotScheduled = "association-job-not-scheduled"
+	ScenarioAssociatedAfterSync        = "associated-after-sync"
+	ScenarioPresellJobsDisabled        = "presell-jobs-disabled"
+	ScenarioJobFailing                 = "job-failing"
+	ScenarioNeedsManualLink            = "needs-manual-link"
+	ScenarioNotPreorder                = "not-preorder"
+	ScenarioUnknownSKU                 = "unknown-sku"
+)
+
+// Shop ids of every scenario.
+const (
+	ShopUS = "10000" // parent
+	ShopCA = "10001"
+	ShopUK = "10002"
+	ShopAU = "10003" // disconnected
+)
+
+// ControlSKU is the healthy product present in every scenario.
+const ControlSKU = "HW-JACKET-M"
+
+// CatalogSyncFailure is the jobResult of the failing catalog sync runs of the job-failing scenario.
+const CatalogSyncFailure = "Error while pushing preorder catalog to Shopify for shop 10001: [API] Access denied for " +
+	"productVariantsBulkUpdate field. Required access: write_products access scope."
+
+var scenarios = []Scenario{
+	{
+		Name: ScenarioHealthy, Title: "Everything in sync", Cause: "healthy",
+		SKUs: []string{"HW-JACKET-M", "HW-JACKET-L"},
+		Description: "HW-JACKET-M and HW-JACKET-L are in PREORDER_CAT (10 days), linked to 10000, 10001 and 10002 " +
+			"(30 days ago) and listed in all three after the last sync; every job is scheduled and finishing.",
+		build: func(*builder) {},
+	},
+	{
+		Name: ScenarioAssociationJobNotScheduled, Title: "Association job not scheduled", Cause: ScenarioAssociationJobNotScheduled,
+		SKUs: []string{"HW-BOOT-42", ControlSKU},
+		Description: "HW-BOOT-42 (20021) is in PREORDER_CAT (10 days) and linked to 10000 only, listed there only. " +
+			"JOB_UPD_PROD_ASSOC exists only as a draft: no pending row and no run for any shop. The CA and UK " +
+			"Shopify catalogs list the SKU, so scheduling (or running) the association job for a shop links it.",
+		build: buildAssociationJobNotScheduled,
+	},
+	{
+		Name: ScenarioAssociatedAfterSync, Title: "Associated after the last sync", Cause: ScenarioAssociatedAfterSync,
+		SKUs: []string{"HW-SCARF-GRN", ControlSKU},
+		Description: "HW-SCARF-GRN (20031) is in PREORDER_CAT with lastUpdatedStamp 5 days ago; linked to 10000 " +
+			"and 10002 30 days ago and to 10001 2 days ago, after CA's delta syncs had passed the member row. " +
+			"Listed in 10000 and 10002, not in 10001. Jobs are healthy; delta syncs never list it in CA, a CA " +
+			"sync run with includeAll=Y does.",
+		build: buildAssociatedAfterSync,
+	},
+	{
+		Name: ScenarioPresellJobsDisabled, Title: "Pre-sell jobs disabled", Cause: ScenarioPresellJobsDisabled,
+		SKUs: []string{"HW-BEANIE-BLK", ControlSKU},
+		Description: "HW-BEANIE-BLK (20041) joined PREORDER_CAT 3 days ago and is linked everywhere (30 days ago), " +
+			"but JOB_REL_PREODR_CAT and JOB_PREORDER_CAT_SYC were cancelled 7 days ago: drafts only, last runs " +
+			"and watermarks 7 days old, no listing in any shop. Scheduling the sync jobs lists it.",
+		build: buildPresellJobsDisabled,
+	},
+	{
+		Name: ScenarioJobFailing, Title: "Catalog sync failing for CA", Cause: ScenarioJobFailing,
+		SKUs: []string{"HW-GLOVE-L", ControlSKU},
+		Description: "HW-GLOVE-L (20051) joined PREORDER_CAT 2 days ago and is linked everywhere (30 days ago). " +
+			"All jobs are scheduled, but the last 3 runs of JOB_PREORDER_CAT_SYC for 10001 (10, 25 and 40 minutes " +
+			"ago) FAILED with a missing write_products scope; CA's last successful run and watermark are 3 days " +
+			"old. Listed in 10000 and 10002 only. FixJob(JOB_PREORDER_CAT_SYC, \"10001\") makes later runs succeed.",
+		build: buildJobFailing,
+	},
+	{
+		Name: ScenarioNeedsManualLink, Title: "Needs a manual link", Cause: ScenarioNeedsManualLink,
+		SKUs: []string{"HW-SOCK-S", ControlSKU},
+		Description: "HW-SOCK-S (20077) is in PREORDER_CAT (10 days), linked to 10000 and 10002. CA's Shopify " +
+			"catalog has the variant under SKU HW-SOCKS-S (variant id 45012000000077, inventory item id " +
+			"47020000000077), so the association job, scheduled and finishing, never links it. A manual " +
+			"createShopifyShopProduct for 10001 with those ids works; a following includeAll sync lists it.",
+		build: buildNeedsManualLink,
+	},
+	{
+		Name: ScenarioNotPreorder, Title: "Not in the pre-order catalog", Cause: ScenarioNotPreorder,
+		SKUs: []string{"HW-TEE-WHT", ControlSKU},
+		Description: "HW-TEE-WHT (20061) is linked everywhere but in no pre-order or backorder category, though " +
+			"eligible (open purchase order). JOB_REL_PREODR_CAT is a draft only; running or enabling it adds the " +
+			"product to PREORDER_CAT with a fresh lastUpdatedStamp, and the next delta sync lists it.",
+		build: buildNotPreorder,
+	},
+	{
+		Name: ScenarioUnknownSKU, Title: "Unknown SKU", Cause: ScenarioUnknownSKU,
+		SKUs:        []string{"HW-NOPE-1", ControlSKU},
+		Description: "HW-NOPE-1 exists nowhere: not in Solr, not a Product. The rest is the healthy data.",
+		build:       func(*builder) {},
+	},
+}
+
+// Scenarios lists every scenario, in the guide's order.
+func Scenarios() []Scenario {
+	return slices.Clone(scenarios)
+}
+
+// ScenarioNames lists the scenario names.
+func ScenarioNames() []string {
+	names := make([]string, 0, len(scenarios))
+	for _, s := range scenarios {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+func scenarioByName(name string) (Scenario, bool) {
+	for _, s := range scenarios {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// Fixed ids of the model.
+const (
+	storeID        = "STORE"
+	catalogID      = "PREORDER_CATALOG"
+	preorderCatID  = "PREORDER_CAT"
+	backorderCatID = "BACKORDER_CAT"
+)
+
+const day = 24 * time.Hour
+
+// newModel builds the scenario's model at now.
+func (sc Scenario) newModel(now time.Time) *model {
+	b := newBuilder(now)
+	sc.build(b)
+	return b.m
+}
+
+func buildAssociationJobNotScheduled(b *builder) {
+	b.family(19020, "HW-BOOT", "Trail Boot", variant{21, "HW-BOOT-42", "Trail Boot 42"})
+	b.member(21, preorderCatID, b.ago(10*day), b.ago(10*day))
+	b.link(21, ShopUS, b.ago(30*day))
+	b.listing(21, ShopUS, b.lastSync().Add(30*time.Second))
+	b.dropScheduled(hotwax.JobAssociation)
+}
+
+func buildAssociatedAfterSync(b *builder) {
+	b.family(19030, "HW-SCARF", "Wool Scarf", variant{31, "HW-SCARF-GRN", "Wool Scarf Green"})
+	b.member(31, preorderCatID, b.ago(5*day), b.ago(5*day))
+	b.link(31, ShopUS, b.ago(30*day))
+	b.link(31, ShopUK, b.ago(30*day))
+	b.link(31, ShopCA, b.ago(2*day))
+	b.listing(31, ShopUS, b.ago(5*day).Add(10*time.Minute))
+	b.listing(31, ShopUK, b.ago(5*day).Add(10*time.Minute))
+}
+
+func buildPresellJobsDisabled(b *builder) {
+	b.family(19040, "HW-BEANIE", "Knit Beanie", variant{41, "HW-BEANIE-BLK", "Knit Beanie Black"})
+	b.member(41, preorderCatID, b.ago(3*day), b.ago(3*day))
+	for _, shop := range []string{ShopUS, ShopCA, ShopUK} {
+		b.link(41, shop, b.ago(30*day))
+	}
+	stopped := b.ago(7 * day)
+	b.dropScheduled(hotwax.JobPresellRefresh)
+	b.dropScheduled(hotwax.JobCatalogSync)
+	b.cancelledSchedule(hotwax.JobPresellRefresh, "", "EVERY_15_MIN", stopped)
+	for _, shop := range []string{ShopUS, ShopCA, ShopUK} {
+		b.cancelledSchedule(hotwax.JobCatalogSync, shop, "EVERY_15_MIN", stopped)
+		b.m.watermarks[shop] = stopped
+		for _, n := range []int{11, 12} {
+			b.listing(n, shop, stopped.Add(30*time.Second))
+		}
+	}
+}
+
+func buildJobFailing(b *builder) {
+	b.family(19050, "HW-GLOVE", "Leather Glove", variant{51, "HW-GLOVE-L", "Leather Glove L"})
+	b.member(51, preorderCatID, b.ago(2*day), b.ago(2*day))
+	for _, shop := range []string{ShopUS, ShopCA, ShopUK} {
+		b.link(51, shop, b.ago(30*day))
+	}
+	b.listing(51, ShopUS, b.ago(2*day).Add(10*time.Minute))
+	b.listing(51, ShopUK, b.ago(2*day).Add(10*time.Minute))
+	// CA: the last success was 3 days ago; the runs of the last hour failed.
+	b.dropScheduled(hotwax.JobCatalogSync, ShopCA)
+	pending := b.scheduled(hotwax.JobCatalogSync, ShopCA, "EVERY_15_MIN", b.ago(3*day))
+	for _, ago := range []time.Duration{40 * time.Minute, 25 * time.Minute, 10 * time.Minute} {
+		b.run(pending, b.ago(ago), hotwax.StatusFailed, CatalogSyncFailure)
+	}
+	pending.RunTime = b.ago(10 * time.Minute).Add(15 * time.Minute)
+	b.m.watermarks[ShopCA] = b.ago(3 * day)
+	for _, n := range []int{11, 12} {
+		b.listing(n, ShopCA, b.ago(3*day).Add(30*time.Second))
+	}
+	b.m.failing[failKey{hotwax.JobCatalogSync, ShopCA}] = CatalogSyncFailure
+}
+
+func buildNeedsManualLink(b *builder) {
+	b.family(19070, "HW-SOCK", "Merino Sock", variant{77, "HW-SOCK-S", "Merino Sock S"})
+	b.member(77, preorderCatID, b.ago(10*day), b.ago(10*day))
+	b.link(77, ShopUS, b.ago(30*day))
+	b.link(77, ShopUK, b.ago(30*day))
+	b.listing(77, ShopUS, b.lastSync().Add(30*time.Second))
+	b.listing(77, ShopUK, b.lastSync().Add(30*time.Second))
+	delete(b.m.shopify[ShopCA], "HW-SOCK-S")
+	b.m.shopify[ShopCA]["HW-SOCKS-S"] = shopifyVariant{VariantID: "45012000000077", InventoryItemID: "47020000000077"}
+}
+
+func buildNotPreorder(b *builder) {
+	b.family(19060, "HW-TEE", "Cotton Tee", variant{61, "HW-TEE-WHT", "Cotton Tee White"})
+	b.eligible(61)
+	for _, shop := range []string{ShopUS, ShopCA, ShopUK} {
+		b.link(61, shop, b.ago(30*day))
+	}
+	b.dropScheduled(hotwax.JobPresellRefresh)
+}
+
+// variantID is the Shopify variant id of product n in a shop; inventoryItemID its inventory item id.
+func variantID(shopID string, n int) string {
+	k := shopIndex(shopID)
+	return fmt.Sprint(45_000_000_000_000 + k*10_000_000_000 + 2_000_000_000 + int64(n))
+}
+
+func inventoryItemID(shopID string, n int) string {
+	k := shopIndex(shopID)
+	return fmt.Sprint(47_000_000_000_000 + (k+1)*10_000_000_000 + int64(n))
+}
+
+func shopIndex(shopID string) int64 {
+	var n int64
+	_, _ = fmt.Sscan(shopID, &n)
+	return n - 10000
+}

@@ -1,0 +1,376 @@
+package hotwaxtest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The Solr side understands the Lucene subset the client sends: field: value, field: "quoted",
+// field: (a OR "b"), AND/OR between clauses, parentheses, *:* and backslash escapes. Anything else is a syntax
+// error, which Solr answers with HTTP 400.
+
+type solrToken struct {
+	kind   byte // 't' term, 'q' quoted, '(' , ')', ':'
+	text   string
+	quoted bool
+}
+
+// solrSpecial are characters that must be escaped in an unquoted term.
+const solrSpecial = `+-!(){}[]^"~*?:\/`
+
+func lexSolr(s string) ([]solrToken, error) {
+	var toks []solrToken
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
+			i++
+		case r == '(' || r == ')' || r == ':':
+			toks = append(toks, solrToken{kind: byte(r)})
+			i++
+		case r == '"':
+			var b strings.Builder
+			i++
+			closed := false
+			for i < len(rs) {
+				if rs[i] == '\\' && i+1 < len(rs) {
+					b.WriteRune(rs[i+1])
+					i += 2
+					continue
+				}
+				if rs[i] == '"' {
+					closed = true
+					i++
+					break
+				}
+				b.WriteRune(rs[i])
+				i++
+			}
+			if !closed {
+				return nil, fmt.Errorf("Cannot parse '%s': Lexical error: unterminated quoted string", s)
+			}
+			toks = append(toks, solrToken{kind: 't', text: b.String(), quoted: true})
+		default:
+			var b strings.Builder
+			start := i
+			for i < len(rs) {
+				c := rs[i]
+				if c == '\\' {
+					if i+1 >= len(rs) {
+						return nil, fmt.Errorf("Cannot parse '%s': Lexical error: escape at end of query", s)
+					}
+					b.WriteRune(rs[i+1])
+					i += 2
+					continue
+				}
+				if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == ':' || c == '"' {
+					break
+				}
+				// A wildcard term "*" is fine; '-' and '+' are only operators at the start of a term.
+				inner := i > start && (c == '-' || c == '+')
+				if strings.ContainsRune(solrSpecial, c) && !inner && !(c == '*' && i == start && (i+1 == len(rs) || !isTermRune(rs[i+1]))) {
+					return nil, fmt.Errorf("Cannot parse '%s': Encountered unexpected character %q at column %d; escape or quote it", s, c, i)
+				}
+				b.WriteRune(c)
+				i++
+			}
+			toks = append(toks, solrToken{kind: 't', text: b.String()})
+		}
+	}
+	return toks, nil
+}
+
+func isTermRune(r rune) bool {
+	return !strings.ContainsRune(" \t\r\n():\"", r)
+}
+
+// solrNode is a parsed query that decides whether a document matches.
+type solrNode interface {
+	match(doc map[string]any) bool
+}
+
+type solrAnd []solrNode
+type solrOr []solrNode
+
+func (n solrAnd) match(doc map[string]any) bool {
+	for _, c := range n {
+		if !c.match(doc) {
+			return false
+		}
+	}
+	return true
+}
+
+func (n solrOr) match(doc map[string]any) bool {
+	for _, c := range n {
+		if c.match(doc) {
+			return true
+		}
+	}
+	return false
+}
+
+// solrTerm matches a field against one value; field "*" with value "*" is *:*, value "*" means "has a value".
+type solrTerm struct {
+	field string
+	value string
+}
+
+func (n solrTerm) match(doc map[string]any) bool {
+	if n.field == "*" && n.value == "*" {
+		return true
+	}
+	v, ok := doc[n.field]
+	if !ok {
+		return false
+	}
+	values := []any{v}
+	if list, isList := v.([]string); isList {
+		values = values[:0]
+		for _, s := range list {
+			values = append(values, s)
+		}
+	}
+	for _, x := range values {
+		s := solrString(x)
+		if n.value == "*" && s != "" || s == n.value {
+			return true
+		}
+	}
+	return false
+}
+
+func solrString(v any) string {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return str(v)
+}
+
+type solrParser struct {
+	src  string
+	toks []solrToken
+	pos  int
+}
+
+// parseSolr parses a query or filter string. An empty string matches everything.
+func parseSolr(s string) (solrNode, error) {
+	toks, err := lexSolr(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return solrAnd{}, nil
+	}
+	p := &solrParser{src: s, toks: toks}
+	n, err := p.expr(false)
+	if err != nil {
+		return nil, err
+	}
+	if p.pos < len(p.toks) {
+		return nil, p.errorf("unexpected %s", p.describe())
+	}
+	return n, nil
+}
+
+func (p *solrParser) errorf(format string, args ...any) error {
+	return fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': %s", p.src, fmt.Sprintf(format, args...))
+}
+
+func (p *solrParser) describe() string {
+	if p.pos >= len(p.toks) {
+		return "end of input"
+	}
+	t := p.toks[p.pos]
+	if t.kind == 't' {
+		return fmt.Sprintf("%q", t.text)
+	}
+	return fmt.Sprintf("%q", string(t.kind))
+}
+
+func (p *solrParser) peekKeyword(word string) bool {
+	return p.pos < len(p.toks) && p.toks[p.pos].kind == 't' && !p.toks[p.pos].quoted && p.toks[p.pos].text == word
+}
+
+func (p *solrParser) peek(kind byte) bool {
+	return p.pos < len(p.toks) && p.toks[p.pos].kind == kind
+}
+
+// expr := and ("OR" and)* ; juxtaposed clauses are ORed as with Solr's default operator.
+func (p *solrParser) expr(values bool) (solrNode, error) {
+	var ors solrOr
+	for {
+		n, err := p.and(values)
+		if err != nil {
+			return nil, err
+		}
+		ors = append(ors, n)
+		switch {
+		case p.peekKeyword("OR"):
+			p.pos++
+		case p.pos < len(p.toks) && !p.peek(')') && !p.peekKeyword("AND"):
+			// implicit OR
+		default:
+			if len(ors) == 1 {
+				return ors[0], nil
+			}
+			return ors, nil
+		}
+	}
+}
+
+func (p *solrParser) and(values bool) (solrNode, error) {
+	var ands solrAnd
+	for {
+		n, err := p.unary(values)
+		if err != nil {
+			return nil, err
+		}
+		ands = append(ands, n)
+		if !p.peekKeyword("AND") {
+			if len(ands) == 1 {
+				return ands[0], nil
+			}
+			return ands, nil
+		}
+		p.pos++
+	}
+}
+
+// unary is a parenthesised expression or a field clause. Inside a field's value group (values) a bare term
+// is a value of that field, which the caller binds.
+func (p *solrParser) unary(values bool) (solrNode, error) {
+	if p.pos >= len(p.toks) {
+		return nil, p.errorf("Encountered end of input; expected a clause")
+	}
+	if p.peekKeyword("NOT") || p.peekKeyword("&&") || p.peekKeyword("||") {
+		return nil, p.errorf("operator %s is not supported", p.toks[p.pos].text)
+	}
+	if p.peek('(') {
+		p.pos++
+		n, err := p.expr(values)
+		if err != nil {
+			return nil, err
+		}
+		if !p.peek(')') {
+			return nil, p.errorf("expected ')' but found %s", p.describe())
+		}
+		p.pos++
+		return n, nil
+	}
+	t := p.toks[p.pos]
+	if t.kind != 't' {
+		return nil, p.errorf("unexpected %s", p.describe())
+	}
+	p.pos++
+	if values {
+		return solrValue(t.text), nil
+	}
+	if t.quoted || !p.peek(':') {
+		return nil, p.errorf("term %q has no field (expected field: value)", t.text)
+	}
+	p.pos++
+	return p.fieldValue(t.text)
+}
+
+func (p *solrParser) fieldValue(field string) (solrNode, error) {
+	if p.peek('(') {
+		p.pos++
+		n, err := p.expr(true)
+		if err != nil {
+			return nil, err
+		}
+		if !p.peek(')') {
+			return nil, p.errorf("expected ')' but found %s", p.describe())
+		}
+		p.pos++
+		return bindField(n, field), nil
+	}
+	if p.pos >= len(p.toks) || p.toks[p.pos].kind != 't' {
+		return nil, p.errorf("expected a value for field %s but found %s", field, p.describe())
+	}
+	t := p.toks[p.pos]
+	p.pos++
+	return solrTerm{field: field, value: t.text}, nil
+}
+
+// solrValue is a field-less value inside a group, bound to the field afterwards.
+type solrValue string
+
+func (solrValue) match(map[string]any) bool { return false }
+
+func bindField(n solrNode, field string) solrNode {
+	switch x := n.(type) {
+	case solrValue:
+		return solrTerm{field: field, value: string(x)}
+	case solrAnd:
+		out := make(solrAnd, len(x))
+		for i, c := range x {
+			out[i] = bindField(c, field)
+		}
+		return out
+	case solrOr:
+		out := make(solrOr, len(x))
+		for i, c := range x {
+			out[i] = bindField(c, field)
+		}
+		return out
+	default:
+		return n
+	}
+}
+
+// solrSort is one "field asc|desc" key.
+type solrSort struct {
+	field string
+	desc  bool
+}
+
+func parseSolrSort(s string) ([]solrSort, error) {
+	var keys []solrSort
+	for part := range strings.SplitSeq(s, ",") {
+		fields := strings.Fields(part)
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) != 2 || (fields[1] != "asc" && fields[1] != "desc") {
+			return nil, fmt.Errorf("Can't determine a Sort Order (asc or desc) in sort spec '%s'", strings.TrimSpace(part))
+		}
+		keys = append(keys, solrSort{field: fields[0], desc: fields[1] == "desc"})
+	}
+	return keys, nil
+}
+
+func sortSolr(docs []map[string]any, keys []solrSort) {
+	slices.SortStableFunc(docs, func(a, b map[string]any) int {
+		for _, k := range keys {
+			c := compareValues(a[k.field], b[k.field])
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}
+
+// solrDoc renders a document for the response: times as ISO strings, fl limiting the fields.
+func solrDoc(doc map[string]any, fl []string) map[string]any {
+	out := map[string]any{}
+	for k, v := range doc {
+		if len(fl) > 0 && !slices.Contains(fl, k) && !slices.Contains(fl, "*") {
+			continue
+		}
+		if t, ok := v.(time.Time); ok {
+			out[k] = t.UTC().Format(time.RFC3339Nano)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
