@@ -9,30 +9,30 @@ import (
 // Block Kit limits (slack-platform.md §6). slack-go does not check them and Slack rejects the whole message
 // when one is exceeded, so rendering keeps inside them and the validator proves it.
 const (
-	maxMessageBlocks    = 50
-	maxModalBlocks      = 100
-	maxSectionText      = 3000
-	maxFields           = 10
-	maxFieldText        = 2000
-	maxHeaderText       = 150
-	maxButtonText       = 75
-	maxButtonValue      = 2000
-	maxID               = 255
-	maxActionElements   = 25
-	maxContextElements  = 10
-	maxContextText      = 3000
-	maxOptionText       = 75
-	maxOptionValue      = 150
-	maxOptions          = 100
-	maxConfirmTitle     = 100
-	maxConfirmText      = 300
-	maxConfirmButton    = 30
-	maxModalTitle       = 24
-	maxPrivateMetadata  = 3000
-	maxInputLabel       = 2000
-	maxFallbackText     = 4000
-	maxPlaceholderText  = 150
-	maxMarkdownPerBlock = 12000
+	maxMessageBlocks   = 50
+	maxModalBlocks     = 100
+	maxSectionText     = 3000
+	maxFields          = 10
+	maxFieldText       = 2000
+	maxHeaderText      = 150
+	maxButtonText      = 75
+	maxButtonValue     = 2000
+	maxID              = 255
+	maxActionElements  = 25
+	maxContextElements = 10
+	maxContextText     = 3000
+	maxOptionText      = 75
+	maxOptionValue     = 150
+	maxOptions         = 100
+	maxConfirmTitle    = 100
+	maxConfirmText     = 300
+	maxConfirmButton   = 30
+	maxModalTitle      = 24
+	maxPrivateMetadata = 3000
+	maxInputLabel      = 2000
+	maxFallbackText    = 4000
+	maxPlaceholderText = 150
+	maxViewBytes       = 250_000
 )
 
 // truncate cuts s to at most limit characters (runes, as Slack counts them) and says how much was cut, so a
@@ -42,19 +42,22 @@ func truncate(s string, limit int) string {
 	if n <= limit {
 		return s
 	}
-	keep := limit
-	for {
-		marker := fmt.Sprintf("… (truncated, %d more chars)", n-keep)
-		m := utf8.RuneCountInString(marker)
-		if keep+m <= limit || keep == 0 {
-			if keep+m > limit {
-				// The limit is shorter than the marker itself: an ellipsis is all that fits.
-				return string([]rune(s)[:max(limit-1, 0)]) + "…"
-			}
-			return cutEntity(string([]rune(s)[:keep])) + marker
-		}
-		keep = max(limit-m, 0)
+	if limit <= 0 {
+		return ""
 	}
+	runes := []rune(s)
+	for keep := limit; keep >= 0; {
+		kept := cutEntity(string(runes[:keep]))
+		k := utf8.RuneCountInString(kept)
+		marker := fmt.Sprintf("… (truncated, %d more chars)", n-k)
+		m := utf8.RuneCountInString(marker)
+		if k+m <= limit {
+			return kept + marker
+		}
+		keep = min(keep-1, limit-m)
+	}
+	// The limit is shorter than the marker itself: an ellipsis is all that fits.
+	return string(runes[:limit-1]) + "…"
 }
 
 // cutEntity drops a trailing, incomplete mrkdwn escape ("&am") that a cut may leave behind.

@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -32,6 +33,11 @@ func validateModal(m slack.ModalViewRequest) error {
 	v.max("private_metadata", m.PrivateMetadata, maxPrivateMetadata)
 	v.max("callback_id", m.CallbackID, maxID)
 	v.blocks(m.Blocks.BlockSet)
+	if b, err := json.Marshal(m); err != nil {
+		v.errorf("marshal view: %w", err)
+	} else if len(b) > maxViewBytes {
+		v.errorf("view is %d bytes, limit %d (view_too_large)", len(b), maxViewBytes)
+	}
 	return v.err()
 }
 

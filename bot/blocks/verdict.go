@@ -1,0 +1,6 @@
+package blocks
+
+import "github.com/preorderbot/preorderbot/diagnostics"
+
+// CauseSentence is the report's most likely cause in an operator's words, as the card's verdict says it.
+func CauseSentence(r diagnostics.Report) string { return causeSentence(r.Cause, r) }
