@@ -130,26 +130,64 @@ func TestRunRules(t *testing.T) {
 			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
-			name: "sync started exactly at the link: not before it",
+			name: "late link found from a sync after it when history is short",
 			change: func(w *world) {
 				w.members[0].UpdatedAt = ago(5 * day)
 				w.link("10001").CreatedAt = ago(2 * day)
-				w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(2*day)))
+				w.dropListing("10001")
+			},
+			causes: []string{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
+			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
+		},
+		{
+			name: "member updated after the link: the next delta selects it",
+			change: func(w *world) {
+				w.members[0].UpdatedAt = ago(1 * day)
+				w.link("10001").CreatedAt = ago(2 * day)
 				w.dropListing("10001")
 			},
 			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
-			name: "sync started exactly at the member update: the delta selected it",
+			name: "member updated exactly at the link",
 			change: func(w *world) {
-				w.members[0].UpdatedAt = ago(5 * day)
+				w.members[0].UpdatedAt = ago(2 * day)
 				w.link("10001").CreatedAt = ago(2 * day)
-				w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(5*day)))
 				w.dropListing("10001")
 			},
 			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
+		},
+		{
+			name: "sync started exactly at the member update: its delta selected the row",
+			change: func(w *world) {
+				w.members[0].UpdatedAt = ago(10 * time.Minute)
+				w.link("10001").CreatedAt = ago(5 * time.Minute)
+				w.dropListing("10001")
+			},
+			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			remedies: []remedyKey{recheckKey, escalateKey},
+		},
+		{
+			name: "member updated within the buffer before the only sync: still selected",
+			change: func(w *world) {
+				w.members[0].UpdatedAt = ago(10*time.Minute + time.Minute)
+				w.link("10001").CreatedAt = ago(5 * time.Minute)
+				w.dropListing("10001")
+			},
+			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			remedies: []remedyKey{recheckKey, escalateKey},
+		},
+		{
+			name: "member updated past the buffer before the only sync, linked after it",
+			change: func(w *world) {
+				w.members[0].UpdatedAt = ago(10*time.Minute + time.Minute + time.Second)
+				w.link("10001").CreatedAt = ago(5 * time.Minute)
+				w.dropListing("10001")
+			},
+			causes: []string{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
+			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name:   "presell refresh and one catalog sync disabled",
@@ -343,8 +381,10 @@ func TestRunPartialFailure(t *testing.T) {
 			call: callListings + " shop 10001",
 		},
 		{
-			name:   "shop links",
-			break_: func(f *fakeOMS) { f.ShopLinksFn = func(context.Context, []string) ([]hotwax.ShopLink, error) { return nil, boom } },
+			name: "shop links",
+			break_: func(f *fakeOMS) {
+				f.ShopLinksFn = func(context.Context, []string) ([]hotwax.ShopLink, error) { return nil, boom }
+			},
 			checks: statuses{P, P, U, U, U, P, P, P, U}, causes: []string{CauseOMSUnavailable},
 			call: callLinks,
 		},

@@ -22,6 +22,10 @@ type findings struct {
 
 const timeLayout = "2006-01-02 15:04 MST"
 
+// syncBuffer is the catalog sync's default bufferTime: its delta also selects rows updated this long
+// before the watermark.
+const syncBuffer = time.Minute
+
 func unknownCheck(id, why string) Check {
 	return Check{ID: id, Status: StatusUnknown, Summary: why}
 }
@@ -183,9 +187,9 @@ func (s *subject) checkTiming(fd *findings) Check {
 		}
 		checked++
 		tLink := link.CreatedAt
-		sync, passed := s.syncBetween(sh.ShopID, tPCM, tLink)
+		sync, how, passed := s.watermarkPassed(sh.ShopID, tPCM, tLink)
 		if !passed {
-			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "linked " + fmtTime(tLink) + ", no sync passed the member row (updated " + fmtTime(tPCM) + ") before that", Shop: sh.ShopID, At: tLink})
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "linked " + fmtTime(tLink) + "; no finished sync passed the member row (updated " + fmtTime(tPCM) + ") before that", Shop: sh.ShopID, At: tLink})
 			continue
 		}
 		state, l := s.listing(sh.ShopID)
@@ -202,8 +206,8 @@ func (s *subject) checkTiming(fd *findings) Check {
 		fd.lateLinked = append(fd.lateLinked, sh.ShopID)
 		c.Evidence = append(c.Evidence, Evidence{
 			Label: sh.Name, Shop: sh.ShopID, JobID: sync.JobID, At: tLink,
-			Value: fmt.Sprintf("member updated %s, sync %s ran %s, link created %s: delta syncs never re-select it",
-				fmtTime(tPCM), sync.JobID, fmtTime(startOf(sync)), fmtTime(tLink)),
+			Value: fmt.Sprintf("member updated %s, link created %s; %s: delta syncs never re-select it",
+				fmtTime(tPCM), fmtTime(tLink), how),
 			Extra: map[string]string{"t_pcm": tPCM.UTC().Format(time.RFC3339), "t_sync": startOf(sync).UTC().Format(time.RFC3339), "t_link": tLink.UTC().Format(time.RFC3339)},
 		})
 		c.Remedies = append(c.Remedies, s.fullSync(sh.ShopID))
@@ -221,21 +225,42 @@ func (s *subject) checkTiming(fd *findings) Check {
 	return c
 }
 
-// syncBetween finds the newest finished catalog sync of shopID that started after the member row
-// changed and before the link existed: from then on the shop's watermark is past the row.
-func (s *subject) syncBetween(shopID string, tPCM, tLink time.Time) (hotwax.Job, bool) {
-	var best hotwax.Job
-	found := false
+// watermarkPassed tells whether shopID's delta-sync watermark had passed the member row (updated tPCM)
+// before the link existed (tLink), which is when the delta never selects the product (hotwax-api §7).
+// Direct evidence is a finished sync that started between the two. History is short (the OMS keeps many
+// runs), so a finished sync that started after the link also counts: its watermark was the start of the
+// run before it, which began before the link; if the delta had selected the row, the shop would list it.
+// A member row updated after the link is selected by the next delta, so it never counts.
+func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (hotwax.Job, string, bool) {
+	if !tPCM.Before(tLink) {
+		return hotwax.Job{}, "", false
+	}
+	// The delta re-reads rows updated up to bufferTime (default 1 min) before the watermark.
+	passed := tPCM.Add(syncBuffer)
+	var between, after hotwax.Job
 	for _, j := range s.f.history.val {
 		if j.SystemJobEnumID != s.opts.Jobs.CatalogSync || j.StatusID != hotwax.StatusFinished || j.Shop() != shopID {
 			continue
 		}
 		t := startOf(j)
-		if t.After(tPCM) && t.Before(tLink) && (!found || t.After(startOf(best))) {
-			best, found = j, true
+		switch {
+		case t.After(passed) && t.Before(tLink):
+			if between.JobID == "" || t.After(startOf(between)) {
+				between = j
+			}
+		case t.After(tLink):
+			if after.JobID == "" || t.Before(startOf(after)) {
+				after = j
+			}
 		}
 	}
-	return best, found
+	if between.JobID != "" {
+		return between, "sync " + between.JobID + " started " + fmtTime(startOf(between)) + ", between the two", true
+	}
+	if after.JobID != "" {
+		return after, "sync " + after.JobID + " ran " + fmtTime(startOf(after)) + " after the link without selecting it, so the watermark was already past the row", true
+	}
+	return hotwax.Job{}, "", false
 }
 
 func (s *subject) checkPresell(fd *findings) Check {
