@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -100,6 +100,7 @@ func unsafeAppendAudit(tx *bolt.Tx, rec AuditRecord) (AuditRecord, error) {
 	if err != nil {
 		return AuditRecord{}, err
 	}
+	audit.FillPercent = appendFill
 	seq, err := audit.NextSequence()
 	if err != nil {
 		return AuditRecord{}, fmt.Errorf("next audit sequence: %w", err)

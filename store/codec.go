@@ -26,6 +26,10 @@ var (
 	bucketEnvelopes     = []byte("envelopes")
 )
 
+// appendFill packs pages of buckets whose keys only grow (conversation ids, audit time keys): bbolt's
+// default of half-full pages suits random inserts and would double these buckets' size.
+const appendFill = 0.9
+
 // bucket returns a top-level bucket, or ErrSchema when a file opened read-only predates it.
 func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	b := tx.Bucket(name)

@@ -165,6 +165,9 @@ func putConversation(tx *bolt.Tx, c Conversation, old *Conversation) error {
 	if err != nil {
 		return err
 	}
+	if old == nil {
+		convs.FillPercent = appendFill
+	}
 	if err := put(convs, u64(c.ID), c); err != nil {
 		return fmt.Errorf("conversation %d: %w", c.ID, err)
 	}
