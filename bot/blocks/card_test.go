@@ -85,3 +85,20 @@ func TestCardButtons(t *testing.T) {
 		})
 	}
 }
+
+func TestCauseSentence(t *testing.T) {
+	tests := []struct {
+		report diagnostics.Report
+		want   string
+	}{
+		{associationMissingReport(), "The “Associate Products with Sub Catalog” job is not scheduled for Acme CA, so the product was never linked to that shop."},
+		{jobsDisabledReport(), "The “Auto Refresh Pre-sell Catalog” and “Preorder Catalog Sync” jobs are not enabled, so pre-order changes are not pushed to the shops."},
+		{manualLinkReport(), "Every job is scheduled and running, yet the product is still not linked to Acme UK: link it by hand with its Shopify variant id and inventory item id."},
+		{jobFailingReport(), "A pre-order job is enabled but its runs fail, so the shops are not updated: Preorder Catalog Sync failed for Acme CA: Variant &lt;gid://shopify/ProductVariant/44596467138725&gt; not found."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.report.Cause, func(t *testing.T) {
+			assert.Equal(t, tt.want, CauseSentence(tt.report))
+		})
+	}
+}
