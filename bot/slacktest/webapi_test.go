@@ -303,7 +303,7 @@ func TestFailNextOnConnectionsOpenIsFatalForSlackGo(t *testing.T) {
 func TestViewsOpenTriggers(t *testing.T) {
 	view := slack.ModalViewRequest{
 		Type: slack.VTModal, Title: slack.NewTextBlockObject(slack.PlainTextType, "Link product", false, false),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "hi", false, false), nil, nil)}},
+		Blocks:     slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "hi", false, false), nil, nil)}},
 		CallbackID: "preorder.link", PrivateMetadata: "c:1",
 	}
 	tests := []struct {
@@ -360,7 +360,9 @@ func TestViewsOpenTriggers(t *testing.T) {
 }
 
 func TestBlockLimitsOnTheWire(t *testing.T) {
-	txt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	txt := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 	long := func(n int) string { return strings.Repeat("a", n) }
 	tests := []struct {
 		name   string
@@ -384,7 +386,9 @@ func TestBlockLimitsOnTheWire(t *testing.T) {
 }
 
 func TestModalLimitsOnTheWire(t *testing.T) {
-	txt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	txt := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 	base := func() slack.ModalViewRequest {
 		return slack.ModalViewRequest{Type: slack.VTModal, Title: txt("Link"), Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewDividerBlock()}}}
 	}
