@@ -4,10 +4,6 @@ import (
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
-// CauseSentence explains the report's most likely cause in one sentence, as the card's verdict does. It is
-// mrkdwn-escaped (&, <, > as entities), ready for Slack text.
-func CauseSentence(r diagnostics.Report) string { return causeSentence(r.Cause, r) }
-
 // causeSentence explains a cause id in one sentence an operator understands, in the words of the HotWax
 // troubleshooting guide, naming the shops and jobs of this report. The result is mrkdwn-escaped.
 func causeSentence(cause string, r diagnostics.Report) string {
