@@ -20,7 +20,7 @@ RUN go mod download
 COPY . .
 
 ARG VERSION=dev
-ARG COMMIT=unknown
+ARG COMMIT=none
 ARG TARGETOS
 ARG TARGETARCH
 
@@ -39,7 +39,7 @@ RUN mkdir -p /out/data
 FROM gcr.io/distroless/static-debian12:nonroot
 
 ARG VERSION=dev
-ARG COMMIT=unknown
+ARG COMMIT=none
 LABEL org.opencontainers.image.title="preorderbot" \
       org.opencontainers.image.description="Slack bot diagnosing HotWax pre-order sync to child Shopify shops" \
       org.opencontainers.image.source="https://github.com/preorderbot/preorderbot" \
