@@ -37,7 +37,7 @@ func (m *model) entityRows(entity string, now time.Time) ([]row, bool) {
 		for _, s := range m.shops {
 			if wm, ok := m.watermarks[s.ShopID]; ok {
 				rows = append(rows, row{"systemResourceId": "ShopifyServiceConfig",
-					"systemPropertyId": s.ShopID + ".PREORDER_CATALOG.sync.time",
+					"systemPropertyId":    s.ShopID + ".PREORDER_CATALOG.sync.time",
 					"systemPropertyValue": ofbizTimestamp(wm), "lastUpdatedStamp": wm})
 			}
 		}
