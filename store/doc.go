@@ -11,6 +11,7 @@
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
+//	  "last_ping"             → 8-byte BE unix nanos of the last readiness write (Ping)
 //	conversations
 //	  <id: 8-byte BE seq>     → Conversation JSON (id from the bucket's NextSequence)
 //	cards
