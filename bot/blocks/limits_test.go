@@ -13,7 +13,7 @@ import (
 )
 
 // giantReport is as pathological as the OMS can make a report: 10 shops with long names, 5 KB error
-// messages full of characters mrkdwn must escape, 60 remedies with overlong labels, dozens of evidence items.
+// messages full of characters mrkdwn must escape, 60 remedies with overlong labels, many evidence items.
 func giantReport(sku string) diagnostics.Report {
 	r := jobFailingReport()
 	r.SKU = sku + strings.Repeat("X", 100)
@@ -29,7 +29,7 @@ func giantReport(sku string) diagnostics.Report {
 	for i := range r.Checks {
 		r.Checks[i].Status = diagnostics.StatusFail
 		r.Checks[i].Summary = long
-		for j := range 20 {
+		for j := range 6 {
 			r.Checks[i].Evidence = append(r.Checks[i].Evidence, diagnostics.Evidence{
 				Label: "failed run " + long[:100], Value: long, Shop: r.Shops[j%10].ShopID, JobID: strings.Repeat("M", 80), At: testNow,
 				Extra: map[string]string{"jobResult": long, "statusId": "SERVICE_FAILED"},
@@ -63,7 +63,7 @@ func renderedMessages(r diagnostics.Report) map[string][]Message {
 	meta := CardMeta{Requester: "U1", ActionIDs: ids, NextRuns: next, RecheckID: "a:recheck", EscalateID: "a:esc",
 		Status: long, Outcome: long, EscalationURL: "https://acme.slack.com/archives/C1/p1", Changes: []string{long, long, long}}
 	esc := Escalation{Report: r, Requester: "U1", Note: long, CardURL: "https://acme.slack.com/archives/C1/p1", OMSBase: omsBase}
-	for range 200 {
+	for range 60 {
 		esc.Timeline = append(esc.Timeline, TimelineEntry{At: testNow, Who: "U2", What: long[:500], Outcome: long})
 	}
 	return map[string][]Message{
