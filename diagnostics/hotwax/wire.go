@@ -145,6 +145,16 @@ func (m *runtimeData) UnmarshalJSON(b []byte) error {
 		*m = nil
 		return nil
 	}
+	var strs map[string]string
+	if err := json.Unmarshal(b, &strs); err == nil { // the usual case: every value a string
+		for k, v := range strs {
+			if v == "null" {
+				strs[k] = ""
+			}
+		}
+		*m = strs
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return fmt.Errorf("runtime data: %w", err)

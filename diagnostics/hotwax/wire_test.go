@@ -72,4 +72,8 @@ func TestRuntimeDataMapsNullToEmpty(t *testing.T) {
 	in := `{"shopId":"10","sinceId":"null","limit":100,"cursor":null,"q":"a \"b\"","flag":true}`
 	require.NoError(t, json.Unmarshal([]byte(in), &m))
 	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "limit": "100", "cursor": "", "q": `a "b"`, "flag": "true"}, m)
+
+	var strs runtimeData
+	require.NoError(t, json.Unmarshal([]byte(`{"shopId":"10","sinceId":"null","cursor":null}`), &strs))
+	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "cursor": ""}, strs)
 }
