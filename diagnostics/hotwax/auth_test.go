@@ -23,7 +23,7 @@ type loginOMS struct {
 	logins   atomic.Int64
 	validity time.Duration
 	delay    time.Duration // holds each login open so that concurrent callers overlap with it
-	rejected sync.Map // token → true
+	rejected sync.Map      // token → true
 }
 
 func newLoginOMS(t *testing.T, validity time.Duration) *loginOMS {
