@@ -1,0 +1,213 @@
+package diagnostics_test
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+)
+
+// The client is what cmd wires in; the chain and the executor must accept it.
+var (
+	_ diagnostics.OMS    = (*hotwax.Client)(nil)
+	_ diagnostics.JobOMS = (*hotwax.Client)(nil)
+)
+
+const (
+	P = diagnostics.StatusPass
+	W = diagnostics.StatusWarn
+	F = diagnostics.StatusFail
+	S = diagnostics.StatusSkip
+	U = diagnostics.StatusUnknown
+)
+
+type remedyKey struct{ Kind, Job, Shop string }
+
+func remedyKeys(rs []diagnostics.Remedy) []remedyKey {
+	out := []remedyKey{}
+	for _, r := range rs {
+		out = append(out, remedyKey{r.Kind, r.Job, r.ShopID})
+	}
+	return out
+}
+
+func statusesOf(r diagnostics.Report) []diagnostics.Status {
+	var out []diagnostics.Status
+	for _, c := range r.Checks {
+		out = append(out, c.Status)
+	}
+	return out
+}
+
+var (
+	recheck  = remedyKey{diagnostics.RemedyRecheck, "", ""}
+	escalate = remedyKey{diagnostics.RemedyEscalate, "", ""}
+)
+
+// simulated starts a simulated OMS and a client for it; transport lets tests close idle connections.
+func simulated(t *testing.T, opts hotwaxtest.Options) (*hotwaxtest.Server, *hotwax.Client, *http.Transport) {
+	t.Helper()
+	srv := hotwaxtest.NewTestServer(t, opts)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token(), RetryWait: time.Millisecond, Timeout: 5 * time.Second, HTTPClient: &http.Client{Transport: tr}})
+	require.NoError(t, err)
+	return srv, c, tr
+}
+
+func TestScenarios(t *testing.T) {
+	tests := []struct {
+		scenario string
+		sku      string
+		causes   []string
+		checks   []diagnostics.Status
+		remedies []remedyKey
+	}{
+		{
+			scenario: hotwaxtest.ScenarioHealthy, sku: "HW-JACKET-M",
+			causes: []string{"healthy"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
+		},
+		{
+			scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, sku: "HW-BOOT-42",
+			causes: []string{"association-job-not-scheduled"}, checks: []diagnostics.Status{P, P, F, F, S, P, P, P, F},
+			remedies: []remedyKey{
+				{"schedule-job", hotwax.JobAssociation, "10001"}, {"run-job", hotwax.JobAssociation, "10001"},
+				{"schedule-job", hotwax.JobAssociation, "10002"}, {"run-job", hotwax.JobAssociation, "10002"}, recheck, escalate,
+			},
+		},
+		{
+			scenario: hotwaxtest.ScenarioAssociatedAfterSync, sku: "HW-SCARF-GRN",
+			causes: []string{"associated-after-sync"}, checks: []diagnostics.Status{P, P, P, P, F, P, P, P, F},
+			remedies: []remedyKey{{"run-job", hotwax.JobCatalogSync, "10001"}, recheck, escalate},
+		},
+		{
+			scenario: hotwaxtest.ScenarioPresellJobsDisabled, sku: "HW-BEANIE-BLK",
+			causes: []string{"presell-jobs-disabled"}, checks: []diagnostics.Status{P, P, P, P, P, F, F, P, W},
+			remedies: []remedyKey{
+				{"enable-job", hotwax.JobPresellRefresh, ""}, {"enable-job", hotwax.JobCatalogSync, "10001"},
+				{"enable-job", hotwax.JobCatalogSync, "10002"}, {"enable-job", hotwax.JobCatalogSync, "10000"}, recheck, escalate,
+			},
+		},
+		{
+			scenario: hotwaxtest.ScenarioJobFailing, sku: "HW-GLOVE-L",
+			causes: []string{"job-failing"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, F, F},
+			remedies: []remedyKey{{"run-job", hotwax.JobCatalogSync, "10001"}, recheck, escalate},
+		},
+		{
+			scenario: hotwaxtest.ScenarioNeedsManualLink, sku: "HW-SOCK-S",
+			causes: []string{"needs-manual-link"}, checks: []diagnostics.Status{P, P, F, P, P, P, P, P, F},
+			remedies: []remedyKey{{"link-product", "", "10001"}, recheck, escalate},
+		},
+		{
+			scenario: hotwaxtest.ScenarioNotPreorder, sku: "HW-TEE-WHT",
+			causes: []string{"not-preorder", "presell-jobs-disabled"}, checks: []diagnostics.Status{P, F, P, P, S, F, P, P, W},
+			remedies: []remedyKey{{"enable-job", hotwax.JobPresellRefresh, ""}, {"run-job", hotwax.JobPresellRefresh, ""}, recheck, escalate},
+		},
+		{
+			scenario: hotwaxtest.ScenarioUnknownSKU, sku: "HW-NOPE-1",
+			causes: []string{"unknown-sku"}, checks: []diagnostics.Status{F, S, S, S, S, S, S, S, S},
+			remedies: []remedyKey{recheck, escalate},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			_, client, _ := simulated(t, hotwaxtest.Options{Scenario: tt.scenario})
+			reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{tt.sku, hotwaxtest.ControlSKU})
+			require.NoError(t, err)
+			require.Len(t, reports, 2)
+			r := reports[0]
+			assert.Equal(t, tt.sku, r.SKU)
+			assert.Equal(t, tt.causes, r.Causes)
+			assert.Equal(t, tt.checks, statusesOf(r), "checks: %+v", r.Checks)
+			assert.Equal(t, tt.remedies, remedyKeys(r.Remedies))
+			assert.Empty(t, r.Failures)
+			assert.LessOrEqual(t, r.OMSCalls, 12)
+			assert.Equal(t, r.OMSCalls, int(client.Calls()), "the chain's count is the client's")
+		})
+	}
+}
+
+func TestScenarioEvidence(t *testing.T) {
+	t.Run("job failing quotes the OMS message", func(t *testing.T) {
+		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioJobFailing})
+		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-GLOVE-L"})
+		require.NoError(t, err)
+		failures := reports[0].Checks[7]
+		require.Equal(t, diagnostics.CheckJobFailures, failures.ID)
+		require.Len(t, failures.Evidence, 1)
+		assert.Equal(t, "SERVICE_FAILED: "+hotwaxtest.CatalogSyncFailure, failures.Evidence[0].Value)
+		assert.Equal(t, "10001", failures.Evidence[0].Shop)
+		assert.NotEmpty(t, failures.Evidence[0].JobID)
+	})
+	t.Run("late link offers a full sync", func(t *testing.T) {
+		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync})
+		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-SCARF-GRN"})
+		require.NoError(t, err)
+		assert.Equal(t, diagnostics.Remedy{Kind: "run-job", Job: hotwax.JobCatalogSync, ShopID: "10001", ShopName: "Acme CA",
+			Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync for Acme CA"}, reports[0].Remedies[0])
+	})
+}
+
+// settled waits until the goroutine count is back to at most n; it reports the last count.
+func settled(n int) int {
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		got := runtime.NumGoroutine()
+		if got <= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults hotwaxtest.Faults
+		reason string
+		checks []diagnostics.Status
+	}{
+		{name: "500s", faults: hotwaxtest.Faults{ErrorRate: 1}, reason: "500", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "hang", faults: hotwaxtest.Faults{Hang: true}, reason: "deadline", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "malformed JSON", faults: hotwaxtest.Faults{Malformed: true}, reason: "JSON", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "OMS error message", faults: hotwaxtest.Faults{OMSError: "Entity ShopifyShopProduct is not readable"}, reason: "not readable", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "expired token", faults: hotwaxtest.Faults{ExpireTokens: true}, reason: "401", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "one endpoint hangs", faults: hotwaxtest.Faults{Hang: true, Endpoint: "findJobs"}, reason: "deadline", checks: []diagnostics.Status{P, P, P, U, U, U, U, U, P}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			srv, client, tr := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy})
+			srv.SetFaults(tt.faults)
+			deadline := 300 * time.Millisecond
+			start := time.Now()
+			reports, err := diagnostics.New(client, diagnostics.Options{Deadline: deadline}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
+			took := time.Since(start)
+			require.NoError(t, err)
+			r := reports[0]
+			assert.Equal(t, "oms-unavailable", r.Cause)
+			assert.Equal(t, diagnostics.StatusUnknown, r.Status)
+			require.NotEmpty(t, r.Failures)
+			assert.Contains(t, r.Failures[0].Error, tt.reason)
+			assert.NotContains(t, r.Failures[0].Error, srv.Token())
+			assert.Equal(t, tt.checks, statusesOf(r), "checks: %+v", r.Checks)
+			assert.Less(t, took, deadline+2*time.Second, "the run ends at its deadline, not at the client's timeout")
+			// The simulated OMS holds hanging requests until it closes; the chain's own goroutines must
+			// all be gone once it has.
+			tr.CloseIdleConnections()
+			srv.Close()
+			if !assert.LessOrEqual(t, settled(before), before, "no goroutine left behind") {
+				buf := make([]byte, 1<<20)
+				t.Log(string(buf[:runtime.Stack(buf, true)]))
+			}
+		})
+	}
+}
