@@ -31,13 +31,13 @@ func factsOf(t *testing.T, s *Server, sku string) skuFacts {
 	f.ProductID = str(products[0]["productId"])
 	links := docs(t, post(t, s, "performFind", map[string]any{
 		"entityName": "ShopifyShopProduct", "inputFields": map[string]any{"productId": []string{f.ProductID}, "productId_op": "in"},
-		"fieldList":  []string{"shopId", "shopifyProductId", "shopifyInventoryItemId", "productId", "createdStamp", "lastUpdatedStamp"},
+		"fieldList":       []string{"shopId", "shopifyProductId", "shopifyInventoryItemId", "productId", "createdStamp", "lastUpdatedStamp"},
 		"noConditionFind": "Y", "viewSize": 250,
 	}))
 	f.Linked = sorted(field(links, "shopId"))
 	members := docs(t, post(t, s, "performFind", map[string]any{
 		"entityName": "ProductCategoryMember", "inputFields": map[string]any{"productId": []string{f.ProductID}, "productId_op": "in"},
-		"fieldList":  []string{"productId", "productCategoryId", "fromDate", "thruDate", "lastUpdatedStamp"},
+		"fieldList":    []string{"productId", "productCategoryId", "fromDate", "thruDate", "lastUpdatedStamp"},
 		"filterByDate": "Y", "viewSize": 250,
 	}))
 	for _, m := range members {
