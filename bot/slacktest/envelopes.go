@@ -163,7 +163,9 @@ func (s *Server) acknowledge(id string, payload json.RawMessage) {
 	})
 	if !env.done {
 		env.done = true
-		env.timer.Stop()
+		if env.timer != nil {
+			env.timer.Stop()
+		}
 		env.result <- ackResult{payload: payload}
 		if env.onAck != nil {
 			env.onAck(payload)

@@ -210,7 +210,7 @@ func TestSubmitView(t *testing.T) {
 }
 
 func TestSubmitViewUpdateAndTimeout(t *testing.T) {
-	srv := slacktest.NewTestServer(t, slacktest.Options{AckTimeout: 200 * time.Millisecond})
+	srv := slacktest.NewTestServer(t, slacktest.Options{AckTimeout: 500 * time.Millisecond})
 	client := startBot(t, srv)
 	view, err := apiClient(srv).OpenView(srv.IssueTrigger("U0ANA"), linkModal())
 	require.NoError(t, err)

@@ -20,7 +20,8 @@ type rateLimit struct {
 }
 
 type scriptedFailure struct {
-	code      string
+	code      string // Slack error code answered with HTTP 200
+	status    int    // or an HTTP status (5xx, 404) with a plain-text body
 	remaining int
 }
 
@@ -60,7 +61,7 @@ func (k *knobs) rateLimitedLocked(method string) (time.Duration, bool) {
 	return 0, false
 }
 
-func (k *knobs) scriptedFailureLocked(method string) (string, bool) {
+func (k *knobs) scriptedFailureLocked(method string) (scriptedFailure, bool) {
 	for _, key := range []string{method, anyMethod} {
 		f, ok := k.failures[key]
 		if !ok {
@@ -70,9 +71,9 @@ func (k *knobs) scriptedFailureLocked(method string) (string, bool) {
 		if f.remaining <= 0 {
 			delete(k.failures, key)
 		}
-		return f.code, true
+		return *f, true
 	}
-	return "", false
+	return scriptedFailure{}, false
 }
 
 // RateLimit answers the next calls to method (or "*" for every method) with HTTP 429 and
@@ -96,6 +97,14 @@ func (s *Server) FailNext(method, code string, calls int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.knobs.failures[method] = &scriptedFailure{code: code, remaining: calls}
+}
+
+// FailHTTPNext answers the next calls to method (or "*") with the HTTP status (e.g. 500, 503, 404)
+// and a plain-text body, as Slack's front end does. A 404 on apps.connections.open is fatal for slack-go.
+func (s *Server) FailHTTPNext(method string, status, calls int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.knobs.failures[method] = &scriptedFailure{status: status, remaining: calls}
 }
 
 // Revoke makes token (BotToken or AppToken) fail with code, e.g. "token_revoked" or

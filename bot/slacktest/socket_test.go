@@ -70,7 +70,7 @@ func TestSlashCommandNamesItsCommand(t *testing.T) {
 }
 
 func TestUnackedEventIsRedelivered(t *testing.T) {
-	srv := slacktest.NewTestServer(t, slacktest.Options{AckTimeout: 150 * time.Millisecond})
+	srv := slacktest.NewTestServer(t, slacktest.Options{AckTimeout: 300 * time.Millisecond})
 	client := startBot(t, srv)
 
 	id, err := srv.Mention("U0ANA", "C0PREORDER", "check SKU1", "")
@@ -200,11 +200,11 @@ func TestTicketIsSingleUse(t *testing.T) {
 
 func TestServerPingsKeepTheConnection(t *testing.T) {
 	srv := slacktest.NewTestServer(t, slacktest.Options{PingInterval: 30 * time.Millisecond})
-	client := startBot(t, srv, socketmode.OptionPingInterval(200*time.Millisecond))
+	client := startBot(t, srv, socketmode.OptionPingInterval(500*time.Millisecond))
 	nextEvent(t, client, socketmode.EventTypeHello)
 
-	// 20 pings span three of slack-go's dead-man periods.
-	waitFor(t, srv, "pongs", func() bool { return srv.Pongs() >= 20 })
+	// 40 pings span more than two of slack-go's dead-man periods.
+	waitFor(t, srv, "pongs", func() bool { return srv.Pongs() >= 40 })
 	assert.Equal(t, 1, srv.Count("apps.connections.open"), "pinged connection is kept")
 
 	srv.SetPinging(false)

@@ -174,16 +174,26 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 	s.mu.Lock()
 	retryAfter, limited := s.knobs.rateLimitedLocked(method)
 	var (
-		resp obj
-		aerr *apiError
+		resp     obj
+		aerr     *apiError
+		httpFail int
 	)
 	if !limited {
-		resp, aerr = s.serveLocked(method, req)
+		if f, ok := s.knobs.scriptedFailureLocked(method); ok && f.status != 0 {
+			httpFail = f.status
+		} else if ok {
+			aerr = fail(f.code)
+		} else {
+			resp, aerr = s.serveLocked(method, req)
+		}
 	}
 	status := http.StatusOK
-	if limited {
+	switch {
+	case limited:
 		status = http.StatusTooManyRequests
 		s.knobs.served429[method]++
+	case httpFail != 0:
+		status = httpFail
 	}
 	call.Status = status
 	if aerr != nil {
@@ -192,7 +202,12 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 	s.knobs.calls = append(s.knobs.calls, call)
 	s.bumpLocked()
 	s.mu.Unlock()
+	s.log.Debug("slacktest api call", "method", method, "status", status, "error", call.Error)
 
+	if httpFail != 0 {
+		http.Error(w, http.StatusText(httpFail), httpFail)
+		return
+	}
 	if limited {
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(retryAfter.Seconds()))))
 		writeJSON(w, status, obj{"ok": false, "error": "ratelimited"})
@@ -212,9 +227,6 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 
 // serveLocked authenticates and runs one method; s.mu is held.
 func (s *Server) serveLocked(method string, req *apiRequest) (obj, *apiError) {
-	if code, ok := s.knobs.scriptedFailureLocked(method); ok {
-		return nil, fail(code)
-	}
 	if method == "apps.connections.open" {
 		return s.appsConnectionsOpenLocked(req)
 	}

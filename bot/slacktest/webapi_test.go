@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -442,4 +443,34 @@ func TestUnknownMethod(t *testing.T) {
 	_, err := apiClient(srv).GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: "C0PREORDER"})
 	assert.Equal(t, "unknown_method", slackErr(t, err))
 	assert.True(t, errors.Is(slacktest.ValidateBlocks(`[{"type":"header","text":{"type":"mrkdwn","text":"x"}}]`, slacktest.SurfaceMessage), slacktest.ErrInvalidBlocks))
+}
+
+func TestScriptedFailures(t *testing.T) {
+	t.Run("non-fatal connect errors are retried", func(t *testing.T) {
+		srv := slacktest.NewTestServer(t, slacktest.Options{})
+		srv.FailNext("apps.connections.open", "missing_scope", 2)
+		client := startBot(t, srv)
+		nextEvent(t, client, socketmode.EventTypeHello)
+		assert.Equal(t, 3, srv.Count("apps.connections.open"))
+		calls := srv.Calls("apps.connections.open")
+		assert.Equal(t, []string{"missing_scope", "missing_scope", ""}, []string{calls[0].Error, calls[1].Error, calls[2].Error})
+	})
+	t.Run("404 on connect is fatal", func(t *testing.T) {
+		srv := slacktest.NewTestServer(t, slacktest.Options{})
+		srv.FailHTTPNext("apps.connections.open", http.StatusNotFound, 1)
+		err := socketmodeRun(t, srv)
+		var sce slack.StatusCodeError
+		require.ErrorAs(t, err, &sce)
+		assert.Equal(t, http.StatusNotFound, sce.Code)
+	})
+	t.Run("5xx on the Web API", func(t *testing.T) {
+		srv := slacktest.NewTestServer(t, slacktest.Options{})
+		srv.FailHTTPNext("chat.postMessage", http.StatusServiceUnavailable, 1)
+		_, _, err := apiClient(srv).PostMessage("C0PREORDER", slack.MsgOptionText("x", false))
+		var sce slack.StatusCodeError
+		require.ErrorAs(t, err, &sce)
+		assert.Equal(t, http.StatusServiceUnavailable, sce.Code)
+		_, _, err = apiClient(srv).PostMessage("C0PREORDER", slack.MsgOptionText("x", false))
+		assert.NoError(t, err)
+	})
 }
