@@ -1,0 +1,163 @@
+package diagnostics
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// waitGoroutines waits until the goroutine count is back to at most n and returns the last count.
+func waitGoroutines(n int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		got := runtime.NumGoroutine()
+		if got <= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestRunDeadline(t *testing.T) {
+	before := runtime.NumGoroutine()
+	f := healthyWorld().oms()
+	f.CategoryMembersFn = func(ctx context.Context, _ []string) ([]hotwax.CategoryMember, error) {
+		<-ctx.Done() // an OMS that never answers
+		return nil, ctx.Err()
+	}
+	opts := testOptions()
+	opts.Deadline = 50 * time.Millisecond
+	reports, err := New(f, opts).Run(context.Background(), "STORE", []string{"SKU-1"})
+	require.NoError(t, err)
+	r := reports[0]
+	assert.Equal(t, []string{CauseOMSUnavailable}, r.Causes)
+	assert.Equal(t, statuses{P, U, P, P, U, P, P, P, P}, statusesOf(r))
+	require.Len(t, r.Failures, 1)
+	assert.Equal(t, callMembers, r.Failures[0].Call)
+	assert.Contains(t, r.Failures[0].Error, "no answer before the deadline")
+	assert.LessOrEqual(t, waitGoroutines(before), before, "no goroutine left behind")
+}
+
+func TestRunCallerCancel(t *testing.T) {
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	f := healthyWorld().oms()
+	f.ProductsBySKUFn = func(ctx context.Context, _ string, _ []string) ([]hotwax.Product, error) {
+		cancel()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	reports, err := New(f, testOptions()).Run(ctx, "STORE", []string{"SKU-1"})
+	require.NoError(t, err)
+	assert.Equal(t, CauseOMSUnavailable, reports[0].Cause)
+	assert.Equal(t, StatusUnknown, reports[0].Checks[0].Status)
+	assert.LessOrEqual(t, waitGoroutines(before), before, "no goroutine left behind")
+}
+
+// TestRunInFlightBound holds every call until as many as the bound allows are in flight, so a chain that
+// ignored the bound would be seen exceeding it.
+func TestRunInFlightBound(t *testing.T) {
+	for _, limit := range []int{1, 2, 6} {
+		t.Run(fmt.Sprint(limit), func(t *testing.T) {
+			var inFlight, peak atomic.Int64
+			enter := func() func() {
+				n := inFlight.Add(1)
+				for {
+					p := peak.Load()
+					if n <= p || peak.CompareAndSwap(p, n) {
+						break
+					}
+				}
+				time.Sleep(2 * time.Millisecond) // overlap the calls; correctness does not depend on it
+				return func() { inFlight.Add(-1) }
+			}
+			w := healthyWorld()
+			inner := w.oms()
+			f := &fakeOMS{
+				ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]hotwax.Product, error) {
+					defer enter()()
+					return inner.ProductsBySKU(ctx, s, skus)
+				},
+				ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) { defer enter()(); return inner.Shops(ctx, s) },
+				ShopLinksFn: func(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
+					defer enter()()
+					return inner.ShopLinks(ctx, ids)
+				},
+				PreorderCategoriesFn: func(ctx context.Context, s string) ([]hotwax.Category, error) {
+					defer enter()()
+					return inner.PreorderCategories(ctx, s)
+				},
+				CategoryMembersFn: func(ctx context.Context, ids []string) ([]hotwax.CategoryMember, error) {
+					defer enter()()
+					return inner.CategoryMembers(ctx, ids)
+				},
+				FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) { defer enter()(); return inner.FindJobs(ctx, q) },
+				ListingsFn: func(ctx context.Context, shop string, ids []string) ([]hotwax.Listing, error) {
+					defer enter()()
+					return inner.Listings(ctx, shop, ids)
+				},
+			}
+			opts := testOptions()
+			opts.MaxInFlight = limit
+			r := runOne(t, f, opts)
+			assert.Equal(t, CauseHealthy, r.Cause)
+			assert.LessOrEqual(t, peak.Load(), int64(limit))
+		})
+	}
+}
+
+// TestRunBatchesSKUs checks that store-wide facts are asked once and per-SKU facts in batches.
+func TestRunBatchesSKUs(t *testing.T) {
+	w := healthyWorld()
+	var skus []string
+	for i := range 100 {
+		p := w.products[0]
+		p.ProductID, p.SKU = fmt.Sprintf("P%03d", i), fmt.Sprintf("SKU-%03d", i)
+		w.products = append(w.products, p)
+		skus = append(skus, p.SKU)
+	}
+	var mu sync.Mutex
+	calls := map[string]int{}
+	count := func(name string) { mu.Lock(); calls[name]++; mu.Unlock() }
+	inner := w.oms()
+	f := &fakeOMS{
+		ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]hotwax.Product, error) {
+			count("products")
+			return inner.ProductsBySKU(ctx, s, skus)
+		},
+		ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) { count("shops"); return inner.Shops(ctx, s) },
+		ShopLinksFn: func(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
+			count("links")
+			assert.LessOrEqual(t, len(ids), batchSize)
+			return inner.ShopLinks(ctx, ids)
+		},
+		PreorderCategoriesFn: func(ctx context.Context, s string) ([]hotwax.Category, error) {
+			count("categories")
+			return inner.PreorderCategories(ctx, s)
+		},
+		CategoryMembersFn: func(ctx context.Context, ids []string) ([]hotwax.CategoryMember, error) {
+			count("members")
+			return inner.CategoryMembers(ctx, ids)
+		},
+		FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) { count("jobs"); return inner.FindJobs(ctx, q) },
+		ListingsFn: func(ctx context.Context, shop string, ids []string) ([]hotwax.Listing, error) {
+			count("listings")
+			return inner.Listings(ctx, shop, ids)
+		},
+	}
+	reports, err := New(f, testOptions()).Run(context.Background(), "STORE", skus)
+	require.NoError(t, err)
+	require.Len(t, reports, 100)
+	// 100 products and their virtual parent: 3 batches of members, 2 of links.
+	assert.Equal(t, map[string]int{"products": 1, "shops": 1, "jobs": 2, "categories": 1, "links": 2, "members": 3, "listings": 3}, calls)
+	assert.Equal(t, 14, reports[0].OMSCalls)
+}
