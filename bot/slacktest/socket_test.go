@@ -199,8 +199,8 @@ func TestTicketIsSingleUse(t *testing.T) {
 }
 
 func TestServerPingsKeepTheConnection(t *testing.T) {
-	srv := slacktest.NewTestServer(t, slacktest.Options{PingInterval: 30 * time.Millisecond})
-	client := startBot(t, srv, socketmode.OptionPingInterval(500*time.Millisecond))
+	srv := slacktest.NewTestServer(t, slacktest.Options{PingInterval: 20 * time.Millisecond})
+	client := startBot(t, srv, socketmode.OptionPingInterval(300*time.Millisecond))
 	nextEvent(t, client, socketmode.EventTypeHello)
 
 	// 40 pings span more than two of slack-go's dead-man periods.

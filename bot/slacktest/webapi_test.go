@@ -474,3 +474,35 @@ func TestScriptedFailures(t *testing.T) {
 		assert.NoError(t, err)
 	})
 }
+
+func TestViewsPushStackLimit(t *testing.T) {
+	srv := slacktest.NewTestServer(t, slacktest.Options{})
+	api := apiClient(srv)
+	modal := slack.ModalViewRequest{Type: slack.VTModal, Title: slack.NewTextBlockObject(slack.PlainTextType, "Step", false, false)}
+	root, err := api.OpenView(srv.IssueTrigger("U0ANA"), modal)
+	require.NoError(t, err)
+	for range 2 {
+		pushed, err := api.PushView(srv.IssueTrigger("U0ANA"), modal)
+		require.NoError(t, err)
+		assert.Equal(t, root.ID, pushed.RootViewID)
+	}
+	_, err = api.PushView(srv.IssueTrigger("U0ANA"), modal)
+	assert.Equal(t, "push_limit_reached", slackErr(t, err))
+	assert.Len(t, srv.OpenViews("U0ANA"), 3)
+}
+
+func TestDeleteAndChannelInfo(t *testing.T) {
+	srv := slacktest.NewTestServer(t, slacktest.Options{})
+	api := apiClient(srv)
+	_, ts, err := api.PostMessage("C0SUPPORT", slack.MsgOptionText("x", false))
+	require.NoError(t, err)
+	_, _, err = api.DeleteMessage("C0SUPPORT", ts)
+	require.NoError(t, err)
+	assert.Empty(t, srv.Messages("C0SUPPORT"))
+	_, _, err = api.DeleteMessage("C0SUPPORT", ts)
+	assert.Equal(t, "message_not_found", slackErr(t, err))
+
+	info, err := api.GetConversationInfo(&slack.GetConversationInfoInput{ChannelID: "C0SUPPORT"})
+	require.NoError(t, err)
+	assert.Equal(t, "hotwax-support", info.Name)
+}
