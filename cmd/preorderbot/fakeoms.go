@@ -21,7 +21,7 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	addr := fs.String("addr", "127.0.0.1:0", "listen address; port 0 picks a free port")
 	latency := fs.Duration("latency", 0, "latency added to every request, e.g. 50ms")
 	runDelay := fs.Duration("run-delay", 2*time.Second, "delay before a run-now or due job executes")
-	token := fs.String("token", "", "bearer token to accept (default: a random fake-jwt-… token)")
+	token := fs.String("token", "", "bearer token to accept (default: a random one)")
 	username := fs.String("username", "", "enable POST /api/login with this user name")
 	password := fs.String("password", "", "password for -username")
 	fs.Usage = func() {

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+)
+
+// fakeOMSOutput collects stdout and signals once the token line is written.
+type fakeOMSOutput struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	ready chan struct{}
+	once  sync.Once
+}
+
+func (w *fakeOMSOutput) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if strings.Contains(w.buf.String(), "HOTWAX_TOKEN=") {
+		w.once.Do(func() { close(w.ready) })
+	}
+	return n, err
+}
+
+func (w *fakeOMSOutput) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestRunFakeOMSFlags(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr []string
+	}{
+		{
+			name: "prints settings and stops with ctx", args: []string{"--scenario", "job-failing", "--addr", "127.0.0.1:0", "--latency", "5ms"},
+			code:   0,
+			stdout: []string{"HOTWAX_BASE_URL=http://127.0.0.1:", "/api/\n", "HOTWAX_TOKEN=fake-jwt-", "HW-GLOVE-L", "HW-JACKET-M"},
+		},
+		{
+			name: "custom token", args: []string{"-token", "fake-jwt-demo"},
+			code: 0, stdout: []string{"HOTWAX_TOKEN=fake-jwt-demo\n", "scenario healthy"},
+		},
+		{
+			name: "help", args: []string{"-h"},
+			code: 0, stderr: append([]string{"Usage: preorderbot fake-oms", "-scenario", "-latency"}, hotwaxtest.ScenarioNames()...),
+		},
+		{
+			name: "unknown scenario", args: []string{"--scenario", "nope"},
+			code: 2, stderr: append([]string{`unknown scenario "nope"`}, hotwaxtest.ScenarioNames()...),
+		},
+		{name: "bad flag", args: []string{"--nope"}, code: 2, stderr: []string{"flag provided but not defined"}},
+		{name: "bad duration", args: []string{"--latency", "soon"}, code: 2, stderr: []string{"invalid value"}},
+		{name: "extra arguments", args: []string{"extra"}, code: 2, stderr: []string{"unexpected arguments: extra"}},
+		{name: "address in use or invalid", args: []string{"--addr", "127.0.0.1:-1"}, code: 1, stderr: []string{"listen on 127.0.0.1:-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var stdout, stderr bytes.Buffer
+			code := runFakeOMS(ctx, tt.args, &stdout, &stderr)
+			assert.Equal(t, tt.code, code, stderr.String())
+			for _, want := range tt.stdout {
+				assert.Contains(t, stdout.String(), want)
+			}
+			for _, want := range tt.stderr {
+				assert.Contains(t, stderr.String(), want)
+			}
+			assert.NotContains(t, stderr.String(), "fake-jwt-", "no token on stderr")
+		})
+	}
+}
+
+func TestRunFakeOMSServes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &fakeOMSOutput{ready: make(chan struct{})}
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- runFakeOMS(ctx, []string{"--scenario", "not-preorder"}, out, &stderr) }()
+
+	select {
+	case <-out.ready:
+	case code := <-done:
+		require.FailNow(t, "fake-oms exited early", "code %d: %s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "fake-oms printed no settings")
+	}
+	base := regexp.MustCompile(`HOTWAX_BASE_URL=(\S+)`).FindStringSubmatch(out.String())
+	token := regexp.MustCompile(`HOTWAX_TOKEN=(\S+)`).FindStringSubmatch(out.String())
+	require.Len(t, base, 2)
+	require.Len(t, token, 2)
+
+	req, err := http.NewRequest(http.MethodPost, base[1]+"solr-query",
+		strings.NewReader(`{"json":{"query":"*:*","filter":"docType: PRODUCT AND sku: \"HW-TEE-WHT\""}}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token[1])
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	var body bytes.Buffer
+	_, err = body.ReadFrom(resp.Body)
+	require.NoError(t, err)
+	assert.Contains(t, body.String(), `"numFound":1`)
+
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code)
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "fake-oms did not stop when ctx ended")
+	}
+}
