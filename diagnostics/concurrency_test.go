@@ -87,7 +87,10 @@ func TestRunInFlightBound(t *testing.T) {
 					defer enter()()
 					return inner.ProductsBySKU(ctx, s, skus)
 				},
-				ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) { defer enter()(); return inner.Shops(ctx, s) },
+				ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) {
+					defer enter()()
+					return inner.Shops(ctx, s)
+				},
 				ShopLinksFn: func(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
 					defer enter()()
 					return inner.ShopLinks(ctx, ids)
@@ -100,7 +103,10 @@ func TestRunInFlightBound(t *testing.T) {
 					defer enter()()
 					return inner.CategoryMembers(ctx, ids)
 				},
-				FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) { defer enter()(); return inner.FindJobs(ctx, q) },
+				FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+					defer enter()()
+					return inner.FindJobs(ctx, q)
+				},
 				ListingsFn: func(ctx context.Context, shop string, ids []string) ([]hotwax.Listing, error) {
 					defer enter()()
 					return inner.Listings(ctx, shop, ids)
@@ -148,7 +154,10 @@ func TestRunBatchesSKUs(t *testing.T) {
 			count("members")
 			return inner.CategoryMembers(ctx, ids)
 		},
-		FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) { count("jobs"); return inner.FindJobs(ctx, q) },
+		FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+			count("jobs")
+			return inner.FindJobs(ctx, q)
+		},
 		ListingsFn: func(ctx context.Context, shop string, ids []string) ([]hotwax.Listing, error) {
 			count("listings")
 			return inner.Listings(ctx, shop, ids)
