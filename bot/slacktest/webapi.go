@@ -147,29 +147,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 		writeJSON(w, http.StatusOK, obj{"ok": false, "error": "invalid_form_data"})
 		return
 	}
-	// The recorded form never holds the token: recordings may be shown on the demo page.
-	form := url.Values{}
-	for k, v := range req.form {
-		if k != "token" {
-			form[k] = v
-		}
-	}
-	call := Call{Method: method, Time: time.Now(), ContentType: req.contentType, Form: form, JSON: req.json}
-	call.BlocksJSON = req.raw("blocks")
-	if view := req.raw("view"); view != nil {
-		var v struct {
-			Blocks json.RawMessage `json:"blocks"`
-		}
-		if json.Unmarshal(view, &v) == nil {
-			call.BlocksJSON = v.Blocks
-		}
-	}
-	if call.BlocksJSON != nil {
-		var b slack.Blocks
-		if json.Unmarshal(call.BlocksJSON, &b) == nil {
-			call.Blocks = b.BlockSet
-		}
-	}
+	call := newCall(method, req)
 
 	s.mu.Lock()
 	retryAfter, limited := s.knobs.rateLimitedLocked(method)
@@ -223,6 +201,34 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 	}
 	resp["ok"] = true
 	writeJSON(w, status, resp)
+}
+
+// newCall records a request with its blocks decoded. The recorded form never holds the token:
+// recordings may be shown on the demo page.
+func newCall(method string, req *apiRequest) Call {
+	form := url.Values{}
+	for k, v := range req.form {
+		if k != "token" {
+			form[k] = v
+		}
+	}
+	call := Call{Method: method, Time: time.Now(), ContentType: req.contentType, Form: form, JSON: req.json}
+	call.BlocksJSON = req.raw("blocks")
+	if view := req.raw("view"); view != nil {
+		var v struct {
+			Blocks json.RawMessage `json:"blocks"`
+		}
+		if json.Unmarshal(view, &v) == nil {
+			call.BlocksJSON = v.Blocks
+		}
+	}
+	if call.BlocksJSON != nil {
+		var b slack.Blocks
+		if json.Unmarshal(call.BlocksJSON, &b) == nil {
+			call.Blocks = b.BlockSet
+		}
+	}
+	return call
 }
 
 // serveLocked authenticates and runs one method; s.mu is held.
