@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
@@ -204,10 +205,10 @@ func (m *model) listingDocs() []map[string]any {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b listingKey) int {
-		if c := cmpString(a.shop, b.shop); c != 0 {
+		if c := strings.Compare(a.shop, b.shop); c != 0 {
 			return c
 		}
-		return cmpString(a.variant, b.variant)
+		return strings.Compare(a.variant, b.variant)
 	})
 	docs := make([]map[string]any, 0, len(keys))
 	for _, k := range keys {
@@ -229,14 +230,4 @@ func (m *model) listingDocs() []map[string]any {
 		})
 	}
 	return docs
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

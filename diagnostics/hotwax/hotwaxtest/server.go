@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -289,7 +290,7 @@ func (s *Server) Listings(shopID string) []hotwax.Listing {
 			out = append(out, l)
 		}
 	}
-	slices.SortFunc(out, func(a, b hotwax.Listing) int { return cmpString(a.VariantID, b.VariantID) })
+	slices.SortFunc(out, func(a, b hotwax.Listing) int { return strings.Compare(a.VariantID, b.VariantID) })
 	return out
 }
 
