@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Slack's text limits for chat methods (slack-platform.md §6).
+// Slack's text limits for chat methods.
 const (
 	maxPostText   = 40000
 	maxUpdateText = 4000

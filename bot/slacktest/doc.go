@@ -7,6 +7,7 @@
 // call and every Socket Mode ack, and offers knobs for the faults Slack produces in production:
 // rate limits, revoked tokens, disconnects, missing pings, redelivery of unacknowledged events.
 //
-// The wire behaviour follows docs/slack-platform.md §2.9 and the limits of §6. The package name
+// The wire behaviour follows Slack's Socket Mode documentation and slack-go v0.35.0; block limits
+// follow Block Kit's reference and the official SDKs' validators. The package name
 // clashes with github.com/slack-go/slack/slacktest; import one of them under an alias.
 package slacktest

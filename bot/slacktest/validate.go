@@ -32,7 +32,7 @@ func (e *LimitError) Error() string { return fmt.Sprintf("invalid_blocks: %s: %s
 // Is makes errors.Is(err, ErrInvalidBlocks) true.
 func (e *LimitError) Is(target error) bool { return target == ErrInvalidBlocks }
 
-// Block Kit limits (slack-platform.md §6).
+// Block Kit limits.
 const (
 	maxMessageBlocks   = 50
 	maxModalBlocks     = 100
