@@ -101,7 +101,6 @@ func (g *group) Wait() { g.wg.Wait() }
 func (c *Chain) fetch(ctx context.Context, storeID string, skus []string) *facts {
 	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
 	g := newGroup(ctx, c.opts.MaxInFlight)
-	jobs := c.opts.Jobs
 
 	// run counts weight OMS requests and runs ask in the group; fail records an error when the
 	// deadline passed before a slot was free.
@@ -126,21 +125,11 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string) *facts
 		f.shops = result[[]hotwax.Shop]{val: v, err: err}
 	}, func(err error) { f.shops.err = err })
 	run(1, func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, hotwax.JobQuery{
-			EnumIDs:  nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync, jobs.ImportNew, jobs.ImportUpdates, jobs.FullRepush),
-			Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending},
-			ViewSize: 200,
-		})
+		v, err := c.oms.FindJobs(ctx, c.pendingQuery())
 		f.jobs = result[[]hotwax.Job]{val: v, err: err}
 	}, func(err error) { f.jobs.err = err })
 	run(1, func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, hotwax.JobQuery{
-			EnumIDs:        nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync),
-			Statuses:       []string{hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed},
-			ProductStoreID: storeID,
-			OrderBy:        "runTime DESC",
-			ViewSize:       100,
-		})
+		v, err := c.oms.FindJobs(ctx, c.historyQuery(storeID))
 		f.history = result[[]hotwax.Job]{val: v, err: err}
 	}, func(err error) { f.history.err = err })
 	run(2, func(ctx context.Context) { // two performFinds: the store's catalog, then its categories
@@ -215,6 +204,29 @@ func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), f
 		v, err := c.oms.Listings(ctx, shopID, variants)
 		f.setListings(shopID, v, err)
 	}, func(err error) { f.setListings(shopID, nil, err) })
+}
+
+// pendingQuery asks for the drafts and scheduled rows of every job the chain reasons about. It is not
+// limited to the store: drafts often carry no store, and rows of other stores are filtered by jobStore.
+func (c *Chain) pendingQuery() hotwax.JobQuery {
+	j := c.opts.Jobs
+	return hotwax.JobQuery{
+		EnumIDs:  nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.ImportNew, j.ImportUpdates, j.FullRepush),
+		Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending},
+		ViewSize: 200,
+	}
+}
+
+// historyQuery asks for the store's recent finished and failed runs of the pre-order jobs, newest first.
+func (c *Chain) historyQuery(storeID string) hotwax.JobQuery {
+	j := c.opts.Jobs
+	return hotwax.JobQuery{
+		EnumIDs:        nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.FullRepush),
+		Statuses:       []string{hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed},
+		ProductStoreID: storeID,
+		OrderBy:        "runTime DESC",
+		ViewSize:       100,
+	}
 }
 
 // mergeResult folds one batch into r; any failed batch makes the whole fact unknown.
