@@ -187,6 +187,10 @@ func (s *subject) checkTiming(fd *findings) Check {
 		}
 		checked++
 		tLink := link.CreatedAt
+		if !tPCM.Before(tLink) {
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "linked " + fmtTime(tLink) + ", before the member row changed (" + fmtTime(tPCM) + "): delta syncs select it", Shop: sh.ShopID, At: tLink})
+			continue
+		}
 		sync, how, passed := s.watermarkPassed(sh.ShopID, tPCM, tLink)
 		if !passed {
 			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "linked " + fmtTime(tLink) + "; no finished sync passed the member row (updated " + fmtTime(tPCM) + ") before that", Shop: sh.ShopID, At: tLink})

@@ -1,0 +1,417 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+)
+
+// Exit codes of `check`, for scripts.
+const (
+	exitHealthy   = 0 // every SKU is healthy
+	exitProblem   = 1 // a problem was found
+	exitUncertain = 2 // could not check: bad arguments or configuration, or the OMS did not answer
+)
+
+// demoStoreID is the product store of every simulated OMS scenario.
+const demoStoreID = "STORE"
+
+// runCheckCommand runs the diagnostic chain for SKUs and prints the verdict as text or JSON.
+func runCheckCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("check", "SKU [SKU …]", stderr)
+	asJSON := fs.Bool("json", false, "print JSON for scripts instead of text")
+	storeFlag := fs.String("store", "", "product store id (default $HOTWAX_PRODUCT_STORE_ID)")
+	demo := fs.String("demo", "", "check against an in-process simulated OMS running this scenario: "+strings.Join(hotwaxtest.ScenarioNames(), ", "))
+	skus, code, ok := parseInterspersed(fs, args)
+	if !ok {
+		return code
+	}
+	if err := validateSKUs(skus); err != nil {
+		fmt.Fprintf(stderr, "preorderbot check: %v\n", err)
+		fs.Usage()
+		return exitUncertain
+	}
+
+	oms, storeID, dopts, closeOMS, err := checkTarget(*demo, *storeFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "preorderbot check: %v\n", err)
+		return exitUncertain
+	}
+	defer closeOMS()
+
+	start := time.Now()
+	reports, err := diagnostics.New(oms, dopts).Run(ctx, storeID, skus)
+	if err != nil {
+		fmt.Fprintf(stderr, "preorderbot check: %v\n", err)
+		return exitUncertain
+	}
+	out := newCheckOutput(reports, int(oms.Calls()), time.Since(start))
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintf(stderr, "preorderbot check: write output: %v\n", err)
+			return exitUncertain
+		}
+	} else {
+		writeCheckText(stdout, reports, out, useColour(stdout, getenv))
+	}
+	return checkExitCode(reports, stderr)
+}
+
+// parseInterspersed lets flags come before, between or after the SKUs ("check SKU --json");
+// everything after "--" is a SKU.
+func parseInterspersed(fs *flag.FlagSet, args []string) (skus []string, code int, ok bool) {
+	for {
+		if code, ok := parseFlags(fs, args); !ok {
+			return nil, code, false
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(skus, rest...), 0, true
+		}
+		if len(rest) == 0 {
+			return skus, 0, true
+		}
+		skus, args = append(skus, rest[0]), rest[1:]
+	}
+}
+
+func validateSKUs(skus []string) error {
+	switch {
+	case len(skus) == 0:
+		return errors.New("no SKU given")
+	case len(skus) > diagnostics.MaxSKUs:
+		return fmt.Errorf("%d SKUs given; check at most %d at a time", len(skus), diagnostics.MaxSKUs)
+	}
+	for i, s := range skus {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("SKU number %d is empty", i+1)
+		}
+	}
+	return nil
+}
+
+// checkOMS is the OMS as `check` uses it: the chain's reads and the request counter.
+type checkOMS interface {
+	diagnostics.OMS
+	Calls() int64
+}
+
+// checkTarget picks the OMS: the simulated one for --demo, else the configured one.
+func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options, func(), error) {
+	noop := func() {}
+	if demo != "" {
+		if !slices.Contains(hotwaxtest.ScenarioNames(), demo) {
+			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("unknown scenario %q; scenarios: %s", demo, strings.Join(hotwaxtest.ScenarioNames(), ", "))
+		}
+		srv, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: demo})
+		if err != nil {
+			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("start the simulated OMS: %w", err)
+		}
+		client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
+		if err != nil {
+			srv.Close()
+			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("hotwax client: %w", err)
+		}
+		return client, firstNonEmptyString(storeFlag, demoStoreID), diagnostics.Options{}, srv.Close, nil
+	}
+	cfg, err := loadHotWax()
+	if err != nil {
+		return nil, "", diagnostics.Options{}, noop, err
+	}
+	storeID := firstNonEmptyString(strings.TrimSpace(storeFlag), strings.TrimSpace(cfg.ProductStoreID))
+	if storeID == "" {
+		return nil, "", diagnostics.Options{}, noop, errors.New("no product store: set HOTWAX_PRODUCT_STORE_ID or pass --store")
+	}
+	client, err := newHotWaxClient(cfg, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		return nil, "", diagnostics.Options{}, noop, err
+	}
+	return client, storeID, diagnostics.Options{ParentShopID: cfg.ParentShopID, Jobs: cfg.jobs()}, noop, nil
+}
+
+func firstNonEmptyString(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// checkExitCode is 2 when some SKU could not be checked (its reasons go to stderr), 1 when a problem was
+// found, 0 when every SKU is healthy.
+func checkExitCode(reports []diagnostics.Report, stderr io.Writer) int {
+	code := exitHealthy
+	for _, r := range reports {
+		switch {
+		case r.Cause == diagnostics.CauseOMSUnavailable:
+			code = exitUncertain
+			for _, f := range r.Failures {
+				fmt.Fprintf(stderr, "preorderbot check: %s: the OMS did not answer %s: %s\n", r.SKU, f.Call, f.Error)
+			}
+		case r.Cause != diagnostics.CauseHealthy && code == exitHealthy:
+			code = exitProblem
+		}
+	}
+	return code
+}
+
+// checkOutput is the --json document: a stable subset of the reports for scripts and other tools.
+type checkOutput struct {
+	Reports   []checkReport `json:"reports"`
+	OMSCalls  int           `json:"omsCalls"`
+	ElapsedMs int64         `json:"elapsedMs"`
+}
+
+type checkReport struct {
+	SKU            string         `json:"sku"`
+	ProductStoreID string         `json:"productStoreId"`
+	Product        *checkProduct  `json:"product"`
+	Status         string         `json:"status"`
+	Cause          string         `json:"cause"`
+	Causes         []string       `json:"causes"`
+	Checks         []checkCheck   `json:"checks"`
+	Shops          []checkShop    `json:"shops"`
+	Remedies       []checkRemedy  `json:"remedies"`
+	Failures       []checkFailure `json:"failures,omitempty"`
+}
+
+type checkProduct struct {
+	ProductID string `json:"productId"`
+	Name      string `json:"name"`
+}
+
+type checkCheck struct {
+	ID       string          `json:"id"`
+	Status   string          `json:"status"`
+	Summary  string          `json:"summary"`
+	Evidence []checkEvidence `json:"evidence"`
+}
+
+type checkEvidence struct {
+	Label  string    `json:"label"`
+	Value  string    `json:"value"`
+	ShopID string    `json:"shopId,omitempty"`
+	JobID  string    `json:"jobId,omitempty"`
+	At     time.Time `json:"at,omitzero"`
+}
+
+type checkShop struct {
+	ShopID string `json:"shopId"`
+	Name   string `json:"name"`
+	Role   string `json:"role"`
+	Linked bool   `json:"linked"`
+}
+
+type checkRemedy struct {
+	Kind   string `json:"kind"`
+	Job    string `json:"job"`
+	ShopID string `json:"shopId"`
+}
+
+type checkFailure struct {
+	Call  string `json:"call"`
+	Error string `json:"error"`
+}
+
+func newCheckOutput(reports []diagnostics.Report, calls int, elapsed time.Duration) checkOutput {
+	out := checkOutput{Reports: []checkReport{}, OMSCalls: calls, ElapsedMs: elapsed.Milliseconds()}
+	for _, r := range reports {
+		cr := checkReport{
+			SKU: r.SKU, ProductStoreID: r.ProductStoreID, Status: string(r.Status), Cause: r.Cause,
+			Causes: r.Causes, Checks: []checkCheck{}, Shops: []checkShop{}, Remedies: []checkRemedy{},
+		}
+		if r.Product != nil {
+			cr.Product = &checkProduct{ProductID: r.Product.ProductID, Name: r.Product.Name}
+		}
+		for _, c := range r.Checks {
+			cc := checkCheck{ID: c.ID, Status: string(c.Status), Summary: c.Summary, Evidence: []checkEvidence{}}
+			for _, e := range c.Evidence {
+				cc.Evidence = append(cc.Evidence, checkEvidence{Label: e.Label, Value: e.Value, ShopID: e.Shop, JobID: e.JobID, At: e.At})
+			}
+			cr.Checks = append(cr.Checks, cc)
+		}
+		for _, s := range r.Shops {
+			cr.Shops = append(cr.Shops, checkShop{ShopID: s.ShopID, Name: s.Name, Role: s.Role, Linked: s.Linked})
+		}
+		for _, rm := range r.Remedies {
+			cr.Remedies = append(cr.Remedies, checkRemedy{Kind: rm.Kind, Job: rm.Job, ShopID: rm.ShopID})
+		}
+		for _, f := range r.Failures {
+			cr.Failures = append(cr.Failures, checkFailure{Call: f.Call, Error: f.Error})
+		}
+		out.Reports = append(out.Reports, cr)
+	}
+	return out
+}
+
+// causeText says each cause in the guide's words, for the verdict line.
+var causeText = map[string]string{
+	diagnostics.CauseUnknownSKU:            "the SKU is not a product of this store",
+	diagnostics.CauseNotPreorder:           "the product is in no pre-order or backorder category, so nothing is synced",
+	diagnostics.CauseAssociationJobMissing: "the \"Associate Products with Sub Catalog\" job is not scheduled for a child shop, so the product was never linked there",
+	diagnostics.CauseAssociatedAfterSync:   "the product was linked to a child shop after its last pre-order sync, so delta syncs never pick it up",
+	diagnostics.CausePresellJobsDisabled:   "the pre-order jobs (Auto Refresh Pre-sell Catalog / Preorder Catalog Sync) are not enabled",
+	diagnostics.CauseJobFailing:            "a pre-order job is enabled but its latest run failed",
+	diagnostics.CauseNeedsManualLink:       "the jobs are fine but the product is still not linked to a child shop: link it by hand",
+	diagnostics.CauseUnexplained:           "every check passes yet a shop is not in sync: escalate to HotWax Support",
+	diagnostics.CauseHealthy:               "linked and listed in every connected shop",
+	diagnostics.CauseOMSUnavailable:        "the OMS did not answer every question, so the verdict is incomplete",
+}
+
+// palette colours statuses on a terminal; the zero palette prints plain text.
+type palette struct{ on bool }
+
+func (p palette) status(s diagnostics.Status) string {
+	mark, colour := "?", "33"
+	switch s {
+	case diagnostics.StatusPass:
+		mark, colour = "✓", "32"
+	case diagnostics.StatusWarn:
+		mark, colour = "!", "33"
+	case diagnostics.StatusFail:
+		mark, colour = "✗", "31"
+	case diagnostics.StatusSkip:
+		mark, colour = "-", "90"
+	case diagnostics.StatusUnknown:
+		mark, colour = "?", "35"
+	}
+	return p.paint(colour, mark)
+}
+
+func (p palette) paint(colour, s string) string {
+	if !p.on {
+		return s
+	}
+	return "\x1b[" + colour + "m" + s + "\x1b[0m"
+}
+
+func (p palette) bold(s string) string { return p.paint("1", s) }
+
+// useColour is true only for a terminal, and never with NO_COLOR set (no-color.org).
+func useColour(w io.Writer, getenv func(string) string) bool {
+	f, ok := w.(*os.File)
+	if !ok || getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// writeCheckText prints what an operator needs at a glance: the verdict first, then the checks with their
+// evidence, the per-shop matrix and the remedies.
+func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, colour bool) {
+	p := palette{on: colour}
+	for i, r := range reports {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		product := "unknown product"
+		if r.Product != nil {
+			product = fmt.Sprintf("%s (%s)", r.Product.Name, r.Product.ProductID)
+		}
+		fmt.Fprintf(w, "%s  %s · store %s\n", p.bold(r.SKU), product, r.ProductStoreID)
+		fmt.Fprintf(w, "%s %s: %s\n", p.status(r.Status), p.bold(r.Cause), causeText[r.Cause])
+		for _, c := range r.Causes {
+			if c != r.Cause {
+				fmt.Fprintf(w, "  also %s: %s\n", c, causeText[c])
+			}
+		}
+		for _, f := range r.Failures {
+			fmt.Fprintf(w, "  could not read %s: %s\n", f.Call, f.Error)
+		}
+
+		fmt.Fprintln(w, "\nChecks")
+		for _, c := range r.Checks {
+			fmt.Fprintf(w, "  %s %-20s %s\n", p.status(c.Status), c.ID, c.Summary)
+			for _, e := range c.Evidence {
+				line := e.Label + ": " + e.Value
+				if e.JobID != "" && !strings.Contains(e.Value, e.JobID) {
+					line += " (job " + e.JobID + ")"
+				}
+				fmt.Fprintf(w, "        %s\n", line)
+			}
+		}
+
+		if len(r.Shops) > 0 {
+			fmt.Fprintf(w, "\nShops (parent %s)\n", r.ParentSource)
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "  SHOP\tNAME\tROLE\tLINKED\tASSOCIATION JOB\tLAST SYNC\tLISTING")
+			for _, s := range r.Shops {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ShopID, s.Name, s.Role, yesNo(s.Linked),
+					dash(s.AssociationJob), dash(shortTime(s.LastSync)), dash(s.Listing))
+			}
+			_ = tw.Flush()
+		}
+
+		if len(r.Remedies) > 0 {
+			fmt.Fprintln(w, "\nRemedies")
+			for n, rm := range r.Remedies {
+				fmt.Fprintf(w, "  %d. %s%s\n", n+1, rm.Label, remedyDetail(rm))
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n%d OMS requests, %d ms\n", out.OMSCalls, out.ElapsedMs)
+}
+
+// remedyDetail names the job and settings a remedy would use, for operators who act in the Job Manager.
+func remedyDetail(rm diagnostics.Remedy) string {
+	var parts []string
+	if rm.Job != "" {
+		parts = append(parts, rm.Job)
+	}
+	if rm.ShopID != "" {
+		parts = append(parts, "shop "+rm.ShopID)
+	}
+	if rm.Frequency != "" {
+		parts = append(parts, rm.Frequency)
+	}
+	keys := make([]string, 0, len(rm.Params))
+	for k := range rm.Params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		parts = append(parts, k+"="+rm.Params[k])
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " [" + strings.Join(parts, ", ") + "]"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func shortTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
+}
