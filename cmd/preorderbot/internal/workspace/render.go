@@ -16,28 +16,28 @@ type textObject struct {
 
 // element is any Block Kit element; only the fields the page shows are decoded.
 type element struct {
-	Type            string          `json:"type"`
-	ActionID        string          `json:"action_id"`
-	Text            *textObject     `json:"text"`
-	Value           string          `json:"value"`
-	URL             string          `json:"url"`
-	Style           string          `json:"style"`
-	Confirm         *confirm        `json:"confirm"`
-	Placeholder     *textObject     `json:"placeholder"`
-	Options         []option        `json:"options"`
-	OptionGroups    []optionGroup   `json:"option_groups"`
-	InitialOption   *option         `json:"initial_option"`
-	InitialValue    string          `json:"initial_value"`
-	InitialDate     string          `json:"initial_date"`
-	InitialTime     string          `json:"initial_time"`
-	InitialDateTime int64           `json:"initial_date_time"`
-	Multiline       bool            `json:"multiline"`
-	MaxLength       int             `json:"max_length"`
-	IsDecimal       bool            `json:"is_decimal_allowed"`
-	MinValue        string          `json:"min_value"`
-	MaxValue        string          `json:"max_value"`
-	ImageURL        string          `json:"image_url"`
-	AltText         string          `json:"alt_text"`
+	Type            string        `json:"type"`
+	ActionID        string        `json:"action_id"`
+	Text            *textObject   `json:"text"`
+	Value           string        `json:"value"`
+	URL             string        `json:"url"`
+	Style           string        `json:"style"`
+	Confirm         *confirm      `json:"confirm"`
+	Placeholder     *textObject   `json:"placeholder"`
+	Options         []option      `json:"options"`
+	OptionGroups    []optionGroup `json:"option_groups"`
+	InitialOption   *option       `json:"initial_option"`
+	InitialValue    string        `json:"initial_value"`
+	InitialDate     string        `json:"initial_date"`
+	InitialTime     string        `json:"initial_time"`
+	InitialDateTime int64         `json:"initial_date_time"`
+	Multiline       bool          `json:"multiline"`
+	MaxLength       int           `json:"max_length"`
+	IsDecimal       bool          `json:"is_decimal_allowed"`
+	MinValue        string        `json:"min_value"`
+	MaxValue        string        `json:"max_value"`
+	ImageURL        string        `json:"image_url"`
+	AltText         string        `json:"alt_text"`
 }
 
 // contextElement is a context block's element: a text object (whose "text" is a string) or an image.
@@ -68,19 +68,19 @@ type confirm struct {
 
 // block is any Block Kit layout block.
 type block struct {
-	Type      string       `json:"type"`
-	BlockID   string       `json:"block_id"`
-	Text      *textObject  `json:"text"`
-	Fields    []textObject `json:"fields"`
-	Accessory *element     `json:"accessory"`
+	Type      string          `json:"type"`
+	BlockID   string          `json:"block_id"`
+	Text      *textObject     `json:"text"`
+	Fields    []textObject    `json:"fields"`
+	Accessory *element        `json:"accessory"`
 	Elements  json.RawMessage `json:"elements"` // []element, or []contextElement in a context block
-	Label     *textObject  `json:"label"`
-	Hint      *textObject  `json:"hint"`
-	Element   *element     `json:"element"`
-	Optional  bool         `json:"optional"`
-	ImageURL  string       `json:"image_url"`
-	AltText   string       `json:"alt_text"`
-	Title     *textObject  `json:"title"`
+	Label     *textObject     `json:"label"`
+	Hint      *textObject     `json:"hint"`
+	Element   *element        `json:"element"`
+	Optional  bool            `json:"optional"`
+	ImageURL  string          `json:"image_url"`
+	AltText   string          `json:"alt_text"`
+	Title     *textObject     `json:"title"`
 }
 
 // Blocks renders a Block Kit block list as HTML. Buttons carry data-button (their label, which is how the
