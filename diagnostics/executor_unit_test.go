@@ -1,0 +1,53 @@
+package diagnostics
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+func TestExecutorRefusesDraftWithoutService(t *testing.T) {
+	for _, service := range []string{"_NA_", ""} {
+		t.Run(service, func(t *testing.T) {
+			w := healthyWorld()
+			w.jobs[0].ServiceName = service // the association draft
+			f := w.oms()
+			f.ScheduleJobFn = func(context.Context, hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+				t.Error("a draft without a service must not be scheduled")
+				return hotwax.ScheduleResult{}, nil
+			}
+			w.dropJob("J1")
+			r := Remedy{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY"}
+			_, err := NewExecutor(f, testOptions()).Execute(context.Background(), "STORE", r, Input{})
+			var verr *ValidationError
+			require.ErrorAs(t, err, &verr)
+			assert.Equal(t, "job", verr.Field)
+		})
+	}
+}
+
+func TestExecutorScheduleRequest(t *testing.T) {
+	w := healthyWorld()
+	w.dropJob("J1")
+	f := w.oms()
+	var got hotwax.ScheduleRequest
+	f.ScheduleJobFn = func(_ context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+		got = req
+		w.jobs = append(w.jobs, hotwax.Job{JobID: "NEW", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusPending,
+			TempExprID: req.Frequency, ShopID: req.ShopID, ProductStoreID: "STORE", RunTime: testNow})
+		return hotwax.ScheduleResult{SuccessMessage: "Service scheduled successfully"}, nil
+	}
+	r := Remedy{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
+	out, err := NewExecutor(f, testOptions()).Execute(context.Background(), "STORE", r, Input{Frequency: "EVERY_6_HOUR", Limit: "250", UserLogin: "ops", FirstRun: testNow})
+	require.NoError(t, err)
+	assert.Equal(t, Outcome{JobID: "NEW", Message: "Service scheduled successfully",
+		Summary: "association job scheduled for Acme CA, EVERY_6_HOUR, next run 2026-06-10 12:00 UTC"}, out)
+	assert.Equal(t, hotwax.ScheduleRequest{
+		Draft: w.jobs[0], Frequency: "EVERY_6_HOUR", FirstRun: testNow, Params: map[string]string{"limit": "250"},
+		ProductStoreID: "STORE", ShopID: "10001", ShopifyConfigID: "CFG_10001", TimeZone: "UTC", UserLogin: "ops",
+	}, got, "the modal's answers override the remedy's defaults; the shop's config travels with it")
+}
