@@ -1,0 +1,208 @@
+// Package bot is preorderbot's Slack side: the Socket Mode loop, request normalisation, the command and
+// button handlers, operator authorisation, job watches and escalation threads.
+//
+// One envelope flows like this: the socket loop acks it at once, turns it into a request (no Slack
+// transport types past that point), and a bounded pool of workers runs the handler. Conversation state,
+// button actions, audit and watches live in the store, so a restart loses nothing that was acknowledged.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// Checker runs the diagnostic chain; diagnostics.Chain satisfies it.
+type Checker interface {
+	Run(ctx context.Context, storeID string, skus []string) ([]diagnostics.Report, error)
+}
+
+// Options configure a Bot. Zero values take the defaults noted.
+type Options struct {
+	AppToken   string // xapp-…
+	BotToken   string // xoxb-…
+	APIURL     string // ends with "/"; default Slack's
+	HTTPClient *http.Client
+
+	Store     *store.DB
+	Checker   Checker
+	Executor  Executor
+	Watcher   JobWatcher
+	Jobs      JobLister
+	StoreID   string // default product store
+	// CatalogSyncJob is the "Preorder Catalog Sync" enum id, run in full after a manual link.
+	CatalogSyncJob string
+	OMSWebURL string // e.g. https://acme-oms.hotwax.io, for links on cards
+
+	Operators      []string // Slack user ids allowed to remediate
+	OperatorGroups []string // Slack user group ids whose members may remediate
+	GroupCacheTTL  time.Duration
+
+	SupportChannel string
+	SupportMention string
+	SupportWebhook string
+
+	WebhookRetry    time.Duration // gap between re-deliveries of a failed support webhook; default 1 min
+	ActionTTL       time.Duration // default 24 h
+	WatchTimeout    time.Duration // default 2 h
+	WatchPoll       time.Duration // first poll interval of a watch; default 20 s
+	Workers         int           // default 16
+	ShutdownTimeout time.Duration // default 30 s
+	EditInterval    time.Duration // minimum gap between two edits of one card; default 2 s
+	PingInterval    time.Duration // Socket Mode dead-man threshold; default 30 s
+
+	Logger  *slog.Logger
+	Metrics *Metrics
+	Now     func() time.Time
+}
+
+// Bot is a running preorderbot.
+type Bot struct {
+	opts      Options
+	api       *slack.Client
+	log       *slog.Logger
+	metrics   *Metrics
+	now       func() time.Time
+	botUserID string
+
+	connected atomic.Bool
+	auth      *authorizer
+
+	cardLocks sync.Map // conversation id → *sync.Mutex: one writer per card
+
+	watchWG   sync.WaitGroup
+	watchesMu sync.Mutex
+	watches   int
+}
+
+// New checks the options and builds a Bot; Run starts it.
+func New(opts Options) (*Bot, error) {
+	if opts.Store == nil || opts.Checker == nil {
+		return nil, errors.New("bot: a store and a checker are required")
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = slack.APIURL
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	setDefault(&opts.ActionTTL, 24*time.Hour)
+	setDefault(&opts.WatchTimeout, 2*time.Hour)
+	setDefault(&opts.WatchPoll, 20*time.Second)
+	setDefault(&opts.ShutdownTimeout, 30*time.Second)
+	setDefault(&opts.EditInterval, 2*time.Second)
+	setDefault(&opts.PingInterval, 30*time.Second)
+	setDefault(&opts.GroupCacheTTL, 5*time.Minute)
+	setDefault(&opts.WebhookRetry, time.Minute)
+	if opts.Workers <= 0 {
+		opts.Workers = 16
+	}
+	opts.HTTPClient = instrument(opts.HTTPClient, opts.Metrics)
+	b := &Bot{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now}
+	b.api = newSlackAPI(opts)
+	b.auth = newAuthorizer(opts.Operators, opts.OperatorGroups, opts.GroupCacheTTL, b.api, opts.Now)
+	return b, nil
+}
+
+func setDefault(d *time.Duration, v time.Duration) {
+	if *d <= 0 {
+		*d = v
+	}
+}
+
+// Ready reports whether the Socket Mode connection said hello and has not dropped since.
+func (b *Bot) Ready() bool { return b.connected.Load() }
+
+// Run connects to Slack and serves until ctx ends, then stops taking work, lets work in flight finish
+// for up to ShutdownTimeout, and returns. The caller closes the store afterwards.
+func (b *Bot) Run(ctx context.Context) error {
+	auth, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: auth.test: %v", ErrSlackAuth, err)
+	}
+	b.botUserID = auth.UserID
+	b.log.Info("slack identity", "bot_user_id", auth.UserID, "team", auth.Team)
+
+	// Work outlives ctx by the drain deadline, so a SIGTERM does not cut a half-edited card.
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+
+	queue := make(chan request, 1024)
+	var workers sync.WaitGroup
+	for range b.opts.Workers {
+		workers.Go(func() {
+			for req := range queue {
+				b.handle(workCtx, req)
+			}
+		})
+	}
+	b.resumeWatches(workCtx)
+	go b.retryPendingWebhooks(ctx)
+
+	sockErr := b.serveSocket(ctx, queue)
+	close(queue)
+
+	drained := make(chan struct{})
+	go func() {
+		workers.Wait()
+		b.watchWG.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-time.After(b.opts.ShutdownTimeout):
+		b.log.Warn("shutdown deadline passed with work in flight", "deadline", b.opts.ShutdownTimeout)
+		cancelWork()
+		<-drained
+	}
+	return sockErr
+}
+
+// handle runs one request; a panic in a handler is logged, never fatal to the bot.
+func (b *Bot) handle(ctx context.Context, req request) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
+		}
+	}()
+	seen, err := b.opts.Store.SeenEnvelope(ctx, req.DedupeKey, b.now())
+	if err != nil {
+		b.log.Error("envelope dedupe failed; handling anyway", "error", err)
+	} else if seen {
+		b.log.Info("redelivered envelope dropped", "key", req.DedupeKey)
+		return
+	}
+	switch req.Kind {
+	case kindCommand, kindMention:
+		b.handleCommand(ctx, req)
+	case kindClick:
+		b.handleClick(ctx, req)
+	case kindSubmission:
+		b.handleSubmission(ctx, req)
+	case kindViewClosed:
+	}
+}
+
+// lockCard serialises every writer of one conversation's card (check, clicks, watches).
+func (b *Bot) lockCard(id uint64) func() {
+	v, _ := b.cardLocks.LoadOrStore(id, &sync.Mutex{})
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}

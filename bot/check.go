@@ -1,0 +1,391 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// ProgressChecker is a Checker that reports each check as it finishes, so the card can fill in.
+type ProgressChecker interface {
+	RunWithProgress(ctx context.Context, storeID string, skus []string, progress func(sku string, c diagnostics.Check)) ([]diagnostics.Report, error)
+}
+
+func (b *Bot) handleCommand(ctx context.Context, req request) {
+	if req.Kind == kindMention {
+		b.react(ctx, req.Channel, req.MessageTS, "eyes")
+	}
+	cmd, err := ParseCommand(req.Text)
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		b.tell(ctx, req, blocks.Notice(ue.Message, ue.Usage))
+		return
+	}
+	switch cmd.Name {
+	case cmdHelp:
+		b.tell(ctx, req, blocks.Help(helpRows()))
+	case cmdHistory:
+		b.history(ctx, req, cmd)
+	case cmdJobs:
+		b.jobs(ctx, req, cmd)
+	case cmdCheck:
+		b.startCheck(ctx, req, cmd)
+	}
+}
+
+func helpRows() []blocks.Command {
+	rows := make([]blocks.Command, len(commandTable))
+	for i, c := range commandTable {
+		rows[i] = blocks.Command{Usage: c.Usage, Description: c.Summary}
+	}
+	return rows
+}
+
+func (b *Bot) react(ctx context.Context, channel, ts, name string) {
+	err := b.api.AddReactionContext(ctx, name, slack.NewRefToMessage(channel, ts))
+	b.metrics.observeSlack("reactions.add", err, false)
+	if err != nil {
+		b.log.Debug("reaction failed", "error", err)
+	}
+}
+
+// startCheck records the conversation, posts the card with every check pending, and runs the chain.
+func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
+	storeID := cmd.StoreID
+	if storeID == "" {
+		storeID = b.opts.StoreID
+	}
+	conv, err := b.opts.Store.CreateConversation(ctx, store.Conversation{
+		Kind: "check", SKUs: cmd.SKUs, ProductStoreID: storeID, RequestedBy: req.User,
+		Channel: req.Channel, ThreadTS: mentionThread(req), Status: store.StatusChecking, CreatedAt: b.now(),
+	})
+	if err != nil {
+		b.log.Error("could not record conversation", "error", err)
+		b.tell(ctx, req, note("I could not start the check: my database is not writable. Please tell the bot's admin."))
+		return
+	}
+	log := b.log.With("conversation_id", conv.ID, "skus", cmd.SKUs)
+	ts, err := b.post(ctx, log, conv.Channel, conv.ThreadTS, blocks.Progress(cmd.SKUs, nil, req.User, b.now()))
+	if err != nil {
+		b.tell(ctx, req, note(postFailure(err)))
+		b.markConversation(ctx, conv.ID, store.StatusFailed)
+		return
+	}
+	conv, err = b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		c.CardTS = ts
+		return nil
+	})
+	if err != nil {
+		log.Error("could not record card", "error", err)
+	}
+	b.runCheck(ctx, conv, checkRun{by: req.User})
+}
+
+// mentionThread is the thread a mention is answered in; slash commands answer in the channel.
+func mentionThread(req request) string {
+	if req.Kind == kindMention {
+		return req.ThreadTS
+	}
+	return ""
+}
+
+// postFailure turns a failed card post into words the user can act on.
+func postFailure(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "not_in_channel", "channel_not_found":
+			return "I can't post in this channel. Invite me with `/invite @preorderbot` and try again."
+		case "is_archived":
+			return "This channel is archived; run the check somewhere else."
+		}
+	}
+	return "I could not post the card: Slack said " + err.Error() + ". Try again in a minute."
+}
+
+// checkRun is what a (re-)check carries besides the conversation: who triggered it and the lines the
+// card shows about remedies in progress.
+type checkRun struct {
+	by      string
+	status  string
+	outcome string
+	verdict bool // add "fixed" or "still failing" to the outcome: a re-check after a remedy
+}
+
+// runCheck runs the chain for a conversation, fills its card in as checks finish, then shows the verdict,
+// posts the evidence in the card's thread and keeps the report for the next "what changed".
+func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRun) []diagnostics.Report {
+	unlock := b.lockCard(conv.ID)
+	defer unlock()
+	log := b.log.With("conversation_id", conv.ID, "skus", conv.SKUs)
+	started := b.now()
+
+	ed := &cardEditor{b: b, log: log, conv: conv, every: b.opts.EditInterval}
+	ed.start()
+	var reports []diagnostics.Report
+	var err error
+	if pc, ok := b.opts.Checker.(ProgressChecker); ok {
+		reports, err = pc.RunWithProgress(ctx, conv.ProductStoreID, conv.SKUs, ed.progress)
+	} else {
+		reports, err = b.opts.Checker.Run(ctx, conv.ProductStoreID, conv.SKUs)
+	}
+	ed.stop()
+	if err != nil || len(reports) == 0 {
+		log.Error("check failed", "error", err)
+		reports = unavailableReports(conv, err, started)
+	}
+	for _, r := range reports {
+		b.metrics.observeCheck(r.Cause, b.now().Sub(started))
+	}
+
+	changes := b.changesSinceLast(ctx, conv.ProductStoreID, reports)
+	msg, err := b.renderCard(ctx, conv, reports, run, changes)
+	if err != nil {
+		log.Error("could not create the card's actions", "error", err)
+	}
+	// The report is stored before the card shows its buttons: a click must find what the card shows.
+	b.keep(ctx, log, conv, reports, run)
+	if err := b.update(ctx, log, conv.Channel, conv.CardTS, msg); err != nil {
+		log.Error("final card edit failed", "error", err)
+	}
+	b.postEvidence(ctx, log, conv, reports)
+	return reports
+}
+
+// unavailableReports stands in when the chain itself failed, so the card says so instead of "checking".
+func unavailableReports(conv store.Conversation, err error, at time.Time) []diagnostics.Report {
+	msg := "the diagnostic chain returned no report"
+	if err != nil {
+		msg = err.Error()
+	}
+	out := make([]diagnostics.Report, len(conv.SKUs))
+	for i, sku := range conv.SKUs {
+		out[i] = diagnostics.Report{
+			SKU: sku, ProductStoreID: conv.ProductStoreID, Status: diagnostics.StatusUnknown,
+			Cause: diagnostics.CauseOMSUnavailable, Causes: []string{diagnostics.CauseOMSUnavailable},
+			Failures:  []diagnostics.Failure{{Call: "diagnostic chain", Error: msg}},
+			CheckedAt: at,
+		}
+	}
+	return out
+}
+
+// changesSinceLast compares each report with the last stored one for its SKU.
+func (b *Bot) changesSinceLast(ctx context.Context, storeID string, reports []diagnostics.Report) []string {
+	if len(reports) != 1 {
+		return nil
+	}
+	snap, err := b.opts.Store.Snapshot(ctx, storeID, reports[0].SKU)
+	if err != nil {
+		return nil
+	}
+	var old diagnostics.Report
+	if json.Unmarshal(snap.Report, &old) != nil {
+		return nil
+	}
+	return diagnostics.Diff(old, reports[0])
+}
+
+// renderCard creates the card's button actions in the store and renders the card around them.
+func (b *Bot) renderCard(ctx context.Context, conv store.Conversation, reports []diagnostics.Report, run checkRun, changes []string) (blocks.Message, error) {
+	expires := b.now().Add(b.opts.ActionTTL)
+	newAction := func(kind string, params map[string]string) store.Action {
+		return store.Action{ID: store.NewActionID(), Kind: kind, Params: params, ConversationID: conv.ID,
+			CreatedBy: conv.RequestedBy, CreatedAt: b.now(), ExpiresAt: expires}
+	}
+	recheck := newAction(diagnostics.RemedyRecheck, nil)
+	if len(reports) != 1 {
+		_, err := b.opts.Store.CreateActions(ctx, recheck)
+		return blocks.Matrix(reports, blocks.MatrixMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Now: b.now()}), err
+	}
+	r := reports[0]
+	if run.verdict {
+		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports))
+	}
+	actions := []store.Action{recheck}
+	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Status: run.status, Outcome: run.outcome, Changes: changes}
+	for _, rem := range r.Remedies {
+		a := newAction(rem.Kind, remedyParams(r, rem))
+		actions = append(actions, a)
+		meta.ActionIDs = append(meta.ActionIDs, a.ID)
+		meta.NextRuns = append(meta.NextRuns, nextRunText(rem.Frequency, b.now()))
+	}
+	if !hasRemedy(r, diagnostics.RemedyEscalate) && r.Cause != diagnostics.CauseHealthy {
+		esc := newAction(diagnostics.RemedyEscalate, remedyParams(r, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate}))
+		actions = append(actions, esc)
+		meta.EscalateID = esc.ID
+	}
+	if conv.EscalationThread != nil {
+		meta.EscalationURL = b.permalink(ctx, conv.EscalationThread.Channel, conv.EscalationThread.TS)
+	}
+	_, err := b.opts.Store.CreateActions(ctx, actions...)
+	return blocks.Card(r, meta), err
+}
+
+func hasRemedy(r diagnostics.Report, kind string) bool {
+	for _, rem := range r.Remedies {
+		if rem.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// remedyParams is what a button's action remembers: the remedy itself and the SKU it is for.
+func remedyParams(r diagnostics.Report, rem diagnostics.Remedy) map[string]string {
+	js, _ := json.Marshal(rem)
+	p := map[string]string{"remedy": string(js), "sku": r.SKU, "store": r.ProductStoreID, "cause": r.Cause}
+	if r.Product != nil {
+		p["productId"] = r.Product.ProductID
+	}
+	return p
+}
+
+func (b *Bot) permalink(ctx context.Context, channel, ts string) string {
+	link, err := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	b.metrics.observeSlack("chat.getPermalink", err, false)
+	if err != nil {
+		return ""
+	}
+	return link
+}
+
+// postEvidence puts the raw facts in the card's thread, so the card stays short.
+func (b *Bot) postEvidence(ctx context.Context, log *slog.Logger, conv store.Conversation, reports []diagnostics.Report) {
+	thread := conv.ThreadTS
+	if thread == "" {
+		thread = conv.CardTS
+	}
+	for _, r := range reports {
+		if len(reports) > 1 && r.Cause == diagnostics.CauseHealthy {
+			continue
+		}
+		for _, m := range blocks.Evidence(r, b.opts.OMSWebURL) {
+			if _, err := b.post(ctx, log, conv.Channel, thread, m); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// keep stores the reports on the conversation and as the SKUs' snapshots, and audits the check.
+func (b *Bot) keep(ctx context.Context, log *slog.Logger, conv store.Conversation, reports []diagnostics.Report, run checkRun) {
+	js, err := json.Marshal(reports)
+	if err != nil {
+		log.Error("could not encode reports", "error", err)
+		return
+	}
+	status := store.StatusDone
+	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		c.LastReport = js
+		if c.Status == store.StatusChecking || c.Status == "" {
+			c.Status = status
+		}
+		return nil
+	}); err != nil {
+		log.Error("could not store the report", "error", err)
+	}
+	for _, r := range reports {
+		rj, _ := json.Marshal(r)
+		if err := b.opts.Store.PutSnapshot(ctx, store.Snapshot{ProductStoreID: conv.ProductStoreID, SKU: r.SKU, Report: rj, At: b.now()}); err != nil {
+			log.Error("could not store snapshot", "sku", r.SKU, "error", err)
+		}
+		b.audit(ctx, store.AuditRecord{
+			Actor: run.by, Action: "check", ConversationID: conv.ID, SKU: r.SKU, ProductStoreID: conv.ProductStoreID,
+			Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Outcome: r.Cause,
+			Detail: fmt.Sprintf("%d OMS calls in %s", r.OMSCalls, time.Duration(r.Elapsed).Round(time.Millisecond)),
+		})
+	}
+}
+
+func (b *Bot) audit(ctx context.Context, rec store.AuditRecord) {
+	if rec.At.IsZero() {
+		rec.At = b.now()
+	}
+	if _, err := b.opts.Store.AppendAudit(ctx, rec); err != nil {
+		b.log.Error("audit append failed", "action", rec.Action, "error", err)
+	}
+}
+
+func (b *Bot) markConversation(ctx context.Context, id uint64, status string) {
+	if _, err := b.opts.Store.UpdateConversation(ctx, id, func(c *store.Conversation) error {
+		c.Status = status
+		return nil
+	}); err != nil {
+		b.log.Error("could not update conversation", "conversation_id", id, "error", err)
+	}
+}
+
+// cardEditor edits a card as checks finish, at most once per interval, from its own goroutine so the
+// chain never waits on Slack. The final edit is the caller's, after stop.
+type cardEditor struct {
+	b     *Bot
+	log   *slog.Logger
+	conv  store.Conversation
+	every time.Duration
+
+	mu   sync.Mutex
+	done []diagnostics.Check // checks finished so far (of the first SKU: the card shows one column)
+	kick chan struct{}
+	quit chan struct{}
+	wg   sync.WaitGroup
+}
+
+func (e *cardEditor) start() {
+	e.kick, e.quit = make(chan struct{}, 1), make(chan struct{})
+	e.wg.Go(func() {
+		last := time.Now() // the card was just posted
+		for {
+			select {
+			case <-e.quit:
+				return
+			case <-e.kick:
+			}
+			if wait := e.every - time.Since(last); wait > 0 {
+				select {
+				case <-e.quit:
+					return
+				case <-time.After(wait):
+				}
+			}
+			last = time.Now()
+			e.mu.Lock()
+			msg := blocks.Progress(e.conv.SKUs, e.done, e.conv.RequestedBy, e.b.now())
+			e.mu.Unlock()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := e.b.update(ctx, e.log, e.conv.Channel, e.conv.CardTS, msg); err != nil {
+				e.log.Warn("progress edit failed", "error", err)
+			}
+			cancel()
+		}
+	})
+}
+
+func (e *cardEditor) stop() {
+	close(e.quit)
+	e.wg.Wait()
+}
+
+func (e *cardEditor) progress(sku string, c diagnostics.Check) {
+	if sku != e.conv.SKUs[0] {
+		return
+	}
+	e.mu.Lock()
+	e.done = append(e.done, c)
+	e.mu.Unlock()
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
+)
+
+// JobLister reads the pre-order jobs of a store; diagnostics.Chain satisfies it.
+type JobLister interface {
+	JobHealth(ctx context.Context, storeID string) (diagnostics.JobsReport, error)
+}
+
+// jobs answers /preorder jobs privately: per shop, each pre-order job's state.
+func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
+	storeID := firstNonEmpty(cmd.StoreID, b.opts.StoreID)
+	if b.opts.Jobs == nil {
+		b.tell(ctx, req, note("Job health is not available in this deployment."))
+		return
+	}
+	rep, err := b.opts.Jobs.JobHealth(ctx, storeID)
+	if err != nil {
+		b.log.Warn("job health failed", "store", storeID, "error", err)
+		b.tell(ctx, req, note("⚠️ I could not read the jobs of "+storeID+" from the OMS: "+shortErr(err)))
+		return
+	}
+	v := blocks.JobsView{ProductStoreID: storeID, Now: b.now()}
+	for _, s := range rep.Shops {
+		v.Shops = append(v.Shops, blocks.JobsShop{ShopID: s.ShopID, Name: s.Name, Role: s.Role})
+	}
+	for _, j := range rep.Jobs {
+		v.Rows = append(v.Rows, blocks.JobRow{ShopID: j.ShopID, Job: j.Job, JobID: j.JobID, Enabled: j.Enabled,
+			Frequency: j.Frequency, NextRun: j.NextRun, LastRun: j.LastRun, LastFailure: j.LastFailure, LastError: j.LastError})
+	}
+	b.tell(ctx, req, blocks.Jobs(v))
+}
+
+// history answers /preorder history privately, from the audit trail.
+func (b *Bot) history(ctx context.Context, req request, cmd Command) {
+	sku := cmd.SKUs[0]
+	recs, err := b.opts.Store.AuditBySKU(ctx, sku)
+	if err != nil {
+		b.tell(ctx, req, note("⚠️ I could not read the history from my database."))
+		return
+	}
+	storeID := firstNonEmpty(cmd.StoreID, b.opts.StoreID)
+	v := blocks.HistoryView{SKU: sku, Now: b.now()}
+	for _, a := range recs {
+		if a.ProductStoreID != "" && a.ProductStoreID != storeID {
+			continue
+		}
+		e := blocks.HistoryEntry{At: a.At, Who: a.Actor, What: firstNonEmpty(a.Detail, a.Action), Outcome: a.Outcome}
+		switch {
+		case a.Action == "check":
+			e.Kind, e.What, e.Cause, e.Outcome = blocks.HistoryCheck, "check", a.Outcome, ""
+		case strings.HasPrefix(a.Action, "escalate"):
+			e.Kind = blocks.HistoryEscalation
+		case strings.HasPrefix(a.Action, "claim:"):
+			continue // the remedy record that follows says what happened
+		default:
+			e.Kind = blocks.HistoryAction
+		}
+		v.Entries = append(v.Entries, e)
+	}
+	b.tell(ctx, req, blocks.History(v))
+}
+
+// shortErr keeps an error readable on a card: its first line, at most 300 characters.
+func shortErr(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,107 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the bot's Prometheus series. A nil *Metrics records nothing, so tests need not build one.
+type Metrics struct {
+	checks        *prometheus.CounterVec
+	checkDuration prometheus.Histogram
+	slackCalls    *prometheus.CounterVec
+	slackErrors   *prometheus.CounterVec
+	slackLimited  *prometheus.CounterVec
+	ackLatency    prometheus.Histogram
+	remedies      *prometheus.CounterVec
+	watchesOpen   prometheus.Gauge
+	escalations   *prometheus.CounterVec
+}
+
+// NewMetrics registers the bot's series on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_checks_total", Help: "SKU checks finished, by most likely cause.",
+		}, []string{"cause"}),
+		checkDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "preorderbot_check_duration_seconds", Help: "Wall time of one diagnostic run.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2, 5, 10, 20},
+		}),
+		slackCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_slack_api_calls_total", Help: "Slack Web API calls, by method.",
+		}, []string{"method"}),
+		slackErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_slack_api_errors_total", Help: "Slack Web API calls that failed, by method.",
+		}, []string{"method"}),
+		slackLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_slack_api_ratelimited_total", Help: "Slack Web API 429 answers, by method.",
+		}, []string{"method"}),
+		ackLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "preorderbot_ack_latency_seconds", Help: "Time from envelope receipt to its ack.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .5, 1, 3},
+		}),
+		remedies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_remedies_total", Help: "Remedies attempted, by kind and outcome.",
+		}, []string{"kind", "outcome"}),
+		watchesOpen: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "preorderbot_watches_open", Help: "Jobs being watched for their run to finish.",
+		}),
+		escalations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_escalations_total", Help: "Escalations to HotWax Support, by whether a thread was new.",
+		}, []string{"thread"}),
+	}
+	reg.MustRegister(m.checks, m.checkDuration, m.slackCalls, m.slackErrors, m.slackLimited, m.ackLatency,
+		m.remedies, m.watchesOpen, m.escalations)
+	return m
+}
+
+func (m *Metrics) observeAck(d time.Duration) {
+	if m != nil {
+		m.ackLatency.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) observeCheck(cause string, d time.Duration) {
+	if m != nil {
+		m.checks.WithLabelValues(cause).Inc()
+		m.checkDuration.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) observeSlack(method string, err error, limited bool) {
+	if m == nil {
+		return
+	}
+	m.slackCalls.WithLabelValues(method).Inc()
+	if err != nil {
+		m.slackErrors.WithLabelValues(method).Inc()
+	}
+	if limited {
+		m.slackLimited.WithLabelValues(method).Inc()
+	}
+}
+
+func (m *Metrics) observeRemedy(kind, outcome string) {
+	if m != nil {
+		m.remedies.WithLabelValues(kind, outcome).Inc()
+	}
+}
+
+func (m *Metrics) setWatches(n int) {
+	if m != nil {
+		m.watchesOpen.Set(float64(n))
+	}
+}
+
+func (m *Metrics) observeEscalation(newThread bool) {
+	if m == nil {
+		return
+	}
+	label := "existing"
+	if newThread {
+		label = "new"
+	}
+	m.escalations.WithLabelValues(label).Inc()
+}

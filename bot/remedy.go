@@ -1,0 +1,348 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// remedyTimeout bounds one OMS write; past it the outcome is unknown and the card says so.
+const remedyTimeout = 30 * time.Second
+
+// validateSubmission checks a modal's inputs before the ack, because Slack shows inline errors only
+// from the ack. It returns nil when the modal may close.
+func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSubmissionResponse {
+	errs := map[string]string{}
+	switch req.CallbackID {
+	case blocks.CallbackSchedule:
+		v := req.Values
+		if f := v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]; !contains(hotwaxFrequencies, f) {
+			errs[blocks.BlockScheduleFrequency] = "Pick one of the OMS's frequencies."
+		}
+		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {
+			if n, err := strconv.Atoi(l); err != nil || n < 1 || n > 10000 {
+				errs[blocks.BlockScheduleLimit] = "The limit is a whole number from 1 to 10000."
+			}
+		}
+		if t, ok := firstRun(v); ok && t.Before(b.now().Add(-5*time.Minute)) {
+			errs[blocks.BlockScheduleFirstRun] = "The first run is in the past; pick a time from now on."
+		}
+	case blocks.CallbackLink:
+		v := req.Values
+		shop := v[blocks.BlockLinkShop][blocks.ActionLinkShop]
+		if a, err := b.opts.Store.Action(ctx, req.Metadata); err == nil {
+			conv, _ := b.opts.Store.Conversation(ctx, a.ConversationID)
+			if !shopOffered(missingShops(clicked{action: a, conv: conv}), shop) {
+				errs[blocks.BlockLinkShop] = "Pick one of the shops missing the link."
+			}
+		}
+		if !numeric(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant]) {
+			errs[blocks.BlockLinkVariant] = "The Shopify variant id is a number, like 44596467138724 (the end of the variant's admin URL)."
+		}
+		if !numeric(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem]) {
+			errs[blocks.BlockLinkInventoryItem] = "The inventory item id is a number, like 46447064219812."
+		}
+	case blocks.CallbackEscalate:
+		if n := len([]rune(req.Values[blocks.BlockEscalateNote][blocks.ActionEscalateNote])); n > 2000 {
+			errs[blocks.BlockEscalateNote] = fmt.Sprintf("Keep the note under 2000 characters (it has %d).", n)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return slack.NewErrorsViewSubmissionResponse(errs)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func shopOffered(shops []diagnostics.ShopFacts, id string) bool {
+	for _, s := range shops {
+		if s.ShopID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func numeric(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// firstRun reads the modal's first-run picker (unix seconds).
+func firstRun(v map[string]map[string]string) (time.Time, bool) {
+	s := v[blocks.BlockScheduleFirstRun][blocks.ActionScheduleFirstRun]
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), true
+}
+
+func (b *Bot) handleSubmission(ctx context.Context, req request) {
+	if b.validateSubmission(ctx, req) != nil {
+		return // the ack already showed the errors; the modal stays open
+	}
+	c, ok := b.loadAction(ctx, req, req.Metadata)
+	if !ok {
+		return
+	}
+	v := req.Values
+	switch req.CallbackID {
+	case blocks.CallbackEscalate:
+		b.escalate(ctx, req, c, strings.TrimSpace(v[blocks.BlockEscalateNote][blocks.ActionEscalateNote]))
+	case blocks.CallbackSchedule:
+		if !b.authorise(ctx, req, c) {
+			return
+		}
+		in := diagnostics.Input{Frequency: v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]}
+		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {
+			in.Limit = l
+		}
+		if t, ok := firstRun(v); ok {
+			in.FirstRun = t
+		}
+		b.remediate(ctx, req, c, in)
+	case blocks.CallbackLink:
+		if !b.authorise(ctx, req, c) {
+			return
+		}
+		c.remedy.ShopID = v[blocks.BlockLinkShop][blocks.ActionLinkShop]
+		for _, s := range missingShops(c) {
+			if s.ShopID == c.remedy.ShopID {
+				c.remedy.ShopName = s.Name
+			}
+		}
+		b.remediate(ctx, req, c, diagnostics.Input{
+			ProductID:       c.action.Params["productId"],
+			VariantID:       strings.TrimSpace(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant]),
+			InventoryItemID: strings.TrimSpace(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem]),
+		})
+	}
+}
+
+// remediate claims the action (exactly once, with its audit record in the same transaction), performs
+// the remedy against the OMS, shows the outcome on the card and in its thread, and watches the job.
+func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnostics.Input) {
+	log := b.log.With("conversation_id", c.conv.ID, "action", c.action.ID, "kind", c.action.Kind)
+	in.UserLogin = "slack:" + req.User
+	card := &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
+	sku := c.action.Params["sku"]
+	_, err := b.opts.Store.ClaimAction(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+		Actor: req.User, Action: "claim:" + c.action.Kind, ConversationID: c.conv.ID, SKU: sku,
+		ProductStoreID: c.conv.ProductStoreID, Card: card, Detail: c.remedy.Label,
+	})
+	var used *store.UsedError
+	switch {
+	case errors.As(err, &used):
+		b.tell(ctx, req, note(fmt.Sprintf("<@%s> already used this button at %s, so I did nothing.", used.By, slackTime(used.At))))
+		return
+	case errors.Is(err, store.ErrActionExpired):
+		b.tell(ctx, req, note("This button expired. Press Re-check for fresh buttons."))
+		return
+	case err != nil:
+		log.Error("claim failed", "error", err)
+		b.tell(ctx, req, note("I could not record this action, so I did nothing. Please try again."))
+		return
+	}
+
+	b.markConversation(ctx, c.conv.ID, store.StatusFixing)
+	b.showStatus(ctx, c.conv, fmt.Sprintf("⏳ %s — started by <@%s> at %s", c.remedy.Label, req.User, slackTime(b.now())), c.remedy)
+
+	wctx, cancel := context.WithTimeout(ctx, remedyTimeout)
+	out, err := b.opts.Executor.Execute(wctx, c.conv.ProductStoreID, c.remedy, in)
+	cancel()
+	outcome, result := describeOutcome(c.remedy, out, err)
+	b.metrics.observeRemedy(c.action.Kind, result)
+	if serr := b.opts.Store.SetActionResult(ctx, c.action.ID, result+": "+outcome, &store.AuditRecord{
+		Actor: req.User, Action: "remedy:" + c.action.Kind, ConversationID: c.conv.ID, SKU: sku,
+		ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(c.remedy, in), Outcome: result, Detail: outcome,
+	}); serr != nil {
+		log.Error("could not record the remedy's result", "error", serr)
+	}
+	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, c.remedy.Label, outcome)
+	b.postThread(ctx, c.conv, note(line))
+
+	if err == nil && c.remedy.Kind == diagnostics.RemedyLinkProduct && b.opts.CatalogSyncJob != "" {
+		// A link made after the shop's last sync is never picked up by delta syncs (hotwax-api §7), so
+		// the link is followed by a full sync of that shop, which the watch then follows.
+		sync := diagnostics.Remedy{Kind: diagnostics.RemedyRunJob, Job: b.opts.CatalogSyncJob, ShopID: c.remedy.ShopID,
+			ShopName: c.remedy.ShopName, Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync" + where(c.remedy)}
+		wctx, cancel := context.WithTimeout(ctx, remedyTimeout)
+		out, err = b.opts.Executor.Execute(wctx, c.conv.ProductStoreID, sync, diagnostics.Input{UserLogin: in.UserLogin})
+		cancel()
+		text, res := describeOutcome(sync, out, err)
+		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + sync.Kind, ConversationID: c.conv.ID, SKU: sku,
+			ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(sync, diagnostics.Input{}), Outcome: res, Detail: text})
+		b.postThread(ctx, c.conv, note(fmt.Sprintf("%s %s · %s", resultEmoji(res), sync.Label, text)))
+		c.remedy = sync
+	}
+	if err != nil || out.JobID == "" {
+		b.markConversation(ctx, c.conv.ID, store.StatusDone)
+		b.recheck(ctx, c.conv, req.User, line)
+		return
+	}
+	w := store.Watch{
+		JobID: out.JobID, ConversationID: c.conv.ID, JobEnumID: c.remedy.Job, ShopID: c.remedy.ShopID, SKU: sku,
+		StartedAt: b.now(), Deadline: b.now().Add(b.opts.WatchTimeout),
+	}
+	if err := b.opts.Store.PutWatch(ctx, w); err != nil {
+		log.Error("could not record the watch", "error", err)
+	}
+	b.markConversation(ctx, c.conv.ID, store.StatusWatching)
+	status := fmt.Sprintf("⏳ %s by <@%s>; watching job %s, next run %s", pastTense(c.remedy), req.User, out.JobID, nextRunText(firstNonEmpty(in.Frequency, c.remedy.Frequency), b.now()))
+	b.showStatus(ctx, c.conv, status, c.remedy)
+	b.watch(ctx, w)
+}
+
+// showStatus redraws the card from its last report with a status line, hiding the remedy in progress
+// so nobody can start it twice.
+func (b *Bot) showStatus(ctx context.Context, conv store.Conversation, status string, hide diagnostics.Remedy) {
+	unlock := b.lockCard(conv.ID)
+	defer unlock()
+	conv, err := b.opts.Store.Conversation(ctx, conv.ID)
+	if err != nil {
+		return
+	}
+	var reports []diagnostics.Report
+	if json.Unmarshal(conv.LastReport, &reports) != nil || len(reports) == 0 {
+		return
+	}
+	for i := range reports {
+		reports[i].Remedies = withoutRemedy(reports[i].Remedies, hide)
+	}
+	msg, err := b.renderCard(ctx, conv, reports, checkRun{status: status}, nil)
+	if err != nil {
+		b.log.Error("could not render status", "error", err)
+	}
+	_ = b.update(ctx, b.log.With("conversation_id", conv.ID), conv.Channel, conv.CardTS, msg)
+}
+
+func withoutRemedy(rs []diagnostics.Remedy, hide diagnostics.Remedy) []diagnostics.Remedy {
+	var out []diagnostics.Remedy
+	for _, r := range rs {
+		if r.Kind == hide.Kind && r.Job == hide.Job && r.ShopID == hide.ShopID {
+			continue
+		}
+		if r.Kind == diagnostics.RemedyLinkProduct && hide.Kind == diagnostics.RemedyLinkProduct {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// describeOutcome says what happened in an operator's words; result is ok, failed or unknown.
+func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (string, string) {
+	var ve *diagnostics.ValidationError
+	var ae *hotwax.APIError
+	switch {
+	case err == nil:
+		if out.Summary != "" {
+			return out.Summary, "ok"
+		}
+		return "done", "ok"
+	case errors.As(err, &ve):
+		return "not sent: " + ve.Error(), "rejected"
+	case errors.Is(err, hotwax.ErrOutcomeUnknown), errors.Is(err, context.DeadlineExceeded):
+		return "the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.", "unknown"
+	case errors.As(err, &ae):
+		return "the OMS refused: " + strings.Join(ae.Messages, "; "), "failed"
+	default:
+		return "failed: " + err.Error(), "failed"
+	}
+}
+
+func resultEmoji(result string) string {
+	switch result {
+	case "ok":
+		return "✅"
+	case "unknown":
+		return "⚠️"
+	}
+	return "❌"
+}
+
+// remedyRequest summarises the OMS request for the audit trail; it never holds credentials.
+func remedyRequest(r diagnostics.Remedy, in diagnostics.Input) string {
+	parts := []string{r.Kind}
+	if r.Job != "" {
+		parts = append(parts, "job="+r.Job)
+	}
+	if r.ShopID != "" {
+		parts = append(parts, "shop="+r.ShopID)
+	}
+	if f := firstNonEmpty(in.Frequency, r.Frequency); f != "" {
+		parts = append(parts, "frequency="+f)
+	}
+	if in.Limit != "" {
+		parts = append(parts, "limit="+in.Limit)
+	}
+	if in.VariantID != "" {
+		parts = append(parts, "variant="+in.VariantID, "inventoryItem="+in.InventoryItemID)
+	}
+	for k, v := range r.Params {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, " ")
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func pastTense(r diagnostics.Remedy) string {
+	switch r.Kind {
+	case diagnostics.RemedyScheduleJob, diagnostics.RemedyEnableJob:
+		return strings.Replace(r.Label, "Schedule", "Scheduled", 1)
+	case diagnostics.RemedyLinkProduct:
+		return "Linked the product" + where(r)
+	}
+	return strings.Replace(r.Label, "Run", "Started", 1)
+}
+
+func where(r diagnostics.Remedy) string {
+	if r.ShopName != "" {
+		return " to " + r.ShopName
+	}
+	return ""
+}
+
+func (b *Bot) postThread(ctx context.Context, conv store.Conversation, m blocks.Message) {
+	thread := conv.ThreadTS
+	if thread == "" {
+		thread = conv.CardTS
+	}
+	_, _ = b.post(ctx, b.log.With("conversation_id", conv.ID), conv.Channel, thread, m)
+}

@@ -1,0 +1,39 @@
+package bot
+
+import (
+	"time"
+)
+
+// frequencyInterval is how often a TemporalExpression recurs (hotwax-api §4.1).
+var frequencyInterval = map[string]time.Duration{
+	"EVERY_5_MIN":  5 * time.Minute,
+	"EVERY_15_MIN": 15 * time.Minute,
+	"EVERY_30_MIN": 30 * time.Minute,
+	"HOURLY":       time.Hour,
+	"EVERY_6_HOUR": 6 * time.Hour,
+	"EVERYDAY":     24 * time.Hour,
+}
+
+// nextRun is when a job of this frequency next runs after from: the next multiple of its interval
+// (the OMS aligns recurring runs to the clock), or midnight UTC for daily jobs.
+func nextRun(freq string, from time.Time) (time.Time, bool) {
+	d, ok := frequencyInterval[freq]
+	if !ok {
+		return time.Time{}, false
+	}
+	from = from.UTC()
+	next := from.Truncate(d).Add(d)
+	return next, true
+}
+
+// nextRunText is nextRun for a card ("10:15 UTC"), or "as soon as the OMS picks it up" for one-off runs.
+func nextRunText(freq string, from time.Time) string {
+	t, ok := nextRun(freq, from)
+	if !ok {
+		return "as soon as the OMS picks it up"
+	}
+	if t.Sub(from) >= 24*time.Hour || t.Day() != from.UTC().Day() {
+		return t.Format("Jan 2 15:04 UTC")
+	}
+	return t.Format("15:04 UTC")
+}

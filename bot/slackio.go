@@ -1,0 +1,136 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+)
+
+// postRetryFor bounds how long a card post or edit keeps being retried after slack-go's own 429 retries.
+const postRetryFor = 2 * time.Minute
+
+// post sends a message (a card, or a thread reply when threadTS is set) and returns its ts. A failure
+// that may be transient is logged with the conversation and retried, so a card never stays unposted.
+func (b *Bot) post(ctx context.Context, log *slog.Logger, channel, threadTS string, m blocks.Message) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	var ts string
+	err := b.retrying(ctx, log, "chat.postMessage", func() error {
+		_, t, err := b.api.PostMessageContext(ctx, channel, opts...)
+		ts = t
+		return err
+	})
+	return ts, err
+}
+
+// update edits a card in place.
+func (b *Bot) update(ctx context.Context, log *slog.Logger, channel, ts string, m blocks.Message) error {
+	return b.retrying(ctx, log, "chat.update", func() error {
+		_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts,
+			slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+		return err
+	})
+}
+
+// tell answers one person privately: through the request's response_url when it has one (works in any
+// channel, even where the bot is not a member), else as an ephemeral message.
+func (b *Bot) tell(ctx context.Context, req request, m blocks.Message) {
+	var err error
+	if req.ResponseURL != "" {
+		_, _, _, err = b.api.SendMessageContext(ctx, req.Channel, slack.MsgOptionText(m.Text, false),
+			slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionResponseURL(req.ResponseURL, slack.ResponseTypeEphemeral))
+		b.metrics.observeSlack("response_url", err, false)
+		if err == nil {
+			return
+		}
+		b.log.Debug("response_url failed; trying chat.postEphemeral", "error", err)
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	if req.ThreadTS != "" && req.Kind == kindMention {
+		opts = append(opts, slack.MsgOptionTS(req.ThreadTS))
+	}
+	_, err = b.api.PostEphemeralContext(ctx, req.Channel, req.User, opts...)
+	b.metrics.observeSlack("chat.postEphemeral", err, false)
+	if err != nil {
+		b.log.Warn("could not answer user", "user", req.User, "channel", req.Channel, "error", err)
+	}
+}
+
+// retrying runs a Web API call until it succeeds, fails permanently, or postRetryFor passes.
+func (b *Bot) retrying(ctx context.Context, log *slog.Logger, method string, call func() error) error {
+	deadline := time.Now().Add(postRetryFor)
+	wait := 500 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := call()
+		b.metrics.observeSlack(method, err, false)
+		if err == nil {
+			return nil
+		}
+		var rl *slack.RateLimitedError
+		if errors.As(err, &rl) {
+			wait = max(wait, rl.RetryAfter)
+		}
+		if permanent(err) || time.Now().Add(wait).After(deadline) {
+			log.Error("slack call failed", "method", method, "attempt", attempt, "error", err)
+			return err
+		}
+		log.Warn("slack call failed; retrying", "method", method, "attempt", attempt, "in", wait, "error", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+// permanent reports Slack answers that no retry can change.
+func permanent(err error) bool {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+			return false
+		}
+		return true
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return sc.Code < 500 && sc.Code != http.StatusTooManyRequests
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// instrument counts every Slack HTTP call and 429 by method, including slack-go's own retries.
+func instrument(c *http.Client, m *Metrics) *http.Client {
+	if m == nil {
+		return c
+	}
+	cp := *c
+	base := cp.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	cp.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := base.RoundTrip(r)
+		method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			m.slackLimited.WithLabelValues(method).Inc()
+		}
+		return resp, err
+	})
+	return &cp
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -1,0 +1,137 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// JobWatcher finds the run of a scheduled or run-now job; diagnostics.Watcher satisfies it.
+type JobWatcher interface {
+	RunOf(ctx context.Context, storeID, enumID, shopID, jobID string, since time.Time) (diagnostics.JobRun, bool, error)
+}
+
+// maxPoll caps the gap between two polls of a watched job.
+const maxPoll = 5 * time.Minute
+
+// resumeWatches restarts the watches a previous process left, so a restart loses no follow-up.
+func (b *Bot) resumeWatches(ctx context.Context) {
+	ws, err := b.opts.Store.Watches(ctx)
+	if err != nil {
+		b.log.Error("could not list watches", "error", err)
+		return
+	}
+	for _, w := range ws {
+		b.log.Info("resuming watch", "job_id", w.JobID, "conversation_id", w.ConversationID)
+		b.watch(ctx, w)
+	}
+}
+
+// watch polls the OMS with backoff until the job's run finishes or the deadline passes, then re-checks
+// the SKU and says on the card whether that fixed it. Shutdown leaves the watch stored for the next start.
+func (b *Bot) watch(ctx context.Context, w store.Watch) {
+	if b.opts.Watcher == nil {
+		return
+	}
+	b.watchWG.Go(func() {
+		b.watchCount(1)
+		defer b.watchCount(-1)
+		log := b.log.With("conversation_id", w.ConversationID, "job_id", w.JobID)
+		conv, err := b.opts.Store.Conversation(ctx, w.ConversationID)
+		if err != nil {
+			log.Warn("watched conversation is gone; dropping the watch", "error", err)
+			_ = b.opts.Store.DeleteWatch(ctx, w.JobID)
+			return
+		}
+		wait := b.opts.WatchPoll
+		for {
+			if !b.now().Before(w.Deadline) {
+				_ = b.opts.Store.DeleteWatch(ctx, w.JobID)
+				b.recheck(ctx, conv, "preorderbot", fmt.Sprintf("⚠️ Job %s did not finish a run by %s; this is the state now.", w.JobID, slackTime(w.Deadline)))
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			run, done, err := b.opts.Watcher.RunOf(ctx, conv.ProductStoreID, w.JobEnumID, w.ShopID, w.JobID, w.StartedAt)
+			if err != nil {
+				log.Warn("watch poll failed", "error", err)
+			}
+			if done {
+				_ = b.opts.Store.DeleteWatch(ctx, w.JobID)
+				note := fmt.Sprintf("🏁 Job run %s finished (%s) at %s.", run.JobID, run.StatusID, slackTime(run.Finished))
+				if run.Result != "" {
+					note += " OMS: " + run.Result
+				}
+				b.recheck(ctx, conv, "preorderbot", note)
+				return
+			}
+			w.Attempts++
+			_ = b.opts.Store.PutWatch(ctx, w)
+			wait = min(wait*3/2, maxPoll)
+		}
+	})
+}
+
+func (b *Bot) watchCount(delta int) {
+	b.watchesMu.Lock()
+	b.watches += delta
+	n := b.watches
+	b.watchesMu.Unlock()
+	b.metrics.setWatches(n)
+}
+
+// recheck runs the chain again on the same card and says in its thread what changed.
+func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note string) {
+	conv, err := b.opts.Store.Conversation(ctx, conv.ID)
+	if err != nil {
+		b.log.Error("re-check of a missing conversation", "conversation_id", conv.ID, "error", err)
+		return
+	}
+	var before []diagnostics.Report
+	_ = json.Unmarshal(conv.LastReport, &before)
+	reports := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true})
+	status := store.StatusDone
+	if allHealthy(reports) && len(before) > 0 && !allHealthy(before) {
+		status = store.StatusFixed
+	}
+	b.markConversation(ctx, conv.ID, status)
+	var lines []string
+	if len(before) == len(reports) {
+		for i := range reports {
+			for _, l := range diagnostics.Diff(before[i], reports[i]) {
+				lines = append(lines, reports[i].SKU+": "+l)
+			}
+		}
+	}
+	b.postThread(ctx, conv, changesNote(lines, fixedWord(reports)))
+}
+
+func allHealthy(rs []diagnostics.Report) bool {
+	for _, r := range rs {
+		if r.Cause != diagnostics.CauseHealthy {
+			return false
+		}
+	}
+	return len(rs) > 0
+}
+
+// fixedWord is the verdict a re-check posts in the thread.
+func fixedWord(rs []diagnostics.Report) string {
+	if allHealthy(rs) {
+		return "✅ Fixed: every shop is in sync."
+	}
+	for _, r := range rs {
+		if r.Cause != diagnostics.CauseHealthy {
+			return "❌ Still failing: " + blocks.CauseSentence(r)
+		}
+	}
+	return ""
+}
