@@ -34,15 +34,15 @@ type Options struct {
 	APIURL     string // ends with "/"; default Slack's
 	HTTPClient *http.Client
 
-	Store     *store.DB
-	Checker   Checker
-	Executor  Executor
-	Watcher   JobWatcher
-	Jobs      JobLister
-	StoreID   string // default product store
+	Store    *store.DB
+	Checker  Checker
+	Executor Executor
+	Watcher  JobWatcher
+	Jobs     JobLister
+	StoreID  string // default product store
 	// CatalogSyncJob is the "Preorder Catalog Sync" enum id, run in full after a manual link.
 	CatalogSyncJob string
-	OMSWebURL string // e.g. https://acme-oms.hotwax.io, for links on cards
+	OMSWebURL      string // e.g. https://acme-oms.hotwax.io, for links on cards
 
 	Operators      []string // Slack user ids allowed to remediate
 	OperatorGroups []string // Slack user group ids whose members may remediate

@@ -174,7 +174,9 @@ func (e *env) check(sku string) (slacktest.Message, diagnostics.Report) {
 	e.t.Helper()
 	before := len(e.slack.Messages(opsChannel))
 	e.slash(viewer, "check "+sku)
-	m := e.card(opsChannel, func(m slacktest.Message) bool { return len(e.slack.Messages(opsChannel)) > before && strings.HasPrefix(m.Text, sku) })
+	m := e.card(opsChannel, func(m slacktest.Message) bool {
+		return len(e.slack.Messages(opsChannel)) > before && strings.HasPrefix(m.Text, sku)
+	})
 	return m, e.report(m)
 }
 

@@ -18,21 +18,21 @@ import (
 
 // Packet is everything HotWax Support needs about one escalation; the webhook receives it as JSON.
 type Packet struct {
-	SKU            string               `json:"sku"`
-	ProductStoreID string               `json:"productStoreId"`
-	Product        *diagnostics.Product `json:"product"`
-	Cause          string               `json:"cause"`
-	Causes         []string             `json:"causes"`
-	Summary        string               `json:"summary"`
-	RequestedBy    string               `json:"requestedBy"`
-	Note           string               `json:"note,omitempty"`
-	Checks         []diagnostics.Check  `json:"checks"`
+	SKU            string                  `json:"sku"`
+	ProductStoreID string                  `json:"productStoreId"`
+	Product        *diagnostics.Product    `json:"product"`
+	Cause          string                  `json:"cause"`
+	Causes         []string                `json:"causes"`
+	Summary        string                  `json:"summary"`
+	RequestedBy    string                  `json:"requestedBy"`
+	Note           string                  `json:"note,omitempty"`
+	Checks         []diagnostics.Check     `json:"checks"`
 	Shops          []diagnostics.ShopFacts `json:"shops"`
 	Timeline       []blocks.TimelineEntry  `json:"timeline"`
-	CardURL        string               `json:"cardUrl,omitempty"`
-	ThreadURL      string               `json:"threadUrl,omitempty"`
-	Links          map[string]string    `json:"links"`
-	CheckedAt      time.Time            `json:"checkedAt"`
+	CardURL        string                  `json:"cardUrl,omitempty"`
+	ThreadURL      string                  `json:"threadUrl,omitempty"`
+	Links          map[string]string       `json:"links"`
+	CheckedAt      time.Time               `json:"checkedAt"`
 }
 
 // escalationTarget tells the escalate modal where the escalation goes, and the thread it joins if any.
