@@ -24,6 +24,7 @@ var (
 	italicRE = regexp.MustCompile(`(^|[^\p{L}\p{N}_])_([^_\n]*[^_\s\n])_`)
 	strikeRE = regexp.MustCompile(`(^|[^\p{L}\p{N}~])~([^~\n]*[^~\s\n])~`)
 	entityRE = regexp.MustCompile(`<([^<>\n]+)>`)
+	codeRE   = regexp.MustCompile("`[^`\n]+`")
 	tokenRE  = regexp.MustCompile(placeholder + `(\d+)` + placeholder)
 )
 
@@ -56,19 +57,10 @@ func inline(s string, n Names) string {
 		return placeholder + strconv.Itoa(len(frags)-1) + placeholder
 	}
 	// Inline code first: nothing inside backticks is formatted.
-	parts := strings.Split(s, "`")
-	var b strings.Builder
-	for i, p := range parts {
-		if i%2 == 1 && i < len(parts)-1 && p != "" && !strings.Contains(p, "\n") {
-			b.WriteString(keep(`<code>` + html.EscapeString(unescapeSlack(p)) + `</code>`))
-			continue
-		}
-		if i%2 == 1 {
-			b.WriteString("`")
-		}
-		b.WriteString(p)
-	}
-	s = entityRE.ReplaceAllStringFunc(b.String(), func(m string) string {
+	s = codeRE.ReplaceAllStringFunc(s, func(m string) string {
+		return keep(`<code>` + html.EscapeString(unescapeSlack(m[1:len(m)-1])) + `</code>`)
+	})
+	s = entityRE.ReplaceAllStringFunc(s, func(m string) string {
 		return keep(entity(m[1:len(m)-1], n))
 	})
 	s = html.EscapeString(unescapeSlack(s))
@@ -135,7 +127,8 @@ func entity(inner string, n Names) string {
 	}
 	url := unescapeSlack(target)
 	if !safeURL(url) {
-		return html.EscapeString(firstNonEmpty(label, url))
+		// Not a link Slack would make (or a scheme a page must not follow): show it as typed.
+		return html.EscapeString("<" + unescapeSlack(inner) + ">")
 	}
 	text := url
 	if hasLabel && label != "" {
