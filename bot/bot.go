@@ -80,6 +80,7 @@ type Bot struct {
 
 	cardLocks sync.Map // conversation id → *sync.Mutex: one writer per card
 
+	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
 	watchWG   sync.WaitGroup
 	watchesMu sync.Mutex
 	watches   int
@@ -137,6 +138,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("%w: auth.test: %v", ErrSlackAuth, err)
 	}
 	b.botUserID = auth.UserID
+	b.stopping = ctx.Done()
 	b.log.Info("slack identity", "bot_user_id", auth.UserID, "team", auth.Team)
 
 	// Work outlives ctx by the drain deadline, so a SIGTERM does not cut a half-edited card.

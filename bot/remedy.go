@@ -113,6 +113,9 @@ func (b *Bot) handleSubmission(ctx context.Context, req request) {
 	if !ok {
 		return
 	}
+	if req.Channel == "" {
+		req.Channel = c.conv.Channel // a modal has no channel; answers go where its card is
+	}
 	v := req.Values
 	switch req.CallbackID {
 	case blocks.CallbackEscalate:

@@ -58,6 +58,8 @@ func (b *Bot) watch(ctx context.Context, w store.Watch) {
 			select {
 			case <-ctx.Done():
 				return
+			case <-b.stopping:
+				return // shutdown: the stored watch resumes at the next start
 			case <-time.After(wait):
 			}
 			run, done, err := b.opts.Watcher.RunOf(ctx, conv.ProductStoreID, w.JobEnumID, w.ShopID, w.JobID, w.StartedAt)
