@@ -1,0 +1,160 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/bot"
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/bot/slacktest"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+)
+
+func (e *env) escalate(user string, card slacktest.Message, noteText string) {
+	e.t.Helper()
+	before := len(e.slack.OpenViews(user))
+	e.click(user, card, "📨 Escalate to HotWax Support")
+	e.waitFor("escalate modal", func() bool { return len(e.slack.OpenViews(user)) > before })
+	v := e.openView(user)
+	e.submit(user, v, map[string]map[string]string{blocks.BlockEscalateNote: {blocks.ActionEscalateNote: noteText}})
+}
+
+func topLevel(s *slacktest.Server, channel string) []slacktest.Message {
+	var out []slacktest.Message
+	for _, m := range s.Messages(channel) {
+		if m.ThreadTS == "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestEscalationThreadWithPacket(t *testing.T) {
+	e := newEnv(t, "job-failing")
+	card, _ := e.check("HW-GLOVE-L")
+	e.click(operator, card, "Run Preorder Catalog Sync again for Acme CA") // a step already taken
+	card, _ = e.cardWithCause(card, "job-failing")
+	e.waitFor("the run's outcome in the audit", func() bool { return strings.Contains(strings.Join(e.audit("HW-GLOVE-L"), " "), "remedy:run-job") })
+
+	e.escalate(viewer, card, "Customers in Canada see no pre-order button")
+	e.waitFor("support thread with the packet", func() bool {
+		top := topLevel(e.slack, supportChannel)
+		return len(top) == 1 && len(e.slack.Thread(supportChannel, top[0].TS)) >= 2
+	})
+	summary := topLevel(e.slack, supportChannel)[0]
+	assert.Contains(t, summary.Text, "HW-GLOVE-L")
+	body := unescape(summary.Blocks)
+	assert.Contains(t, body, "Customers in Canada see no pre-order button")
+	assert.Contains(t, body, "Acme CA")
+	assert.Contains(t, body, "<@"+viewer+">")
+
+	var packet strings.Builder
+	for _, m := range e.slack.Thread(supportChannel, summary.TS) {
+		packet.WriteString(unescape(m.Blocks))
+	}
+	p := packet.String()
+	assert.Contains(t, p, "write_products", "the failing run's error text")
+	assert.Contains(t, p, "job-failures", "every check with its evidence")
+	assert.Contains(t, p, "<@"+operator+">", "the timeline of steps already taken")
+	assert.Contains(t, p, "job-manager.hotwax.io", "links")
+
+	// The card links to the thread, and the card's thread says where it went.
+	e.waitFor("the card to link the escalation", func() bool {
+		m, _ := e.slack.Message(card.Channel, card.TS)
+		return strings.Contains(string(m.Blocks), "Escalated")
+	})
+	assert.Contains(t, e.audit("HW-GLOVE-L"), "escalate=thread "+supportChannel+"/"+summary.TS)
+
+	// A second escalation of the same store, SKU and cause appends to the same thread.
+	card2, _ := e.check("HW-GLOVE-L")
+	e.escalate(operator, card2, "still broken")
+	e.waitFor("the second escalation in the first thread", func() bool {
+		for _, m := range e.slack.Thread(supportChannel, summary.TS) {
+			if strings.Contains(m.Text, "Escalated again") {
+				return true
+			}
+		}
+		return false
+	})
+	assert.Len(t, topLevel(e.slack, supportChannel), 1, "one thread per store, SKU and cause")
+}
+
+func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
+	var calls atomic.Int32
+	var mu sync.Mutex
+	var got bot.Packet
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		if n <= 3 { // the first delivery's three attempts fail
+			http.Error(w, "ticketing is down", http.StatusBadGateway)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		assert.NoError(t, json.Unmarshal(body, &got))
+	}))
+	defer hook.Close()
+
+	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) {
+		o.SupportWebhook = hook.URL
+		o.WebhookRetry = 200 * time.Millisecond
+	})
+	card, _ := e.check("HW-GLOVE-L")
+	e.escalate(viewer, card, "please look")
+	e.waitFor("the card to say the ticket is pending", func() bool {
+		m, _ := e.slack.Message(card.Channel, card.TS)
+		return strings.Contains(string(m.Blocks), "ticket pending")
+	})
+	e.waitFor("the webhook delivered on retry", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return got.SKU != ""
+	})
+	mu.Lock()
+	assert.Equal(t, "HW-GLOVE-L", got.SKU)
+	assert.Equal(t, "job-failing", got.Cause)
+	assert.NotEmpty(t, got.Checks)
+	assert.NotEmpty(t, got.ThreadURL)
+	mu.Unlock()
+	e.waitFor("delivery audited", func() bool {
+		return strings.Contains(strings.Join(e.audit("HW-GLOVE-L"), " "), "escalate:webhook=support ticket sent")
+	})
+}
+
+func TestEscalationWithoutSupportChannel(t *testing.T) {
+	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportChannel = "" })
+	card, _ := e.check("HW-GLOVE-L")
+	e.click(viewer, card, "📨 Escalate to HotWax Support")
+	v := e.openView(viewer)
+	assert.Contains(t, string(mustJSON(t, v)), "PREORDERBOT_SUPPORT_CHANNEL", "the modal says what to set")
+	e.submit(viewer, v, map[string]map[string]string{blocks.BlockEscalateNote: {blocks.ActionEscalateNote: ""}})
+	e.waitFor("the packet as a file", func() bool { return len(e.slack.Files()) == 1 })
+	f := e.slack.Files()[0]
+	assert.Contains(t, string(f.Content), `"sku": "HW-GLOVE-L"`)
+	e.waitFor("the user told what to set", func() bool { return len(e.slack.Ephemeral(viewer)) > 0 })
+	assert.Contains(t, e.slack.Ephemeral(viewer)[0].Text, "PREORDERBOT_SUPPORT_CHANNEL")
+	assert.Empty(t, e.slack.Messages(supportChannel))
+}
+
+// unescape undoes encoding/json's HTML escaping, so assertions can name Slack's <@U…> mentions.
+func unescape(js []byte) string {
+	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(js))
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	js, err := json.Marshal(v)
+	require.NoError(t, err)
+	return js
+}

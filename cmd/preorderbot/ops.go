@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// omsFailingFor is how long OMS calls may keep failing before /readyz says the bot cannot do its job.
+const omsFailingFor = 5 * time.Minute
+
+// opsServer answers the operations endpoints: liveness, readiness, metrics, and (on the admin listener)
+// the online backup.
+type opsServer struct {
+	ready    func() bool
+	db       *store.DB
+	oms      *omsMetrics
+	registry *prometheus.Registry
+}
+
+func (o *opsServer) handler() http.Handler {
+	mux := http.NewServeMux()
+	o.register(mux)
+	return mux
+}
+
+// register adds /healthz, /readyz and /metrics to mux, so the demo can share one listener with its page.
+func (o *opsServer) register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", o.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(o.registry, promhttp.HandlerOpts{}))
+}
+
+// readyz is 200 when Socket Mode said hello, the store takes a write, and the OMS has not been failing
+// for longer than omsFailingFor; otherwise 503 with the reasons.
+func (o *opsServer) readyz(w http.ResponseWriter, r *http.Request) {
+	var problems []string
+	if !o.ready() {
+		problems = append(problems, "socket mode not connected")
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := o.db.Ping(ctx, time.Now()); err != nil {
+		problems = append(problems, "store not writable: "+err.Error())
+	}
+	if since, failing := o.oms.failingSince(); failing && time.Since(since) > omsFailingFor {
+		problems = append(problems, fmt.Sprintf("OMS calls failing since %s", since.UTC().Format(time.RFC3339)))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if len(problems) > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"ready": len(problems) == 0, "problems": problems})
+}
+
+func (o *opsServer) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", `attachment; filename="preorderbot-`+time.Now().UTC().Format("20060102T150405Z")+`.db"`)
+		if _, err := o.db.Backup(r.Context(), w); err != nil {
+			// Headers are gone; a cut body is the only signal left, and the log says why.
+			panic(http.ErrAbortHandler)
+		}
+	})
+	return mux
+}
+
+// omsMetrics measures every HTTP request to the OMS by endpoint and remembers since when calls fail.
+type omsMetrics struct {
+	duration *prometheus.HistogramVec
+	errors   *prometheus.CounterVec
+
+	mu        sync.Mutex
+	failSince time.Time // zero while the last call succeeded
+}
+
+func newOMSMetrics(reg prometheus.Registerer) *omsMetrics {
+	m := &omsMetrics{
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "preorderbot_oms_request_duration_seconds", Help: "HotWax OMS HTTP requests, by endpoint.",
+			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"endpoint"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_oms_request_errors_total", Help: "HotWax OMS requests that failed (network, 5xx, 401/403), by endpoint.",
+		}, []string{"endpoint"}),
+	}
+	reg.MustRegister(m.duration, m.errors)
+	return m
+}
+
+func (m *omsMetrics) wrap(base http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(r *http.Request) (*http.Response, error) {
+		ep := endpoint(r.URL.Path)
+		start := time.Now()
+		resp, err := base.RoundTrip(r)
+		m.duration.WithLabelValues(ep).Observe(time.Since(start).Seconds())
+		failed := err != nil || resp.StatusCode >= 500 || resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden
+		if failed {
+			m.errors.WithLabelValues(ep).Inc()
+		}
+		m.mu.Lock()
+		switch {
+		case !failed:
+			m.failSince = time.Time{}
+		case m.failSince.IsZero():
+			m.failSince = start
+		}
+		m.mu.Unlock()
+		return resp, err
+	})
+}
+
+func (m *omsMetrics) failingSince() (time.Time, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.failSince, !m.failSince.IsZero()
+}
+
+// endpoint is the path after /api/: performFind, findJobs, solr-query, service/…
+func endpoint(path string) string {
+	if i := strings.Index(path, "/api/"); i >= 0 {
+		return path[i+len("/api/"):]
+	}
+	return strings.TrimPrefix(path, "/")
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/preorderbot/preorderbot/bot"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+var (
+	_ diagnostics.OMS    = (*hotwax.Client)(nil)
+	_ diagnostics.JobOMS = (*hotwax.Client)(nil)
+)
+
+func runServe(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", "", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: preorderbot serve")
+		fmt.Fprintln(stderr, "Runs the Slack bot in Socket Mode. Configuration comes from the environment; see the README's configuration table.")
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, err := loadBot()
+	if err != nil {
+		fmt.Fprintf(stderr, "preorderbot serve: configuration:\n%v\n", err)
+		return 2
+	}
+	level, _ := parseLevel(cfg.LogLevel)
+	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: level}))
+	logger.Info("starting preorderbot", "version", version, "commit", commit, "config", cfg)
+	if err := serve(ctx, cfg, logger); err != nil {
+		logger.Error("preorderbot stopped", "error", err)
+		fmt.Fprintf(stderr, "preorderbot serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serve wires the store, the OMS client, the chain and the bot, runs them with the HTTP listeners until
+// ctx ends, and closes the store last.
+func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
+	db, err := store.Open(cfg.DBPath, store.Options{Logger: logger.WithGroup("store")})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	omsHealth := newOMSMetrics(reg)
+	client, err := newHotWaxClient(cfg.HotWax, logger.WithGroup("hotwax"), omsHealth.wrap(http.DefaultTransport))
+	if err != nil {
+		return err
+	}
+	parts := wireBot(cfg, db, client, logger, reg)
+	b, err := bot.New(parts)
+	if err != nil {
+		return err
+	}
+	ops := &opsServer{ready: b.Ready, db: db, oms: omsHealth, registry: reg}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return b.Run(gctx) })
+	g.Go(func() error { return db.RunPruner(gctx, time.Hour) })
+	g.Go(func() error { return listen(gctx, cfg.HTTPAddr, ops.handler(), logger) })
+	if cfg.AdminAddr != "" {
+		g.Go(func() error { return listen(gctx, cfg.AdminAddr, ops.adminHandler(), logger) })
+	}
+	err = g.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	logger.Info("preorderbot stopped; closing the store")
+	return err
+}
+
+// wireBot turns the configuration into bot options: the chain, the executor and the watcher all read
+// and write through one OMS client.
+func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Logger, reg prometheus.Registerer) bot.Options {
+	dopts := diagnostics.Options{ParentShopID: cfg.HotWax.ParentShopID, Jobs: cfg.HotWax.jobs()}
+	chain := diagnostics.New(client, dopts)
+	return bot.Options{
+		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,
+		Store: db, Checker: chain, Jobs: chain,
+		Executor: diagnostics.NewExecutor(client, dopts), Watcher: diagnostics.NewWatcher(client),
+		StoreID: cfg.HotWax.ProductStoreID, CatalogSyncJob: cfg.HotWax.JobCatalogSync,
+		OMSWebURL: omsWebURL(cfg.HotWax.BaseURL),
+		Operators: cfg.Operators, OperatorGroups: cfg.OperatorGroups,
+		SupportChannel: cfg.SupportChannel, SupportMention: cfg.SupportMention, SupportWebhook: cfg.SupportWebhook,
+		ActionTTL: cfg.ActionTTL, WatchTimeout: cfg.WatchTimeout, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
+		Logger: logger.WithGroup("bot"), Metrics: bot.NewMetrics(reg),
+	}
+}
+
+func (c HotWaxConfig) jobs() diagnostics.Jobs {
+	j := diagnostics.DefaultJobs()
+	j.Association, j.PresellRefresh, j.CatalogSync, j.FullRepush = c.JobAssociation, c.JobPresellRefresh, c.JobCatalogSync, c.JobFullRepush
+	return j
+}
+
+// omsWebURL is the OMS web address for links on cards: the API base without /api/.
+func omsWebURL(base string) string {
+	u, err := hotwax.NormalizeBaseURL(base)
+	if err != nil {
+		return ""
+	}
+	if i := len(u) - len("/api/"); i > 0 && u[i:] == "/api/" {
+		return u[:i]
+	}
+	return u
+}
+
+// listen serves h on addr until ctx ends, then shuts down gracefully.
+func listen(ctx context.Context, addr string, h http.Handler, logger *slog.Logger) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	logger.Info("http listening", "addr", addr)
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("listen %s: %w", addr, err)
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
+
+func runHealthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("healthcheck", "", stderr)
+	url := fs.String("url", "", "health URL (default http://127.0.0.1<PREORDERBOT_HTTP_ADDR port>/healthz)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *url == "" {
+		addr := getenv("PREORDERBOT_HTTP_ADDR")
+		if addr == "" {
+			addr = ":8080"
+		}
+		*url = "http://" + loopback(addr) + "/healthz"
+	}
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(cctx, http.MethodGet, *url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "unhealthy: %v\n", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "unhealthy: %s\n", resp.Status)
+		return 1
+	}
+	fmt.Fprintln(stdout, "ok")
+	return 0
+}
+
+// loopback turns a listen address (":8080", "0.0.0.0:8080") into one to dial on this host.
+func loopback(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return "127.0.0.1" + addr[i:]
+		}
+	}
+	return addr
+}
+
+var _ = os.Stderr
