@@ -32,7 +32,7 @@ const (
 
 // env is one bot running against a simulated Slack and a simulated OMS, as in production.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	slack *slacktest.Server
 	oms   *hotwaxtest.Server
 	db    *store.DB
@@ -44,9 +44,11 @@ type env struct {
 
 type botOptions = bot.Options
 
+type hotwaxtestOptions = hotwaxtest.Options
+
 type envOption func(*botOptions, *hotwaxtest.Options)
 
-func newEnv(t *testing.T, scenario string, mods ...envOption) *env {
+func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 	t.Helper()
 	sl := slacktest.NewTestServer(t, slacktest.Options{PingInterval: time.Second})
 	omsOpts := hotwaxtest.Options{Scenario: scenario, RunDelay: 50 * time.Millisecond}
@@ -183,7 +185,7 @@ func (e *env) check(sku string) (slacktest.Message, diagnostics.Report) {
 var _ = http.StatusOK
 
 // testLogger discards logs unless PREORDERBOT_TEST_LOG is set, for debugging a failing test.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if os.Getenv("PREORDERBOT_TEST_LOG") == "" {
 		return slog.New(slog.DiscardHandler)
 	}

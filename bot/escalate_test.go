@@ -49,7 +49,14 @@ func TestEscalationThreadWithPacket(t *testing.T) {
 	e.escalate(viewer, card, "Customers in Canada see no pre-order button")
 	e.waitFor("support thread with the packet", func() bool {
 		top := topLevel(e.slack, supportChannel)
-		return len(top) == 1 && len(e.slack.Thread(supportChannel, top[0].TS)) >= 2
+		if len(top) != 1 {
+			return false
+		}
+		var all strings.Builder
+		for _, m := range e.slack.Thread(supportChannel, top[0].TS) {
+			all.WriteString(unescape(m.Blocks))
+		}
+		return strings.Contains(all.String(), "job-failures") && strings.Contains(all.String(), "Steps already taken")
 	})
 	summary := topLevel(e.slack, supportChannel)[0]
 	assert.Contains(t, summary.Text, "HW-GLOVE-L")
