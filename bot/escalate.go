@@ -133,7 +133,8 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 }
 
 func (b *Bot) escalationView(r diagnostics.Report, p Packet) blocks.Escalation {
-	return blocks.Escalation{Report: r, Requester: p.RequestedBy, Note: p.Note, CardURL: p.CardURL, OMSBase: b.opts.OMSWebURL, Timeline: p.Timeline}
+	return blocks.Escalation{Report: r, Requester: p.RequestedBy, Note: p.Note, CardURL: p.CardURL, OMSBase: b.opts.OMSWebURL,
+		Timeline: p.Timeline, Mention: b.opts.SupportMention}
 }
 
 func reportFor(conv store.Conversation, sku string) (diagnostics.Report, bool) {

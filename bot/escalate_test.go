@@ -40,7 +40,7 @@ func topLevel(s *slacktest.Server, channel string) []slacktest.Message {
 }
 
 func TestEscalationThreadWithPacket(t *testing.T) {
-	e := newEnv(t, "job-failing")
+	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportMention = "<!subteam^S0HOTWAX>" })
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(operator, card, "Run Preorder Catalog Sync again for Acme CA") // a step already taken
 	card, _ = e.cardWithCause(card, "job-failing")
@@ -64,6 +64,7 @@ func TestEscalationThreadWithPacket(t *testing.T) {
 	assert.Contains(t, body, "Customers in Canada see no pre-order button")
 	assert.Contains(t, body, "Acme CA")
 	assert.Contains(t, body, "<@"+viewer+">")
+	assert.Contains(t, body, "<!subteam^S0HOTWAX>", "the configured support mention")
 
 	var packet strings.Builder
 	for _, m := range e.slack.Thread(supportChannel, summary.TS) {

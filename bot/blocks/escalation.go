@@ -16,6 +16,9 @@ type Escalation struct {
 	CardURL   string // permalink of the card in the operators' channel
 	OMSBase   string // OMS web address for product links
 	Timeline  []TimelineEntry
+	// Mention is who Support wants notified of a new thread, in Slack's own syntax (<@U…>, <!subteam^S…>);
+	// it is configuration, not user input, so it is not escaped.
+	Mention string
 }
 
 // TimelineEntry is one step already taken, from the audit log.
@@ -48,6 +51,9 @@ func EscalationSummary(e Escalation) Message {
 		header("header", "📨 "+title),
 		slack.NewSectionBlock(nil, fields, nil, slack.SectionBlockOptionBlockID("facts")),
 		section("cause", causeSentence(r.Cause, r)),
+	}
+	if m := strings.TrimSpace(e.Mention); m != "" {
+		blocks = append(blocks, section("mention", truncate(m, 500)+" a new pre-order sync case needs you."))
 	}
 	if note := strings.TrimSpace(e.Note); note != "" {
 		blocks = append(blocks, section("note", "*Note*\n"+quote(truncate(escape(note), maxSectionText-200))))
