@@ -36,7 +36,7 @@ func TestSlashCheckEveryScenario(t *testing.T) {
 			assert.Equal(t, tc.cause, r.Cause)
 			assert.Equal(t, tc.sku+": "+blocks.CauseSentence(r), card.Text, "the card's verdict is the cause in words")
 			assert.Equal(t, 1, card.Edits, "posted once with checks pending, then one final edit")
-			assert.Greater(t, len(e.slack.Thread(opsChannel, card.TS)), 1, "evidence goes in the card's thread")
+			e.waitFor("evidence in the card's thread", func() bool { return len(e.slack.Thread(opsChannel, card.TS)) > 1 })
 			assert.Empty(t, e.slack.Timeouts(), "every envelope acked in time")
 		})
 	}

@@ -75,7 +75,13 @@ func loadBot() (BotConfig, error) {
 }
 
 func process(prefix string, spec any) error {
-	if err := envconfig.Process(prefix, spec); err != nil {
+	err := envconfig.Process(prefix, spec)
+	var pe *envconfig.ParseError
+	if errors.As(err, &pe) {
+		// Name the variable and what it takes; the value is shown only for settings that are not secret.
+		return fmt.Errorf("%s=%q is not a valid %s (%v)", pe.KeyName, pe.Value, pe.TypeName, pe.Err)
+	}
+	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
 	return nil

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -40,7 +39,7 @@ func runServe(ctx context.Context, args []string, _ func(string) string, stdout,
 		return 2
 	}
 	level, _ := parseLevel(cfg.LogLevel)
-	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: level}))
+	logger := newJSONLogger(stdout, level)
 	logger.Info("starting preorderbot", "version", version, "commit", commit, "config", cfg)
 	if err := serve(ctx, cfg, logger); err != nil {
 		logger.Error("preorderbot stopped", "error", err)
@@ -48,6 +47,15 @@ func runServe(ctx context.Context, args []string, _ func(string) string, stdout,
 		return 1
 	}
 	return 0
+}
+
+// newJSONLogger is the process's one logger: JSON lines, for log collectors.
+func newJSONLogger(w io.Writer, level ...slog.Level) *slog.Logger {
+	var l slog.Level
+	if len(level) > 0 {
+		l = level[0]
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
 // serve wires the store, the OMS client, the chain and the bot, runs them with the HTTP listeners until
@@ -183,4 +191,3 @@ func loopback(addr string) string {
 	return addr
 }
 
-var _ = os.Stderr
