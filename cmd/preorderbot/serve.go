@@ -190,4 +190,3 @@ func loopback(addr string) string {
 	}
 	return addr
 }
-

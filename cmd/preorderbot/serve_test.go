@@ -139,7 +139,9 @@ func TestServeEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, func(string) string { return "" }, &syncWriter{w: &logs}, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(string) string { return "" }, &syncWriter{w: &logs}, io.Discard)
+	}()
 
 	waitHTTP(t, "http://"+httpAddr+"/readyz", http.StatusOK)
 	_, err := sl.SlashCommand("U0BEN", "C0PREORDER", "/preorder check HW-JACKET-M")
