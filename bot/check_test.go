@@ -183,3 +183,28 @@ func botPosts(s *slacktest.Server, channel string) []slacktest.Message {
 	}
 	return out
 }
+
+// Slack re-sends a mention whose ack it did not see; the bot answers it once.
+func TestRedeliveredMentionHandledOnce(t *testing.T) {
+	e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) { o.Workers = 1 }) // FIFO handling
+	id, err := e.slack.Mention(viewer, opsChannel, "<@"+slacktest.BotUserID+"> check HW-JACKET-M", "")
+	require.NoError(t, err)
+	again, err := e.slack.Redeliver(id)
+	require.NoError(t, err)
+	e.waitFor("both deliveries acked", func() bool {
+		_, a := e.slack.AckFor(id)
+		_, b := e.slack.AckFor(again)
+		return a && b
+	})
+	e.slash(viewer, "help") // handled after both deliveries by the single worker
+	e.waitFor("help answered", func() bool { return len(e.slack.Ephemeral(viewer)) == 1 })
+	cards := 0
+	for _, m := range e.slack.Messages(opsChannel) {
+		for _, ts := range m.Replies {
+			if r, ok := e.slack.Message(opsChannel, ts); ok && r.User == slacktest.BotUserID && strings.Contains(string(r.Blocks), `"preorder.recheck"`) {
+				cards++
+			}
+		}
+	}
+	assert.Equal(t, 1, cards, "one card for one mention")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type opsServer struct {
 	db       *store.DB
 	oms      *omsMetrics
 	registry *prometheus.Registry
+	log      *slog.Logger
 }
 
 func (o *opsServer) handler() http.Handler {
@@ -72,6 +74,9 @@ func (o *opsServer) adminHandler() http.Handler {
 		w.Header().Set("Content-Disposition", `attachment; filename="preorderbot-`+time.Now().UTC().Format("20060102T150405Z")+`.db"`)
 		if _, err := o.db.Backup(r.Context(), w); err != nil {
 			// Headers are gone; a cut body is the only signal left, and the log says why.
+			if o.log != nil {
+				o.log.Error("online backup failed", "error", err)
+			}
 			panic(http.ErrAbortHandler)
 		}
 	})

@@ -79,7 +79,7 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ops := &opsServer{ready: b.Ready, db: db, oms: omsHealth, registry: reg}
+	ops := &opsServer{ready: b.Ready, db: db, oms: omsHealth, registry: reg, log: logger}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return b.Run(gctx) })
