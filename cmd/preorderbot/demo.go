@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/preorderbot/preorderbot/bot"
@@ -167,22 +165,13 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("demo configuration: %w", err)
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	omsHealth := newOMSMetrics(reg)
-	client, err := newHotWaxClient(cfg.HotWax, o.Logger.WithGroup("hotwax"), omsHealth.wrap(http.DefaultTransport))
-	if err != nil {
-		return nil, err
-	}
-	opts := wireBot(cfg, db, client, o.Logger, reg)
-	opts.WatchPoll = o.WatchPoll
-	b, err := bot.New(opts)
+	b, ops, err := newBot(cfg, db, o.Logger, func(opts *bot.Options) { opts.WatchPoll = o.WatchPoll })
 	if err != nil {
 		return nil, err
 	}
 
 	mux := http.NewServeMux()
-	(&opsServer{ready: b.Ready, db: db, oms: omsHealth, registry: reg}).register(mux)
+	ops.register(mux)
 	workspace.New(workspace.Options{
 		Slack: slack, OMS: oms, Scenarios: hotwaxtest.Scenarios(),
 		User: demoUser, Users: demoUsers, Channels: demoChannels, Logger: o.Logger.WithGroup("workspace"),

@@ -67,19 +67,10 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	}
 	defer db.Close()
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	omsHealth := newOMSMetrics(reg)
-	client, err := newHotWaxClient(cfg.HotWax, logger.WithGroup("hotwax"), omsHealth.wrap(http.DefaultTransport))
+	b, ops, err := newBot(cfg, db, logger, nil)
 	if err != nil {
 		return err
 	}
-	parts := wireBot(cfg, db, client, logger, reg)
-	b, err := bot.New(parts)
-	if err != nil {
-		return err
-	}
-	ops := &opsServer{ready: b.Ready, db: db, oms: omsHealth, registry: reg, log: logger}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return b.Run(gctx) })
@@ -94,6 +85,28 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	}
 	logger.Info("preorderbot stopped; closing the store")
 	return err
+}
+
+// newBot builds the bot and its operations endpoints the same way for serve and demo: one OMS client
+// whose transport feeds the OMS metrics and readiness, one metrics registry. tune adjusts the options
+// (the demo polls watched jobs faster).
+func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Options)) (*bot.Bot, *opsServer, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	omsHealth := newOMSMetrics(reg)
+	client, err := newHotWaxClient(cfg.HotWax, logger.WithGroup("hotwax"), omsHealth.wrap(http.DefaultTransport))
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := wireBot(cfg, db, client, logger, reg)
+	if tune != nil {
+		tune(&opts)
+	}
+	b, err := bot.New(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, &opsServer{ready: b.Ready, db: db, oms: omsHealth, registry: reg, log: logger}, nil
 }
 
 // wireBot turns the configuration into bot options: the chain, the executor and the watcher all read
