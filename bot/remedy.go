@@ -219,7 +219,8 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		log.Error("could not record the watch", "error", err)
 	}
 	b.markConversation(ctx, c.conv.ID, store.StatusWatching)
-	status := fmt.Sprintf("⏳ %s by <@%s>; watching job %s, next run %s", pastTense(c.remedy), req.User, out.JobID, nextRunText(firstNonEmpty(in.Frequency, c.remedy.Frequency), b.now()))
+	status := fmt.Sprintf("%s\n⏳ %s by <@%s> at %s; watching job %s, %s", line, pastTense(c.remedy), req.User, slackTime(b.now()),
+		out.JobID, b.whenItRuns(c.remedy, in))
 	b.showStatus(ctx, c.conv, status, c.remedy)
 	b.watch(ctx, w)
 }

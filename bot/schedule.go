@@ -2,6 +2,8 @@ package bot
 
 import (
 	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
 // frequencyInterval is how often a TemporalExpression recurs (hotwax-api §4.1).
@@ -26,14 +28,32 @@ func nextRun(freq string, from time.Time) (time.Time, bool) {
 	return next, true
 }
 
+// whenItRuns says when the job a remedy started will run: now for a one-off run, else the first run the
+// operator picked, else the next run its frequency gives.
+func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input) string {
+	now := b.now()
+	switch {
+	case r.Kind == diagnostics.RemedyRunJob:
+		return "running now"
+	case in.FirstRun.After(now):
+		return "first run " + clock(in.FirstRun, now)
+	}
+	return "next run " + nextRunText(firstNonEmpty(in.Frequency, r.Frequency), now)
+}
+
+func clock(t, now time.Time) string {
+	t = t.UTC()
+	if t.Sub(now) >= 24*time.Hour || t.Day() != now.UTC().Day() {
+		return t.Format("Jan 2 15:04 UTC")
+	}
+	return t.Format("15:04 UTC")
+}
+
 // nextRunText is nextRun for a card ("10:15 UTC"), or "as soon as the OMS picks it up" for one-off runs.
 func nextRunText(freq string, from time.Time) string {
 	t, ok := nextRun(freq, from)
 	if !ok {
 		return "as soon as the OMS picks it up"
 	}
-	if t.Sub(from) >= 24*time.Hour || t.Day() != from.UTC().Day() {
-		return t.Format("Jan 2 15:04 UTC")
-	}
-	return t.Format("15:04 UTC")
+	return clock(t, from)
 }
