@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -20,44 +19,6 @@ import (
 // ProgressChecker is a Checker that reports each check as it finishes, so the card can fill in.
 type ProgressChecker interface {
 	RunWithProgress(ctx context.Context, storeID string, skus []string, progress func(sku string, c diagnostics.Check)) ([]diagnostics.Report, error)
-}
-
-func (b *Bot) handleCommand(ctx context.Context, req request) {
-	if req.Kind == kindMention {
-		b.react(ctx, req.Channel, req.MessageTS, "eyes")
-	}
-	cmd, err := ParseCommand(req.Text)
-	var ue *UsageError
-	if errors.As(err, &ue) {
-		b.tell(ctx, req, blocks.Notice(ue.Message, ue.Usage))
-		return
-	}
-	switch cmd.Name {
-	case cmdHelp:
-		b.tell(ctx, req, blocks.Help(helpRows()))
-	case cmdHistory:
-		b.history(ctx, req, cmd)
-	case cmdJobs:
-		b.jobs(ctx, req, cmd)
-	case cmdCheck:
-		b.startCheck(ctx, req, cmd)
-	}
-}
-
-func helpRows() []blocks.Command {
-	rows := make([]blocks.Command, len(commandTable))
-	for i, c := range commandTable {
-		rows[i] = blocks.Command{Usage: c.Usage, Description: c.Summary}
-	}
-	return rows
-}
-
-func (b *Bot) react(ctx context.Context, channel, ts, name string) {
-	err := b.api.AddReactionContext(ctx, name, slack.NewRefToMessage(channel, ts))
-	b.metrics.observeSlack("reactions.add", err, false)
-	if err != nil {
-		b.log.Debug("reaction failed", "error", err)
-	}
 }
 
 // startCheck records the conversation, posts the card with every check pending, and runs the chain.
@@ -324,68 +285,5 @@ func (b *Bot) markConversation(ctx context.Context, id uint64, status string) {
 		return nil
 	}); err != nil {
 		b.log.Error("could not update conversation", "conversation_id", id, "error", err)
-	}
-}
-
-// cardEditor edits a card as checks finish, at most once per interval, from its own goroutine so the
-// chain never waits on Slack. The final edit is the caller's, after stop.
-type cardEditor struct {
-	b     *Bot
-	log   *slog.Logger
-	conv  store.Conversation
-	every time.Duration
-
-	mu   sync.Mutex
-	done []diagnostics.Check // checks finished so far (of the first SKU: the card shows one column)
-	kick chan struct{}
-	quit chan struct{}
-	wg   sync.WaitGroup
-}
-
-func (e *cardEditor) start() {
-	e.kick, e.quit = make(chan struct{}, 1), make(chan struct{})
-	e.wg.Go(func() {
-		last := time.Now() // the card was just posted
-		for {
-			select {
-			case <-e.quit:
-				return
-			case <-e.kick:
-			}
-			if wait := e.every - time.Since(last); wait > 0 {
-				select {
-				case <-e.quit:
-					return
-				case <-time.After(wait):
-				}
-			}
-			last = time.Now()
-			e.mu.Lock()
-			msg := blocks.Progress(e.conv.SKUs, e.done, e.conv.RequestedBy, e.b.now())
-			e.mu.Unlock()
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			if err := e.b.update(ctx, e.log, e.conv.Channel, e.conv.CardTS, msg); err != nil {
-				e.log.Warn("progress edit failed", "error", err)
-			}
-			cancel()
-		}
-	})
-}
-
-func (e *cardEditor) stop() {
-	close(e.quit)
-	e.wg.Wait()
-}
-
-func (e *cardEditor) progress(sku string, c diagnostics.Check) {
-	if sku != e.conv.SKUs[0] {
-		return
-	}
-	e.mu.Lock()
-	e.done = append(e.done, c)
-	e.mu.Unlock()
-	select {
-	case e.kick <- struct{}{}:
-	default:
 	}
 }

@@ -2,15 +2,55 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/slack-go/slack"
 )
 
 // JobLister reads the pre-order jobs of a store; diagnostics.Chain satisfies it.
 type JobLister interface {
 	JobHealth(ctx context.Context, storeID string) (diagnostics.JobsReport, error)
+}
+
+func (b *Bot) handleCommand(ctx context.Context, req request) {
+	if req.Kind == kindMention {
+		b.react(ctx, req.Channel, req.MessageTS, "eyes")
+	}
+	cmd, err := ParseCommand(req.Text)
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		b.tell(ctx, req, blocks.Notice(ue.Message, ue.Usage))
+		return
+	}
+	switch cmd.Name {
+	case cmdHelp:
+		b.tell(ctx, req, blocks.Help(helpRows()))
+	case cmdHistory:
+		b.history(ctx, req, cmd)
+	case cmdJobs:
+		b.jobs(ctx, req, cmd)
+	case cmdCheck:
+		b.startCheck(ctx, req, cmd)
+	}
+}
+
+func helpRows() []blocks.Command {
+	rows := make([]blocks.Command, len(commandTable))
+	for i, c := range commandTable {
+		rows[i] = blocks.Command{Usage: c.Usage, Description: c.Summary}
+	}
+	return rows
+}
+
+func (b *Bot) react(ctx context.Context, channel, ts, name string) {
+	err := b.api.AddReactionContext(ctx, name, slack.NewRefToMessage(channel, ts))
+	b.metrics.observeSlack("reactions.add", err, false)
+	if err != nil {
+		b.log.Debug("reaction failed", "error", err)
+	}
 }
 
 // jobs answers /preorder jobs privately: per shop, each pre-order job's state.

@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/slack-go/slack"
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/diagnostics"
@@ -19,136 +16,6 @@ import (
 
 // remedyTimeout bounds one OMS write; past it the outcome is unknown and the card says so.
 const remedyTimeout = 30 * time.Second
-
-// validateSubmission checks a modal's inputs before the ack, because Slack shows inline errors only
-// from the ack. It returns nil when the modal may close.
-func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSubmissionResponse {
-	errs := map[string]string{}
-	switch req.CallbackID {
-	case blocks.CallbackSchedule:
-		v := req.Values
-		if f := v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]; !contains(hotwaxFrequencies, f) {
-			errs[blocks.BlockScheduleFrequency] = "Pick one of the OMS's frequencies."
-		}
-		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {
-			if n, err := strconv.Atoi(l); err != nil || n < 1 || n > 10000 {
-				errs[blocks.BlockScheduleLimit] = "The limit is a whole number from 1 to 10000."
-			}
-		}
-		if t, ok := firstRun(v); ok && t.Before(b.now().Add(-5*time.Minute)) {
-			errs[blocks.BlockScheduleFirstRun] = "The first run is in the past; pick a time from now on."
-		}
-	case blocks.CallbackLink:
-		v := req.Values
-		shop := v[blocks.BlockLinkShop][blocks.ActionLinkShop]
-		if a, err := b.opts.Store.Action(ctx, req.Metadata); err == nil {
-			conv, _ := b.opts.Store.Conversation(ctx, a.ConversationID)
-			if !shopOffered(missingShops(clicked{action: a, conv: conv}), shop) {
-				errs[blocks.BlockLinkShop] = "Pick one of the shops missing the link."
-			}
-		}
-		if !numeric(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant]) {
-			errs[blocks.BlockLinkVariant] = "The Shopify variant id is a number, like 44596467138724 (the end of the variant's admin URL)."
-		}
-		if !numeric(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem]) {
-			errs[blocks.BlockLinkInventoryItem] = "The inventory item id is a number, like 46447064219812."
-		}
-	case blocks.CallbackEscalate:
-		if n := len([]rune(req.Values[blocks.BlockEscalateNote][blocks.ActionEscalateNote])); n > 2000 {
-			errs[blocks.BlockEscalateNote] = fmt.Sprintf("Keep the note under 2000 characters (it has %d).", n)
-		}
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return slack.NewErrorsViewSubmissionResponse(errs)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func shopOffered(shops []diagnostics.ShopFacts, id string) bool {
-	for _, s := range shops {
-		if s.ShopID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func numeric(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 20 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// firstRun reads the modal's first-run picker (unix seconds).
-func firstRun(v map[string]map[string]string) (time.Time, bool) {
-	s := v[blocks.BlockScheduleFirstRun][blocks.ActionScheduleFirstRun]
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return time.Time{}, false
-	}
-	return time.Unix(n, 0), true
-}
-
-func (b *Bot) handleSubmission(ctx context.Context, req request) {
-	if b.validateSubmission(ctx, req) != nil {
-		return // the ack already showed the errors; the modal stays open
-	}
-	c, ok := b.loadAction(ctx, req, req.Metadata)
-	if !ok {
-		return
-	}
-	if req.Channel == "" {
-		req.Channel = c.conv.Channel // a modal has no channel; answers go where its card is
-	}
-	v := req.Values
-	switch req.CallbackID {
-	case blocks.CallbackEscalate:
-		b.escalate(ctx, req, c, strings.TrimSpace(v[blocks.BlockEscalateNote][blocks.ActionEscalateNote]))
-	case blocks.CallbackSchedule:
-		if !b.authorise(ctx, req, c) {
-			return
-		}
-		in := diagnostics.Input{Frequency: v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]}
-		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {
-			in.Limit = l
-		}
-		if t, ok := firstRun(v); ok {
-			in.FirstRun = t
-		}
-		b.remediate(ctx, req, c, in)
-	case blocks.CallbackLink:
-		if !b.authorise(ctx, req, c) {
-			return
-		}
-		c.remedy.ShopID = v[blocks.BlockLinkShop][blocks.ActionLinkShop]
-		for _, s := range missingShops(c) {
-			if s.ShopID == c.remedy.ShopID {
-				c.remedy.ShopName = s.Name
-			}
-		}
-		b.remediate(ctx, req, c, diagnostics.Input{
-			ProductID:       c.action.Params["productId"],
-			VariantID:       strings.TrimSpace(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant]),
-			InventoryItemID: strings.TrimSpace(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem]),
-		})
-	}
-}
 
 // remediate claims the action (exactly once, with its audit record in the same transaction), performs
 // the remedy against the OMS, shows the outcome on the card and in its thread, and watches the job.

@@ -94,6 +94,19 @@ func quoteJS(s string) string {
 	return string(append(b, '"'))
 }
 
+// clickEventually clicks sel, retrying while the live page replaces the node between lookup and click.
+func clickEventually[S chromedp.Selectable](t *testing.T, ctx context.Context, sel S) {
+	t.Helper()
+	var err error
+	for range 10 {
+		if err = chromedp.Do(ctx, chromedp.Click(sel)); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.NoError(t, err, "click %v", sel)
+}
+
 // TestDemoWalkthroughInBrowser walks the needs-manual-link cause to its fix in a real browser: switch the
 // scenario, check the SKU, open the link modal from the card, get an inline error for a bad id, link with the
 // right ids, and see the card turn healthy and its thread say it is fixed.
@@ -127,9 +140,10 @@ func TestDemoWalkthroughInBrowser(t *testing.T) {
 		chromedp.SendKeys(composer, "/preorder check HW-SOCK-S"),
 		chromedp.SendKeys(composer, kb.Enter),
 		waitText(`#messages`, manualLinkVerdict),
-		chromedp.Click(chromedp.Search(`//button[@data-button="Link product to Acme CA"]`)),
-		chromedp.WaitVisible(variant),
-	), "check the SKU and open the link modal")
+	), "check the SKU")
+	// The card re-renders as its evidence arrives in the thread; a click may land on a node just replaced.
+	clickEventually(t, ctx, chromedp.Search(`//button[@data-button="Link product to Acme CA"]`))
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(variant)), "open the link modal")
 	selectedShop, err := chromedp.Run(ctx, chromedp.Value(shop))
 	require.NoError(t, err)
 	assert.Equal(t, hotwaxtest.ShopCA, selectedShop, "the remedy's shop is preselected")
@@ -151,9 +165,9 @@ func TestDemoWalkthroughInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#modal-submit`)),
 		chromedp.WaitNotVisible(chromedp.CSS(`#modal-backdrop`)),
 		waitText(`#messages`, healthyVerdict),
-		chromedp.Click(chromedp.CSS(`#messages [data-open-thread]`)),
-		waitText(`#thread-messages`, fixedNote),
 	), "link with the right ids and see the fix")
+	clickEventually(t, ctx, chromedp.CSS(`#messages [data-open-thread]`))
+	require.NoError(t, chromedp.Do(ctx, waitText(`#thread-messages`, fixedNote)), "the thread says it is fixed")
 	assert.Empty(t, d.Slack.OpenViews(demoUser.ID), "the modal closed")
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
