@@ -208,3 +208,19 @@ func TestRedeliveredMentionHandledOnce(t *testing.T) {
 	}
 	assert.Equal(t, 1, cards, "one card for one mention")
 }
+
+// With a slow OMS the card fills in: the product check shows done while the rest are still pending,
+// then the final edit.
+func TestCardFillsInAsChecksFinish(t *testing.T) {
+	e := newEnv(t, "healthy", func(o *botOptions, h *hotwaxtest.Options) {
+		h.Latency = 600 * time.Millisecond
+		o.EditInterval = 300 * time.Millisecond
+	})
+	card, _ := e.check("HW-JACKET-M")
+	updates := e.slack.Calls("chat.update")
+	require.Equal(t, 2, len(updates), "one progress edit, then the final one")
+	progress := string(updates[0].BlocksJSON)
+	assert.Contains(t, progress, "✅ *Product*", "the product check is done")
+	assert.Contains(t, progress, "⏳", "the other checks are still pending")
+	assert.Equal(t, 2, card.Edits)
+}

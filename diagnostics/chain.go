@@ -26,6 +26,12 @@ func New(oms OMS, opts Options) *Chain {
 // batches, so 50 SKUs cost about as many requests as one. It returns one report per SKU, in order.
 // The error is only for bad input; an OMS that cannot answer gives reports with the oms-unavailable cause.
 func (c *Chain) Run(ctx context.Context, storeID string, skus []string) ([]Report, error) {
+	return c.RunWithProgress(ctx, storeID, skus, nil)
+}
+
+// RunWithProgress is Run that also reports the product check of each SKU after the first round trip,
+// while the other calls are still out; the other checks all become known at the end, with the reports.
+func (c *Chain) RunWithProgress(ctx context.Context, storeID string, skus []string, progress func(sku string, ch Check)) ([]Report, error) {
 	storeID = strings.TrimSpace(storeID)
 	if storeID == "" {
 		return nil, errors.New("no product store given")
@@ -49,7 +55,19 @@ func (c *Chain) Run(ctx context.Context, storeID string, skus []string) ([]Repor
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
 	defer cancel()
-	f := c.fetch(ctx, storeID, uniq(clean))
+	var onProducts func(*facts)
+	if progress != nil {
+		onProducts = func(f *facts) {
+			for _, sku := range uniq(clean) {
+				s := &subject{opts: c.opts, storeID: storeID, sku: sku, f: f}
+				if f.products.ok() {
+					s.product = findProduct(f.products.val, sku)
+				}
+				progress(sku, s.checkProduct())
+			}
+		}
+	}
+	f := c.fetch(ctx, storeID, uniq(clean), onProducts)
 	elapsed := Duration(time.Since(began))
 
 	reports := make([]Report, 0, len(clean))

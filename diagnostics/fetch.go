@@ -98,7 +98,10 @@ func (g *group) Wait() { g.wg.Wait() }
 // store-wide questions start with it, and the per-product ones start as soon as it answers.
 // Listings start from the product's goodIdentifications (the search index knows the shop variant ids)
 // and are completed after the authoritative links arrive, for any shop variant the index did not know.
-func (c *Chain) fetch(ctx context.Context, storeID string, skus []string) *facts {
+//
+// onProducts, when set, runs as soon as the product lookup has answered, in the goroutine that wrote
+// f.products; it may read f.products and nothing else.
+func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProducts func(*facts)) *facts {
 	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
 	g := newGroup(ctx, c.opts.MaxInFlight)
 
@@ -116,6 +119,9 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string) *facts
 		defer close(productsDone)
 		ps, err := c.oms.ProductsBySKU(ctx, storeID, skus)
 		f.products = result[[]hotwax.Product]{val: ps, err: err}
+		if onProducts != nil {
+			onProducts(f)
+		}
 	}, func(err error) {
 		f.products.err = err
 		close(productsDone)
