@@ -24,7 +24,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "file to write the backup to (required; - for standard output)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: preorderbot backup --out FILE\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: preorderbot backup --out FILE\n\n"+
 			"Copies the state file named by PREORDERBOT_DB_PATH (default %s) while the bot is not running.\n\n",
 			defaultDBPath)
 		fs.PrintDefaults()

@@ -40,8 +40,8 @@ func TestRunBackup(t *testing.T) {
 		wantCopy   bool
 	}{
 		{name: "copies the file", args: []string{"--out", "OUT"}, dbPath: path, wantCode: 0, wantCopy: true},
-		{name: "help", args: []string{"-h"}, dbPath: path, wantCode: 0, wantStderr: "usage: preorderbot backup"},
-		{name: "out is required", args: nil, dbPath: path, wantCode: 2, wantStderr: "usage: preorderbot backup"},
+		{name: "help", args: []string{"-h"}, dbPath: path, wantCode: 0, wantStderr: "Usage: preorderbot backup"},
+		{name: "out is required", args: nil, dbPath: path, wantCode: 2, wantStderr: "Usage: preorderbot backup"},
 		{name: "missing state file", args: []string{"--out", "OUT"}, dbPath: filepath.Join(t.TempDir(), "no.db"),
 			wantCode: 1, wantStderr: "no such file"},
 		{name: "bot running", args: []string{"--out", "OUT"}, dbPath: held, hold: true, wantCode: 1,
