@@ -48,7 +48,7 @@ func (o *opsServer) register(mux *http.ServeMux) {
 // readyz is 200 when Socket Mode said hello, the store takes a write, and the OMS has not been failing
 // for longer than omsFailingFor; otherwise 503 with the reasons.
 func (o *opsServer) readyz(w http.ResponseWriter, r *http.Request) {
-	var problems []string
+	problems := []string{}
 	if !o.ready() {
 		problems = append(problems, "socket mode not connected")
 	}
