@@ -78,9 +78,14 @@ type Bot struct {
 	connected atomic.Bool
 	auth      *authorizer
 
-	cardLocks sync.Map // conversation id → *sync.Mutex: one writer per card
+	cardLocks  cardLocks
+	escMu      sync.Mutex      // one escalation thread and outbox writer at a time
+	delivering map[string]bool // escalations whose support ticket is being sent, under escMu
+	webhook    *http.Client    // the support webhook's own client: its URL stays out of the Slack metrics
+	bg         sync.WaitGroup
 
 	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
+	work      context.Context // lives until work in flight is drained or its deadline passes
 	watchWG   sync.WaitGroup
 	watchesMu sync.Mutex
 	watches   int
@@ -117,6 +122,8 @@ func New(opts Options) (*Bot, error) {
 	opts.HTTPClient = instrument(opts.HTTPClient, opts.Metrics)
 	b := &Bot{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now}
 	b.api = newSlackAPI(opts)
+	b.webhook = &http.Client{Timeout: webhookTimeout}
+	b.delivering = map[string]bool{}
 	b.auth = newAuthorizer(opts.Operators, opts.OperatorGroups, opts.GroupCacheTTL, b.api, opts.Now)
 	return b, nil
 }
@@ -125,6 +132,15 @@ func setDefault(d *time.Duration, v time.Duration) {
 	if *d <= 0 {
 		*d = v
 	}
+}
+
+// queueSize bounds the requests acknowledged but not yet started, per kind.
+const queueSize = 1024
+
+// queues hold acknowledged requests until a worker takes them.
+type queues struct {
+	commands    chan request // slash commands and mentions: checks, which take OMS round trips
+	interactive chan request // clicks and modal submissions
 }
 
 // Ready reports whether the Socket Mode connection said hello and has not dropped since.
@@ -144,26 +160,36 @@ func (b *Bot) Run(ctx context.Context) error {
 	// Work outlives ctx by the drain deadline, so a SIGTERM does not cut a half-edited card.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	b.work = workCtx
 
-	queue := make(chan request, 1024)
+	// Clicks and modals have their own workers: a modal must open within 3 s of its click, whatever
+	// number of checks are running.
+	q := queues{commands: make(chan request, queueSize), interactive: make(chan request, queueSize)}
 	var workers sync.WaitGroup
-	for range b.opts.Workers {
-		workers.Go(func() {
-			for req := range queue {
-				b.handle(workCtx, req)
-			}
-		})
+	for _, ch := range []chan request{q.commands, q.interactive} {
+		for range b.opts.Workers {
+			workers.Go(func() {
+				for req := range ch {
+					b.handle(workCtx, req)
+				}
+			})
+		}
 	}
 	b.resumeWatches(workCtx)
-	go b.retryPendingWebhooks(ctx)
+	b.reconcile(workCtx)
+	if b.opts.SupportWebhook != "" {
+		b.bg.Go(func() { b.retryPendingWebhooks(ctx) })
+	}
 
-	sockErr := b.serveSocket(ctx, queue)
-	close(queue)
+	sockErr := b.serveSocket(ctx, q)
+	close(q.commands)
+	close(q.interactive)
 
 	drained := make(chan struct{})
 	go func() {
 		workers.Wait()
 		b.watchWG.Wait()
+		b.bg.Wait()
 		close(drained)
 	}()
 	select {
@@ -199,12 +225,4 @@ func (b *Bot) handle(ctx context.Context, req request) {
 		b.handleSubmission(ctx, req)
 	case kindViewClosed:
 	}
-}
-
-// lockCard serialises every writer of one conversation's card (check, clicks, watches).
-func (b *Bot) lockCard(id uint64) func() {
-	v, _ := b.cardLocks.LoadOrStore(id, &sync.Mutex{})
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
 }

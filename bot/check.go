@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -78,11 +77,14 @@ func postFailure(err error) string {
 // checkRun is what a (re-)check carries besides the conversation: who triggered it and the lines the
 // card shows about remedies in progress.
 type checkRun struct {
-	by      string
-	status  string
-	outcome string
-	verdict bool // add "fixed" or "still failing" to the outcome: a re-check after a remedy
+	by           string
+	outcome      string
+	verdict      bool // add "fixed" or "still failing" to the outcome: a re-check after a remedy
+	clearRecheck bool // a re-check someone asked for ends the fixes whose outcome was unknown
 }
+
+// finishTimeout bounds the work after a check or a fix has its answer: storing it and editing the card.
+const finishTimeout = 30 * time.Second
 
 // runCheck runs the chain for a conversation, fills its card in as checks finish, then shows the verdict,
 // posts the evidence in the card's thread and keeps the report for the next "what changed".
@@ -110,13 +112,13 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 		b.metrics.observeCheck(r.Cause, b.now().Sub(started))
 	}
 
+	// From here on the work finishes even if shutdown cancels ctx: a card must never stay at "checking".
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
 	changes := b.changesSinceLast(ctx, conv.ProductStoreID, reports)
-	msg, err := b.renderCard(ctx, conv, reports, run, changes)
-	if err != nil {
-		log.Error("could not create the card's actions", "error", err)
-	}
 	// The report is stored before the card shows its buttons: a click must find what the card shows.
 	b.keep(ctx, log, conv, reports, run)
+	msg := b.render(ctx, conv.ID, reports, run, changes)
 	if err := b.update(ctx, log, conv.Channel, conv.CardTS, msg); err != nil {
 		log.Error("final card edit failed", "error", err)
 	}
@@ -156,42 +158,6 @@ func (b *Bot) changesSinceLast(ctx context.Context, storeID string, reports []di
 		return nil
 	}
 	return diagnostics.Diff(old, reports[0])
-}
-
-// renderCard creates the card's button actions in the store and renders the card around them.
-func (b *Bot) renderCard(ctx context.Context, conv store.Conversation, reports []diagnostics.Report, run checkRun, changes []string) (blocks.Message, error) {
-	expires := b.now().Add(b.opts.ActionTTL)
-	newAction := func(kind string, params map[string]string) store.Action {
-		return store.Action{ID: store.NewActionID(), Kind: kind, Params: params, ConversationID: conv.ID,
-			CreatedBy: conv.RequestedBy, CreatedAt: b.now(), ExpiresAt: expires}
-	}
-	recheck := newAction(diagnostics.RemedyRecheck, nil)
-	if len(reports) != 1 {
-		_, err := b.opts.Store.CreateActions(ctx, recheck)
-		return blocks.Matrix(reports, blocks.MatrixMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Now: b.now()}), err
-	}
-	r := reports[0]
-	if run.verdict {
-		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports))
-	}
-	actions := []store.Action{recheck}
-	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Status: run.status, Outcome: run.outcome, Changes: changes}
-	for _, rem := range r.Remedies {
-		a := newAction(rem.Kind, remedyParams(r, rem))
-		actions = append(actions, a)
-		meta.ActionIDs = append(meta.ActionIDs, a.ID)
-		meta.NextRuns = append(meta.NextRuns, nextRunText(rem.Frequency, b.now()))
-	}
-	if !hasRemedy(r, diagnostics.RemedyEscalate) && r.Cause != diagnostics.CauseHealthy {
-		esc := newAction(diagnostics.RemedyEscalate, remedyParams(r, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate}))
-		actions = append(actions, esc)
-		meta.EscalateID = esc.ID
-	}
-	if conv.EscalationThread != nil {
-		meta.EscalationURL = b.permalink(ctx, conv.EscalationThread.Channel, conv.EscalationThread.TS)
-	}
-	_, err := b.opts.Store.CreateActions(ctx, actions...)
-	return blocks.Card(r, meta), err
 }
 
 func hasRemedy(r diagnostics.Report, kind string) bool {

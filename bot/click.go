@@ -52,7 +52,12 @@ func (b *Bot) loadAction(ctx context.Context, req request, id string) (clicked, 
 		b.tell(ctx, req, note("This button does not belong to this card, so I did nothing."))
 		return clicked{}, false
 	}
-	if !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt) {
+	if req.Kind == kindClick && a.Kind != diagnostics.RemedyRecheck && a.Params["v"] != "" && a.Params["v"] != strconv.Itoa(conv.CardVersion) {
+		b.tell(ctx, req, note("This button is from an earlier version of this card, so I did nothing. Use the buttons the card shows now."))
+		return clicked{}, false
+	}
+	// A re-check changes nothing, so an old Re-check button still works.
+	if a.Kind != diagnostics.RemedyRecheck && !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt) {
 		b.tell(ctx, req, note(fmt.Sprintf("This button expired at %s. Press Re-check for fresh buttons.", slackTime(a.ExpiresAt))))
 		return clicked{}, false
 	}
@@ -81,7 +86,7 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 	}
 	switch c.action.Kind {
 	case diagnostics.RemedyRecheck:
-		b.recheck(ctx, c.conv, req.User, "")
+		b.recheck(ctx, c.conv, req.User, "", true)
 	case diagnostics.RemedyEscalate:
 		dest, thread := b.escalationTarget(ctx, c)
 		b.openModal(ctx, req, blocks.EscalateModal(blocks.EscalateForm{

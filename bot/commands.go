@@ -63,7 +63,7 @@ func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
 	rep, err := b.opts.Jobs.JobHealth(ctx, storeID)
 	if err != nil {
 		b.log.Warn("job health failed", "store", storeID, "error", err)
-		b.tell(ctx, req, note("⚠️ I could not read the jobs of "+storeID+" from the OMS: "+shortErr(err)))
+		b.tell(ctx, req, note("⚠️ I could not read the jobs of "+blocks.Escape(storeID)+" from the OMS: "+blocks.Escape(shortErr(err))))
 		return
 	}
 	v := blocks.JobsView{ProductStoreID: storeID, Now: b.now()}

@@ -125,8 +125,10 @@ func (e *env) waitFor(what string, cond func() bool) {
 			for _, m := range e.slack.Messages(opsChannel) {
 				e.t.Logf("message %s by %s (thread %s, %d edits): %.300s %.3000s", m.TS, m.User, m.ThreadTS, m.Edits, m.Text, m.Blocks)
 			}
-			for _, m := range e.slack.Ephemeral(viewer) {
-				e.t.Logf("ephemeral to %s: %.300s", viewer, m.Text)
+			for _, u := range []string{viewer, operator} {
+				for _, m := range e.slack.Ephemeral(u) {
+					e.t.Logf("ephemeral to %s: %.300s", u, m.Text)
+				}
 			}
 			e.t.Fatalf("timed out waiting for %s", what)
 		case <-time.After(10 * time.Millisecond):

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -36,6 +38,7 @@ type Packet struct {
 }
 
 // escalationTarget tells the escalate modal where the escalation goes, and the thread it joins if any.
+// It makes no Slack call: the modal must open within the click's 3 s.
 func (b *Bot) escalationTarget(ctx context.Context, c clicked) (dest, thread string) {
 	if b.opts.SupportChannel == "" {
 		return "this card's thread, as a file to forward by hand (no support channel is configured: PREORDERBOT_SUPPORT_CHANNEL)", ""
@@ -45,10 +48,13 @@ func (b *Bot) escalationTarget(ctx context.Context, c clicked) (dest, thread str
 		dest += " and the support ticket webhook"
 	}
 	fp := store.Fingerprint{ProductStoreID: c.conv.ProductStoreID, SKU: c.action.Params["sku"], Cause: c.action.Params["cause"]}
-	if e, err := b.opts.Store.Escalation(ctx, fp); err == nil {
-		thread = b.permalink(ctx, e.Channel, e.ThreadTS)
+	if e, err := b.opts.Store.Escalation(ctx, fp); err == nil && e.ThreadTS != "" {
+		dest = "the existing thread in <#" + e.Channel + "> (opened by <@" + e.OpenedBy + ">)"
+		if b.opts.SupportWebhook != "" {
+			dest += " and the support ticket webhook"
+		}
 	}
-	return dest, thread
+	return dest, ""
 }
 
 // escalate opens (or appends to) the support thread of the report's store, SKU and cause, links it from
@@ -62,12 +68,25 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 		return
 	}
 	card := &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
-	if _, err := b.opts.Store.ClaimAction(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+	_, err := b.opts.Store.ClaimAction(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
 		Actor: req.User, Action: "claim:escalate", ConversationID: c.conv.ID, SKU: sku, ProductStoreID: c.conv.ProductStoreID, Card: card,
-	}); err != nil {
-		b.tell(ctx, req, note("This escalation was already sent from this button; see the card's thread."))
+	})
+	var used *store.UsedError
+	switch {
+	case errors.As(err, &used):
+		b.tell(ctx, req, note(fmt.Sprintf("<@%s> already escalated from this button at %s; see the card's thread.", used.By, slackTime(used.At))))
+		return
+	case errors.Is(err, store.ErrActionExpired):
+		b.tell(ctx, req, note("This button expired. Press Re-check for fresh buttons."))
+		return
+	case err != nil:
+		log.Error("claim failed", "error", err)
+		b.tell(ctx, req, note("I could not record this escalation, so I sent nothing. Please try again."))
 		return
 	}
+	// Sending finishes even if shutdown begins: the claim is taken, the escalation must go out.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout+webhookBudget)
+	defer cancel()
 	packet := b.packet(ctx, c.conv, report, req.User, userNote)
 
 	if b.opts.SupportChannel == "" {
@@ -78,21 +97,12 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 		return
 	}
 
-	fp := store.Fingerprint{ProductStoreID: c.conv.ProductStoreID, SKU: sku, Cause: report.Cause}
-	esc, err := b.opts.Store.Escalation(ctx, fp)
-	isNew := err != nil
-	if isNew {
-		ts, err := b.post(ctx, log, b.opts.SupportChannel, "", blocks.EscalationSummary(b.escalationView(report, packet)))
-		if err != nil {
-			b.tell(ctx, req, note("I could not post in the support channel ("+err.Error()+"). Is the bot invited there?"))
-			return
-		}
-		esc = store.Escalation{Fingerprint: fp, Channel: b.opts.SupportChannel, ThreadTS: ts, OpenedBy: req.User, OpenedAt: b.now(), Status: "open"}
-		if existing, created, err := b.opts.Store.OpenEscalation(ctx, esc); err == nil && !created {
-			esc, isNew = existing, false // another click won the race; use its thread
-		}
-	} else {
-		_, _ = b.post(ctx, log, esc.Channel, esc.ThreadTS, note(fmt.Sprintf("🔁 Escalated again by <@%s>: %s", req.User, firstNonEmpty(userNote, "(no note)"))))
+	esc, isNew, err := b.supportThread(ctx, c, report, packet, req.User, userNote)
+	if err != nil {
+		log.Error("support thread failed", "error", err)
+		b.tell(ctx, req, note("I could not post in the support channel (Slack said "+blocks.Escape(shortErr(err))+"). Is the bot invited there? The card has a fresh Escalate button."))
+		b.redraw(ctx, c.conv.ID, "")
+		return
 	}
 	packet.ThreadURL = b.permalink(ctx, esc.Channel, esc.ThreadTS)
 	for _, m := range blocks.EscalationPacket(b.escalationView(report, packet)) {
@@ -102,34 +112,61 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 	}
 	b.metrics.observeEscalation(isNew)
 
+	outcome := "thread " + esc.Channel + "/" + esc.ThreadTS
+	line := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s", req.User, slackTime(b.now()))
+	if b.opts.SupportWebhook != "" {
+		if b.deliver(ctx, esc.Fingerprint, packet, c.conv.ID) {
+			outcome += "; support ticket sent"
+			line += " · support ticket sent"
+		} else {
+			outcome += "; support ticket pending"
+			line += " · support ticket pending (it will be retried until delivered)"
+		}
+	}
 	if _, err := b.opts.Store.UpdateConversation(ctx, c.conv.ID, func(cv *store.Conversation) error {
 		cv.EscalationThread = &store.MessageRef{Channel: esc.Channel, TS: esc.ThreadTS}
+		setLine(cv, "escalation", line)
 		return nil
 	}); err != nil {
 		log.Error("could not link the escalation", "error", err)
 	}
-	outcome := "thread " + esc.Channel + "/" + esc.ThreadTS
-	if b.opts.SupportWebhook != "" {
-		if err := b.sendWebhook(ctx, packet); err != nil {
-			esc.WebhookPending, esc.LastError, esc.Attempts = true, err.Error(), esc.Attempts+1
-			outcome += "; support ticket pending: " + err.Error()
-		} else {
-			esc.WebhookPending, esc.LastError = false, ""
-			outcome += "; support ticket sent"
-		}
-		if err := b.opts.Store.PutEscalation(ctx, esc); err != nil {
-			log.Error("could not record webhook state", "error", err)
-		}
-	}
 	b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "escalate", ConversationID: c.conv.ID, SKU: sku,
 		ProductStoreID: c.conv.ProductStoreID, Card: card, Outcome: outcome, Detail: userNote})
-
-	status := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s", req.User, slackTime(b.now()))
-	if esc.WebhookPending {
-		status += " · ticket pending (webhook will be retried)"
-	}
-	b.showStatus(ctx, c.conv, status, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate})
+	b.redraw(ctx, c.conv.ID, "")
 	b.postThread(ctx, c.conv, note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", req.User, firstNonEmpty(packet.ThreadURL, "<#"+esc.Channel+">"))))
+}
+
+// supportThread finds the thread of the report's store, SKU and cause, or opens it. The fingerprint is
+// reserved in the store before the summary is posted, under one lock, so two escalations at once open
+// one thread; a reservation left by a crash (no thread yet) is completed by the next escalation.
+func (b *Bot) supportThread(ctx context.Context, c clicked, report diagnostics.Report, packet Packet, by, userNote string) (store.Escalation, bool, error) {
+	b.escMu.Lock()
+	defer b.escMu.Unlock()
+	fp := store.Fingerprint{ProductStoreID: c.conv.ProductStoreID, SKU: report.SKU, Cause: report.Cause}
+	esc, _, err := b.opts.Store.OpenEscalation(ctx, store.Escalation{
+		Fingerprint: fp, Channel: b.opts.SupportChannel, OpenedBy: by, OpenedAt: b.now(), Status: "open", ConversationID: c.conv.ID,
+	})
+	if err != nil {
+		return store.Escalation{}, false, err
+	}
+	if esc.ThreadTS != "" {
+		text := fmt.Sprintf("🔁 Escalated again by <@%s>: %s", by, blocks.Escape(firstNonEmpty(userNote, "(no note)")))
+		_, err := b.post(ctx, b.log, esc.Channel, esc.ThreadTS, note(text))
+		return esc, false, err
+	}
+	ts, err := b.post(ctx, b.log, esc.Channel, "", blocks.EscalationSummary(b.escalationView(report, packet)))
+	if err != nil {
+		return store.Escalation{}, false, err
+	}
+	esc.ThreadTS, esc.ConversationID = ts, c.conv.ID
+	return esc, true, b.opts.Store.PutEscalation(ctx, esc)
+}
+
+func setLine(c *store.Conversation, topic, line string) {
+	if c.Lines == nil {
+		c.Lines = map[string]string{}
+	}
+	c.Lines[topic] = line
 }
 
 func (b *Bot) escalationView(r diagnostics.Report, p Packet) blocks.Escalation {
@@ -198,39 +235,90 @@ func (b *Bot) uploadPacket(ctx context.Context, conv store.Conversation, p Packe
 	}
 }
 
-// webhookAttempts and webhookBackoff shape one delivery; a delivery that still fails is retried later
-// by retryPendingWebhooks, so a ticket is never lost.
+// webhookAttempts and webhookBackoff shape one delivery; a delivery that still fails stays in the
+// escalation's outbox and retryPendingWebhooks sends it again, so a ticket is never lost.
 const (
 	webhookAttempts = 3
 	webhookBackoff  = 500 * time.Millisecond
-	webhookRetry    = time.Minute
+	webhookTimeout  = 10 * time.Second
+	webhookBudget   = webhookAttempts*webhookTimeout + 4*webhookBackoff
 )
 
-func (b *Bot) sendWebhook(ctx context.Context, p Packet) error {
+// deliver puts the packet in the escalation's outbox before the first attempt, so a crash mid-delivery
+// leaves it pending, then sends it. It reports whether the ticket got through.
+func (b *Bot) deliver(ctx context.Context, fp store.Fingerprint, p Packet, convID uint64) bool {
 	js, err := json.Marshal(p)
 	if err != nil {
-		return err
+		b.log.Error("could not encode the support packet", "error", err)
+		return false
 	}
+	b.escMu.Lock()
+	esc, err := b.opts.Store.Escalation(ctx, fp)
+	if err == nil {
+		esc.Packet, esc.WebhookPending, esc.ConversationID = js, true, convID
+		err = b.opts.Store.PutEscalation(ctx, esc)
+	}
+	b.delivering[fp.Key()] = true // the retry loop leaves it alone: one delivery at a time
+	b.escMu.Unlock()
+	if err != nil {
+		b.log.Error("could not queue the support ticket", "error", err)
+	}
+	err = b.sendWebhook(ctx, js)
+	b.recordDelivery(ctx, fp, err)
+	return err == nil
+}
+
+// recordDelivery notes an attempt's result; a delivered ticket leaves the outbox.
+func (b *Bot) recordDelivery(ctx context.Context, fp store.Fingerprint, sendErr error) store.Escalation {
+	b.escMu.Lock()
+	defer b.escMu.Unlock()
+	delete(b.delivering, fp.Key())
+	esc, err := b.opts.Store.Escalation(ctx, fp)
+	if err != nil {
+		b.log.Error("could not read the escalation", "error", err)
+		return esc
+	}
+	esc.Attempts++
+	if sendErr != nil {
+		esc.LastError = sendErr.Error()
+	} else {
+		esc.WebhookPending, esc.LastError, esc.Packet = false, "", nil
+	}
+	if err := b.opts.Store.PutEscalation(ctx, esc); err != nil {
+		b.log.Error("could not record the support ticket's delivery", "error", err)
+	}
+	return esc
+}
+
+// sendWebhook POSTs the packet, retrying with backoff. Its errors never quote the webhook's URL, which
+// may carry a secret: they end up in the audit trail and on cards.
+func (b *Bot) sendWebhook(ctx context.Context, packet []byte) error {
 	var last error
 	wait := webhookBackoff
 	for attempt := 1; attempt <= webhookAttempts; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.opts.SupportWebhook, bytes.NewReader(js))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.opts.SupportWebhook, bytes.NewReader(packet))
 		if err != nil {
-			return err
+			return errors.New("the support webhook URL is not valid")
 		}
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := b.opts.HTTPClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode < 300 {
-				return nil
+		resp, err := b.webhook.Do(req)
+		switch {
+		case err != nil:
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
 			}
-			err = fmt.Errorf("support webhook answered %s", resp.Status)
+			last = fmt.Errorf("could not reach the support webhook: %w", err)
+		case resp.StatusCode < 300:
+			resp.Body.Close()
+			return nil
+		default:
+			resp.Body.Close()
+			last = fmt.Errorf("the support webhook answered %s", resp.Status)
 		}
-		last = err
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return last
 		case <-time.After(wait):
 		}
 		wait *= 2
@@ -238,11 +326,8 @@ func (b *Bot) sendWebhook(ctx context.Context, p Packet) error {
 	return last
 }
 
-// retryPendingWebhooks re-sends escalations whose webhook delivery failed, until each gets through.
+// retryPendingWebhooks re-sends the tickets left in the outbox, until each gets through.
 func (b *Bot) retryPendingWebhooks(ctx context.Context) {
-	if b.opts.SupportWebhook == "" {
-		return
-	}
 	t := time.NewTicker(b.opts.WebhookRetry)
 	defer t.Stop()
 	for {
@@ -253,6 +338,7 @@ func (b *Bot) retryPendingWebhooks(ctx context.Context) {
 		}
 		pending, err := b.opts.Store.PendingEscalations(ctx)
 		if err != nil {
+			b.log.Error("could not list pending support tickets", "error", err)
 			continue
 		}
 		for _, e := range pending {
@@ -262,39 +348,40 @@ func (b *Bot) retryPendingWebhooks(ctx context.Context) {
 }
 
 func (b *Bot) redeliver(ctx context.Context, e store.Escalation) {
-	conv, ok := b.conversationOfEscalation(ctx, e)
-	if !ok {
+	b.escMu.Lock()
+	busy := b.delivering[e.Key()]
+	b.delivering[e.Key()] = true
+	b.escMu.Unlock()
+	if busy || ctx.Err() != nil {
+		if !busy {
+			b.escMu.Lock()
+			delete(b.delivering, e.Key())
+			b.escMu.Unlock()
+		}
 		return
 	}
-	r, _ := reportFor(conv, e.SKU)
-	p := b.packet(ctx, conv, r, e.OpenedBy, "")
-	p.ThreadURL = b.permalink(ctx, e.Channel, e.ThreadTS)
-	err := b.sendWebhook(ctx, p)
-	e.Attempts++
+	if len(e.Packet) == 0 {
+		b.log.Error("pending support ticket has no packet; dropping it", "escalation", e.Key())
+		b.recordDelivery(ctx, e.Fingerprint, nil)
+		return
+	}
+	err := b.sendWebhook(ctx, e.Packet)
+	e = b.recordDelivery(ctx, e.Fingerprint, err)
 	if err != nil {
-		e.LastError = err.Error()
-	} else {
-		e.WebhookPending, e.LastError = false, ""
-		b.audit(ctx, store.AuditRecord{Actor: "preorderbot", Action: "escalate:webhook", SKU: e.SKU, ProductStoreID: e.ProductStoreID,
-			Outcome: "support ticket sent", Detail: fmt.Sprintf("after %d attempts", e.Attempts)})
-		_, _ = b.post(ctx, b.log, e.Channel, e.ThreadTS, note("🎫 The support ticket was delivered."))
+		b.log.Warn("support ticket still pending", "escalation", e.Key(), "attempts", e.Attempts, "error", err)
+		return
 	}
-	if err := b.opts.Store.PutEscalation(ctx, e); err != nil {
-		b.log.Error("could not record webhook retry", "error", err)
+	b.audit(ctx, store.AuditRecord{Actor: "preorderbot", Action: "escalate:webhook", SKU: e.SKU, ProductStoreID: e.ProductStoreID,
+		ConversationID: e.ConversationID, Outcome: "support ticket sent", Detail: fmt.Sprintf("after %d attempts", e.Attempts)})
+	_, _ = b.post(ctx, b.log, e.Channel, e.ThreadTS, note("🎫 The support ticket was delivered."))
+	if e.ConversationID == 0 {
+		return
 	}
-}
-
-// conversationOfEscalation finds the latest conversation whose card escalated to this thread.
-func (b *Bot) conversationOfEscalation(ctx context.Context, e store.Escalation) (store.Conversation, bool) {
-	recs, err := b.opts.Store.AuditBySKU(ctx, e.SKU)
-	if err != nil {
-		return store.Conversation{}, false
+	line := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s · support ticket sent", e.OpenedBy, slackTime(e.OpenedAt))
+	if _, err := b.opts.Store.UpdateConversation(ctx, e.ConversationID, func(c *store.Conversation) error {
+		setLine(c, "escalation", line)
+		return nil
+	}); err == nil {
+		b.redraw(ctx, e.ConversationID, "")
 	}
-	for i := len(recs) - 1; i >= 0; i-- {
-		if recs[i].Action == "escalate" && recs[i].ConversationID != 0 {
-			c, err := b.opts.Store.Conversation(ctx, recs[i].ConversationID)
-			return c, err == nil
-		}
-	}
-	return store.Conversation{}, false
 }

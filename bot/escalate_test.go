@@ -43,8 +43,8 @@ func TestEscalationThreadWithPacket(t *testing.T) {
 	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportMention = "<!subteam^S0HOTWAX>" })
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(operator, card, "Run Preorder Catalog Sync again for Acme CA") // a step already taken
-	card, _ = e.cardWithCause(card, "job-failing")
 	e.waitFor("the run's outcome in the audit", func() bool { return strings.Contains(strings.Join(e.audit("HW-GLOVE-L"), " "), "remedy:run-job") })
+	e.settled(card)
 
 	e.escalate(viewer, card, "Customers in Canada see no pre-order button")
 	e.waitFor("support thread with the packet", func() bool {
@@ -120,9 +120,8 @@ func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
 	})
 	card, _ := e.check("HW-GLOVE-L")
 	e.escalate(viewer, card, "please look")
-	e.waitFor("the card to say the ticket is pending", func() bool {
-		m, _ := e.slack.Message(card.Channel, card.TS)
-		return strings.Contains(string(m.Blocks), "ticket pending")
+	e.waitFor("the escalation audited with its ticket pending", func() bool {
+		return strings.Contains(strings.Join(e.audit("HW-GLOVE-L"), " "), "support ticket pending")
 	})
 	e.waitFor("the webhook delivered on retry", func() bool {
 		mu.Lock()
@@ -137,6 +136,10 @@ func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
 	mu.Unlock()
 	e.waitFor("delivery audited", func() bool {
 		return strings.Contains(strings.Join(e.audit("HW-GLOVE-L"), " "), "escalate:webhook=support ticket sent")
+	})
+	e.waitFor("the card to say the ticket was sent", func() bool {
+		m, _ := e.slack.Message(card.Channel, card.TS)
+		return strings.Contains(string(m.Blocks), "support ticket sent")
 	})
 }
 

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,12 +12,19 @@ import (
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/store"
 )
 
 // validateSubmission checks a modal's inputs before the ack, because Slack shows inline errors only
 // from the ack. It returns nil when the modal may close.
 func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSubmissionResponse {
 	errs := map[string]string{}
+	// The button behind the modal may have been used or expired while it was open: say so in the modal.
+	if block, ok := firstInput[req.CallbackID]; ok {
+		if problem := b.actionProblem(ctx, req.Metadata); problem != "" {
+			return slack.NewErrorsViewSubmissionResponse(map[string]string{block: problem})
+		}
+	}
 	switch req.CallbackID {
 	case blocks.CallbackSchedule:
 		v := req.Values
@@ -56,6 +64,32 @@ func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSu
 	}
 	return slack.NewErrorsViewSubmissionResponse(errs)
 }
+
+// firstInput is where a modal shows a problem with the action itself rather than with one input.
+var firstInput = map[string]string{
+	blocks.CallbackSchedule: blocks.BlockScheduleFrequency,
+	blocks.CallbackLink:     blocks.BlockLinkShop,
+	blocks.CallbackEscalate: blocks.BlockEscalateNote,
+}
+
+// actionProblem says why a modal's action can no longer run, or "" when it can.
+func (b *Bot) actionProblem(ctx context.Context, id string) string {
+	a, err := b.opts.Store.Action(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "This form's button is unknown to me; close it and use the card's buttons."
+	case err != nil:
+		return "I could not read this form's action from my database; please submit again."
+	case a.UsedBy != "":
+		return fmt.Sprintf("%s already did this at %s; close the form and press Re-check.", userName(a.UsedBy), a.UsedAt.UTC().Format("15:04 UTC"))
+	case !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt):
+		return "This form's button expired; close it and press Re-check for fresh buttons."
+	}
+	return ""
+}
+
+// userName is how a modal's plain-text error names a user (mentions do not render there).
+func userName(id string) string { return "User " + id }
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
@@ -99,15 +133,18 @@ func firstRun(v map[string]map[string]string) (time.Time, bool) {
 }
 
 func (b *Bot) handleSubmission(ctx context.Context, req request) {
-	if b.validateSubmission(ctx, req) != nil {
-		return // the ack already showed the errors; the modal stays open
+	if req.Rejected {
+		return // the ack showed the errors and the modal stayed open
+	}
+	// A modal has no channel: answers go where its card is, found before anything can be refused.
+	if a, err := b.opts.Store.Action(ctx, req.Metadata); err == nil {
+		if conv, err := b.opts.Store.Conversation(ctx, a.ConversationID); err == nil {
+			req.Channel = conv.Channel
+		}
 	}
 	c, ok := b.loadAction(ctx, req, req.Metadata)
 	if !ok {
 		return
-	}
-	if req.Channel == "" {
-		req.Channel = c.conv.Channel // a modal has no channel; answers go where its card is
 	}
 	v := req.Values
 	switch req.CallbackID {

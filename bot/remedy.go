@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,21 +17,41 @@ import (
 // remedyTimeout bounds one OMS write; past it the outcome is unknown and the card says so.
 const remedyTimeout = 30 * time.Second
 
-// remediate claims the action (exactly once, with its audit record in the same transaction), performs
-// the remedy against the OMS, shows the outcome on the card and in its thread, and watches the job.
+// remediate claims the action and records the fix as under way on the card, in one transaction, so
+// neither a second click nor a second button for the same fix (from another render of the card) can start
+// it again. It then performs the fix against the OMS, says how it went on the card and in its thread,
+// and watches the job it started.
 func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnostics.Input) {
 	log := b.log.With("conversation_id", c.conv.ID, "action", c.action.ID, "kind", c.action.Kind)
 	in.UserLogin = "slack:" + req.User
 	card := &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
 	sku := c.action.Params["sku"]
-	_, err := b.opts.Store.ClaimAction(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+	started := b.now()
+	fix := store.InFlight{
+		Keys: b.inFlightKeys(c.remedy), By: req.User, At: started, Until: untilWatch,
+		Line: fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(c.remedy.Label), req.User, slackTime(started)),
+	}
+	_, conv, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, started, &store.AuditRecord{
 		Actor: req.User, Action: "claim:" + c.action.Kind, ConversationID: c.conv.ID, SKU: sku,
 		ProductStoreID: c.conv.ProductStoreID, Card: card, Detail: c.remedy.Label,
+	}, func(cv *store.Conversation) error {
+		for _, f := range cv.InFlight {
+			if overlaps(f.Keys, fix.Keys) {
+				return &store.BusyError{InFlight: f}
+			}
+		}
+		cv.InFlight = append(cv.InFlight, fix)
+		cv.Status = store.StatusFixing
+		return nil
 	})
 	var used *store.UsedError
+	var busy *store.BusyError
 	switch {
 	case errors.As(err, &used):
 		b.tell(ctx, req, note(fmt.Sprintf("<@%s> already used this button at %s, so I did nothing.", used.By, slackTime(used.At))))
+		return
+	case errors.As(err, &busy):
+		b.tell(ctx, req, note(fmt.Sprintf("<@%s> started this fix at %s and it is still under way, so I did nothing.", busy.InFlight.By, slackTime(busy.InFlight.At))))
 		return
 	case errors.Is(err, store.ErrActionExpired):
 		b.tell(ctx, req, note("This button expired. Press Re-check for fresh buttons."))
@@ -41,13 +61,13 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		b.tell(ctx, req, note("I could not record this action, so I did nothing. Please try again."))
 		return
 	}
+	c.conv = conv
+	b.redraw(ctx, conv.ID, "")
 
-	b.markConversation(ctx, c.conv.ID, store.StatusFixing)
-	b.showStatus(ctx, c.conv, fmt.Sprintf("⏳ %s — started by <@%s> at %s", c.remedy.Label, req.User, slackTime(b.now())), c.remedy)
-
-	wctx, cancel := context.WithTimeout(ctx, remedyTimeout)
-	out, err := b.opts.Executor.Execute(wctx, c.conv.ProductStoreID, c.remedy, in)
-	cancel()
+	// The write and what follows it finish even if shutdown begins: an OMS write must be recorded.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*remedyTimeout+finishTimeout)
+	defer cancel()
+	out, err := b.execute(ctx, c.remedy, in, c.conv)
 	outcome, result := describeOutcome(c.remedy, out, err)
 	b.metrics.observeRemedy(c.action.Kind, result)
 	if serr := b.opts.Store.SetActionResult(ctx, c.action.ID, result+": "+outcome, &store.AuditRecord{
@@ -56,77 +76,82 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	}); serr != nil {
 		log.Error("could not record the remedy's result", "error", serr)
 	}
-	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, c.remedy.Label, outcome)
+	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(c.remedy.Label), blocks.Escape(outcome))
 	b.postThread(ctx, c.conv, note(line))
 
+	job := c.remedy
 	if err == nil && c.remedy.Kind == diagnostics.RemedyLinkProduct && b.opts.CatalogSyncJob != "" {
-		// A link made after the shop's last sync is never picked up by delta syncs (hotwax-api §7), so
-		// the link is followed by a full sync of that shop, which the watch then follows.
-		sync := diagnostics.Remedy{Kind: diagnostics.RemedyRunJob, Job: b.opts.CatalogSyncJob, ShopID: c.remedy.ShopID,
-			ShopName: c.remedy.ShopName, Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync" + where(c.remedy)}
-		wctx, cancel := context.WithTimeout(ctx, remedyTimeout)
-		out, err = b.opts.Executor.Execute(wctx, c.conv.ProductStoreID, sync, diagnostics.Input{UserLogin: in.UserLogin})
-		cancel()
-		text, res := describeOutcome(sync, out, err)
-		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + sync.Kind, ConversationID: c.conv.ID, SKU: sku,
-			ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(sync, diagnostics.Input{}), Outcome: res, Detail: text})
-		b.postThread(ctx, c.conv, note(fmt.Sprintf("%s %s · %s", resultEmoji(res), sync.Label, text)))
-		c.remedy = sync
+		job = b.followUpSync(c.remedy)
+		out, err = b.execute(ctx, job, diagnostics.Input{UserLogin: in.UserLogin}, c.conv)
+		text, res := describeOutcome(job, out, err)
+		result = res
+		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + job.Kind, ConversationID: c.conv.ID, SKU: sku,
+			ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(job, diagnostics.Input{}), Outcome: res, Detail: text})
+		line = fmt.Sprintf("%s %s · %s", resultEmoji(res), blocks.Escape(job.Label), blocks.Escape(text))
+		b.postThread(ctx, c.conv, note(line))
 	}
-	if err != nil || out.JobID == "" {
-		b.markConversation(ctx, c.conv.ID, store.StatusDone)
-		b.recheck(ctx, c.conv, req.User, line)
-		return
+
+	switch {
+	case result == "unknown":
+		// Never a blind retry: the fix stays hidden until a re-check shows whether it happened.
+		b.endFix(ctx, c.conv.ID, fix, func(f *store.InFlight) {
+			f.Until = untilRecheck
+			f.Line = fmt.Sprintf("⚠️ %s by <@%s>: the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.",
+				blocks.Escape(c.remedy.Label), req.User)
+		})
+		b.redraw(ctx, c.conv.ID, line)
+	case err != nil:
+		b.endFix(ctx, c.conv.ID, fix, nil)
+		b.redraw(ctx, c.conv.ID, line) // the fix did not happen: its button comes back
+	case out.JobID == "":
+		b.endFix(ctx, c.conv.ID, fix, nil)
+		b.recheck(ctx, c.conv, req.User, line, false)
+	default:
+		w := store.Watch{
+			JobID: out.JobID, ConversationID: c.conv.ID, JobEnumID: job.Job, ShopID: job.ShopID, SKU: sku,
+			StartedAt: started, Deadline: started.Add(b.opts.WatchTimeout),
+		}
+		if err := b.opts.Store.PutWatch(ctx, w); err != nil {
+			log.Error("could not record the watch", "error", err)
+		}
+		b.endFix(ctx, c.conv.ID, fix, func(f *store.InFlight) {
+			f.JobID = out.JobID
+			f.Line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, %s", blocks.Escape(pastTense(job)), req.User,
+				slackTime(started), out.JobID, b.whenItRuns(job, in))
+		})
+		b.markConversation(ctx, c.conv.ID, store.StatusWatching)
+		b.redraw(ctx, c.conv.ID, line)
+		b.watch(w)
 	}
-	w := store.Watch{
-		JobID: out.JobID, ConversationID: c.conv.ID, JobEnumID: c.remedy.Job, ShopID: c.remedy.ShopID, SKU: sku,
-		StartedAt: b.now(), Deadline: b.now().Add(b.opts.WatchTimeout),
-	}
-	if err := b.opts.Store.PutWatch(ctx, w); err != nil {
-		log.Error("could not record the watch", "error", err)
-	}
-	b.markConversation(ctx, c.conv.ID, store.StatusWatching)
-	status := fmt.Sprintf("%s\n⏳ %s by <@%s> at %s; watching job %s, %s", line, pastTense(c.remedy), req.User, slackTime(b.now()),
-		out.JobID, b.whenItRuns(c.remedy, in))
-	b.showStatus(ctx, c.conv, status, c.remedy)
-	b.watch(ctx, w)
 }
 
-// showStatus redraws the card from its last report with a status line, hiding the remedy in progress
-// so nobody can start it twice.
-func (b *Bot) showStatus(ctx context.Context, conv store.Conversation, status string, hide diagnostics.Remedy) {
-	unlock := b.lockCard(conv.ID)
-	defer unlock()
-	conv, err := b.opts.Store.Conversation(ctx, conv.ID)
-	if err != nil {
-		return
-	}
-	var reports []diagnostics.Report
-	if json.Unmarshal(conv.LastReport, &reports) != nil || len(reports) == 0 {
-		return
-	}
-	for i := range reports {
-		reports[i].Remedies = withoutRemedy(reports[i].Remedies, hide)
-	}
-	msg, err := b.renderCard(ctx, conv, reports, checkRun{status: status}, nil)
-	if err != nil {
-		b.log.Error("could not render status", "error", err)
-	}
-	_ = b.update(ctx, b.log.With("conversation_id", conv.ID), conv.Channel, conv.CardTS, msg)
+// execute performs one remedy with the OMS write's time budget.
+func (b *Bot) execute(ctx context.Context, r diagnostics.Remedy, in diagnostics.Input, conv store.Conversation) (diagnostics.Outcome, error) {
+	wctx, cancel := context.WithTimeout(ctx, remedyTimeout)
+	defer cancel()
+	return b.opts.Executor.Execute(wctx, conv.ProductStoreID, r, in)
 }
 
-func withoutRemedy(rs []diagnostics.Remedy, hide diagnostics.Remedy) []diagnostics.Remedy {
-	var out []diagnostics.Remedy
-	for _, r := range rs {
-		if r.Kind == hide.Kind && r.Job == hide.Job && r.ShopID == hide.ShopID {
-			continue
+// endFix edits the in-flight record of fix with change, or removes it when change is nil.
+func (b *Bot) endFix(ctx context.Context, convID uint64, fix store.InFlight, change func(*store.InFlight)) {
+	same := func(f store.InFlight) bool { return f.At.Equal(fix.At) && slices.Equal(f.Keys, fix.Keys) }
+	_, err := b.opts.Store.UpdateConversation(ctx, convID, func(c *store.Conversation) error {
+		if change == nil {
+			c.InFlight = slices.DeleteFunc(c.InFlight, same)
 		}
-		if r.Kind == diagnostics.RemedyLinkProduct && hide.Kind == diagnostics.RemedyLinkProduct {
-			continue
+		for i := range c.InFlight {
+			if same(c.InFlight[i]) {
+				change(&c.InFlight[i])
+			}
 		}
-		out = append(out, r)
+		if len(c.InFlight) == 0 && c.Status == store.StatusFixing {
+			c.Status = store.StatusDone
+		}
+		return nil
+	})
+	if err != nil {
+		b.log.Error("could not update the fix under way", "conversation_id", convID, "error", err)
 	}
-	return out
 }
 
 // describeOutcome says what happened in an operator's words; result is ok, failed or unknown.

@@ -45,6 +45,7 @@ type request struct {
 	Metadata   string                       // submission: private_metadata
 	Values     map[string]map[string]string // submission: block id → action id → value
 	ViewID     string
+	Rejected   bool // submission: its ack carried validation errors, so the modal is still open
 }
 
 // normalise turns a Socket Mode event into a request. ok is false for events that carry no work

@@ -19,7 +19,7 @@ var ErrSlackAuth = errors.New("slack rejected the tokens")
 
 // serveSocket owns the Socket Mode connection: it acks every envelope first, then hands the normalised
 // request to the worker queue. It returns when ctx ends or Slack rejects the tokens.
-func (b *Bot) serveSocket(ctx context.Context, queue chan<- request) error {
+func (b *Bot) serveSocket(ctx context.Context, q queues) error {
 	sm := socketmode.New(b.api,
 		socketmode.OptionLog(slog.NewLogLogger(b.log.WithGroup("socketmode").Handler(), slog.LevelDebug)),
 		socketmode.OptionPingInterval(b.opts.PingInterval),
@@ -35,13 +35,13 @@ func (b *Bot) serveSocket(ctx context.Context, queue chan<- request) error {
 			}
 			return fmt.Errorf("%w (%v): check SLACK_APP_TOKEN and SLACK_BOT_TOKEN, and that the app is installed", ErrSlackAuth, err)
 		case evt := <-sm.Events:
-			b.onEvent(ctx, sm, evt, queue)
+			b.onEvent(ctx, sm, evt, q)
 		}
 	}
 }
 
 // onEvent is the only place that sees Socket Mode events.
-func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, queue chan<- request) {
+func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, q queues) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("connecting to slack")
@@ -83,16 +83,24 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	var payload any
 	if ok && req.Kind == kindSubmission {
 		// A modal's validation errors can only travel in the ack, so the check runs before it.
-		payload = b.validateSubmission(ctx, req)
+		if errs := b.validateSubmission(ctx, req); errs != nil {
+			payload, req.Rejected = errs, true
+		}
 	}
 	b.ack(ctx, sm, evt.Request.EnvelopeID, payload, received)
 	if !ok {
 		return
 	}
+	queue := q.commands
+	if req.Kind != kindCommand && req.Kind != kindMention {
+		queue = q.interactive
+	}
+	// Never block the socket: the next envelopes must still be acked in time.
 	select {
 	case queue <- req:
-	case <-ctx.Done():
-		b.log.Warn("shutting down: request acknowledged but not started", "envelope_id", req.EnvelopeID)
+	default:
+		b.log.Error("request queue full; answering busy", "envelope_id", req.EnvelopeID)
+		go b.tell(context.WithoutCancel(ctx), req, note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
@@ -28,16 +29,19 @@ func (b *Bot) resumeWatches(ctx context.Context) {
 	}
 	for _, w := range ws {
 		b.log.Info("resuming watch", "job_id", w.JobID, "conversation_id", w.ConversationID)
-		b.watch(ctx, w)
+		b.watch(w)
 	}
 }
 
 // watch polls the OMS with backoff until the job's run finishes or the deadline passes, then re-checks
 // the SKU and says on the card whether that fixed it. Shutdown leaves the watch stored for the next start.
-func (b *Bot) watch(ctx context.Context, w store.Watch) {
+//
+// A watch outlives the request that started it, so it runs on the bot's own work context.
+func (b *Bot) watch(w store.Watch) {
 	if b.opts.Watcher == nil {
 		return
 	}
+	ctx := b.work
 	b.watchWG.Go(func() {
 		b.watchCount(1)
 		defer b.watchCount(-1)
@@ -51,8 +55,7 @@ func (b *Bot) watch(ctx context.Context, w store.Watch) {
 		wait := b.opts.WatchPoll
 		for {
 			if !b.now().Before(w.Deadline) {
-				_ = b.opts.Store.DeleteWatch(ctx, w.JobID)
-				b.recheck(ctx, conv, "preorderbot", fmt.Sprintf("⚠️ Job %s did not finish a run by %s; this is the state now.", w.JobID, slackTime(w.Deadline)))
+				b.endWatch(ctx, conv, w, fmt.Sprintf("⚠️ Job %s did not finish a run by %s; this is the state now.", w.JobID, slackTime(w.Deadline)))
 				return
 			}
 			select {
@@ -67,12 +70,11 @@ func (b *Bot) watch(ctx context.Context, w store.Watch) {
 				log.Warn("watch poll failed", "error", err)
 			}
 			if done {
-				_ = b.opts.Store.DeleteWatch(ctx, w.JobID)
 				note := fmt.Sprintf("🏁 Job run %s finished (%s) at %s.", run.JobID, run.StatusID, slackTime(run.Finished))
 				if run.Result != "" {
-					note += " OMS: " + run.Result
+					note += " OMS: " + blocks.Escape(run.Result)
 				}
-				b.recheck(ctx, conv, "preorderbot", note)
+				b.endWatch(ctx, conv, w, note)
 				return
 			}
 			w.Attempts++
@@ -80,6 +82,23 @@ func (b *Bot) watch(ctx context.Context, w store.Watch) {
 			wait = min(wait*3/2, maxPoll)
 		}
 	})
+}
+
+// endWatch ends the fix the watch followed, re-checks and shows the result, and only then forgets the
+// watch: a crash before that resumes it at the next start and re-checks again.
+func (b *Bot) endWatch(ctx context.Context, conv store.Conversation, w store.Watch, note string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout+b.opts.ShutdownTimeout)
+	defer cancel()
+	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool { return f.JobID == w.JobID })
+		return nil
+	}); err != nil {
+		b.log.Error("could not end the watched fix", "conversation_id", conv.ID, "error", err)
+	}
+	b.recheck(ctx, conv, "preorderbot", note, false)
+	if err := b.opts.Store.DeleteWatch(ctx, w.JobID); err != nil {
+		b.log.Error("could not delete the watch", "job_id", w.JobID, "error", err)
+	}
 }
 
 func (b *Bot) watchCount(delta int) {
@@ -90,8 +109,9 @@ func (b *Bot) watchCount(delta int) {
 	b.metrics.setWatches(n)
 }
 
-// recheck runs the chain again on the same card and says in its thread what changed.
-func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note string) {
+// recheck runs the chain again on the same card and says in its thread what changed. asked is true when
+// a person pressed Re-check: that ends the fixes whose outcome was unknown, since the card now shows it.
+func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note string, asked bool) {
 	conv, err := b.opts.Store.Conversation(ctx, conv.ID)
 	if err != nil {
 		b.log.Error("re-check of a missing conversation", "conversation_id", conv.ID, "error", err)
@@ -99,17 +119,24 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 	}
 	var before []diagnostics.Report
 	_ = json.Unmarshal(conv.LastReport, &before)
-	reports := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true})
-	status := store.StatusDone
-	if allHealthy(reports) && len(before) > 0 && !allHealthy(before) {
-		status = store.StatusFixed
+	reports := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true, clearRecheck: asked})
+	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		switch {
+		case len(c.InFlight) > 0: // another fix is still under way
+		case allHealthy(reports) && len(before) > 0 && !allHealthy(before):
+			c.Status = store.StatusFixed
+		default:
+			c.Status = store.StatusDone
+		}
+		return nil
+	}); err != nil {
+		b.log.Error("could not update conversation", "conversation_id", conv.ID, "error", err)
 	}
-	b.markConversation(ctx, conv.ID, status)
 	var lines []string
 	if len(before) == len(reports) {
 		for i := range reports {
 			for _, l := range diagnostics.Diff(before[i], reports[i]) {
-				lines = append(lines, reports[i].SKU+": "+l)
+				lines = append(lines, blocks.Escape(reports[i].SKU+": "+l))
 			}
 		}
 	}

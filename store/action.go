@@ -137,6 +137,69 @@ func (db *DB) ClaimAction(ctx context.Context, id, user string, now time.Time, a
 	return claimed, nil
 }
 
+// ClaimActionOn claims action id like ClaimAction and, in the same transaction, applies mutate to the
+// action's conversation: a fix and the card's record of it commit together, so a crash leaves both or
+// neither. An error from mutate (for example a *BusyError) aborts the claim and is returned as-is.
+// Unlike ClaimAction it is never batched, because mutate need not be idempotent.
+func (db *DB) ClaimActionOn(ctx context.Context, id, user string, now time.Time, audit *AuditRecord,
+	mutate func(*Conversation) error) (Action, Conversation, error) {
+	var (
+		claimed  Action
+		conv     Conversation
+		claimErr error
+	)
+	err := db.update(ctx, "claim action", func(tx *bolt.Tx) error {
+		a, err := unsafeAction(tx, id)
+		if err != nil {
+			claimErr = err
+			return errAbort
+		}
+		switch {
+		case a.UsedBy != "":
+			claimErr = &UsedError{ActionID: id, By: a.UsedBy, At: a.UsedAt}
+			return errAbort
+		case !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt):
+			claimErr = fmt.Errorf("action %s expired at %s: %w", id, a.ExpiresAt.UTC().Format(time.RFC3339),
+				ErrActionExpired)
+			return errAbort
+		}
+		old, err := unsafeConversation(tx, a.ConversationID)
+		if err != nil {
+			return err
+		}
+		c := old
+		if claimErr = mutate(&c); claimErr != nil {
+			return errAbort
+		}
+		c.UpdatedAt = now
+		if err := putConversation(tx, c, &old); err != nil {
+			return err
+		}
+		a.UsedBy, a.UsedAt = user, now
+		if err := putAction(tx, a); err != nil {
+			return err
+		}
+		if audit != nil {
+			rec := *audit
+			if rec.At.IsZero() {
+				rec.At = now
+			}
+			if _, err := unsafeAppendAudit(tx, rec); err != nil {
+				return err
+			}
+		}
+		claimed, conv = a, c
+		return nil
+	})
+	if claimErr != nil {
+		return Action{}, Conversation{}, claimErr
+	}
+	if err != nil {
+		return Action{}, Conversation{}, err
+	}
+	return claimed, conv, nil
+}
+
 // SetActionResult records the outcome of a claimed action and, when audit is not nil, appends it in the
 // same transaction.
 func (db *DB) SetActionResult(ctx context.Context, id, result string, audit *AuditRecord) error {

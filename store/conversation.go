@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -42,7 +43,40 @@ type Conversation struct {
 	CreatedAt        time.Time       `json:"createdAt"`
 	UpdatedAt        time.Time       `json:"updatedAt"`
 	EscalationThread *MessageRef     `json:"escalationThread,omitempty"`
+
+	// CardVersion counts the renders of the card; a button from an older render is refused.
+	CardVersion int `json:"cardVersion,omitempty"`
+	// InFlight lists the remedies under way on the card. Their buttons stay hidden until they end, so
+	// nobody can start the same fix twice from a re-drawn card.
+	InFlight []InFlight `json:"inFlight,omitempty"`
+	// Lines are lasting status lines of the card by topic (for example "escalation").
+	Lines map[string]string `json:"lines,omitempty"`
 }
+
+// InFlight is one remedy under way: what it blocks, what the card says about it, and what ends it.
+type InFlight struct {
+	Keys  []string  `json:"keys"`            // remedies it hides (the bot's kind/job/shop keys)
+	Line  string    `json:"line"`            // the card's status line (mrkdwn)
+	By    string    `json:"by"`              // Slack user id
+	At    time.Time `json:"at"`              // when it started
+	JobID string    `json:"jobId,omitempty"` // the watched job, once known
+	Until string    `json:"until"`           // "watch": ends with the watch; "recheck": ends at the next re-check
+}
+
+// ErrBusy is returned by a ClaimActionOn whose guard refuses: the same fix is already under way.
+var ErrBusy = errors.New("already under way")
+
+// BusyError names the remedy under way that refused a claim, and who started it.
+type BusyError struct {
+	InFlight InFlight
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("already under way since %s by %s", e.InFlight.At.UTC().Format(time.RFC3339), e.InFlight.By)
+}
+
+// Is makes errors.Is(err, ErrBusy) true for a *BusyError.
+func (e *BusyError) Is(target error) bool { return target == ErrBusy }
 
 // cardKey is the cards bucket key, channel/ts.
 func cardKey(channel, ts string) []byte { return []byte(channel + "/" + ts) }
@@ -140,6 +174,33 @@ func (db *DB) ConversationByCard(ctx context.Context, channel, ts string) (Conve
 		return err
 	})
 	return c, err
+}
+
+// RecentConversations returns the conversations created at or after since, newest first. It walks the
+// time-ordered ids backwards and stops at the first older one, so start-up pays only for recent work.
+// Records that no longer decode are logged and skipped.
+func (db *DB) RecentConversations(ctx context.Context, since time.Time) ([]Conversation, error) {
+	var out []Conversation
+	err := db.view(ctx, "recent conversations", func(tx *bolt.Tx) error {
+		convs, err := bucket(tx, bucketConversations)
+		if err != nil {
+			return err
+		}
+		cur := convs.Cursor()
+		for k, v := cur.Last(); k != nil; k, v = cur.Prev() {
+			var c Conversation
+			if err := decode(bucketConversations, k, v, &c); err != nil {
+				db.log.Error("skipping unreadable record", "bucket", string(bucketConversations), "key", printableKey(k), "error", err)
+				continue
+			}
+			if c.CreatedAt.Before(since) {
+				break
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // unsafeConversation reads a conversation inside the caller's transaction.

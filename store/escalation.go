@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -30,6 +31,10 @@ type Escalation struct {
 	WebhookPending bool      `json:"webhookPending,omitempty"`
 	Attempts       int       `json:"attempts,omitempty"`
 	LastError      string    `json:"lastError,omitempty"`
+	// ConversationID is the card the escalation came from, whose status line follows the webhook.
+	ConversationID uint64 `json:"conversationId,omitempty"`
+	// Packet is the evidence packet the webhook must deliver, kept until it is delivered (an outbox).
+	Packet json.RawMessage `json:"packet,omitempty"`
 }
 
 // PutEscalation creates or replaces the escalation of e.Fingerprint.

@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// Ends of an in-flight fix.
+const (
+	untilWatch   = "watch"   // the watched job's run ends it
+	untilRecheck = "recheck" // the next re-check ends it (the outcome was unknown)
+)
+
+// remedyKey names what a remedy changes, so the same fix started from two renders of a card is one fix.
+func remedyKey(r diagnostics.Remedy) string { return r.Kind + "/" + r.Job + "/" + r.ShopID }
+
+// inFlightKeys are the remedies a fix hides while it runs: itself, and for a manual link the full sync
+// that follows it.
+func (b *Bot) inFlightKeys(r diagnostics.Remedy) []string {
+	keys := []string{remedyKey(r)}
+	if r.Kind == diagnostics.RemedyLinkProduct {
+		keys = append(keys, remedyKey(b.followUpSync(r)))
+	}
+	return keys
+}
+
+// followUpSync is the full sync of a shop that follows a manual link (hotwax-api §7: a link made after
+// the shop's last sync is never picked up by delta syncs).
+func (b *Bot) followUpSync(link diagnostics.Remedy) diagnostics.Remedy {
+	return diagnostics.Remedy{Kind: diagnostics.RemedyRunJob, Job: b.opts.CatalogSyncJob, ShopID: link.ShopID,
+		ShopName: link.ShopName, Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync" + where(link)}
+}
+
+func overlaps(a, b []string) bool {
+	for _, k := range a {
+		if slices.Contains(b, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// render draws a conversation's card: it counts a new version of the card (older buttons stop working),
+// creates the buttons' actions, hides the fixes under way and shows their status lines.
+func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.Report, run checkRun, changes []string) blocks.Message {
+	conv, err := b.opts.Store.UpdateConversation(ctx, convID, func(c *store.Conversation) error {
+		c.CardVersion++
+		if run.clearRecheck {
+			c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool { return f.Until == untilRecheck })
+		}
+		return nil
+	})
+	if err != nil {
+		b.log.Error("could not record the card's version", "conversation_id", convID, "error", err)
+	}
+	version := strconv.Itoa(conv.CardVersion)
+	expires := b.now().Add(b.opts.ActionTTL)
+	newAction := func(kind string, params map[string]string) store.Action {
+		if params == nil {
+			params = map[string]string{}
+		}
+		params["v"] = version
+		return store.Action{ID: store.NewActionID(), Kind: kind, Params: params, ConversationID: convID,
+			CreatedBy: conv.RequestedBy, CreatedAt: b.now(), ExpiresAt: expires}
+	}
+	recheck := newAction(diagnostics.RemedyRecheck, nil)
+	if len(reports) != 1 {
+		meta := blocks.MatrixMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Now: b.now()}
+		if _, err := b.opts.Store.CreateActions(ctx, recheck); err != nil {
+			b.log.Error("could not create the card's actions", "conversation_id", convID, "error", err)
+			meta.RecheckID = ""
+		}
+		return blocks.Matrix(reports, meta)
+	}
+
+	r := reports[0]
+	var busy []string
+	for _, f := range conv.InFlight {
+		busy = append(busy, f.Keys...)
+	}
+	r.Remedies = slices.DeleteFunc(slices.Clone(r.Remedies), func(rem diagnostics.Remedy) bool {
+		return slices.Contains(busy, remedyKey(rem))
+	})
+	if run.verdict {
+		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports))
+	}
+	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Status: statusLines(conv),
+		Outcome: run.outcome, Changes: changes}
+	actions := []store.Action{recheck}
+	for _, rem := range r.Remedies {
+		a := newAction(rem.Kind, remedyParams(r, rem))
+		actions = append(actions, a)
+		meta.ActionIDs = append(meta.ActionIDs, a.ID)
+		meta.NextRuns = append(meta.NextRuns, nextRunText(rem.Frequency, b.now()))
+	}
+	if !hasRemedy(r, diagnostics.RemedyEscalate) && r.Cause != diagnostics.CauseHealthy {
+		esc := newAction(diagnostics.RemedyEscalate, remedyParams(r, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate}))
+		actions = append(actions, esc)
+		meta.EscalateID = esc.ID
+	}
+	if conv.EscalationThread != nil {
+		meta.EscalationURL = b.permalink(ctx, conv.EscalationThread.Channel, conv.EscalationThread.TS)
+	}
+	if _, err := b.opts.Store.CreateActions(ctx, actions...); err != nil {
+		// A button whose action is not stored would only answer "unknown"; draw the card without them.
+		b.log.Error("could not create the card's actions", "conversation_id", convID, "error", err)
+		meta.ActionIDs, meta.RecheckID, meta.EscalateID = nil, "", ""
+	}
+	return blocks.Card(r, meta)
+}
+
+// statusLines are the card's lines about fixes under way and lasting topics such as an escalation.
+func statusLines(c store.Conversation) string {
+	var lines []string
+	for _, f := range c.InFlight {
+		lines = append(lines, f.Line)
+	}
+	topics := make([]string, 0, len(c.Lines))
+	for k := range c.Lines {
+		topics = append(topics, k)
+	}
+	slices.Sort(topics)
+	for _, k := range topics {
+		lines = append(lines, c.Lines[k])
+	}
+	return strings.Join(lines, "\n")
+}
+
+// redraw draws the card again from its last report, with its current status lines and outcome.
+func (b *Bot) redraw(ctx context.Context, convID uint64, outcome string) {
+	unlock := b.lockCard(convID)
+	defer unlock()
+	conv, err := b.opts.Store.Conversation(ctx, convID)
+	if err != nil {
+		return
+	}
+	var reports []diagnostics.Report
+	if json.Unmarshal(conv.LastReport, &reports) != nil || len(reports) == 0 {
+		return
+	}
+	msg := b.render(ctx, convID, reports, checkRun{outcome: outcome}, nil)
+	_ = b.update(ctx, b.log.With("conversation_id", convID), conv.Channel, conv.CardTS, msg)
+}
+
+// cardLocks serialise the writers of one card (check, fixes, watches, escalation); striped so the set
+// stays bounded however many conversations the bot sees.
+type cardLocks [64]sync.Mutex
+
+func (b *Bot) lockCard(id uint64) func() {
+	mu := &b.cardLocks[id%uint64(len(b.cardLocks))]
+	mu.Lock()
+	return mu.Unlock
+}

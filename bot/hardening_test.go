@@ -1,0 +1,203 @@
+package bot_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/bot/slacktest"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+func (e *env) current(card slacktest.Message) slacktest.Message {
+	m, _ := e.slack.Message(card.Channel, card.TS)
+	return m
+}
+
+func hasButton(m slacktest.Message, text string) bool {
+	return strings.Contains(string(m.Blocks), `"text":"`+text+`"`)
+}
+
+// While a fix runs, no re-drawn card (a Re-check, another fix) offers it again.
+func TestFixUnderWayIsNotOfferedAgain(t *testing.T) {
+	e := newEnv(t, "associated-after-sync", func(_ *botOptions, o *hotwaxtest.Options) { o.RunDelay = time.Second })
+	card, _ := e.check("HW-SCARF-GRN")
+	e.click(operator, card, "Run full catalog sync for Acme CA")
+	e.waitFor("the card to say it is watching", func() bool { return strings.Contains(string(e.current(card).Blocks), "watching job") })
+	e.click(viewer, e.current(card), "🔄 Re-check")
+	e.waitFor("the re-check", func() bool {
+		return strings.Count(strings.Join(e.audit("HW-SCARF-GRN"), " "), "check=") >= 2
+	})
+	m := e.current(card)
+	assert.False(t, hasButton(m, "Run full catalog sync for Acme CA"), "the fix under way stays hidden after a re-check")
+	assert.Contains(t, string(m.Blocks), "watching job", "and the card still says it is under way")
+	e.cardWithCause(card, diagnostics.CauseHealthy)
+	assert.Equal(t, 1, e.oms.Counts()["scheduleService"])
+}
+
+// A write whose outcome is unknown is never offered again blindly: the card asks for a re-check first.
+func TestUnknownOutcomeAsksForRecheck(t *testing.T) {
+	e := newEnv(t, "associated-after-sync")
+	card, _ := e.check("HW-SCARF-GRN")
+	e.oms.SetFaults(hotwaxtest.Faults{Endpoint: "scheduleService", Hang: true})
+	e.click(operator, card, "Run full catalog sync for Acme CA")
+	e.waitFor("the card to say the outcome is unknown", func() bool {
+		return strings.Contains(string(e.current(card).Blocks), "Press Re-check before trying again")
+	})
+	assert.False(t, hasButton(e.current(card), "Run full catalog sync for Acme CA"), "no blind retry")
+	assert.Contains(t, e.audit("HW-SCARF-GRN"), "remedy:run-job=unknown")
+
+	// The re-check shows the state; the hung request did schedule nothing, so the fix is offered again.
+	e.oms.SetFaults(hotwaxtest.Faults{})
+	e.click(viewer, e.current(card), "🔄 Re-check")
+	e.waitFor("the fix offered again after the re-check", func() bool { return hasButton(e.current(card), "Run full catalog sync for Acme CA") })
+	assert.NotContains(t, string(e.current(card).Blocks), "Press Re-check before trying again")
+}
+
+// Two people escalating the same store, SKU and cause at once open one support thread.
+func TestConcurrentEscalationsShareOneThread(t *testing.T) {
+	e := newEnv(t, "job-failing")
+	first, _ := e.check("HW-GLOVE-L")
+	second, _ := e.check("HW-GLOVE-L")
+	e.click(viewer, first, "📨 Escalate to HotWax Support")
+	e.click(operator, second, "📨 Escalate to HotWax Support")
+	v1, v2 := e.openView(viewer), e.openView(operator)
+	var wg sync.WaitGroup
+	for _, s := range []struct {
+		user string
+		view slacktest.View
+	}{{viewer, v1}, {operator, v2}} {
+		wg.Go(func() {
+			_, err := e.slack.SubmitView(context.Background(), s.user, s.view.ID, map[string]map[string]string{blocks.BlockEscalateNote: {blocks.ActionEscalateNote: "urgent"}})
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	e.waitFor("both escalations audited", func() bool {
+		return strings.Count(strings.Join(e.audit("HW-GLOVE-L"), " "), "escalate=thread") == 2
+	})
+	assert.Len(t, topLevel(e.slack, supportChannel), 1)
+}
+
+// A second submission of a modal whose button was already used is refused inside the modal.
+func TestUsedButtonRefusedInTheModal(t *testing.T) {
+	e := newEnv(t, "job-failing")
+	card, _ := e.check("HW-GLOVE-L")
+	e.click(viewer, card, "📨 Escalate to HotWax Support")
+	first := e.openView(viewer)
+	e.click(operator, card, "📨 Escalate to HotWax Support")
+	second := e.openView(operator)
+	e.submit(viewer, first, map[string]map[string]string{blocks.BlockEscalateNote: {blocks.ActionEscalateNote: ""}})
+	e.waitFor("the first escalation", func() bool { return len(topLevel(e.slack, supportChannel)) == 1 })
+	ack := e.submit(operator, second, map[string]map[string]string{blocks.BlockEscalateNote: {blocks.ActionEscalateNote: ""}})
+	assert.Contains(t, string(ack), `"response_action":"errors"`)
+	assert.Contains(t, string(ack), "already did this")
+}
+
+// Text from people and from the OMS cannot ping a channel or forge a link.
+func TestUserTextIsEscaped(t *testing.T) {
+	e := newEnv(t, "job-failing")
+	card, _ := e.check("HW-GLOVE-L")
+	e.escalate(viewer, card, "<!channel> log in at <https://evil.example|HotWax login>")
+	e.waitFor("the packet", func() bool { return len(topLevel(e.slack, supportChannel)) == 1 })
+	first := topLevel(e.slack, supportChannel)[0]
+	card2, _ := e.check("HW-GLOVE-L")
+	e.escalate(operator, card2, "<!here> again")
+	e.waitFor("the second note", func() bool { return len(e.slack.Thread(supportChannel, first.TS)) > 3 })
+	e.waitFor("the second note posted", func() bool {
+		for _, m := range e.slack.Thread(supportChannel, first.TS) {
+			if strings.Contains(m.Text, "Escalated again") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range e.slack.Thread(supportChannel, first.TS) { // the summary and every reply
+		body := unescape(m.Blocks) + m.Text
+		assert.NotContains(t, body, "<!channel>")
+		assert.NotContains(t, body, "<!here>")
+		assert.NotContains(t, body, "<https://evil.example")
+	}
+}
+
+// The support webhook's URL, which may carry a secret, never reaches the audit trail or a card.
+func TestWebhookSecretNotDisclosed(t *testing.T) {
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "down", http.StatusBadGateway)
+	}))
+	hook.Close() // connection refused: the error that would quote the URL
+	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) {
+		o.SupportWebhook = hook.URL + "/hooks?token=SECRET-TOKEN"
+		o.WebhookRetry = time.Hour
+	})
+	card, _ := e.check("HW-GLOVE-L")
+	e.escalate(viewer, card, "")
+	e.waitFor("the escalation audited", func() bool { return strings.Contains(strings.Join(e.audit("HW-GLOVE-L"), " "), "escalate=thread") })
+	recs, err := e.db.AuditBySKU(context.Background(), "HW-GLOVE-L")
+	require.NoError(t, err)
+	for _, r := range recs {
+		assert.NotContains(t, r.Outcome+r.Detail+r.Request, "SECRET-TOKEN")
+	}
+	esc, err := e.db.Escalation(context.Background(), store.Fingerprint{ProductStoreID: storeID, SKU: "HW-GLOVE-L", Cause: "job-failing"})
+	require.NoError(t, err)
+	assert.True(t, esc.WebhookPending, "the ticket stays in the outbox")
+	assert.NotContains(t, esc.LastError, "SECRET-TOKEN")
+	assert.NotEmpty(t, esc.Packet)
+	for _, m := range e.slack.Messages(opsChannel) {
+		assert.NotContains(t, string(m.Blocks), "SECRET-TOKEN")
+	}
+}
+
+// The shutdown deadline passing mid-check still leaves a final card, never "Checking…".
+func TestShutdownDeadlineLeavesAFinalCard(t *testing.T) {
+	e := newEnv(t, "healthy", func(o *botOptions, h *hotwaxtest.Options) {
+		h.Latency = 400 * time.Millisecond
+		o.ShutdownTimeout = 50 * time.Millisecond
+	})
+	e.slash(viewer, "check HW-JACKET-M")
+	e.waitFor("progress card", func() bool { return len(botPosts(e.slack, opsChannel)) == 1 })
+	e.shutdown()
+	card := botPosts(e.slack, opsChannel)[0]
+	assert.Contains(t, string(card.Blocks), `"preorder.recheck"`, "a final card with Re-check, got %q", card.Text)
+}
+
+// A restart finishes what the previous process left half-done.
+func TestRestartReconciles(t *testing.T) {
+	e := newEnv(t, "healthy")
+	card, _ := e.check("HW-JACKET-M")
+	e.shutdown()
+	ctx := context.Background()
+	conv, err := e.db.ConversationByCard(ctx, card.Channel, card.TS)
+	require.NoError(t, err)
+	// As if the process died mid-check, and another card's fix died between the OMS write and its watch.
+	_, err = e.db.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		c.Status = store.StatusChecking
+		return nil
+	})
+	require.NoError(t, err)
+	card2Conv, err := e.db.CreateConversation(ctx, store.Conversation{Kind: "check", SKUs: []string{"HW-JACKET-M"}, ProductStoreID: storeID,
+		Channel: opsChannel, CardTS: card.TS, Status: store.StatusFixing, LastReport: conv.LastReport,
+		InFlight: []store.InFlight{{Keys: []string{"run-job/X/10001"}, Line: "⏳ Run X", By: operator, At: time.Now(), Until: "watch"}}})
+	require.NoError(t, err)
+	edits := e.current(card).Edits
+
+	e.start()
+	e.waitFor("the interrupted check finished", func() bool {
+		c, err := e.db.Conversation(ctx, conv.ID)
+		return err == nil && c.Status == store.StatusDone && e.current(card).Edits > edits
+	})
+	e.waitFor("the interrupted fix marked unknown", func() bool {
+		c, err := e.db.Conversation(ctx, card2Conv.ID)
+		return err == nil && len(c.InFlight) == 1 && c.InFlight[0].Until == "recheck" && strings.Contains(c.InFlight[0].Line, "restarted")
+	})
+}
