@@ -83,6 +83,7 @@ type Bot struct {
 	delivering map[string]bool // escalations whose support ticket is being sent, under escMu
 	webhook    *http.Client    // the support webhook's own client: its URL stays out of the Slack metrics
 	bg         sync.WaitGroup
+	admitting  sync.WaitGroup // requests on their way into the journal and the queues
 
 	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
 	work      context.Context // lives until work in flight is drained or its deadline passes
@@ -177,11 +178,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.resumeWatches(workCtx)
 	b.reconcile(workCtx)
+	b.replay(workCtx, q)
 	if b.opts.SupportWebhook != "" {
 		b.bg.Go(func() { b.retryPendingWebhooks(ctx) })
 	}
 
 	sockErr := b.serveSocket(ctx, q)
+	b.admitting.Wait()
 	close(q.commands)
 	close(q.interactive)
 
@@ -209,10 +212,12 @@ func (b *Bot) handle(ctx context.Context, req request) {
 			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
 		}
 	}()
+	defer b.settle(ctx, req)
 	seen, err := b.opts.Store.SeenEnvelope(ctx, req.DedupeKey, b.now())
-	if err != nil {
+	switch {
+	case err != nil:
 		b.log.Error("envelope dedupe failed; handling anyway", "error", err)
-	} else if seen {
+	case seen && !req.Replayed:
 		b.log.Info("redelivered envelope dropped", "key", req.DedupeKey)
 		return
 	}

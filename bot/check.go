@@ -48,6 +48,8 @@ func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
 	})
 	if err != nil {
 		log.Error("could not record card", "error", err)
+	} else {
+		b.settle(ctx, req) // from here the card's conversation carries the check across a restart
 	}
 	b.runCheck(ctx, conv, checkRun{by: req.User})
 }

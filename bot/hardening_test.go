@@ -201,3 +201,36 @@ func TestRestartReconciles(t *testing.T) {
 		return err == nil && len(c.InFlight) == 1 && c.InFlight[0].Until == "recheck" && strings.Contains(c.InFlight[0].Line, "restarted")
 	})
 }
+
+// A request acknowledged just before a crash is in the journal; the next start handles it.
+func TestJournaledRequestReplayedAfterRestart(t *testing.T) {
+	e := newEnv(t, "healthy")
+	e.shutdown()
+	ctx := context.Background()
+	// What the bot journals for "/preorder check HW-JACKET-M" between the ack and the handler.
+	payload := `{"Kind":1,"EnvelopeID":"env-crash","DedupeKey":"env-crash","Received":"` + time.Now().UTC().Format(time.RFC3339Nano) +
+		`","User":"` + viewer + `","Channel":"` + opsChannel + `","Text":"check HW-JACKET-M"}`
+	require.NoError(t, e.db.JournalRequest(ctx, store.JournaledRequest{ID: "env-crash", At: time.Now(), Payload: []byte(payload)}))
+	_, err := e.db.SeenEnvelope(ctx, "env-crash", time.Now()) // it had even started
+	require.NoError(t, err)
+
+	e.start()
+	card := e.card(opsChannel, nil)
+	assert.True(t, strings.HasPrefix(card.Text, "HW-JACKET-M: "))
+	e.waitFor("the journal emptied", func() bool {
+		p, err := e.db.PendingRequests(ctx)
+		return err == nil && len(p) == 0
+	})
+}
+
+// Every acknowledged request passes through the journal and leaves it once handled.
+func TestJournalEmptiesAfterHandling(t *testing.T) {
+	e := newEnv(t, "healthy")
+	e.check("HW-JACKET-M")
+	e.slash(viewer, "help")
+	e.waitFor("help answered", func() bool { return len(e.slack.Ephemeral(viewer)) == 1 })
+	e.waitFor("the journal emptied", func() bool {
+		p, err := e.db.PendingRequests(context.Background())
+		return err == nil && len(p) == 0
+	})
+}

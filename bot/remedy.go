@@ -62,6 +62,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		return
 	}
 	c.conv = conv
+	b.settle(ctx, req) // the claim and the fix under way now carry it across a restart
 	b.redraw(ctx, conv.ID, "")
 
 	// The write and what follows it finish even if shutdown begins: an OMS write must be recorded.

@@ -46,6 +46,7 @@ type request struct {
 	Values     map[string]map[string]string // submission: block id → action id → value
 	ViewID     string
 	Rejected   bool // submission: its ack carried validation errors, so the modal is still open
+	Replayed   bool // from the journal after a restart: handled even if its envelope was seen
 }
 
 // normalise turns a Socket Mode event into a request. ok is false for events that carry no work

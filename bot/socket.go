@@ -2,11 +2,13 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/preorderbot/preorderbot/store"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -91,16 +93,67 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	if !ok {
 		return
 	}
+	// The journal write costs an fsync: it happens off the socket loop, so the next envelopes are acked
+	// at once, and concurrent writes share one commit.
+	b.admitting.Go(func() { b.admit(req, q) })
+}
+
+// admit journals an acknowledged request, then queues it: from the ack on, a crash loses nothing, since
+// the next start handles what the journal holds.
+func (b *Bot) admit(req request, q queues) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if js, err := json.Marshal(req); err == nil {
+		if err := b.opts.Store.JournalRequest(ctx, store.JournaledRequest{ID: req.EnvelopeID, At: req.Received, Payload: js}); err != nil {
+			b.log.Error("could not journal a request", "envelope_id", req.EnvelopeID, "error", err)
+		}
+	}
+	b.enqueue(ctx, req, q)
+}
+
+// enqueue hands a request to its workers without ever blocking: a full queue answers "busy".
+func (b *Bot) enqueue(ctx context.Context, req request, q queues) {
 	queue := q.commands
 	if req.Kind != kindCommand && req.Kind != kindMention {
 		queue = q.interactive
 	}
-	// Never block the socket: the next envelopes must still be acked in time.
 	select {
 	case queue <- req:
 	default:
 		b.log.Error("request queue full; answering busy", "envelope_id", req.EnvelopeID)
-		go b.tell(context.WithoutCancel(ctx), req, note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+		b.settle(ctx, req)
+		b.tell(ctx, req, note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+	}
+}
+
+// settle removes a request from the journal: it was handled, or durable state (a card, a claimed
+// action) now carries it.
+func (b *Bot) settle(ctx context.Context, req request) {
+	if err := b.opts.Store.DoneRequest(context.WithoutCancel(ctx), req.EnvelopeID); err != nil {
+		b.log.Error("could not settle a journaled request", "envelope_id", req.EnvelopeID, "error", err)
+	}
+}
+
+// replayTTL bounds replay: past it a request's response_url and trigger are dead and its asker gone.
+const replayTTL = 30 * time.Minute
+
+// replay queues the requests a previous process acknowledged but did not finish.
+func (b *Bot) replay(ctx context.Context, q queues) {
+	pending, err := b.opts.Store.PendingRequests(ctx)
+	if err != nil {
+		b.log.Error("could not read the request journal", "error", err)
+		return
+	}
+	for _, p := range pending {
+		var req request
+		if err := json.Unmarshal(p.Payload, &req); err != nil || b.now().Sub(p.At) > replayTTL {
+			b.log.Warn("dropping a journaled request", "envelope_id", p.ID, "age", b.now().Sub(p.At), "error", err)
+			_ = b.opts.Store.DoneRequest(ctx, p.ID)
+			continue
+		}
+		b.log.Info("replaying a request acknowledged before a restart", "envelope_id", p.ID)
+		req.Replayed = true
+		b.enqueue(ctx, req, q)
 	}
 }
 

@@ -24,6 +24,7 @@ var (
 	bucketEscalations   = []byte("escalations")
 	bucketWatches       = []byte("watches")
 	bucketEnvelopes     = []byte("envelopes")
+	bucketRequests      = []byte("requests")
 )
 
 // appendFill packs pages of buckets whose keys only grow (conversation ids, audit time keys): bbolt's

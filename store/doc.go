@@ -7,7 +7,7 @@
 // see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
 // never bbolt's.
 //
-// Bucket tree (schema version 3) and key formats:
+// Bucket tree (schema version 4) and key formats:
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
@@ -32,8 +32,11 @@
 //	  <job id>                                   → Watch JSON
 //	envelopes                                    (since v3)
 //	  <envelope id>                              → 8-byte BE unix nanos first seen
+//	requests                                     (since v4)
+//	  <envelope id>                              → JournaledRequest JSON (acknowledged, not yet handled)
 //
 // Schema history: v1 created the first seven record buckets and meta; v2 added the two audit indexes and
-// back-filled them from existing audit records; v3 added envelopes. Migrations run in order, in the same
-// read-write transaction that creates the file, when Open finds an older version.
+// back-filled them from existing audit records; v3 added envelopes; v4 added the request journal.
+// Migrations run in order, in the same read-write transaction that creates the file, when Open finds an
+// older version.
 package store

@@ -17,6 +17,7 @@ type PruneStats struct {
 	Snapshots     int
 	Audit         int
 	Envelopes     int
+	Requests      int
 }
 
 // Prune removes conversations (with their card index), actions and snapshots older than
@@ -75,8 +76,17 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	}, nil); err != nil {
 		return st, err
 	}
+	if st.Requests, err = db.pruneScan(ctx, bucketRequests, func(k, v []byte) (verdict, error) {
+		var r JournaledRequest
+		if decode(bucketRequests, k, v, &r) != nil {
+			return drop, nil
+		}
+		return dropIf(r.At.Before(envCutoff)), nil
+	}, nil); err != nil {
+		return st, err
+	}
 	db.log.Info("store pruned", "conversations", st.Conversations, "actions", st.Actions,
-		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes)
+		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes, "requests", st.Requests)
 	return st, nil
 }
 

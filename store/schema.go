@@ -23,6 +23,7 @@ var migrations = []migration{
 	{version: 1, name: "record buckets", migrate: migrateV1},
 	{version: 2, name: "audit indexes by conversation and SKU", migrate: migrateV2},
 	{version: 3, name: "envelope ids", migrate: migrateV3},
+	{version: 4, name: "request journal", migrate: migrateV4},
 }
 
 // SchemaVersion is the schema this binary writes.
@@ -122,6 +123,14 @@ func migrateV2(tx *bolt.Tx) error {
 		}
 		return indexAudit(byConv, bySKU, k, rec)
 	})
+}
+
+// migrateV4 adds the journal of acknowledged requests not yet handled.
+func migrateV4(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketRequests); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketRequests, err)
+	}
+	return nil
 }
 
 // migrateV3 adds the envelope ids bucket used to drop Socket Mode redeliveries.

@@ -123,7 +123,7 @@ func TestMigrateV2ToV3AddsEnvelopes(t *testing.T) {
 	require.NoError(t, ro.Close())
 
 	db := mustOpenPath(t, path, Options{})
-	assertVersion(t, db, 3)
+	assertVersion(t, db, SchemaVersion)
 	seen, err := db.SeenEnvelope(context.Background(), "e1", t0)
 	require.NoError(t, err)
 	assert.False(t, seen)

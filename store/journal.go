@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// JournaledRequest is a request the bot acknowledged to Slack and has not finished handling. Slack does
+// not re-send what was acknowledged, so the journal is what makes a crash lose nothing: at start the bot
+// handles what it finds here.
+type JournaledRequest struct {
+	ID      string          `json:"id"` // the Socket Mode envelope id
+	At      time.Time       `json:"at"`
+	Payload json.RawMessage `json:"payload"` // opaque to the store
+}
+
+// JournalRequest records r. Concurrent calls share one commit (bbolt's Batch): it is idempotent.
+func (db *DB) JournalRequest(ctx context.Context, r JournaledRequest) error {
+	if r.ID == "" {
+		return fmt.Errorf("request without id: %w", ErrInvalid)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return translate("journal request", db.bolt.Batch(func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketRequests)
+		if err != nil {
+			return err
+		}
+		return put(b, []byte(r.ID), r)
+	}))
+}
+
+// DoneRequest removes request id from the journal; removing an absent one is not an error.
+func (db *DB) DoneRequest(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return translate("done request", db.bolt.Batch(func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketRequests)
+		if err != nil {
+			return err
+		}
+		return b.Delete([]byte(id))
+	}))
+}
+
+// PendingRequests lists the journal in key order; records that no longer decode are logged and skipped.
+func (db *DB) PendingRequests(ctx context.Context) ([]JournaledRequest, error) {
+	var out []JournaledRequest
+	err := db.view(ctx, "pending requests", func(tx *bolt.Tx) error {
+		return db.forEach(tx, bucketRequests, func(k, v []byte) error {
+			var r JournaledRequest
+			if err := decode(bucketRequests, k, v, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
