@@ -39,7 +39,10 @@ type Options struct {
 	Executor Executor
 	Watcher  JobWatcher
 	Jobs     JobLister
-	StoreID  string // default product store
+	// Frequencies reads the OMS's schedule frequencies (TemporalExpression ids); nil offers the Job
+	// Manager's built-in choices.
+	Frequencies func(ctx context.Context) ([]string, error)
+	StoreID     string // default product store
 	// CatalogSyncJob is the "Preorder Catalog Sync" enum id, run in full after a manual link.
 	CatalogSyncJob string
 	OMSWebURL      string // e.g. https://acme-oms.hotwax.io, for links on cards
@@ -84,6 +87,7 @@ type Bot struct {
 	webhook    *http.Client    // the support webhook's own client: its URL stays out of the Slack metrics
 	bg         sync.WaitGroup
 	admitting  sync.WaitGroup // requests on their way into the journal and the queues
+	freqs      *frequencies
 
 	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
 	work      context.Context // lives until work in flight is drained or its deadline passes
@@ -125,6 +129,7 @@ func New(opts Options) (*Bot, error) {
 	b.api = newSlackAPI(opts)
 	b.webhook = &http.Client{Timeout: webhookTimeout}
 	b.delivering = map[string]bool{}
+	b.freqs = &frequencies{load: opts.Frequencies}
 	b.auth = newAuthorizer(opts.Operators, opts.OperatorGroups, opts.GroupCacheTTL, b.api, opts.Now)
 	return b, nil
 }
@@ -182,6 +187,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.opts.SupportWebhook != "" {
 		b.bg.Go(func() { b.retryPendingWebhooks(ctx) })
 	}
+	b.bg.Go(func() {
+		b.freqs.refresh(ctx, func(err error) {
+			b.log.Warn("could not read the OMS's frequencies; offering the built-in ones", "error", err)
+		})
+	})
 
 	sockErr := b.serveSocket(ctx, q)
 	b.admitting.Wait()

@@ -96,7 +96,7 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 		if b.authorise(ctx, req, c) {
 			limit, _ := strconv.Atoi(c.remedy.Params["limit"])
 			b.openModal(ctx, req, blocks.ScheduleModal(blocks.ScheduleForm{
-				Remedy: c.remedy, SKU: c.action.Params["sku"], Frequencies: hotwaxFrequencies,
+				Remedy: c.remedy, SKU: c.action.Params["sku"], Frequencies: b.freqs.get(),
 				FirstRun: b.now().Add(time.Minute).Truncate(time.Minute), Limit: limit, PrivateMetadata: c.action.ID,
 			}))
 		}
@@ -118,9 +118,6 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 		b.tell(ctx, req, note("I don't know this kind of button ("+c.action.Kind+")."))
 	}
 }
-
-// hotwaxFrequencies are the Job Manager's frequency choices (hotwax-api §4.1).
-var hotwaxFrequencies = []string{"EVERY_5_MIN", "EVERY_15_MIN", "EVERY_30_MIN", "HOURLY", "EVERY_6_HOUR", "EVERYDAY"}
 
 // missingShops lists the shops a link modal offers: connected shops the report shows unlinked.
 func missingShops(c clicked) []diagnostics.ShopFacts {

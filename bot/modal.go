@@ -28,7 +28,7 @@ func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSu
 	switch req.CallbackID {
 	case blocks.CallbackSchedule:
 		v := req.Values
-		if f := v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]; !contains(hotwaxFrequencies, f) {
+		if f := v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]; !contains(b.freqs.get(), f) {
 			errs[blocks.BlockScheduleFrequency] = "Pick one of the OMS's frequencies."
 		}
 		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {

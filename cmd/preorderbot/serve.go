@@ -118,6 +118,14 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,
 		Store: db, Checker: chain, Jobs: chain,
 		Executor: diagnostics.NewExecutor(client, dopts), Watcher: diagnostics.NewWatcher(client),
+		Frequencies: func(ctx context.Context) ([]string, error) {
+			fs, err := client.Frequencies(ctx)
+			ids := make([]string, len(fs))
+			for i, f := range fs {
+				ids[i] = f.ID
+			}
+			return ids, err
+		},
 		StoreID: cfg.HotWax.ProductStoreID, CatalogSyncJob: cfg.HotWax.JobCatalogSync,
 		OMSWebURL: omsWebURL(cfg.HotWax.BaseURL),
 		Operators: cfg.Operators, OperatorGroups: cfg.OperatorGroups,
