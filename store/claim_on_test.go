@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 )
 
 // A claim and the card's record of the fix under way commit together, and a guard refusing the fix
@@ -67,17 +69,55 @@ func TestClaimActionOn(t *testing.T) {
 	assert.Len(t, audit, 1, "only the winning claim is audited")
 }
 
-func TestRecentConversations(t *testing.T) {
+func TestBusyConversations(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t, Options{})
-	base := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	for i := range 5 {
-		_, err := db.CreateConversation(ctx, Conversation{Kind: "check", SKUs: []string{"S"}, CreatedAt: base.Add(time.Duration(i) * time.Hour)})
-		require.NoError(t, err)
-	}
-	got, err := db.RecentConversations(ctx, base.Add(3*time.Hour))
+	idle, err := db.CreateConversation(ctx, Conversation{Kind: "check", SKUs: []string{"A"}, Status: StatusDone})
 	require.NoError(t, err)
-	require.Len(t, got, 2)
-	assert.Equal(t, base.Add(4*time.Hour), got[0].CreatedAt, "newest first")
-	assert.Equal(t, base.Add(3*time.Hour), got[1].CreatedAt)
+	checking, err := db.CreateConversation(ctx, Conversation{Kind: "check", SKUs: []string{"B"}, Status: StatusChecking})
+	require.NoError(t, err)
+	fixing, err := db.CreateConversation(ctx, Conversation{Kind: "check", SKUs: []string{"C"}, Status: StatusDone,
+		InFlight: []InFlight{{Keys: []string{"k"}, Until: "watch"}}})
+	require.NoError(t, err)
+	escalating, err := db.CreateConversation(ctx, Conversation{Kind: "check", SKUs: []string{"D"}, Status: StatusDone,
+		Escalating: &EscalationIntent{SKU: "D", By: "U1"}})
+	require.NoError(t, err)
+
+	ids := func() []uint64 {
+		cs, err := db.BusyConversations(ctx)
+		require.NoError(t, err)
+		var out []uint64
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []uint64{checking.ID, fixing.ID, escalating.ID}, ids())
+	_, err = db.UpdateConversation(ctx, fixing.ID, func(c *Conversation) error {
+		c.InFlight = nil
+		return nil
+	})
+	require.NoError(t, err)
+	_, err = db.UpdateConversation(ctx, idle.ID, func(c *Conversation) error {
+		c.Status = StatusChecking
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []uint64{idle.ID, checking.ID, escalating.ID}, ids(), "the index follows every update")
+}
+
+func TestMigrateV4ToV5IndexesBusyConversations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "preorderbot.db")
+	seedVersion(t, path, 4, func(tx *bolt.Tx) {
+		convs := tx.Bucket(bucketConversations)
+		require.NoError(t, put(convs, u64(1), Conversation{ID: 1, Status: StatusDone}))
+		require.NoError(t, put(convs, u64(2), Conversation{ID: 2, Status: StatusChecking}))
+		require.NoError(t, convs.Put(u64(3), []byte("{not json")))
+	})
+	db := mustOpenPath(t, path, Options{})
+	assertVersion(t, db, SchemaVersion)
+	busy, err := db.BusyConversations(context.Background())
+	require.NoError(t, err)
+	require.Len(t, busy, 1)
+	assert.Equal(t, uint64(2), busy[0].ID)
 }

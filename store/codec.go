@@ -25,6 +25,7 @@ var (
 	bucketWatches       = []byte("watches")
 	bucketEnvelopes     = []byte("envelopes")
 	bucketRequests      = []byte("requests")
+	bucketBusy          = []byte("busy_conversations")
 )
 
 // appendFill packs pages of buckets whose keys only grow (conversation ids, audit time keys): bbolt's

@@ -51,6 +51,25 @@ type Conversation struct {
 	InFlight []InFlight `json:"inFlight,omitempty"`
 	// Lines are lasting status lines of the card by topic (for example "escalation").
 	Lines map[string]string `json:"lines,omitempty"`
+	// Request is the envelope id of the request that opened the conversation, so a replayed request
+	// does not open it twice.
+	Request string `json:"request,omitempty"`
+	// Escalating is an escalation claimed but not yet finished; a restart finishes it.
+	Escalating *EscalationIntent `json:"escalating,omitempty"`
+}
+
+// EscalationIntent is an escalation someone asked for: enough to send it again after a crash.
+type EscalationIntent struct {
+	SKU  string    `json:"sku"`
+	By   string    `json:"by"`
+	Note string    `json:"note,omitempty"`
+	At   time.Time `json:"at"`
+}
+
+// Busy reports whether work is under way on the conversation: a check, a fix or an escalation that a
+// restart must finish. Busy conversations are indexed (see BusyConversations).
+func (c Conversation) Busy() bool {
+	return c.Status == StatusChecking || len(c.InFlight) > 0 || c.Escalating != nil
 }
 
 // InFlight is one remedy under way: what it blocks, what the card says about it, and what ends it.
@@ -176,29 +195,25 @@ func (db *DB) ConversationByCard(ctx context.Context, channel, ts string) (Conve
 	return c, err
 }
 
-// RecentConversations returns the conversations created at or after since, newest first. It walks the
-// time-ordered ids backwards and stops at the first older one, so start-up pays only for recent work.
-// Records that no longer decode are logged and skipped.
-func (db *DB) RecentConversations(ctx context.Context, since time.Time) ([]Conversation, error) {
+// BusyConversations returns the conversations with work under way (Conversation.Busy), from their index:
+// what a restart must finish. Records that no longer decode are logged and skipped.
+func (db *DB) BusyConversations(ctx context.Context) ([]Conversation, error) {
 	var out []Conversation
-	err := db.view(ctx, "recent conversations", func(tx *bolt.Tx) error {
-		convs, err := bucket(tx, bucketConversations)
-		if err != nil {
-			return err
-		}
-		cur := convs.Cursor()
-		for k, v := cur.Last(); k != nil; k, v = cur.Prev() {
-			var c Conversation
-			if err := decode(bucketConversations, k, v, &c); err != nil {
-				db.log.Error("skipping unreadable record", "bucket", string(bucketConversations), "key", printableKey(k), "error", err)
-				continue
+	err := db.view(ctx, "busy conversations", func(tx *bolt.Tx) error {
+		return db.forEach(tx, bucketBusy, func(k, _ []byte) error {
+			if len(k) != 8 {
+				return nil
 			}
-			if c.CreatedAt.Before(since) {
-				break
+			c, err := unsafeConversation(tx, binary.BigEndian.Uint64(k))
+			if errors.Is(err, ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
 			}
 			out = append(out, c)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }
@@ -241,6 +256,18 @@ func putConversation(tx *bolt.Tx, c Conversation, old *Conversation) error {
 		if err := cards.Put(cardKey(c.Channel, c.CardTS), u64(c.ID)); err != nil {
 			return fmt.Errorf("index card of conversation %d: %w", c.ID, err)
 		}
+	}
+	busy, err := bucket(tx, bucketBusy)
+	if err != nil {
+		return err
+	}
+	if c.Busy() {
+		err = busy.Put(u64(c.ID), nil)
+	} else {
+		err = busy.Delete(u64(c.ID))
+	}
+	if err != nil {
+		return fmt.Errorf("index work under way of conversation %d: %w", c.ID, err)
 	}
 	return nil
 }

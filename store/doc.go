@@ -7,7 +7,7 @@
 // see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
 // never bbolt's.
 //
-// Bucket tree (schema version 4) and key formats:
+// Bucket tree (schema version 5) and key formats:
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
@@ -34,9 +34,11 @@
 //	  <envelope id>                              → 8-byte BE unix nanos first seen
 //	requests                                     (since v4)
 //	  <envelope id>                              → JournaledRequest JSON (acknowledged, not yet handled)
+//	busy_conversations                           (since v5)
+//	  <conversation id: 8-byte BE>               → empty (work under way: checking, a fix, an escalation)
 //
 // Schema history: v1 created the first seven record buckets and meta; v2 added the two audit indexes and
-// back-filled them from existing audit records; v3 added envelopes; v4 added the request journal.
-// Migrations run in order, in the same read-write transaction that creates the file, when Open finds an
-// older version.
+// back-filled them from existing audit records; v3 added envelopes; v4 added the request journal; v5
+// added the index of busy conversations, filled from the conversations already there. Migrations run in
+// order, in the same read-write transaction that creates the file, when Open finds an older version.
 package store

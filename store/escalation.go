@@ -35,6 +35,8 @@ type Escalation struct {
 	ConversationID uint64 `json:"conversationId,omitempty"`
 	// Packet is the evidence packet the webhook must deliver, kept until it is delivered (an outbox).
 	Packet json.RawMessage `json:"packet,omitempty"`
+	// PacketGen counts the packets queued; a delivery clears the outbox only if no newer one replaced it.
+	PacketGen int `json:"packetGen,omitempty"`
 }
 
 // PutEscalation creates or replaces the escalation of e.Fingerprint.

@@ -46,6 +46,6 @@ func TestMigrateV3ToV4AddsRequestJournal(t *testing.T) {
 		assert.Nil(t, tx.Bucket(bucketRequests), "v3 had no request journal")
 	})
 	db := mustOpenPath(t, path, Options{})
-	assertVersion(t, db, 4)
+	assertVersion(t, db, SchemaVersion)
 	require.NoError(t, db.JournalRequest(context.Background(), JournaledRequest{ID: "e1", At: t0}))
 }

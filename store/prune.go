@@ -194,8 +194,13 @@ func (db *DB) pruneScan(ctx context.Context, name []byte, judge func(k, v []byte
 	}
 }
 
-// unindexCard removes the cards entry of a pruned conversation if it still points at it.
+// unindexCard removes the cards and busy entries of a pruned conversation if they still point at it.
 func unindexCard(tx *bolt.Tx, k, v []byte) error {
+	if busy, err := bucket(tx, bucketBusy); err == nil {
+		if err := busy.Delete(k); err != nil {
+			return err
+		}
+	}
 	var c Conversation
 	if decode(bucketConversations, k, v, &c) != nil || c.CardTS == "" {
 		return nil

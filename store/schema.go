@@ -24,6 +24,7 @@ var migrations = []migration{
 	{version: 2, name: "audit indexes by conversation and SKU", migrate: migrateV2},
 	{version: 3, name: "envelope ids", migrate: migrateV3},
 	{version: 4, name: "request journal", migrate: migrateV4},
+	{version: 5, name: "index of conversations with work under way", migrate: migrateV5},
 }
 
 // SchemaVersion is the schema this binary writes.
@@ -122,6 +123,26 @@ func migrateV2(tx *bolt.Tx) error {
 			return nil
 		}
 		return indexAudit(byConv, bySKU, k, rec)
+	})
+}
+
+// migrateV5 adds the index of conversations with work under way, so start-up finds them without reading
+// every conversation, and fills it from the conversations already there.
+func migrateV5(tx *bolt.Tx) error {
+	busy, err := tx.CreateBucketIfNotExists(bucketBusy)
+	if err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketBusy, err)
+	}
+	convs, err := bucket(tx, bucketConversations)
+	if err != nil {
+		return err
+	}
+	return convs.ForEach(func(k, v []byte) error {
+		var c Conversation
+		if decode(bucketConversations, k, v, &c) != nil || !c.Busy() {
+			return nil
+		}
+		return busy.Put(k, nil)
 	})
 }
 
