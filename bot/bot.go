@@ -89,8 +89,12 @@ type Bot struct {
 	admitting  sync.WaitGroup // requests on their way into the journal and the queues
 	freqs      *frequencies
 
+	inProgressMu sync.Mutex
+	inProgress   map[string]int // dedupe keys being handled
+
 	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
 	work      context.Context // lives until work in flight is drained or its deadline passes
+	finish    context.Context // lives until the shutdown grace ends: for recording work already done
 	watchWG   sync.WaitGroup
 	watchesMu sync.Mutex
 	watches   int
@@ -160,13 +164,19 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("%w: auth.test: %v", ErrSlackAuth, err)
 	}
 	b.botUserID = auth.UserID
-	b.stopping = ctx.Done()
 	b.log.Info("slack identity", "bot_user_id", auth.UserID, "team", auth.Team)
 
-	// Work outlives ctx by the drain deadline, so a SIGTERM does not cut a half-edited card.
+	// runCtx ends when the socket stops for any reason (shutdown, rejected tokens): background loops and
+	// watches stop with it. Work already started outlives it until the drain deadline (workCtx), and
+	// what a fix or a check must still record outlives that by finishGrace (b.finish).
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	b.stopping = runCtx.Done()
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	b.work = workCtx
+	finish, cancelFinish := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelFinish()
+	b.work, b.finish = workCtx, finish
 
 	// Clicks and modals have their own workers: a modal must open within 3 s of its click, whatever
 	// number of checks are running.
@@ -176,6 +186,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		for range b.opts.Workers {
 			workers.Go(func() {
 				for req := range ch {
+					if workCtx.Err() != nil {
+						continue // past the drain deadline: the journal keeps it for the next start
+					}
 					b.handle(workCtx, req)
 				}
 			})
@@ -185,15 +198,19 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.reconcile(workCtx)
 	b.replay(workCtx, q)
 	if b.opts.SupportWebhook != "" {
-		b.bg.Go(func() { b.retryPendingWebhooks(ctx) })
+		b.bg.Go(func() { b.retryPendingWebhooks(runCtx) })
 	}
 	b.bg.Go(func() {
-		b.freqs.refresh(ctx, func(err error) {
+		b.freqs.refresh(runCtx, func(err error) {
 			b.log.Warn("could not read the OMS's frequencies; offering the built-in ones", "error", err)
 		})
 	})
 
-	sockErr := b.serveSocket(ctx, q)
+	admit := make(chan request, queueSize)
+	b.admitting.Go(func() { b.admitAll(admit, q) })
+	sockErr := b.serveSocket(runCtx, admit)
+	cancelRun()
+	close(admit)
 	b.admitting.Wait()
 	close(q.commands)
 	close(q.interactive)
@@ -208,29 +225,81 @@ func (b *Bot) Run(ctx context.Context) error {
 	select {
 	case <-drained:
 	case <-time.After(b.opts.ShutdownTimeout):
-		b.log.Warn("shutdown deadline passed with work in flight", "deadline", b.opts.ShutdownTimeout)
+		b.log.Warn("shutdown deadline passed with work in flight; what it leaves is finished at the next start",
+			"deadline", b.opts.ShutdownTimeout)
 		cancelWork()
-		<-drained
+		select {
+		case <-drained:
+		case <-time.After(finishGrace):
+			cancelFinish()
+			select {
+			case <-drained:
+			case <-time.After(finishGrace):
+				b.log.Error("work still running after the shutdown grace; returning anyway")
+			}
+		}
 	}
 	return sockErr
 }
 
-// handle runs one request; a panic in a handler is logged, never fatal to the bot.
+// running counts the handlers of a dedupe key by delta and reports whether one is running.
+func (b *Bot) running(key string, delta int) bool {
+	b.inProgressMu.Lock()
+	defer b.inProgressMu.Unlock()
+	if b.inProgress == nil {
+		b.inProgress = map[string]int{}
+	}
+	n := b.inProgress[key] + delta
+	if n <= 0 {
+		delete(b.inProgress, key)
+	} else {
+		b.inProgress[key] = n
+	}
+	return n > 0
+}
+
+// finishGrace is how long, past the drain deadline, work may take to record what it already did.
+const finishGrace = 3 * time.Second
+
+// finishing is a context for recording the result of work already done: it survives the request's
+// cancellation but not the shutdown grace.
+func (b *Bot) finishing(d time.Duration) (context.Context, context.CancelFunc) {
+	parent := b.finish
+	if parent == nil {
+		parent = context.Background()
+	}
+	return context.WithTimeout(parent, d)
+}
+
+// handle runs one request; a panic in a handler is logged, never fatal to the bot. The request leaves
+// the journal once handled, unless shutdown cut it short (the next start handles it again).
 func (b *Bot) handle(ctx context.Context, req request) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
 		}
 	}()
-	defer b.settle(ctx, req)
 	seen, err := b.opts.Store.SeenEnvelope(ctx, req.DedupeKey, b.now())
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return
 	case err != nil:
 		b.log.Error("envelope dedupe failed; handling anyway", "error", err)
 	case seen && !req.Replayed:
 		b.log.Info("redelivered envelope dropped", "key", req.DedupeKey)
+		// It shares its journal entry with the first delivery: settle it only when that one is done.
+		if !b.running(req.DedupeKey, 0) {
+			b.settle(ctx, req)
+		}
 		return
 	}
+	b.running(req.DedupeKey, 1)
+	defer func() {
+		b.running(req.DedupeKey, -1)
+		if ctx.Err() == nil {
+			b.settle(ctx, req)
+		}
+	}()
 	switch req.Kind {
 	case kindCommand, kindMention:
 		b.handleCommand(ctx, req)

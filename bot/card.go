@@ -58,16 +58,19 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 		}
 		return nil
 	})
+	version := strconv.Itoa(conv.CardVersion)
 	if err != nil {
 		b.log.Error("could not record the card's version", "conversation_id", convID, "error", err)
+		version = "" // unversioned buttons rather than buttons every click would refuse
 	}
-	version := strconv.Itoa(conv.CardVersion)
 	expires := b.now().Add(b.opts.ActionTTL)
 	newAction := func(kind string, params map[string]string) store.Action {
 		if params == nil {
 			params = map[string]string{}
 		}
-		params["v"] = version
+		if version != "" {
+			params["v"] = version
+		}
 		return store.Action{ID: store.NewActionID(), Kind: kind, Params: params, ConversationID: convID,
 			CreatedBy: conv.RequestedBy, CreatedAt: b.now(), ExpiresAt: expires}
 	}
@@ -150,12 +153,38 @@ func (b *Bot) redraw(ctx context.Context, convID uint64, outcome string) {
 	_ = b.update(ctx, b.log.With("conversation_id", convID), conv.Channel, conv.CardTS, msg)
 }
 
-// cardLocks serialise the writers of one card (check, fixes, watches, escalation); striped so the set
-// stays bounded however many conversations the bot sees.
-type cardLocks [64]sync.Mutex
+// cardLocks serialise the writers of one card (check, fixes, watches, escalation). A lock lives while
+// someone holds or waits for it, so the set stays as small as the work under way.
+type cardLocks struct {
+	mu sync.Mutex
+	m  map[uint64]*cardLock
+}
+
+type cardLock struct {
+	sync.Mutex
+	refs int // holders and waiters, under cardLocks.mu
+}
 
 func (b *Bot) lockCard(id uint64) func() {
-	mu := &b.cardLocks[id%uint64(len(b.cardLocks))]
-	mu.Lock()
-	return mu.Unlock
+	l := &b.cardLocks
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[uint64]*cardLock{}
+	}
+	e := l.m[id]
+	if e == nil {
+		e = &cardLock{}
+		l.m[id] = e
+	}
+	e.refs++
+	l.mu.Unlock()
+	e.Lock()
+	return func() {
+		e.Unlock()
+		l.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(l.m, id)
+		}
+		l.mu.Unlock()
+	}
 }

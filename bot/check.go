@@ -28,7 +28,7 @@ func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
 	}
 	conv, err := b.opts.Store.CreateConversation(ctx, store.Conversation{
 		Kind: "check", SKUs: cmd.SKUs, ProductStoreID: storeID, RequestedBy: req.User,
-		Channel: req.Channel, ThreadTS: mentionThread(req), Status: store.StatusChecking, CreatedAt: b.now(),
+		Channel: req.Channel, ThreadTS: mentionThread(req), Status: store.StatusChecking, CreatedAt: b.now(), Request: req.DedupeKey,
 	})
 	if err != nil {
 		b.log.Error("could not record conversation", "error", err)
@@ -115,7 +115,7 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	}
 
 	// From here on the work finishes even if shutdown cancels ctx: a card must never stay at "checking".
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	ctx, cancel := b.finishing(finishTimeout)
 	defer cancel()
 	changes := b.changesSinceLast(ctx, conv.ProductStoreID, reports)
 	// The report is stored before the card shows its buttons: a click must find what the card shows.

@@ -62,14 +62,18 @@ func (b *Bot) escalationTarget(ctx context.Context, c clicked) (dest, thread str
 func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote string) {
 	log := b.log.With("conversation_id", c.conv.ID)
 	sku := c.action.Params["sku"]
-	report, ok := reportFor(c.conv, sku)
-	if !ok {
+	if _, ok := reportFor(c.conv, sku); !ok {
 		b.tell(ctx, req, note("This card has no finished report to escalate yet; press Re-check first."))
 		return
 	}
 	card := &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
-	_, err := b.opts.Store.ClaimAction(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+	intent := store.EscalationIntent{SKU: sku, By: req.User, Note: userNote, At: b.now()}
+	// The claim and the intent commit together: from here a crash cannot lose the escalation.
+	_, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, intent.At, &store.AuditRecord{
 		Actor: req.User, Action: "claim:escalate", ConversationID: c.conv.ID, SKU: sku, ProductStoreID: c.conv.ProductStoreID, Card: card,
+	}, func(cv *store.Conversation) error {
+		cv.Escalating = &intent
+		return nil
 	})
 	var used *store.UsedError
 	switch {
@@ -84,25 +88,56 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 		b.tell(ctx, req, note("I could not record this escalation, so I sent nothing. Please try again."))
 		return
 	}
+	b.settle(ctx, req)
+	if b.opts.SupportChannel == "" {
+		b.tell(ctx, req, note("No support channel is configured: an admin can set PREORDERBOT_SUPPORT_CHANNEL. I put the evidence packet in the card's thread as a file so you can forward it."))
+	}
+	if err := b.sendEscalation(ctx, c.conv.ID, intent); err != nil {
+		b.tell(ctx, req, note("I could not post in the support channel (Slack said "+blocks.Escape(shortErr(err))+"). Is the bot invited there? The card has a fresh Escalate button."))
+	}
+}
+
+// sendEscalation carries out an escalation intent: the support thread (or the packet as a file when no
+// support channel is set), the evidence packet, the webhook ticket and the card's status line. It runs
+// again at start for an intent a crash left, so each step tolerates having been done already.
+func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.EscalationIntent) error {
 	// Sending finishes even if shutdown begins: the claim is taken, the escalation must go out.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout+webhookBudget)
+	ctx, cancel := b.finishing(finishTimeout + webhookBudget)
 	defer cancel()
-	packet := b.packet(ctx, c.conv, report, req.User, userNote)
+	log := b.log.With("conversation_id", convID)
+	conv, err := b.opts.Store.Conversation(ctx, convID)
+	if err != nil {
+		return err
+	}
+	done := func(line string) {
+		if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
+			cv.Escalating = nil
+			if line != "" {
+				setLine(cv, "escalation", line)
+			}
+			return nil
+		}); err != nil {
+			log.Error("could not record the escalation", "error", err)
+		}
+	}
+	report, _ := reportFor(conv, intent.SKU)
+	card := &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}
+	packet := b.packet(ctx, conv, report, intent.By, intent.Note)
 
 	if b.opts.SupportChannel == "" {
-		b.uploadPacket(ctx, c.conv, packet)
-		b.tell(ctx, req, note("No support channel is configured: an admin can set PREORDERBOT_SUPPORT_CHANNEL. I put the evidence packet in the card's thread as a file so you can forward it."))
-		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "escalate", ConversationID: c.conv.ID, SKU: sku,
-			ProductStoreID: c.conv.ProductStoreID, Card: card, Outcome: "packet file (no support channel)", Detail: userNote})
-		return
+		b.uploadPacket(ctx, conv, packet)
+		b.audit(ctx, store.AuditRecord{Actor: intent.By, Action: "escalate", ConversationID: convID, SKU: intent.SKU,
+			ProductStoreID: conv.ProductStoreID, Card: card, Outcome: "packet file (no support channel)", Detail: intent.Note})
+		done("")
+		return nil
 	}
 
-	esc, isNew, err := b.supportThread(ctx, c, report, packet, req.User, userNote)
+	esc, isNew, err := b.supportThread(ctx, conv, report, packet, intent.By, intent.Note)
 	if err != nil {
 		log.Error("support thread failed", "error", err)
-		b.tell(ctx, req, note("I could not post in the support channel (Slack said "+blocks.Escape(shortErr(err))+"). Is the bot invited there? The card has a fresh Escalate button."))
-		b.redraw(ctx, c.conv.ID, "")
-		return
+		done("")
+		b.redraw(ctx, convID, "") // a fresh Escalate button
+		return err
 	}
 	packet.ThreadURL = b.permalink(ctx, esc.Channel, esc.ThreadTS)
 	for _, m := range blocks.EscalationPacket(b.escalationView(report, packet)) {
@@ -113,9 +148,9 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 	b.metrics.observeEscalation(isNew)
 
 	outcome := "thread " + esc.Channel + "/" + esc.ThreadTS
-	line := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s", req.User, slackTime(b.now()))
+	line := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s", intent.By, slackTime(intent.At))
 	if b.opts.SupportWebhook != "" {
-		if b.deliver(ctx, esc.Fingerprint, packet, c.conv.ID) {
+		if b.deliver(ctx, esc.Fingerprint, packet, convID) {
 			outcome += "; support ticket sent"
 			line += " · support ticket sent"
 		} else {
@@ -123,28 +158,29 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 			line += " · support ticket pending (it will be retried until delivered)"
 		}
 	}
-	if _, err := b.opts.Store.UpdateConversation(ctx, c.conv.ID, func(cv *store.Conversation) error {
+	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
 		cv.EscalationThread = &store.MessageRef{Channel: esc.Channel, TS: esc.ThreadTS}
-		setLine(cv, "escalation", line)
 		return nil
 	}); err != nil {
 		log.Error("could not link the escalation", "error", err)
 	}
-	b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "escalate", ConversationID: c.conv.ID, SKU: sku,
-		ProductStoreID: c.conv.ProductStoreID, Card: card, Outcome: outcome, Detail: userNote})
-	b.redraw(ctx, c.conv.ID, "")
-	b.postThread(ctx, c.conv, note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", req.User, firstNonEmpty(packet.ThreadURL, "<#"+esc.Channel+">"))))
+	done(line)
+	b.audit(ctx, store.AuditRecord{Actor: intent.By, Action: "escalate", ConversationID: convID, SKU: intent.SKU,
+		ProductStoreID: conv.ProductStoreID, Card: card, Outcome: outcome, Detail: intent.Note})
+	b.redraw(ctx, convID, "")
+	b.postThread(ctx, conv, note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", intent.By, firstNonEmpty(packet.ThreadURL, "<#"+esc.Channel+">"))))
+	return nil
 }
 
 // supportThread finds the thread of the report's store, SKU and cause, or opens it. The fingerprint is
 // reserved in the store before the summary is posted, under one lock, so two escalations at once open
 // one thread; a reservation left by a crash (no thread yet) is completed by the next escalation.
-func (b *Bot) supportThread(ctx context.Context, c clicked, report diagnostics.Report, packet Packet, by, userNote string) (store.Escalation, bool, error) {
+func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report diagnostics.Report, packet Packet, by, userNote string) (store.Escalation, bool, error) {
 	b.escMu.Lock()
 	defer b.escMu.Unlock()
-	fp := store.Fingerprint{ProductStoreID: c.conv.ProductStoreID, SKU: report.SKU, Cause: report.Cause}
+	fp := store.Fingerprint{ProductStoreID: conv.ProductStoreID, SKU: report.SKU, Cause: report.Cause}
 	esc, _, err := b.opts.Store.OpenEscalation(ctx, store.Escalation{
-		Fingerprint: fp, Channel: b.opts.SupportChannel, OpenedBy: by, OpenedAt: b.now(), Status: "open", ConversationID: c.conv.ID,
+		Fingerprint: fp, Channel: b.opts.SupportChannel, OpenedBy: by, OpenedAt: b.now(), Status: "open", ConversationID: conv.ID,
 	})
 	if err != nil {
 		return store.Escalation{}, false, err
@@ -158,7 +194,7 @@ func (b *Bot) supportThread(ctx context.Context, c clicked, report diagnostics.R
 	if err != nil {
 		return store.Escalation{}, false, err
 	}
-	esc.ThreadTS, esc.ConversationID = ts, c.conv.ID
+	esc.ThreadTS, esc.ConversationID = ts, conv.ID
 	return esc, true, b.opts.Store.PutEscalation(ctx, esc)
 }
 
@@ -256,20 +292,32 @@ func (b *Bot) deliver(ctx context.Context, fp store.Fingerprint, p Packet, convI
 	esc, err := b.opts.Store.Escalation(ctx, fp)
 	if err == nil {
 		esc.Packet, esc.WebhookPending, esc.ConversationID = js, true, convID
+		esc.PacketGen++ // a newer packet replaces one still pending: it carries the same case, later
 		err = b.opts.Store.PutEscalation(ctx, esc)
 	}
-	b.delivering[fp.Key()] = true // the retry loop leaves it alone: one delivery at a time
+	busy := b.delivering[fp.Key()]
+	b.delivering[fp.Key()] = true // one delivery at a time per ticket
 	b.escMu.Unlock()
 	if err != nil {
 		b.log.Error("could not queue the support ticket", "error", err)
+		if !busy {
+			b.escMu.Lock()
+			delete(b.delivering, fp.Key())
+			b.escMu.Unlock()
+		}
+		return false
+	}
+	if busy {
+		return false // a delivery is running; the retry loop sends the newer packet after it
 	}
 	err = b.sendWebhook(ctx, js)
-	b.recordDelivery(ctx, fp, err)
+	b.recordDelivery(ctx, fp, esc.PacketGen, err)
 	return err == nil
 }
 
-// recordDelivery notes an attempt's result; a delivered ticket leaves the outbox.
-func (b *Bot) recordDelivery(ctx context.Context, fp store.Fingerprint, sendErr error) store.Escalation {
+// recordDelivery notes an attempt's result for packet generation gen; a delivered packet leaves the
+// outbox unless a newer one replaced it meanwhile.
+func (b *Bot) recordDelivery(ctx context.Context, fp store.Fingerprint, gen int, sendErr error) store.Escalation {
 	b.escMu.Lock()
 	defer b.escMu.Unlock()
 	delete(b.delivering, fp.Key())
@@ -279,9 +327,10 @@ func (b *Bot) recordDelivery(ctx context.Context, fp store.Fingerprint, sendErr 
 		return esc
 	}
 	esc.Attempts++
-	if sendErr != nil {
+	switch {
+	case sendErr != nil:
 		esc.LastError = sendErr.Error()
-	} else {
+	case esc.PacketGen == gen:
 		esc.WebhookPending, esc.LastError, esc.Packet = false, "", nil
 	}
 	if err := b.opts.Store.PutEscalation(ctx, esc); err != nil {
@@ -347,26 +396,23 @@ func (b *Bot) retryPendingWebhooks(ctx context.Context) {
 	}
 }
 
-func (b *Bot) redeliver(ctx context.Context, e store.Escalation) {
+func (b *Bot) redeliver(ctx context.Context, listed store.Escalation) {
 	b.escMu.Lock()
-	busy := b.delivering[e.Key()]
+	busy := b.delivering[listed.Key()]
+	e, err := b.opts.Store.Escalation(ctx, listed.Fingerprint) // the newest packet, read under the lock
+	if busy || err != nil || ctx.Err() != nil || !e.WebhookPending {
+		b.escMu.Unlock()
+		return
+	}
 	b.delivering[e.Key()] = true
 	b.escMu.Unlock()
-	if busy || ctx.Err() != nil {
-		if !busy {
-			b.escMu.Lock()
-			delete(b.delivering, e.Key())
-			b.escMu.Unlock()
-		}
-		return
-	}
 	if len(e.Packet) == 0 {
 		b.log.Error("pending support ticket has no packet; dropping it", "escalation", e.Key())
-		b.recordDelivery(ctx, e.Fingerprint, nil)
+		b.recordDelivery(ctx, e.Fingerprint, e.PacketGen, nil)
 		return
 	}
-	err := b.sendWebhook(ctx, e.Packet)
-	e = b.recordDelivery(ctx, e.Fingerprint, err)
+	err = b.sendWebhook(ctx, e.Packet)
+	e = b.recordDelivery(ctx, e.Fingerprint, e.PacketGen, err)
 	if err != nil {
 		b.log.Warn("support ticket still pending", "escalation", e.Key(), "attempts", e.Attempts, "error", err)
 		return

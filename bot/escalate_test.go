@@ -43,7 +43,14 @@ func TestEscalationThreadWithPacket(t *testing.T) {
 	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportMention = "<!subteam^S0HOTWAX>" })
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(operator, card, "Run Preorder Catalog Sync again for Acme CA") // a step already taken
-	e.waitFor("the run's outcome in the audit", func() bool { return strings.Contains(strings.Join(e.audit("HW-GLOVE-L"), " "), "remedy:run-job") })
+	e.waitFor("the watched run's re-check to say what changed", func() bool {
+		for _, m := range e.slack.Thread(opsChannel, card.TS) {
+			if strings.Contains(m.Text, "Still failing") {
+				return true
+			}
+		}
+		return false
+	})
 	e.settled(card)
 
 	e.escalate(viewer, card, "Customers in Canada see no pre-order button")
@@ -150,7 +157,7 @@ func TestEscalationWithoutSupportChannel(t *testing.T) {
 	v := e.openView(viewer)
 	assert.Contains(t, string(mustJSON(t, v)), "PREORDERBOT_SUPPORT_CHANNEL", "the modal says what to set")
 	e.submit(viewer, v, map[string]map[string]string{blocks.BlockEscalateNote: {blocks.ActionEscalateNote: ""}})
-	e.waitFor("the packet as a file", func() bool { return len(e.slack.Files()) == 1 })
+	e.waitFor("the packet as a file", func() bool { fs := e.slack.Files(); return len(fs) == 1 && len(fs[0].Content) > 0 })
 	f := e.slack.Files()[0]
 	assert.Contains(t, string(f.Content), `"sku": "HW-GLOVE-L"`)
 	e.waitFor("the user told what to set", func() bool { return len(e.slack.Ephemeral(viewer)) > 0 })

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/preorderbot/preorderbot/bot"
 	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/bot/slacktest"
 	"github.com/preorderbot/preorderbot/diagnostics"
@@ -171,35 +172,113 @@ func TestShutdownDeadlineLeavesAFinalCard(t *testing.T) {
 	assert.Contains(t, string(card.Blocks), `"preorder.recheck"`, "a final card with Re-check, got %q", card.Text)
 }
 
-// A restart finishes what the previous process left half-done.
+// A restart finishes what the previous process left half-done, however old the conversation.
 func TestRestartReconciles(t *testing.T) {
-	e := newEnv(t, "healthy")
-	card, _ := e.check("HW-JACKET-M")
+	e := newEnv(t, "associated-after-sync")
+	card, _ := e.check("HW-SCARF-GRN")
 	e.shutdown()
 	ctx := context.Background()
 	conv, err := e.db.ConversationByCard(ctx, card.Channel, card.TS)
 	require.NoError(t, err)
-	// As if the process died mid-check, and another card's fix died between the OMS write and its watch.
+	// As if the process died mid-check on a card opened two days ago, while a fix on it was between its
+	// OMS write and its watch.
 	_, err = e.db.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
 		c.Status = store.StatusChecking
+		c.CreatedAt = time.Now().Add(-48 * time.Hour)
+		c.InFlight = []store.InFlight{{Keys: []string{"run-job/JOB_PREORDER_CAT_SYC/10001"}, Line: "⏳ Run full catalog sync", By: operator, At: time.Now(), Until: "watch"}}
 		return nil
 	})
-	require.NoError(t, err)
-	card2Conv, err := e.db.CreateConversation(ctx, store.Conversation{Kind: "check", SKUs: []string{"HW-JACKET-M"}, ProductStoreID: storeID,
-		Channel: opsChannel, CardTS: card.TS, Status: store.StatusFixing, LastReport: conv.LastReport,
-		InFlight: []store.InFlight{{Keys: []string{"run-job/X/10001"}, Line: "⏳ Run X", By: operator, At: time.Now(), Until: "watch"}}})
 	require.NoError(t, err)
 	edits := e.current(card).Edits
 
 	e.start()
-	e.waitFor("the interrupted check finished", func() bool {
+	e.waitFor("the interrupted check finished and the interrupted fix marked unknown", func() bool {
 		c, err := e.db.Conversation(ctx, conv.ID)
-		return err == nil && c.Status == store.StatusDone && e.current(card).Edits > edits
+		return err == nil && c.Status != store.StatusChecking && len(c.InFlight) == 1 && c.InFlight[0].Until == "recheck" &&
+			strings.Contains(c.InFlight[0].Line, "restarted") && e.current(card).Edits > edits
 	})
-	e.waitFor("the interrupted fix marked unknown", func() bool {
-		c, err := e.db.Conversation(ctx, card2Conv.ID)
-		return err == nil && len(c.InFlight) == 1 && c.InFlight[0].Until == "recheck" && strings.Contains(c.InFlight[0].Line, "restarted")
+	e.waitFor("the card to ask for a re-check", func() bool { return strings.Contains(string(e.current(card).Blocks), "The bot restarted") })
+	assert.False(t, hasButton(e.current(card), "Run full catalog sync for Acme CA"), "no blind retry after a restart")
+	e.click(viewer, e.current(card), "🔄 Re-check")
+	e.waitFor("the fix offered again after the re-check", func() bool { return hasButton(e.current(card), "Run full catalog sync for Acme CA") })
+}
+
+// An escalation claimed just before a crash is sent by the next start.
+func TestInterruptedEscalationIsSent(t *testing.T) {
+	e := newEnv(t, "job-failing")
+	card, _ := e.check("HW-GLOVE-L")
+	e.shutdown()
+	ctx := context.Background()
+	conv, err := e.db.ConversationByCard(ctx, card.Channel, card.TS)
+	require.NoError(t, err)
+	_, err = e.db.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		c.Escalating = &store.EscalationIntent{SKU: "HW-GLOVE-L", By: viewer, Note: "sent before the crash", At: time.Now()}
+		return nil
 	})
+	require.NoError(t, err)
+
+	e.start()
+	e.waitFor("the support thread", func() bool { return len(topLevel(e.slack, supportChannel)) == 1 })
+	e.waitFor("the intent cleared", func() bool {
+		c, err := e.db.Conversation(ctx, conv.ID)
+		return err == nil && c.Escalating == nil && c.EscalationThread != nil
+	})
+	assert.Contains(t, unescape(topLevel(e.slack, supportChannel)[0].Blocks), "sent before the crash")
+}
+
+// Past the drain deadline, queued requests stay in the journal for the next start instead of vanishing.
+func TestQueuedRequestsSurviveTheDrainDeadline(t *testing.T) {
+	e := newEnv(t, "healthy", func(o *botOptions, h *hotwaxtest.Options) {
+		o.Workers = 1
+		o.ShutdownTimeout = 100 * time.Millisecond
+		h.Latency = 300 * time.Millisecond
+	})
+	for range 4 {
+		e.slash(viewer, "check HW-JACKET-M")
+	}
+	e.waitFor("the first card", func() bool { return len(botPosts(e.slack, opsChannel)) >= 1 })
+	e.shutdown()
+	pending, err := e.db.PendingRequests(context.Background())
+	require.NoError(t, err)
+	assert.NotEmpty(t, pending, "what was acknowledged but not started is still journaled")
+
+	e.opts.ShutdownTimeout = 5 * time.Second
+	e.start()
+	e.waitFor("every command answered after the restart", func() bool {
+		done := 0
+		for _, m := range botPosts(e.slack, opsChannel) {
+			if strings.Contains(string(m.Blocks), `"preorder.recheck"`) {
+				done++
+			}
+		}
+		return done == 4
+	})
+}
+
+// Shutdown returns soon after its deadline even when an OMS write hangs; what it leaves is recorded.
+func TestShutdownIsBoundedDuringAHungWrite(t *testing.T) {
+	e := newEnv(t, "associated-after-sync", func(o *botOptions, _ *hotwaxtest.Options) { o.ShutdownTimeout = 100 * time.Millisecond })
+	card, _ := e.check("HW-SCARF-GRN")
+	e.oms.SetFaults(hotwaxtest.Faults{Endpoint: "scheduleService", Hang: true})
+	e.click(operator, card, "Run full catalog sync for Acme CA")
+	e.waitFor("the fix under way", func() bool { return strings.Contains(string(e.current(card).Blocks), "started by") })
+	start := time.Now()
+	e.shutdown()
+	assert.Less(t, time.Since(start), 9*time.Second, "the drain deadline and its grace bound the shutdown")
+}
+
+// Slack rejecting the tokens ends Run even with background work (a support webhook) configured.
+func TestRevokedTokenEndsRunWithWebhook(t *testing.T) {
+	e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportWebhook = "http://127.0.0.1:1/hook" })
+	e.shutdown()
+	e.slack.Revoke(e.slack.AppToken(), "token_revoked")
+	b, err := bot.New(e.opts)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = b.Run(ctx)
+	assert.ErrorIs(t, err, bot.ErrSlackAuth)
+	assert.NoError(t, ctx.Err(), "Run returned on its own, not at the deadline")
 }
 
 // A request acknowledged just before a crash is in the journal; the next start handles it.

@@ -4,17 +4,20 @@ import (
 	"context"
 	"slices"
 
+	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/store"
 )
 
-// reconcile finishes what a previous process left half-done, so nothing acknowledged is lost:
-//   - a card still "checking" (the process stopped mid-check) gets its check run again;
-//   - a fix recorded as under way with no stored watch (the process stopped between the OMS write and
-//     the watch) is marked unknown: the card asks for a re-check instead of offering the fix again.
+// reconcile finishes what a previous process left half-done, so nothing acknowledged is lost. It reads
+// the index of busy conversations, however old:
+//   - a check interrupted mid-way is run again on its card (the card is posted first if it never was);
+//   - an escalation claimed but not finished is sent;
+//   - a fix recorded as under way with no stored watch (the process stopped between the OMS write and the
+//     watch) is marked unknown: the card asks for a re-check instead of offering the fix again.
 func (b *Bot) reconcile(ctx context.Context) {
-	convs, err := b.opts.Store.RecentConversations(ctx, b.now().Add(-b.opts.ActionTTL))
+	convs, err := b.opts.Store.BusyConversations(ctx)
 	if err != nil {
-		b.log.Error("could not list recent conversations", "error", err)
+		b.log.Error("could not list conversations with work under way", "error", err)
 		return
 	}
 	ws, err := b.opts.Store.Watches(ctx)
@@ -27,10 +30,13 @@ func (b *Bot) reconcile(ctx context.Context) {
 		watched[w.JobID] = true
 	}
 	for _, c := range convs {
-		if c.Status == store.StatusChecking && c.CardTS != "" {
+		if c.Status == store.StatusChecking {
 			b.log.Info("finishing a check interrupted by a restart", "conversation_id", c.ID)
-			b.watchWG.Go(func() { b.runCheck(ctx, c, checkRun{by: c.RequestedBy}) })
-			continue
+			b.watchWG.Go(func() { b.resumeCheck(ctx, c) })
+		}
+		if c.Escalating != nil {
+			b.log.Info("finishing an escalation interrupted by a restart", "conversation_id", c.ID)
+			b.watchWG.Go(func() { b.sendEscalation(ctx, c.ID, *c.Escalating) })
 		}
 		orphaned := func(f store.InFlight) bool { return f.Until == untilWatch && !watched[f.JobID] }
 		if !slices.ContainsFunc(c.InFlight, orphaned) {
@@ -50,6 +56,25 @@ func (b *Bot) reconcile(ctx context.Context) {
 			b.log.Error("could not mark interrupted fixes", "conversation_id", c.ID, "error", err)
 			continue
 		}
-		b.redraw(ctx, c.ID, "")
+		b.watchWG.Go(func() { b.redraw(ctx, c.ID, "") })
 	}
+}
+
+// resumeCheck runs an interrupted check again, posting its card first if the crash came before it.
+func (b *Bot) resumeCheck(ctx context.Context, c store.Conversation) {
+	if c.CardTS == "" {
+		ts, err := b.post(ctx, b.log.With("conversation_id", c.ID), c.Channel, c.ThreadTS, blocks.Progress(c.SKUs, nil, c.RequestedBy, b.now()))
+		if err != nil {
+			b.markConversation(ctx, c.ID, store.StatusFailed)
+			return
+		}
+		if c, err = b.opts.Store.UpdateConversation(ctx, c.ID, func(cv *store.Conversation) error {
+			cv.CardTS = ts
+			return nil
+		}); err != nil {
+			b.log.Error("could not record card", "conversation_id", c.ID, "error", err)
+			return
+		}
+	}
+	b.runCheck(ctx, c, checkRun{by: c.RequestedBy})
 }

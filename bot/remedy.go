@@ -66,7 +66,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	b.redraw(ctx, conv.ID, "")
 
 	// The write and what follows it finish even if shutdown begins: an OMS write must be recorded.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*remedyTimeout+finishTimeout)
+	ctx, cancel := b.finishing(2*remedyTimeout + finishTimeout)
 	defer cancel()
 	out, err := b.execute(ctx, c.remedy, in, c.conv)
 	outcome, result := describeOutcome(c.remedy, out, err)

@@ -21,7 +21,7 @@ var ErrSlackAuth = errors.New("slack rejected the tokens")
 
 // serveSocket owns the Socket Mode connection: it acks every envelope first, then hands the normalised
 // request to the worker queue. It returns when ctx ends or Slack rejects the tokens.
-func (b *Bot) serveSocket(ctx context.Context, q queues) error {
+func (b *Bot) serveSocket(ctx context.Context, admit chan<- request) error {
 	sm := socketmode.New(b.api,
 		socketmode.OptionLog(slog.NewLogLogger(b.log.WithGroup("socketmode").Handler(), slog.LevelDebug)),
 		socketmode.OptionPingInterval(b.opts.PingInterval),
@@ -37,13 +37,13 @@ func (b *Bot) serveSocket(ctx context.Context, q queues) error {
 			}
 			return fmt.Errorf("%w (%v): check SLACK_APP_TOKEN and SLACK_BOT_TOKEN, and that the app is installed", ErrSlackAuth, err)
 		case evt := <-sm.Events:
-			b.onEvent(ctx, sm, evt, q)
+			b.onEvent(ctx, sm, evt, admit)
 		}
 	}
 }
 
 // onEvent is the only place that sees Socket Mode events.
-func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, q queues) {
+func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- request) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("connecting to slack")
@@ -94,21 +94,52 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		return
 	}
 	// The journal write costs an fsync: it happens off the socket loop, so the next envelopes are acked
-	// at once, and concurrent writes share one commit.
-	b.admitting.Go(func() { b.admit(req, q) })
+	// at once.
+	select {
+	case admit <- req:
+	default:
+		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
+		go b.tell(context.WithoutCancel(ctx), req, note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+	}
 }
 
-// admit journals an acknowledged request, then queues it: from the ack on, a crash loses nothing, since
-// the next start handles what the journal holds.
-func (b *Bot) admit(req request, q queues) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if js, err := json.Marshal(req); err == nil {
-		if err := b.opts.Store.JournalRequest(ctx, store.JournaledRequest{ID: req.EnvelopeID, At: req.Received, Payload: js}); err != nil {
-			b.log.Error("could not journal a request", "envelope_id", req.EnvelopeID, "error", err)
+// maxAdmitBatch bounds how many acknowledged requests share one journal commit.
+const maxAdmitBatch = 256
+
+// admitAll journals acknowledged requests, then queues them, in the order they arrived: from the ack
+// on, a crash loses nothing, since the next start handles what the journal holds. Requests waiting
+// together share one commit, so a burst costs one fsync, not one each.
+func (b *Bot) admitAll(admit <-chan request, q queues) {
+	for first := range admit {
+		batch := []request{first}
+	more:
+		for len(batch) < maxAdmitBatch {
+			select {
+			case r, ok := <-admit:
+				if !ok {
+					break more
+				}
+				batch = append(batch, r)
+			default:
+				break more
+			}
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		entries := make([]store.JournaledRequest, 0, len(batch))
+		for _, r := range batch {
+			if js, err := json.Marshal(r); err == nil {
+				// Keyed like the dedupe: a redelivery shares its first delivery's entry.
+				entries = append(entries, store.JournaledRequest{ID: r.DedupeKey, At: r.Received, Payload: js})
+			}
+		}
+		if err := b.opts.Store.JournalRequests(ctx, entries); err != nil {
+			b.log.Error("could not journal requests", "requests", len(entries), "error", err)
+		}
+		for _, r := range batch {
+			b.enqueue(ctx, r, q)
+		}
+		cancel()
 	}
-	b.enqueue(ctx, req, q)
 }
 
 // enqueue hands a request to its workers without ever blocking: a full queue answers "busy".
@@ -129,7 +160,7 @@ func (b *Bot) enqueue(ctx context.Context, req request, q queues) {
 // settle removes a request from the journal: it was handled, or durable state (a card, a claimed
 // action) now carries it.
 func (b *Bot) settle(ctx context.Context, req request) {
-	if err := b.opts.Store.DoneRequest(context.WithoutCancel(ctx), req.EnvelopeID); err != nil {
+	if err := b.opts.Store.DoneRequest(context.WithoutCancel(ctx), req.DedupeKey); err != nil {
 		b.log.Error("could not settle a journaled request", "envelope_id", req.EnvelopeID, "error", err)
 	}
 }
@@ -144,7 +175,18 @@ func (b *Bot) replay(ctx context.Context, q queues) {
 		b.log.Error("could not read the request journal", "error", err)
 		return
 	}
+	// A request whose conversation exists was carried to a card before the crash: reconcile finishes it.
+	carried := map[string]bool{}
+	if busy, err := b.opts.Store.BusyConversations(ctx); err == nil {
+		for _, c := range busy {
+			carried[c.Request] = true
+		}
+	}
 	for _, p := range pending {
+		if carried[p.ID] {
+			_ = b.opts.Store.DoneRequest(ctx, p.ID)
+			continue
+		}
 		var req request
 		if err := json.Unmarshal(p.Payload, &req); err != nil || b.now().Sub(p.At) > replayTTL {
 			b.log.Warn("dropping a journaled request", "envelope_id", p.ID, "age", b.now().Sub(p.At), "error", err)

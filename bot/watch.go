@@ -87,7 +87,7 @@ func (b *Bot) watch(w store.Watch) {
 // endWatch ends the fix the watch followed, re-checks and shows the result, and only then forgets the
 // watch: a crash before that resumes it at the next start and re-checks again.
 func (b *Bot) endWatch(ctx context.Context, conv store.Conversation, w store.Watch, note string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout+b.opts.ShutdownTimeout)
+	ctx, cancel := b.finishing(finishTimeout + b.opts.ShutdownTimeout)
 	defer cancel()
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
 		c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool { return f.JobID == w.JobID })
@@ -119,10 +119,13 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 	}
 	var before []diagnostics.Report
 	_ = json.Unmarshal(conv.LastReport, &before)
+	// Marked checking first, so a restart mid-way finishes the re-check and the card.
+	b.markConversation(ctx, conv.ID, store.StatusChecking)
 	reports := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true, clearRecheck: asked})
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
 		switch {
 		case len(c.InFlight) > 0: // another fix is still under way
+			c.Status = store.StatusWatching
 		case allHealthy(reports) && len(before) > 0 && !allHealthy(before):
 			c.Status = store.StatusFixed
 		default:

@@ -35,6 +35,25 @@ func (db *DB) JournalRequest(ctx context.Context, r JournaledRequest) error {
 	}))
 }
 
+// JournalRequests records several requests in one transaction (one fsync), in order.
+func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest) error {
+	return db.update(ctx, "journal requests", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketRequests)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r.ID == "" {
+				return fmt.Errorf("request without id: %w", ErrInvalid)
+			}
+			if err := put(b, []byte(r.ID), r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // DoneRequest removes request id from the journal; removing an absent one is not an error.
 func (db *DB) DoneRequest(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {

@@ -49,3 +49,16 @@ func TestMigrateV3ToV4AddsRequestJournal(t *testing.T) {
 	assertVersion(t, db, SchemaVersion)
 	require.NoError(t, db.JournalRequest(context.Background(), JournaledRequest{ID: "e1", At: t0}))
 }
+
+func TestJournalRequestsInOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, Options{})
+	require.NoError(t, db.JournalRequests(ctx, []JournaledRequest{{ID: "a", At: t0}, {ID: "b", At: t0}}))
+	got, err := db.PendingRequests(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Error(t, db.JournalRequests(ctx, []JournaledRequest{{ID: "c"}, {ID: ""}}), "an id is required")
+	got, err = db.PendingRequests(ctx)
+	require.NoError(t, err)
+	assert.Len(t, got, 2, "a refused batch writes nothing")
+}
