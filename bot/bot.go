@@ -90,7 +90,7 @@ type Bot struct {
 	freqs      *frequencies
 
 	inProgressMu sync.Mutex
-	inProgress   map[string]int // dedupe keys being handled
+	inProgress   map[string]int // deliveries queued or being handled, by dedupe key
 
 	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
 	work      context.Context // lives until work in flight is drained or its deadline passes
@@ -194,9 +194,11 @@ func (b *Bot) Run(ctx context.Context) error {
 			})
 		}
 	}
+	// The journal is read before reconcile changes anything: a request whose conversation is still busy
+	// is reconcile's to finish, not replay's.
+	b.replay(workCtx, q)
 	b.resumeWatches(workCtx)
 	b.reconcile(workCtx)
-	b.replay(workCtx, q)
 	if b.opts.SupportWebhook != "" {
 		b.bg.Go(func() { b.retryPendingWebhooks(runCtx) })
 	}
@@ -242,7 +244,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	return sockErr
 }
 
-// running counts the handlers of a dedupe key by delta and reports whether one is running.
+// running counts the deliveries of a dedupe key queued or being handled, by delta, and reports whether
+// any remain.
 func (b *Bot) running(key string, delta int) bool {
 	b.inProgressMu.Lock()
 	defer b.inProgressMu.Unlock()
@@ -279,6 +282,13 @@ func (b *Bot) handle(ctx context.Context, req request) {
 			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
 		}
 	}()
+	// Deliveries of one request share a journal entry: the last of them to finish settles it, unless
+	// shutdown cut it short (the next start handles it again).
+	defer func() {
+		if !b.running(req.DedupeKey, -1) && ctx.Err() == nil {
+			b.settle(ctx, req)
+		}
+	}()
 	seen, err := b.opts.Store.SeenEnvelope(ctx, req.DedupeKey, b.now())
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -287,19 +297,8 @@ func (b *Bot) handle(ctx context.Context, req request) {
 		b.log.Error("envelope dedupe failed; handling anyway", "error", err)
 	case seen && !req.Replayed:
 		b.log.Info("redelivered envelope dropped", "key", req.DedupeKey)
-		// It shares its journal entry with the first delivery: settle it only when that one is done.
-		if !b.running(req.DedupeKey, 0) {
-			b.settle(ctx, req)
-		}
 		return
 	}
-	b.running(req.DedupeKey, 1)
-	defer func() {
-		b.running(req.DedupeKey, -1)
-		if ctx.Err() == nil {
-			b.settle(ctx, req)
-		}
-	}()
 	switch req.Kind {
 	case kindCommand, kindMention:
 		b.handleCommand(ctx, req)

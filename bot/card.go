@@ -54,7 +54,10 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 	conv, err := b.opts.Store.UpdateConversation(ctx, convID, func(c *store.Conversation) error {
 		c.CardVersion++
 		if run.clearRecheck {
-			c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool { return f.Until == untilRecheck })
+			// Only what was unknown before this re-check read the OMS: it shows those answers.
+			c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool {
+				return f.Until == untilRecheck && f.Since.Before(run.started)
+			})
 		}
 		return nil
 	})

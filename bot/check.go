@@ -81,8 +81,9 @@ func postFailure(err error) string {
 type checkRun struct {
 	by           string
 	outcome      string
-	verdict      bool // add "fixed" or "still failing" to the outcome: a re-check after a remedy
-	clearRecheck bool // a re-check someone asked for ends the fixes whose outcome was unknown
+	verdict      bool      // add "fixed" or "still failing" to the outcome: a re-check after a remedy
+	clearRecheck bool      // a re-check someone asked for ends the fixes whose outcome was unknown
+	started      time.Time // when the chain began reading the OMS
 }
 
 // finishTimeout bounds the work after a check or a fix has its answer: storing it and editing the card.
@@ -95,6 +96,7 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	defer unlock()
 	log := b.log.With("conversation_id", conv.ID, "skus", conv.SKUs)
 	started := b.now()
+	run.started = started
 
 	ed := &cardEditor{b: b, log: log, conv: conv, every: b.opts.EditInterval}
 	ed.start()

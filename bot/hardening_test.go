@@ -313,3 +313,35 @@ func TestJournalEmptiesAfterHandling(t *testing.T) {
 		return err == nil && len(p) == 0
 	})
 }
+
+// A redelivery of a mention already handled (Slack retries events whose ack it missed) is not
+// journaled, so a restart does not answer it again.
+func TestRedeliveryOfHandledRequestIsNotReplayed(t *testing.T) {
+	e := newEnv(t, "healthy")
+	id, err := e.slack.Mention(viewer, opsChannel, "<@"+slacktest.BotUserID+"> check HW-JACKET-M", "")
+	require.NoError(t, err)
+	cards := func() int {
+		n := 0
+		for _, m := range e.slack.Messages(opsChannel) {
+			for _, ts := range m.Replies {
+				if r, ok := e.slack.Message(opsChannel, ts); ok && r.User == slacktest.BotUserID && strings.Contains(string(r.Blocks), `"preorder.recheck"`) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	e.waitFor("the card", func() bool { return cards() == 1 })
+	again, err := e.slack.Redeliver(id)
+	require.NoError(t, err)
+	e.waitFor("the redelivery acked", func() bool { _, ok := e.slack.AckFor(again); return ok })
+	e.shutdown()
+	e.start()
+	e.slash(viewer, "help")
+	e.waitFor("help answered after the restart", func() bool { return len(e.slack.Ephemeral(viewer)) == 1 })
+	assert.Equal(t, 1, cards(), "one card")
+	e.waitFor("the journal empty", func() bool {
+		pending, err := e.db.PendingRequests(context.Background())
+		return err == nil && len(pending) == 0
+	})
+}

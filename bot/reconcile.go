@@ -46,7 +46,7 @@ func (b *Bot) reconcile(ctx context.Context) {
 		if _, err := b.opts.Store.UpdateConversation(ctx, c.ID, func(cv *store.Conversation) error {
 			for i, f := range cv.InFlight {
 				if orphaned(f) {
-					cv.InFlight[i].Until = untilRecheck
+					cv.InFlight[i].Until, cv.InFlight[i].Since = untilRecheck, b.now()
 					cv.InFlight[i].Line = "⚠️ The bot restarted while this fix was under way, so I don't know whether the OMS got it. " +
 						"Press Re-check before trying again. (" + f.Line + ")"
 				}

@@ -96,7 +96,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	case result == "unknown":
 		// Never a blind retry: the fix stays hidden until a re-check shows whether it happened.
 		b.endFix(ctx, c.conv.ID, fix, func(f *store.InFlight) {
-			f.Until = untilRecheck
+			f.Until, f.Since = untilRecheck, b.now()
 			f.Line = fmt.Sprintf("⚠️ %s by <@%s>: the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.",
 				blocks.Escape(c.remedy.Label), req.User)
 		})

@@ -148,11 +148,14 @@ func (b *Bot) enqueue(ctx context.Context, req request, q queues) {
 	if req.Kind != kindCommand && req.Kind != kindMention {
 		queue = q.interactive
 	}
+	b.running(req.DedupeKey, 1)
 	select {
 	case queue <- req:
 	default:
 		b.log.Error("request queue full; answering busy", "envelope_id", req.EnvelopeID)
-		b.settle(ctx, req)
+		if !b.running(req.DedupeKey, -1) { // another delivery may still need the journal entry
+			b.settle(ctx, req)
+		}
 		b.tell(ctx, req, note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
 	}
 }

@@ -80,6 +80,7 @@ type InFlight struct {
 	At    time.Time `json:"at"`              // when it started
 	JobID string    `json:"jobId,omitempty"` // the watched job, once known
 	Until string    `json:"until"`           // "watch": ends with the watch; "recheck": ends at the next re-check
+	Since time.Time `json:"since,omitzero"`  // when Until became "recheck": only a re-check begun later ends it
 }
 
 // ErrBusy is returned by a ClaimActionOn whose guard refuses: the same fix is already under way.

@@ -35,16 +35,25 @@ func (db *DB) JournalRequest(ctx context.Context, r JournaledRequest) error {
 	}))
 }
 
-// JournalRequests records several requests in one transaction (one fsync), in order.
+// JournalRequests records several requests in one transaction (one fsync), in order. A request whose
+// id SeenEnvelope already recorded is not journaled again: it is a redelivery of one being handled or
+// handled, and must not be replayed after a restart.
 func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest) error {
 	return db.update(ctx, "journal requests", func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketRequests)
 		if err != nil {
 			return err
 		}
+		seen, err := bucket(tx, bucketEnvelopes)
+		if err != nil {
+			return err
+		}
 		for _, r := range rs {
 			if r.ID == "" {
 				return fmt.Errorf("request without id: %w", ErrInvalid)
+			}
+			if seen.Get([]byte(r.ID)) != nil {
+				continue
 			}
 			if err := put(b, []byte(r.ID), r); err != nil {
 				return err

@@ -62,3 +62,15 @@ func TestJournalRequestsInOneTransaction(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, 2, "a refused batch writes nothing")
 }
+
+func TestJournalSkipsSeenRequests(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, Options{})
+	_, err := db.SeenEnvelope(ctx, "event:Ev1", t0)
+	require.NoError(t, err)
+	require.NoError(t, db.JournalRequests(ctx, []JournaledRequest{{ID: "event:Ev1", At: t0}, {ID: "event:Ev2", At: t0}}))
+	got, err := db.PendingRequests(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "a redelivery of a handled request is not journaled again")
+	assert.Equal(t, "event:Ev2", got[0].ID)
+}
