@@ -96,7 +96,7 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 		return slices.Contains(busy, remedyKey(rem))
 	})
 	if run.verdict {
-		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports))
+		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports, len(conv.InFlight)))
 	}
 	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Status: statusLines(conv),
 		Outcome: run.outcome, Changes: changes}
@@ -105,7 +105,11 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 		a := newAction(rem.Kind, remedyParams(r, rem))
 		actions = append(actions, a)
 		meta.ActionIDs = append(meta.ActionIDs, a.ID)
-		meta.NextRuns = append(meta.NextRuns, nextRunText(rem.Frequency, b.now()))
+		next := nextRunText(rem.Frequency, b.now())
+		if rem.Kind == diagnostics.RemedyEnableJob {
+			next = "right after it is enabled, then on its schedule"
+		}
+		meta.NextRuns = append(meta.NextRuns, next)
 	}
 	if !hasRemedy(r, diagnostics.RemedyEscalate) && r.Cause != diagnostics.CauseHealthy {
 		esc := newAction(diagnostics.RemedyEscalate, remedyParams(r, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate}))

@@ -54,10 +54,14 @@ func (b *Bot) tell(ctx context.Context, req request, m blocks.Message) {
 		}
 		b.log.Debug("response_url failed; trying chat.postEphemeral", "error", err)
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
-	if req.ThreadTS != "" && req.Kind == kindMention {
-		opts = append(opts, slack.MsgOptionTS(req.ThreadTS))
+	if req.Kind == kindMention {
+		// The mention was public, so is the answer: an ephemeral reply in a thread is easy to miss.
+		if _, err := b.post(ctx, b.log, req.Channel, req.ThreadTS, m); err != nil {
+			b.log.Warn("could not answer user", "user", req.User, "channel", req.Channel, "error", err)
+		}
+		return
 	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 	_, err = b.api.PostEphemeralContext(ctx, req.Channel, req.User, opts...)
 	b.metrics.observeSlack("chat.postEphemeral", err, false)
 	if err != nil {

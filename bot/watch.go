@@ -122,7 +122,9 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 	// Marked checking first, so a restart mid-way finishes the re-check and the card.
 	b.markConversation(ctx, conv.ID, store.StatusChecking)
 	reports := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true, clearRecheck: asked})
+	underWay := 0
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		underWay = len(c.InFlight)
 		switch {
 		case len(c.InFlight) > 0: // another fix is still under way
 			c.Status = store.StatusWatching
@@ -143,7 +145,7 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 			}
 		}
 	}
-	b.postThread(ctx, conv, changesNote(lines, fixedWord(reports)))
+	b.postThread(ctx, conv, changesNote(lines, fixedWord(reports, underWay)))
 }
 
 func allHealthy(rs []diagnostics.Report) bool {
@@ -155,10 +157,19 @@ func allHealthy(rs []diagnostics.Report) bool {
 	return len(rs) > 0
 }
 
-// fixedWord is the verdict a re-check posts in the thread.
-func fixedWord(rs []diagnostics.Report) string {
+// fixedWord is the verdict a re-check posts in the thread; underWay counts the fixes still running on the
+// card, which a "still failing" would wrongly send to Support.
+func fixedWord(rs []diagnostics.Report, underWay int) string {
 	if allHealthy(rs) {
+		for _, r := range rs {
+			if r.Status == diagnostics.StatusWarn {
+				return "✅ Nothing left to fix: every link and job is in order; the shops show the listing after the next catalog sync."
+			}
+		}
 		return "✅ Fixed: every shop is in sync."
+	}
+	if underWay > 0 {
+		return fmt.Sprintf("⏳ Not fixed yet: %d more fix(es) on this card are still under way; I re-check when each ends.", underWay)
 	}
 	for _, r := range rs {
 		if r.Cause != diagnostics.CauseHealthy {

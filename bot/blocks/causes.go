@@ -16,13 +16,16 @@ func causeSentence(cause string, r diagnostics.Report) string {
 		return sku + " is not in the pre-order or backorder category, so HotWax has no pre-order information " +
 			"to send to any shop."
 	case diagnostics.CauseAssociationJobMissing:
-		shops := orDefault(remedyShops(r, diagnostics.RemedyScheduleJob), unlinkedChildren(r), "a child shop")
-		return "The “Associate Products with Sub Catalog” job is not scheduled for " + shops +
-			", so the product was never linked to that shop."
+		shops := remedyShops(r, diagnostics.RemedyScheduleJob)
+		if len(shops) == 0 {
+			shops = unlinkedChildren(r)
+		}
+		return "The “Associate Products with Sub Catalog” job is not scheduled for " + orDefault(shops, nil, "a child shop") +
+			", so the product was never linked to " + thatShop(shops) + "."
 	case diagnostics.CauseAssociatedAfterSync:
-		shops := orDefault(remedyShops(r, diagnostics.RemedyRunJob), nil, "a child shop")
-		return "The product was linked to " + shops + " after the last pre-order sync to that shop, so the " +
-			"delta sync will never pick it up: it needs a full pre-order catalog sync."
+		shops := fullSyncShops(r)
+		return "The product was linked to " + orDefault(shops, nil, "a child shop") + " after the last pre-order sync to " +
+			thatShop(shops) + ", so the delta sync will never pick it up: it needs a full pre-order catalog sync."
 	case diagnostics.CausePresellJobsDisabled:
 		return "The " + disabledJobs(r) + " not enabled, so pre-order changes are not pushed to the shops."
 	case diagnostics.CauseJobFailing:
@@ -39,6 +42,10 @@ func causeSentence(cause string, r diagnostics.Report) string {
 		return "Every job and link looks right, yet the shops are not in sync: escalate to HotWax Support " +
 			"with the evidence."
 	case diagnostics.CauseHealthy:
+		if c, ok := findCheck(r, diagnostics.CheckShopListing); ok && c.Status == diagnostics.StatusWarn {
+			return sku + " is linked to every connected shop and every job is in order, but no shop shows its " +
+				"listing yet: the next pre-order catalog sync should push it. Re-check after it runs."
+		}
 		return sku + " is linked to every connected shop and its pre-order information is synced: nothing to fix."
 	case diagnostics.CauseOMSUnavailable:
 		return "The OMS could not be reached, so " + sku + " could not be checked. Nothing is known to be wrong yet."
@@ -79,6 +86,26 @@ func remedyShops(r diagnostics.Report, kind string) []string {
 		names = append(names, escape(name))
 	}
 	return names
+}
+
+// fullSyncShops names the shops offered a full catalog sync (a run-job fix with includeAll), the fix of a
+// late association.
+func fullSyncShops(r diagnostics.Report) []string {
+	var names []string
+	for _, m := range r.Remedies {
+		if m.Kind == diagnostics.RemedyRunJob && m.Params["includeAll"] != "" {
+			names = append(names, escape(firstNonEmpty(m.ShopName, m.ShopID)))
+		}
+	}
+	return names
+}
+
+// thatShop refers back to the shops just named.
+func thatShop(shops []string) string {
+	if len(shops) > 1 {
+		return "those shops"
+	}
+	return "that shop"
 }
 
 // unlinkedChildren names the connected child shops that lack the product link.

@@ -113,7 +113,7 @@ func shopLabel(r diagnostics.Report, id string) string {
 func shopDetail(r diagnostics.Report) []string {
 	lines := make([]string, 0, len(r.Shops)+1)
 	if r.ParentSource != "" {
-		lines = append(lines, "Parent shop chosen by "+escape(r.ParentSource))
+		lines = append(lines, "Parent shop: "+escape(r.ParentSource))
 	}
 	for _, s := range r.Shops {
 		line := fmt.Sprintf("• *%s* `%s` %s · config `%s`", escape(shopName(s)), escape(s.ShopID), s.Role, escape(s.ShopifyConfigID))

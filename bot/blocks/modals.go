@@ -138,8 +138,8 @@ func LinkModal(f LinkForm) slack.ModalViewRequest {
 		slack.NewInputBlock(BlockLinkInventoryItem, plain("Shopify inventory item id"),
 			plain("The variant's inventory item id in that shop."), inventory),
 		section("preview", "*What will change*\n• The OMS records the product as known to the chosen shop, with these ids "+
-			"(the “Shopify shop product” section of the product page)\n• Nothing changes in Shopify itself; the next pre-order "+
-			"sync pushes the product, and this card is re-checked"),
+			"(the “Shopify shop product” section of the product page)\n• Then a full “Preorder Catalog Sync” of that shop "+
+			"runs at once and pushes the product to it; this card is re-checked when it ends"),
 	}
 	return modal(CallbackLink, "Link product to shop", "Link", f.PrivateMetadata, blocks)
 }

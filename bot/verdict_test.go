@@ -1,0 +1,19 @@
+package bot
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+)
+
+func TestFixedWord(t *testing.T) {
+	healthy := diagnostics.Report{SKU: "A", Cause: diagnostics.CauseHealthy, Status: diagnostics.StatusPass}
+	waiting := diagnostics.Report{SKU: "A", Cause: diagnostics.CauseHealthy, Status: diagnostics.StatusWarn}
+	failing := diagnostics.Report{SKU: "A", Cause: diagnostics.CauseUnexplained, Status: diagnostics.StatusFail}
+	assert.Equal(t, "✅ Fixed: every shop is in sync.", fixedWord([]diagnostics.Report{healthy}, 0))
+	assert.Contains(t, fixedWord([]diagnostics.Report{waiting}, 0), "after the next catalog sync", "no shop lists it yet: not called synced")
+	assert.Contains(t, fixedWord([]diagnostics.Report{failing}, 1), "Not fixed yet", "a fix still under way is not a reason to escalate")
+	assert.Contains(t, fixedWord([]diagnostics.Report{failing}, 0), "Still failing")
+}
