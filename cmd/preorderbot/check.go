@@ -44,6 +44,11 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 		fs.Usage()
 		return exitUncertain
 	}
+	skus = unique(skus) // "check A B A" checks A once; order is kept
+	if s := *storeFlag; s != "" && (strings.ContainsAny(s, " \t\n:/") || len(s) > 60) {
+		fmt.Fprintf(stderr, "preorderbot check: --store %q is not a product store id (letters, digits, _ . or -)\n", s)
+		return exitUncertain
+	}
 
 	oms, storeID, dopts, closeOMS, err := checkTarget(*demo, *storeFlag)
 	if err != nil {
@@ -414,4 +419,17 @@ func shortTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04Z")
+}
+
+// unique drops repeated SKUs, keeping the first of each.
+func unique(skus []string) []string {
+	seen := make(map[string]bool, len(skus))
+	out := skus[:0:0]
+	for _, s := range skus {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -157,6 +157,7 @@ func TestCheckBadInput(t *testing.T) {
 		{name: "too many SKUs", args: many, want: "101 SKUs given; check at most 100 at a time"},
 		{name: "unknown flag", args: []string{"--verbose", "HW-JACKET-M"}, want: "flag provided but not defined: -verbose"},
 		{name: "unknown scenario", args: []string{"--demo", "sunny", "HW-JACKET-M"}, want: `unknown scenario "sunny"; scenarios: healthy, association-job-not-scheduled`},
+		{name: "malformed store", args: []string{"--demo", "healthy", "--store", "a b", "HW-JACKET-M"}, want: `--store "a b" is not a product store id`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,4 +214,18 @@ func TestCheckConfigured(t *testing.T) {
 		assert.Equal(t, "oms-unavailable", out.Reports[0].Cause)
 		assert.NotEmpty(t, out.Reports[0].Failures)
 	})
+}
+
+func TestCheckRepeatedSKUsCheckedOnce(t *testing.T) {
+	code, stdout, _ := runCheck(t, "--demo", "healthy", "--json", "HW-JACKET-M", "HW-JACKET-L", "HW-JACKET-M")
+	assert.Equal(t, 0, code)
+	var out struct {
+		Reports []struct {
+			SKU string `json:"sku"`
+		} `json:"reports"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	require.Len(t, out.Reports, 2)
+	assert.Equal(t, "HW-JACKET-M", out.Reports[0].SKU)
+	assert.Equal(t, "HW-JACKET-L", out.Reports[1].SKU)
 }
