@@ -7,32 +7,22 @@ import (
 )
 
 // Block Kit limits (slack-platform.md §6). slack-go does not check them and Slack rejects the whole message
-// when one is exceeded, so rendering keeps inside them and the validator proves it.
+// when one is exceeded, so rendering keeps inside them; the tests prove it with the simulated Slack's validator.
 const (
-	maxMessageBlocks   = 50
-	maxModalBlocks     = 100
-	maxSectionText     = 3000
-	maxFields          = 10
-	maxFieldText       = 2000
-	maxHeaderText      = 150
-	maxButtonText      = 75
-	maxButtonValue     = 2000
-	maxID              = 255
-	maxActionElements  = 25
-	maxContextElements = 10
-	maxContextText     = 3000
-	maxOptionText      = 75
-	maxOptionValue     = 150
-	maxOptions         = 100
-	maxConfirmTitle    = 100
-	maxConfirmText     = 300
-	maxConfirmButton   = 30
-	maxModalTitle      = 24
-	maxPrivateMetadata = 3000
-	maxInputLabel      = 2000
-	maxFallbackText    = 4000
-	maxPlaceholderText = 150
-	maxViewBytes       = 250_000
+	maxMessageBlocks  = 50
+	maxSectionText    = 3000
+	maxHeaderText     = 150
+	maxButtonText     = 75
+	maxActionElements = 25
+	maxContextText    = 3000
+	maxOptionText     = 75
+	maxOptionValue    = 150
+	maxOptions        = 100
+	maxConfirmTitle   = 100
+	maxConfirmText    = 300
+	maxConfirmButton  = 30
+	maxModalTitle     = 24
+	maxFallbackText   = 4000
 )
 
 // truncate cuts s to at most limit characters (runes, as Slack counts them) and says how much was cut, so a
