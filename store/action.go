@@ -99,34 +99,15 @@ func (db *DB) ClaimAction(ctx context.Context, id, user string, now time.Time, a
 	err := db.batch(ctx, "claim action", func(tx *bolt.Tx) error {
 		claimed, claimErr = Action{}, nil
 		a, err := unsafeAction(tx, id)
+		if err == nil {
+			err = claimable(a, now)
+		}
 		if err != nil {
 			claimErr = err
 			return nil
 		}
-		switch {
-		case a.UsedBy != "":
-			claimErr = &UsedError{ActionID: id, By: a.UsedBy, At: a.UsedAt}
-			return nil
-		case !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt):
-			claimErr = fmt.Errorf("action %s expired at %s: %w", id, a.ExpiresAt.UTC().Format(time.RFC3339),
-				ErrActionExpired)
-			return nil
-		}
-		a.UsedBy, a.UsedAt = user, now
-		if err := putAction(tx, a); err != nil {
-			return err
-		}
-		if audit != nil {
-			rec := *audit
-			if rec.At.IsZero() {
-				rec.At = now
-			}
-			if _, err := unsafeAppendAudit(tx, rec); err != nil {
-				return err
-			}
-		}
-		claimed = a
-		return nil
+		claimed, err = unsafeClaim(tx, a, user, now, audit)
+		return err
 	})
 	if err != nil {
 		return Action{}, err
@@ -150,17 +131,11 @@ func (db *DB) ClaimActionOn(ctx context.Context, id, user string, now time.Time,
 	)
 	err := db.update(ctx, "claim action", func(tx *bolt.Tx) error {
 		a, err := unsafeAction(tx, id)
+		if err == nil {
+			err = claimable(a, now)
+		}
 		if err != nil {
 			claimErr = err
-			return errAbort
-		}
-		switch {
-		case a.UsedBy != "":
-			claimErr = &UsedError{ActionID: id, By: a.UsedBy, At: a.UsedAt}
-			return errAbort
-		case !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt):
-			claimErr = fmt.Errorf("action %s expired at %s: %w", id, a.ExpiresAt.UTC().Format(time.RFC3339),
-				ErrActionExpired)
 			return errAbort
 		}
 		old, err := unsafeConversation(tx, a.ConversationID)
@@ -175,21 +150,9 @@ func (db *DB) ClaimActionOn(ctx context.Context, id, user string, now time.Time,
 		if err := putConversation(tx, c, &old); err != nil {
 			return err
 		}
-		a.UsedBy, a.UsedAt = user, now
-		if err := putAction(tx, a); err != nil {
-			return err
-		}
-		if audit != nil {
-			rec := *audit
-			if rec.At.IsZero() {
-				rec.At = now
-			}
-			if _, err := unsafeAppendAudit(tx, rec); err != nil {
-				return err
-			}
-		}
-		claimed, conv = a, c
-		return nil
+		conv = c
+		claimed, err = unsafeClaim(tx, a, user, now, audit)
+		return err
 	})
 	if claimErr != nil {
 		return Action{}, Conversation{}, claimErr
@@ -198,6 +161,35 @@ func (db *DB) ClaimActionOn(ctx context.Context, id, user string, now time.Time,
 		return Action{}, Conversation{}, err
 	}
 	return claimed, conv, nil
+}
+
+// claimable refuses an action that was used or has expired at now.
+func claimable(a Action, now time.Time) error {
+	switch {
+	case a.UsedBy != "":
+		return &UsedError{ActionID: a.ID, By: a.UsedBy, At: a.UsedAt}
+	case !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt):
+		return fmt.Errorf("action %s expired at %s: %w", a.ID, a.ExpiresAt.UTC().Format(time.RFC3339), ErrActionExpired)
+	}
+	return nil
+}
+
+// unsafeClaim marks a used by user at now and appends audit, when not nil, in the caller's transaction.
+func unsafeClaim(tx *bolt.Tx, a Action, user string, now time.Time, audit *AuditRecord) (Action, error) {
+	a.UsedBy, a.UsedAt = user, now
+	if err := putAction(tx, a); err != nil {
+		return Action{}, err
+	}
+	if audit != nil {
+		rec := *audit
+		if rec.At.IsZero() {
+			rec.At = now
+		}
+		if _, err := unsafeAppendAudit(tx, rec); err != nil {
+			return Action{}, err
+		}
+	}
+	return a, nil
 }
 
 // SetActionResult records the outcome of a claimed action and, when audit is not nil, appends it in the
