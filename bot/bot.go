@@ -81,8 +81,8 @@ type Bot struct {
 	connected atomic.Bool
 	auth      *authorizer
 
-	cardLocks  cardLocks
-	escMu      sync.Mutex      // one escalation thread and outbox writer at a time
+	locks      keyedLocks
+	escMu      sync.Mutex      // the escalations' outbox fields and the delivering set
 	delivering map[string]bool // escalations whose support ticket is being sent, under escMu
 	webhook    *http.Client    // the support webhook's own client: its URL stays out of the Slack metrics
 	bg         sync.WaitGroup

@@ -160,28 +160,31 @@ func (b *Bot) redraw(ctx context.Context, convID uint64, outcome string) {
 	_ = b.update(ctx, b.log.With("conversation_id", convID), conv.Channel, conv.CardTS, msg)
 }
 
-// cardLocks serialise the writers of one card (check, fixes, watches, escalation). A lock lives while
-// someone holds or waits for it, so the set stays as small as the work under way.
-type cardLocks struct {
+// keyedLocks serialise work on one key: the writers of one card (check, fixes, watches, escalation), or
+// the opening of one support thread. A lock lives while someone holds or waits for it, so the set stays as
+// small as the work under way.
+type keyedLocks struct {
 	mu sync.Mutex
-	m  map[uint64]*cardLock
+	m  map[string]*keyedLock
 }
 
-type cardLock struct {
+type keyedLock struct {
 	sync.Mutex
-	refs int // holders and waiters, under cardLocks.mu
+	refs int // holders and waiters, under keyedLocks.mu
 }
 
-func (b *Bot) lockCard(id uint64) func() {
-	l := &b.cardLocks
+// lockCard takes the lock of conversation id's card.
+func (b *Bot) lockCard(id uint64) func() { return b.locks.lock("card/" + strconv.FormatUint(id, 10)) }
+
+func (l *keyedLocks) lock(key string) func() {
 	l.mu.Lock()
 	if l.m == nil {
-		l.m = map[uint64]*cardLock{}
+		l.m = map[string]*keyedLock{}
 	}
-	e := l.m[id]
+	e := l.m[key]
 	if e == nil {
-		e = &cardLock{}
-		l.m[id] = e
+		e = &keyedLock{}
+		l.m[key] = e
 	}
 	e.refs++
 	l.mu.Unlock()
@@ -190,7 +193,7 @@ func (b *Bot) lockCard(id uint64) func() {
 		e.Unlock()
 		l.mu.Lock()
 		if e.refs--; e.refs == 0 {
-			delete(l.m, id)
+			delete(l.m, key)
 		}
 		l.mu.Unlock()
 	}

@@ -176,9 +176,9 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 // reserved in the store before the summary is posted, under one lock, so two escalations at once open
 // one thread; a reservation left by a crash (no thread yet) is completed by the next escalation.
 func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report diagnostics.Report, packet Packet, by, userNote string) (store.Escalation, bool, error) {
-	b.escMu.Lock()
-	defer b.escMu.Unlock()
 	fp := store.Fingerprint{ProductStoreID: conv.ProductStoreID, SKU: report.SKU, Cause: report.Cause}
+	unlock := b.locks.lock("escalation/" + fp.Key()) // held across the post: other fingerprints go on
+	defer unlock()
 	esc, _, err := b.opts.Store.OpenEscalation(ctx, store.Escalation{
 		Fingerprint: fp, Channel: b.opts.SupportChannel, OpenedBy: by, OpenedAt: b.now(), Status: "open", ConversationID: conv.ID,
 	})
@@ -193,6 +193,11 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 	ts, err := b.post(ctx, b.log, esc.Channel, "", blocks.EscalationSummary(b.escalationView(report, packet)))
 	if err != nil {
 		return store.Escalation{}, false, err
+	}
+	b.escMu.Lock() // the outbox fields are escMu's
+	defer b.escMu.Unlock()
+	if cur, err := b.opts.Store.Escalation(ctx, fp); err == nil {
+		esc = cur
 	}
 	esc.ThreadTS, esc.ConversationID = ts, conv.ID
 	return esc, true, b.opts.Store.PutEscalation(ctx, esc)
