@@ -11,7 +11,7 @@ func causeSentence(cause string, r diagnostics.Report) string {
 	switch cause {
 	case diagnostics.CauseUnknownSKU:
 		return "SKU " + sku + " does not match any product in store " + escape(r.ProductStoreID) +
-			", so there is nothing to sync: check the SKU and the store."
+			", so there is nothing to sync: check the SKU (SKUs are case-sensitive) and the store."
 	case diagnostics.CauseNotPreorder:
 		return sku + " is not in the pre-order or backorder category, so HotWax has no pre-order information " +
 			"to send to any shop."
