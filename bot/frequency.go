@@ -5,11 +5,9 @@ import (
 	"slices"
 	"sync"
 	"time"
-)
 
-// jobManagerFrequencies are the choices the Job Manager offers for a job's schedule (hotwax-api §4.1), in
-// its order. The schedule modal offers those the OMS also defines.
-var jobManagerFrequencies = []string{"EVERY_5_MIN", "EVERY_15_MIN", "EVERY_30_MIN", "HOURLY", "EVERY_6_HOUR", "EVERYDAY"}
+	"github.com/preorderbot/preorderbot/diagnostics"
+)
 
 // frequencyRefresh is how often the OMS's frequencies are read again.
 const frequencyRefresh = time.Hour
@@ -29,7 +27,7 @@ func (f *frequencies) get() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.list) == 0 {
-		return jobManagerFrequencies
+		return diagnostics.Frequencies
 	}
 	return f.list
 }
@@ -47,7 +45,7 @@ func (f *frequencies) refresh(ctx context.Context, onError func(error)) {
 			onError(err)
 		} else {
 			var list []string
-			for _, id := range jobManagerFrequencies {
+			for _, id := range diagnostics.Frequencies {
 				if slices.Contains(ids, id) {
 					list = append(list, id)
 				}

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/stretchr/testify/assert"
 )
 
 func TestFrequenciesFromTheOMS(t *testing.T) {
 	f := &frequencies{}
-	assert.Equal(t, jobManagerFrequencies, f.get(), "before the OMS answers, the Job Manager's choices")
+	assert.Equal(t, diagnostics.Frequencies, f.get(), "before the OMS answers, the Job Manager's choices")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	f.load = func(context.Context) ([]string, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSu
 	switch req.CallbackID {
 	case blocks.CallbackSchedule:
 		v := req.Values
-		if f := v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]; !contains(b.freqs.get(), f) {
+		if f := v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]; !slices.Contains(b.freqs.get(), f) {
 			errs[blocks.BlockScheduleFrequency] = "Pick one of the OMS's frequencies."
 		}
 		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {
@@ -90,15 +91,6 @@ func (b *Bot) actionProblem(ctx context.Context, id string) string {
 
 // userName is how a modal's plain-text error names a user (mentions do not render there).
 func userName(id string) string { return "User " + id }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 func shopOffered(shops []diagnostics.ShopFacts, id string) bool {
 	for _, s := range shops {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/diagnostics"
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -158,7 +157,7 @@ func (b *Bot) endFix(ctx context.Context, convID uint64, fix store.InFlight, cha
 // describeOutcome says what happened in an operator's words; result is ok, failed or unknown.
 func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (string, string) {
 	var ve *diagnostics.ValidationError
-	var ae *hotwax.APIError
+	refusal, refused := diagnostics.OMSRefusal(err)
 	switch {
 	case err == nil:
 		if out.Summary != "" {
@@ -167,10 +166,10 @@ func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (
 		return "done", "ok"
 	case errors.As(err, &ve):
 		return "not sent: " + ve.Error(), "rejected"
-	case errors.Is(err, hotwax.ErrOutcomeUnknown), errors.Is(err, context.DeadlineExceeded):
+	case diagnostics.OutcomeUnknown(err):
 		return "the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.", "unknown"
-	case errors.As(err, &ae):
-		return "the OMS refused: " + strings.Join(ae.Messages, "; "), "failed"
+	case refused:
+		return "the OMS refused: " + strings.Join(refusal, "; "), "failed"
 	default:
 		return "failed: " + err.Error(), "failed"
 	}

@@ -6,20 +6,10 @@ import (
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
-// frequencyInterval is how often a TemporalExpression recurs (hotwax-api §4.1).
-var frequencyInterval = map[string]time.Duration{
-	"EVERY_5_MIN":  5 * time.Minute,
-	"EVERY_15_MIN": 15 * time.Minute,
-	"EVERY_30_MIN": 30 * time.Minute,
-	"HOURLY":       time.Hour,
-	"EVERY_6_HOUR": 6 * time.Hour,
-	"EVERYDAY":     24 * time.Hour,
-}
-
 // nextRun is when a job of this frequency next runs after from: the next multiple of its interval
 // (the OMS aligns recurring runs to the clock), or midnight UTC for daily jobs.
 func nextRun(freq string, from time.Time) (time.Time, bool) {
-	d, ok := frequencyInterval[freq]
+	d, ok := diagnostics.FrequencyInterval(freq)
 	if !ok {
 		return time.Time{}, false
 	}

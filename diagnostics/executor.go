@@ -103,8 +103,8 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 		return Outcome{}, invalid("job", "no job given")
 	}
 	freq := firstNonEmpty(in.Frequency, r.Frequency, preorderFrequency)
-	if !runNow && !slices.Contains(hotwax.Frequencies, freq) {
-		return Outcome{}, invalid("frequency", "%q is not one of %s", freq, strings.Join(hotwax.Frequencies, ", "))
+	if !runNow && !slices.Contains(Frequencies, freq) {
+		return Outcome{}, invalid("frequency", "%q is not one of %s", freq, strings.Join(Frequencies, ", "))
 	}
 	params := map[string]string{}
 	for k, v := range r.Params {
