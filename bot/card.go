@@ -117,7 +117,7 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 		meta.EscalateID = esc.ID
 	}
 	if conv.EscalationThread != nil {
-		meta.EscalationURL = b.permalink(ctx, conv.EscalationThread.Channel, conv.EscalationThread.TS)
+		meta.EscalationURL = conv.EscalationThread.URL
 	}
 	if _, err := b.opts.Store.CreateActions(ctx, actions...); err != nil {
 		// A button whose action is not stored would only answer "unknown"; draw the card without them.

@@ -159,7 +159,7 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 		}
 	}
 	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
-		cv.EscalationThread = &store.MessageRef{Channel: esc.Channel, TS: esc.ThreadTS}
+		cv.EscalationThread = &store.MessageRef{Channel: esc.Channel, TS: esc.ThreadTS, URL: packet.ThreadURL}
 		return nil
 	}); err != nil {
 		log.Error("could not link the escalation", "error", err)

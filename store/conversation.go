@@ -26,6 +26,7 @@ const (
 type MessageRef struct {
 	Channel string `json:"channel"`
 	TS      string `json:"ts"`
+	URL     string `json:"url,omitempty"` // its permalink, when known, so showing the link costs no Slack call
 }
 
 // Conversation is one request to the bot (a check of one or more SKUs) and the card that shows it.
