@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -152,8 +151,8 @@ func (b *Bot) redraw(ctx context.Context, convID uint64, outcome string) {
 	if err != nil {
 		return
 	}
-	var reports []diagnostics.Report
-	if json.Unmarshal(conv.LastReport, &reports) != nil || len(reports) == 0 {
+	reports := lastReports(conv)
+	if len(reports) == 0 {
 		return
 	}
 	msg := b.render(ctx, convID, reports, checkRun{outcome: outcome}, nil)

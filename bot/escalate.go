@@ -215,12 +215,17 @@ func (b *Bot) escalationView(r diagnostics.Report, p Packet) blocks.Escalation {
 		Timeline: p.Timeline, Mention: b.opts.SupportMention}
 }
 
-func reportFor(conv store.Conversation, sku string) (diagnostics.Report, bool) {
+// lastReports decodes the reports the conversation's card shows; nil when it has none yet.
+func lastReports(conv store.Conversation) []diagnostics.Report {
 	var reports []diagnostics.Report
 	if json.Unmarshal(conv.LastReport, &reports) != nil {
-		return diagnostics.Report{}, false
+		return nil
 	}
-	for _, r := range reports {
+	return reports
+}
+
+func reportFor(conv store.Conversation, sku string) (diagnostics.Report, bool) {
+	for _, r := range lastReports(conv) {
 		if r.SKU == sku {
 			return r, true
 		}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -117,8 +116,7 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 		b.log.Error("re-check of a missing conversation", "conversation_id", conv.ID, "error", err)
 		return
 	}
-	var before []diagnostics.Report
-	_ = json.Unmarshal(conv.LastReport, &before)
+	before := lastReports(conv)
 	// Marked checking first, so a restart mid-way finishes the re-check and the card.
 	b.markConversation(ctx, conv.ID, store.StatusChecking)
 	reports := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true, clearRecheck: asked})
