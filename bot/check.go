@@ -32,13 +32,13 @@ func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
 	})
 	if err != nil {
 		b.log.Error("could not record conversation", "error", err)
-		b.tell(ctx, req, note("I could not start the check: my database is not writable. Please tell the bot's admin."))
+		b.tell(ctx, req, blocks.Note("I could not start the check: my database is not writable. Please tell the bot's admin."))
 		return
 	}
 	log := b.log.With("conversation_id", conv.ID, "skus", cmd.SKUs)
 	ts, err := b.post(ctx, log, conv.Channel, conv.ThreadTS, blocks.Progress(cmd.SKUs, nil, req.User, b.now()))
 	if err != nil {
-		b.tell(ctx, req, note(postFailure(err)))
+		b.tell(ctx, req, blocks.Note(postFailure(err)))
 		b.markConversation(ctx, conv.ID, store.StatusFailed)
 		return
 	}

@@ -34,41 +34,41 @@ func (b *Bot) loadAction(ctx context.Context, req request, id string) (clicked, 
 	a, err := b.opts.Store.Action(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			b.tell(ctx, req, note("This button is unknown to me: it may come from an old card or been altered. Run `/preorder check SKU` again."))
+			b.tell(ctx, req, blocks.Note("This button is unknown to me: it may come from an old card or been altered. Run `/preorder check SKU` again."))
 		} else {
 			b.log.Error("action lookup failed", "error", err)
-			b.tell(ctx, req, note("I could not read this button's action from my database. Please try again."))
+			b.tell(ctx, req, blocks.Note("I could not read this button's action from my database. Please try again."))
 		}
 		return clicked{}, false
 	}
 	conv, err := b.opts.Store.Conversation(ctx, a.ConversationID)
 	if err != nil {
-		b.tell(ctx, req, note("This button's check is gone (older than the retention period). Run `/preorder check SKU` again."))
+		b.tell(ctx, req, blocks.Note("This button's check is gone (older than the retention period). Run `/preorder check SKU` again."))
 		return clicked{}, false
 	}
 	// A click arrives from a message; its card must be the one the action was made for.
 	if req.Kind == kindClick && req.ViewID == "" && (conv.Channel != req.Channel || conv.CardTS != req.MessageTS) {
 		b.log.Warn("action used on a foreign card", "action", a.ID, "channel", req.Channel, "ts", req.MessageTS)
-		b.tell(ctx, req, note("This button does not belong to this card, so I did nothing."))
+		b.tell(ctx, req, blocks.Note("This button does not belong to this card, so I did nothing."))
 		return clicked{}, false
 	}
 	if req.Kind == kindClick && a.Kind != diagnostics.RemedyRecheck && a.Params["v"] != "" && a.Params["v"] != strconv.Itoa(conv.CardVersion) {
-		b.tell(ctx, req, note("This button is from an earlier version of this card, so I did nothing. Use the buttons the card shows now."))
+		b.tell(ctx, req, blocks.Note("This button is from an earlier version of this card, so I did nothing. Use the buttons the card shows now."))
 		return clicked{}, false
 	}
 	// A re-check changes nothing, so an old Re-check button still works.
 	if a.Kind != diagnostics.RemedyRecheck && !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt) {
-		b.tell(ctx, req, note(fmt.Sprintf("This button expired at %s. Press Re-check for fresh buttons.", slackTime(a.ExpiresAt))))
+		b.tell(ctx, req, blocks.Note(fmt.Sprintf("This button expired at %s. Press Re-check for fresh buttons.", slackTime(a.ExpiresAt))))
 		return clicked{}, false
 	}
 	if a.UsedBy != "" && a.Kind != diagnostics.RemedyRecheck {
-		b.tell(ctx, req, note(fmt.Sprintf("<@%s> already used this button at %s. Press Re-check for the current state.", a.UsedBy, slackTime(a.UsedAt))))
+		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> already used this button at %s. Press Re-check for the current state.", a.UsedBy, slackTime(a.UsedAt))))
 		return clicked{}, false
 	}
 	c := clicked{action: a, conv: conv}
 	if js := a.Params["remedy"]; js != "" {
 		if err := json.Unmarshal([]byte(js), &c.remedy); err != nil {
-			b.tell(ctx, req, note("This button's stored action no longer reads; press Re-check."))
+			b.tell(ctx, req, blocks.Note("This button's stored action no longer reads; press Re-check."))
 			return clicked{}, false
 		}
 	}
@@ -115,7 +115,7 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 			b.remediate(ctx, req, c, diagnostics.Input{Frequency: c.remedy.Frequency})
 		}
 	default:
-		b.tell(ctx, req, note("I don't know this kind of button ("+c.action.Kind+")."))
+		b.tell(ctx, req, blocks.Note("I don't know this kind of button ("+c.action.Kind+")."))
 	}
 }
 
@@ -149,7 +149,7 @@ func (b *Bot) authorise(ctx context.Context, req request, c clicked) bool {
 		Outcome: "not an operator", Detail: c.remedy.Label,
 	})
 	b.metrics.observeRemedy(c.action.Kind, "refused")
-	b.tell(ctx, req, note(fmt.Sprintf(refusal, req.User)))
+	b.tell(ctx, req, blocks.Note(fmt.Sprintf(refusal, req.User)))
 	return false
 }
 
@@ -158,7 +158,7 @@ func (b *Bot) openModal(ctx context.Context, req request, view slack.ModalViewRe
 	b.metrics.observeSlack("views.open", err, false)
 	if err != nil {
 		b.log.Error("views.open failed", "error", err)
-		b.tell(ctx, req, note("I could not open the form (Slack said "+err.Error()+"). Press the button again."))
+		b.tell(ctx, req, blocks.Note("I could not open the form (Slack said "+err.Error()+"). Press the button again."))
 	}
 }
 

@@ -57,13 +57,13 @@ func (b *Bot) react(ctx context.Context, channel, ts, name string) {
 func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
 	storeID := firstNonEmpty(cmd.StoreID, b.opts.StoreID)
 	if b.opts.Jobs == nil {
-		b.tell(ctx, req, note("Job health is not available in this deployment."))
+		b.tell(ctx, req, blocks.Note("Job health is not available in this deployment."))
 		return
 	}
 	rep, err := b.opts.Jobs.JobHealth(ctx, storeID)
 	if err != nil {
 		b.log.Warn("job health failed", "store", storeID, "error", err)
-		b.tell(ctx, req, note("⚠️ I could not read the jobs of "+blocks.Escape(storeID)+" from the OMS: "+blocks.Escape(shortErr(err))))
+		b.tell(ctx, req, blocks.Note("⚠️ I could not read the jobs of "+blocks.Escape(storeID)+" from the OMS: "+blocks.Escape(shortErr(err))))
 		return
 	}
 	v := blocks.JobsView{ProductStoreID: storeID, Now: b.now()}
@@ -82,7 +82,7 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 	sku := cmd.SKUs[0]
 	recs, err := b.opts.Store.AuditBySKU(ctx, sku)
 	if err != nil {
-		b.tell(ctx, req, note("⚠️ I could not read the history from my database."))
+		b.tell(ctx, req, blocks.Note("⚠️ I could not read the history from my database."))
 		return
 	}
 	storeID := firstNonEmpty(cmd.StoreID, b.opts.StoreID)

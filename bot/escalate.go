@@ -63,7 +63,7 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 	log := b.log.With("conversation_id", c.conv.ID)
 	sku := c.action.Params["sku"]
 	if _, ok := reportFor(c.conv, sku); !ok {
-		b.tell(ctx, req, note("This card has no finished report to escalate yet; press Re-check first."))
+		b.tell(ctx, req, blocks.Note("This card has no finished report to escalate yet; press Re-check first."))
 		return
 	}
 	card := &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
@@ -78,22 +78,22 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 	var used *store.UsedError
 	switch {
 	case errors.As(err, &used):
-		b.tell(ctx, req, note(fmt.Sprintf("<@%s> already escalated from this button at %s; see the card's thread.", used.By, slackTime(used.At))))
+		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> already escalated from this button at %s; see the card's thread.", used.By, slackTime(used.At))))
 		return
 	case errors.Is(err, store.ErrActionExpired):
-		b.tell(ctx, req, note("This button expired. Press Re-check for fresh buttons."))
+		b.tell(ctx, req, blocks.Note("This button expired. Press Re-check for fresh buttons."))
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
-		b.tell(ctx, req, note("I could not record this escalation, so I sent nothing. Please try again."))
+		b.tell(ctx, req, blocks.Note("I could not record this escalation, so I sent nothing. Please try again."))
 		return
 	}
 	b.settle(ctx, req)
 	if b.opts.SupportChannel == "" {
-		b.tell(ctx, req, note("No support channel is configured: an admin can set PREORDERBOT_SUPPORT_CHANNEL. I put the evidence packet in the card's thread as a file so you can forward it."))
+		b.tell(ctx, req, blocks.Note("No support channel is configured: an admin can set PREORDERBOT_SUPPORT_CHANNEL. I put the evidence packet in the card's thread as a file so you can forward it."))
 	}
 	if err := b.sendEscalation(ctx, c.conv.ID, intent); err != nil {
-		b.tell(ctx, req, note("I could not post in the support channel (Slack said "+blocks.Escape(shortErr(err))+"). Is the bot invited there? The card has a fresh Escalate button."))
+		b.tell(ctx, req, blocks.Note("I could not post in the support channel (Slack said "+blocks.Escape(shortErr(err))+"). Is the bot invited there? The card has a fresh Escalate button."))
 	}
 }
 
@@ -168,7 +168,7 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 	b.audit(ctx, store.AuditRecord{Actor: intent.By, Action: "escalate", ConversationID: convID, SKU: intent.SKU,
 		ProductStoreID: conv.ProductStoreID, Card: card, Outcome: outcome, Detail: intent.Note})
 	b.redraw(ctx, convID, "")
-	b.postThread(ctx, conv, note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", intent.By, firstNonEmpty(packet.ThreadURL, "<#"+esc.Channel+">"))))
+	b.postThread(ctx, conv, blocks.Note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", intent.By, firstNonEmpty(packet.ThreadURL, "<#"+esc.Channel+">"))))
 	return nil
 }
 
@@ -187,7 +187,7 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 	}
 	if esc.ThreadTS != "" {
 		text := fmt.Sprintf("🔁 Escalated again by <@%s>: %s", by, blocks.Escape(firstNonEmpty(userNote, "(no note)")))
-		_, err := b.post(ctx, b.log, esc.Channel, esc.ThreadTS, note(text))
+		_, err := b.post(ctx, b.log, esc.Channel, esc.ThreadTS, blocks.Note(text))
 		return esc, false, err
 	}
 	ts, err := b.post(ctx, b.log, esc.Channel, "", blocks.EscalationSummary(b.escalationView(report, packet)))
@@ -429,7 +429,7 @@ func (b *Bot) redeliver(ctx context.Context, listed store.Escalation) {
 	}
 	b.audit(ctx, store.AuditRecord{Actor: "preorderbot", Action: "escalate:webhook", SKU: e.SKU, ProductStoreID: e.ProductStoreID,
 		ConversationID: e.ConversationID, Outcome: "support ticket sent", Detail: fmt.Sprintf("after %d attempts", e.Attempts)})
-	_, _ = b.post(ctx, b.log, e.Channel, e.ThreadTS, note("🎫 The support ticket was delivered."))
+	_, _ = b.post(ctx, b.log, e.Channel, e.ThreadTS, blocks.Note("🎫 The support ticket was delivered."))
 	if e.ConversationID == 0 {
 		return
 	}

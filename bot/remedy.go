@@ -47,17 +47,17 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	var busy *store.BusyError
 	switch {
 	case errors.As(err, &used):
-		b.tell(ctx, req, note(fmt.Sprintf("<@%s> already used this button at %s, so I did nothing.", used.By, slackTime(used.At))))
+		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> already used this button at %s, so I did nothing.", used.By, slackTime(used.At))))
 		return
 	case errors.As(err, &busy):
-		b.tell(ctx, req, note(fmt.Sprintf("<@%s> started this fix at %s and it is still under way, so I did nothing.", busy.InFlight.By, slackTime(busy.InFlight.At))))
+		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> started this fix at %s and it is still under way, so I did nothing.", busy.InFlight.By, slackTime(busy.InFlight.At))))
 		return
 	case errors.Is(err, store.ErrActionExpired):
-		b.tell(ctx, req, note("This button expired. Press Re-check for fresh buttons."))
+		b.tell(ctx, req, blocks.Note("This button expired. Press Re-check for fresh buttons."))
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
-		b.tell(ctx, req, note("I could not record this action, so I did nothing. Please try again."))
+		b.tell(ctx, req, blocks.Note("I could not record this action, so I did nothing. Please try again."))
 		return
 	}
 	c.conv = conv
@@ -77,7 +77,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		log.Error("could not record the remedy's result", "error", serr)
 	}
 	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(c.remedy.Label), blocks.Escape(outcome))
-	b.postThread(ctx, c.conv, note(line))
+	b.postThread(ctx, c.conv, blocks.Note(line))
 
 	job := c.remedy
 	if err == nil && c.remedy.Kind == diagnostics.RemedyLinkProduct && b.opts.CatalogSyncJob != "" {
@@ -88,7 +88,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + job.Kind, ConversationID: c.conv.ID, SKU: sku,
 			ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(job, diagnostics.Input{}), Outcome: res, Detail: text})
 		line = fmt.Sprintf("%s %s · %s", resultEmoji(res), blocks.Escape(job.Label), blocks.Escape(text))
-		b.postThread(ctx, c.conv, note(line))
+		b.postThread(ctx, c.conv, blocks.Note(line))
 	}
 
 	switch {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/store"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -99,7 +100,7 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	case admit <- req:
 	default:
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
-		go b.tell(context.WithoutCancel(ctx), req, note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+		go b.tell(context.WithoutCancel(ctx), req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
 	}
 }
 
@@ -156,7 +157,7 @@ func (b *Bot) enqueue(ctx context.Context, req request, q queues) {
 		if !b.running(req.DedupeKey, -1) { // another delivery may still need the journal entry
 			b.settle(ctx, req)
 		}
-		b.tell(ctx, req, note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+		b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
 	}
 }
 

@@ -143,7 +143,7 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 			}
 		}
 	}
-	b.postThread(ctx, conv, changesNote(lines, fixedWord(reports, underWay)))
+	b.postThread(ctx, conv, blocks.Changes(lines, fixedWord(reports, underWay)))
 }
 
 func allHealthy(rs []diagnostics.Report) bool {

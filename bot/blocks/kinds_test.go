@@ -1,10 +1,12 @@
 package blocks
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -185,4 +187,15 @@ func TestEscalationPacket(t *testing.T) {
 		require.NoError(t, validateMessage(m))
 	}
 	assertGolden(t, msgs)
+}
+
+func TestNoteAndChanges(t *testing.T) {
+	m := Changes([]string{"cause: job-failing → healthy", "Acme CA: linked"}, "✅ Fixed: every shop is in sync.")
+	require.NoError(t, validateMessage(m))
+	assert.Equal(t, "✅ Fixed: every shop is in sync.\n*What changed since the last check:*\n• cause: job-failing → healthy\n• Acme CA: linked", m.Text)
+	assert.Contains(t, Changes(nil, "x").Text, "Nothing changed since the last check.")
+
+	long := Note(strings.Repeat("<@U1> ", 2000))
+	require.NoError(t, validateMessage(long), "a long note is cut visibly, not rejected")
+	assert.Contains(t, long.Text, "<@U1>", "the bot's own mrkdwn is kept")
 }
