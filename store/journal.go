@@ -18,23 +18,6 @@ type JournaledRequest struct {
 	Payload json.RawMessage `json:"payload"` // opaque to the store
 }
 
-// JournalRequest records r. Concurrent calls share one commit (bbolt's Batch): it is idempotent.
-func (db *DB) JournalRequest(ctx context.Context, r JournaledRequest) error {
-	if r.ID == "" {
-		return fmt.Errorf("request without id: %w", ErrInvalid)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return translate("journal request", db.bolt.Batch(func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketRequests)
-		if err != nil {
-			return err
-		}
-		return put(b, []byte(r.ID), r)
-	}))
-}
-
 // JournalRequests records several requests in one transaction (one fsync), in order. A request whose
 // id SeenEnvelope already recorded is not journaled again: it is a redelivery of one being handled or
 // handled, and must not be replayed after a restart.

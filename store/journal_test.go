@@ -20,7 +20,7 @@ func TestRequestJournal(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
-			assert.NoError(t, db.JournalRequest(ctx, JournaledRequest{ID: "e" + string(rune('a'+i)), At: t0, Payload: json.RawMessage(`{"n":1}`)}))
+			assert.NoError(t, db.JournalRequests(ctx, []JournaledRequest{{ID: "e" + string(rune('a'+i)), At: t0, Payload: json.RawMessage(`{"n":1}`)}}))
 		})
 	}
 	wg.Wait()
@@ -47,7 +47,7 @@ func TestMigrateV3ToV4AddsRequestJournal(t *testing.T) {
 	})
 	db := mustOpenPath(t, path, Options{})
 	assertVersion(t, db, SchemaVersion)
-	require.NoError(t, db.JournalRequest(context.Background(), JournaledRequest{ID: "e1", At: t0}))
+	require.NoError(t, db.JournalRequests(context.Background(), []JournaledRequest{{ID: "e1", At: t0}}))
 }
 
 func TestJournalRequestsInOneTransaction(t *testing.T) {
