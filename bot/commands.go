@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -55,7 +56,7 @@ func (b *Bot) react(ctx context.Context, channel, ts, name string) {
 
 // jobs answers /preorder jobs privately: per shop, each pre-order job's state.
 func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
-	storeID := firstNonEmpty(cmd.StoreID, b.opts.StoreID)
+	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)
 	if b.opts.Jobs == nil {
 		b.tell(ctx, req, blocks.Note("Job health is not available in this deployment."))
 		return
@@ -85,13 +86,13 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 		b.tell(ctx, req, blocks.Note("⚠️ I could not read the history from my database."))
 		return
 	}
-	storeID := firstNonEmpty(cmd.StoreID, b.opts.StoreID)
+	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)
 	v := blocks.HistoryView{SKU: sku, Now: b.now()}
 	for _, a := range recs {
 		if a.ProductStoreID != "" && a.ProductStoreID != storeID {
 			continue
 		}
-		e := blocks.HistoryEntry{At: a.At, Who: a.Actor, What: firstNonEmpty(a.Detail, a.Action), Outcome: a.Outcome}
+		e := blocks.HistoryEntry{At: a.At, Who: a.Actor, What: cmp.Or(a.Detail, a.Action), Outcome: a.Outcome}
 		switch {
 		case a.Action == "check":
 			e.Kind, e.What, e.Cause, e.Outcome = blocks.HistoryCheck, "check", a.Outcome, ""

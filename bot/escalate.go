@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -168,7 +169,7 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 	b.audit(ctx, store.AuditRecord{Actor: intent.By, Action: "escalate", ConversationID: convID, SKU: intent.SKU,
 		ProductStoreID: conv.ProductStoreID, Card: card, Outcome: outcome, Detail: intent.Note})
 	b.redraw(ctx, convID, "")
-	b.postThread(ctx, conv, blocks.Note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", intent.By, firstNonEmpty(packet.ThreadURL, "<#"+esc.Channel+">"))))
+	b.postThread(ctx, conv, blocks.Note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", intent.By, cmp.Or(packet.ThreadURL, "<#"+esc.Channel+">"))))
 	return nil
 }
 
@@ -186,7 +187,7 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 		return store.Escalation{}, false, err
 	}
 	if esc.ThreadTS != "" {
-		text := fmt.Sprintf("🔁 Escalated again by <@%s>: %s", by, blocks.Escape(firstNonEmpty(userNote, "(no note)")))
+		text := fmt.Sprintf("🔁 Escalated again by <@%s>: %s", by, blocks.Escape(cmp.Or(userNote, "(no note)")))
 		_, err := b.post(ctx, b.log, esc.Channel, esc.ThreadTS, blocks.Note(text))
 		return esc, false, err
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -194,7 +195,7 @@ func remedyRequest(r diagnostics.Remedy, in diagnostics.Input) string {
 	if r.ShopID != "" {
 		parts = append(parts, "shop="+r.ShopID)
 	}
-	if f := firstNonEmpty(in.Frequency, r.Frequency); f != "" {
+	if f := cmp.Or(in.Frequency, r.Frequency); f != "" {
 		parts = append(parts, "frequency="+f)
 	}
 	if in.Limit != "" {
@@ -207,15 +208,6 @@ func remedyRequest(r diagnostics.Remedy, in diagnostics.Input) string {
 		parts = append(parts, k+"="+v)
 	}
 	return strings.Join(parts, " ")
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func pastTense(r diagnostics.Remedy) string {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
@@ -28,7 +29,7 @@ func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input) string {
 	case in.FirstRun.After(now):
 		return "first run " + clock(in.FirstRun, now)
 	}
-	return "next run " + nextRunText(firstNonEmpty(in.Frequency, r.Frequency), now)
+	return "next run " + nextRunText(cmp.Or(in.Frequency, r.Frequency), now)
 }
 
 func clock(t, now time.Time) string {

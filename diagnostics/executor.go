@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -102,7 +103,7 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	if r.Job == "" {
 		return Outcome{}, invalid("job", "no job given")
 	}
-	freq := firstNonEmpty(in.Frequency, r.Frequency, preorderFrequency)
+	freq := cmp.Or(in.Frequency, r.Frequency, preorderFrequency)
 	if !runNow && !slices.Contains(Frequencies, freq) {
 		return Outcome{}, invalid("frequency", "%q is not one of %s", freq, strings.Join(Frequencies, ", "))
 	}
@@ -143,7 +144,7 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	}
 	req := hotwax.ScheduleRequest{
 		Draft: draft, Frequency: freq, FirstRun: in.FirstRun, Params: params, ProductStoreID: storeID,
-		ShopID: r.ShopID, ShopifyConfigID: shop.ShopifyConfigID, TimeZone: firstNonEmpty(in.TimeZone, "UTC"),
+		ShopID: r.ShopID, ShopifyConfigID: shop.ShopifyConfigID, TimeZone: cmp.Or(in.TimeZone, "UTC"),
 		UserLogin: in.UserLogin, RunNow: runNow,
 	}
 	if runNow {
@@ -205,7 +206,7 @@ func draftFor(jobs []hotwax.Job, enum, shopID string) (hotwax.Job, error) {
 }
 
 func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
-	productID := firstNonEmpty(in.ProductID, r.Params["productId"])
+	productID := cmp.Or(in.ProductID, r.Params["productId"])
 	var errs []error
 	if r.ShopID == "" {
 		errs = append(errs, invalid("shop", "no shop given"))
@@ -243,15 +244,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // IsValidation reports whether err is refused input rather than an OMS failure.

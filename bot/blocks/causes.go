@@ -1,6 +1,8 @@
 package blocks
 
 import (
+	"cmp"
+
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
@@ -94,7 +96,7 @@ func fullSyncShops(r diagnostics.Report) []string {
 	var names []string
 	for _, m := range r.Remedies {
 		if m.Kind == diagnostics.RemedyRunJob && m.Params["includeAll"] != "" {
-			names = append(names, escape(firstNonEmpty(m.ShopName, m.ShopID)))
+			names = append(names, escape(cmp.Or(m.ShopName, m.ShopID)))
 		}
 	}
 	return names

@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func EscalationSummary(e Escalation) Message {
 		mrkdwn("*SKU*\n" + escape(r.SKU)),
 		mrkdwn("*Product*\n" + truncate(product, 500)),
 		mrkdwn("*Store*\n" + escape(r.ProductStoreID)),
-		mrkdwn("*Shops affected*\n" + truncate(firstNonEmpty(nameList(affected), "none found"), 1000)),
+		mrkdwn("*Shops affected*\n" + truncate(cmp.Or(nameList(affected), "none found"), 1000)),
 		mrkdwn("*Most likely cause*\n" + shortCause(r.Cause)),
 		mrkdwn("*Requested by*\n" + userMention(e.Requester)),
 	}

@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -35,7 +36,7 @@ func ScheduleModal(f ScheduleForm) slack.ModalViewRequest {
 		freqs = defaultFrequencies
 	}
 	freqs = freqs[:min(len(freqs), maxOptions)]
-	def := firstNonEmpty(f.DefaultFrequency, m.Frequency)
+	def := cmp.Or(f.DefaultFrequency, m.Frequency)
 	if !slices.Contains(freqs, def) {
 		def = freqs[0]
 	}
@@ -160,10 +161,10 @@ func EscalateModal(f EscalateForm) slack.ModalViewRequest {
 	note.MaxLength = maxNoteLength
 	input := slack.NewInputBlock(BlockEscalateNote, plain("Note for HotWax Support"), nil, note)
 	input.Optional = true
-	where := "Posts a summary to " + firstNonEmpty(f.Destination, "the support channel") + " and the evidence packet in its thread."
+	where := "Posts a summary to " + cmp.Or(f.Destination, "the support channel") + " and the evidence packet in its thread."
 	if f.ThreadURL != "" {
 		where = "Adds to the <" + f.ThreadURL + "|existing escalation thread> for this SKU and cause in " +
-			firstNonEmpty(f.Destination, "the support channel") + "."
+			cmp.Or(f.Destination, "the support channel") + "."
 	}
 	blocks := []slack.Block{
 		section("intro", "Escalate "+escape(f.SKU)+" ("+shortCause(f.Cause)+") to HotWax Support."),
@@ -188,13 +189,4 @@ func modal(callbackID, title, submit, metadata string, blocks []slack.Block) sla
 		v.Submit = plain(truncate(submit, maxModalTitle))
 	}
 	return v
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -132,13 +133,13 @@ func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options,
 			srv.Close()
 			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("hotwax client: %w", err)
 		}
-		return client, firstNonEmptyString(storeFlag, demoStoreID), diagnostics.Options{}, srv.Close, nil
+		return client, cmp.Or(storeFlag, demoStoreID), diagnostics.Options{}, srv.Close, nil
 	}
 	cfg, err := loadHotWax()
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
-	storeID := firstNonEmptyString(strings.TrimSpace(storeFlag), strings.TrimSpace(cfg.ProductStoreID))
+	storeID := cmp.Or(strings.TrimSpace(storeFlag), strings.TrimSpace(cfg.ProductStoreID))
 	if storeID == "" {
 		return nil, "", diagnostics.Options{}, noop, errors.New("no product store: set HOTWAX_PRODUCT_STORE_ID or pass --store")
 	}
@@ -147,15 +148,6 @@ func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options,
 		return nil, "", diagnostics.Options{}, noop, err
 	}
 	return client, storeID, diagnostics.Options{ParentShopID: cfg.ParentShopID, Jobs: cfg.jobs()}, noop, nil
-}
-
-func firstNonEmptyString(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // checkExitCode is 2 when some SKU could not be checked (its reasons go to stderr), 1 when a problem was

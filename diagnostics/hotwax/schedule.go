@@ -1,6 +1,7 @@
 package hotwax
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,15 +50,15 @@ func schedulePayload(req ScheduleRequest) (map[string]any, error) {
 	shopID, hasShop := d.RuntimeData["shopId"]
 	configID, hasConfig := d.RuntimeData["shopifyConfigId"]
 	storeID, hasStore := d.RuntimeData["productStoreId"]
-	shopID = firstNonEmpty(req.ShopID, nullToEmpty(shopID))
+	shopID = cmp.Or(req.ShopID, nullToEmpty(shopID))
 	if hasShop {
 		p["shopId"] = shopID
 	}
 	if hasConfig {
-		p["shopifyConfigId"] = firstNonEmpty(req.ShopifyConfigID, nullToEmpty(configID))
+		p["shopifyConfigId"] = cmp.Or(req.ShopifyConfigID, nullToEmpty(configID))
 	}
 	if hasStore {
-		p["productStoreId"] = firstNonEmpty(req.ProductStoreID, nullToEmpty(storeID))
+		p["productStoreId"] = cmp.Or(req.ProductStoreID, nullToEmpty(storeID))
 	}
 	for k, v := range req.Params {
 		p[k] = v
@@ -135,15 +136,6 @@ func nullToEmpty(s string) string {
 		return ""
 	}
 	return s
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func setIf(m map[string]any, key, value string) {

@@ -1,6 +1,7 @@
 package hotwaxtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -214,7 +215,7 @@ func (m *model) listingDocs() []map[string]any {
 	for _, k := range keys {
 		l := m.listings[k]
 		value, _ := json.Marshal(map[string]string{
-			"status": l.Status, "promise_date": firstNonEmpty(l.PromiseDate, "_NA_"),
+			"status": l.Status, "promise_date": cmp.Or(l.PromiseDate, "_NA_"),
 			"last_updated_at": l.LastUpdatedAt.UTC().Format("Jan 02,2006 15:04:05"),
 		})
 		docs = append(docs, map[string]any{

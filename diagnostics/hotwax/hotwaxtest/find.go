@@ -1,6 +1,7 @@
 package hotwaxtest
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -66,8 +67,8 @@ func parseFind(body map[string]any) (findRequest, error) {
 	req.fieldList = stringList(body["fieldList"])
 	req.noCondition = str(body["noConditionFind"]) == "Y"
 	req.filterByDate = str(body["filterByDate"]) == "Y"
-	req.fromDateName = firstNonEmpty(str(body["fromDateName"]), req.fromDateName)
-	req.thruDateName = firstNonEmpty(str(body["thruDateName"]), req.thruDateName)
+	req.fromDateName = cmp.Or(str(body["fromDateName"]), req.fromDateName)
+	req.thruDateName = cmp.Or(str(body["thruDateName"]), req.thruDateName)
 	if req.orderBy, err = parseOrderBy(str(body["orderBy"])); err != nil {
 		return req, err
 	}

@@ -2,6 +2,7 @@ package hotwaxtest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -228,7 +229,7 @@ func (s *Server) solrQuery(body map[string]any) (int, any) {
 	for f := range strings.FieldsFuncSeq(str(params["fl"]), func(r rune) bool { return r == ',' || r == ' ' }) {
 		fl = append(fl, f)
 	}
-	query := firstNonEmpty(str(q["query"]), "*:*")
+	query := cmp.Or(str(q["query"]), "*:*")
 	clauses := []string{query}
 	clauses = append(clauses, stringList(q["filter"])...)
 	var nodes []solrNode

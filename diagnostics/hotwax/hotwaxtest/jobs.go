@@ -1,6 +1,7 @@
 package hotwaxtest
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"time"
@@ -71,7 +72,7 @@ func (m *model) schedule(p map[string]any, now, realNow time.Time) (string, erro
 		return "", omsError(fmt.Sprintf("Cannot locate service by name (%s)", service))
 	}
 	fields, _ := p["jobFields"].(map[string]any)
-	enum := firstNonEmpty(str(fields["systemJobEnumId"]), str(p["systemJobEnumId"]))
+	enum := cmp.Or(str(fields["systemJobEnumId"]), str(p["systemJobEnumId"]))
 	var draft *jobRow
 	if enum != "" {
 		draft = m.draft(enum)
@@ -83,7 +84,7 @@ func (m *model) schedule(p map[string]any, now, realNow time.Time) (string, erro
 	}
 	def, _ := jobDefFor(draft.SystemJobEnumID)
 	runNow := str(p["SERVICE_RUN_AS_SYSTEM"]) == ""
-	freq := firstNonEmpty(str(p["SERVICE_TEMP_EXPR"]), str(fields["tempExprId"]))
+	freq := cmp.Or(str(p["SERVICE_TEMP_EXPR"]), str(fields["tempExprId"]))
 	if freq == "" && !runNow {
 		return "", omsError("The following required parameter is missing: [scheduleService.SERVICE_TEMP_EXPR]")
 	}
@@ -104,7 +105,7 @@ func (m *model) schedule(p map[string]any, now, realNow time.Time) (string, erro
 			runtime[k] = str(v)
 		}
 	}
-	shopID := nullable(firstNonEmpty(str(fields["shopId"]), str(p["shopId"])))
+	shopID := nullable(cmp.Or(str(fields["shopId"]), str(p["shopId"])))
 	if cfg := nullable(str(p["shopifyConfigId"])); shopID == "" && cfg != "" {
 		s, ok := m.shopByConfig(cfg)
 		if !ok {
@@ -129,7 +130,7 @@ func (m *model) schedule(p map[string]any, now, realNow time.Time) (string, erro
 		CreatedByUserLogin:      str(fields["createdByUserLogin"]),
 		LastModifiedByUserLogin: str(fields["lastModifiedByUserLogin"]),
 		RecurrenceTimeZone:      str(fields["recurrenceTimeZone"]),
-		ProductStoreID:          nullable(firstNonEmpty(str(fields["productStoreId"]), str(p["productStoreId"]))),
+		ProductStoreID:          nullable(cmp.Or(str(fields["productStoreId"]), str(p["productStoreId"]))),
 		ShopID:                  shopID,
 		RunTime:                 runTime,
 		CreatedDate:             now,

@@ -37,15 +37,6 @@ func str(v any) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 func numeric(s string) bool {
 	if s == "" {
 		return false

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -199,7 +200,7 @@ func (w *Workspace) file(rw http.ResponseWriter, r *http.Request) {
 		}
 		rw.Header().Set("Content-Type", "application/octet-stream")
 		rw.Header().Set("X-Content-Type-Options", "nosniff")
-		rw.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": firstNonEmpty(f.Name, f.ID)}))
+		rw.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": cmp.Or(f.Name, f.ID)}))
 		_, _ = rw.Write(f.Content)
 		return
 	}

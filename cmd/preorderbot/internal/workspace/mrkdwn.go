@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"html"
 	"regexp"
 	"strconv"
@@ -108,22 +109,22 @@ func entity(inner string, n Names) string {
 		id := target[1:]
 		name := n.Users[id]
 		if name == "" {
-			name = firstNonEmpty(label, id)
+			name = cmp.Or(label, id)
 		}
 		return `<span class="md-mention">@` + html.EscapeString(name) + `</span>`
 	case strings.HasPrefix(target, "#"):
 		id := target[1:]
 		name := n.Channels[id]
 		if name == "" {
-			name = firstNonEmpty(label, id)
+			name = cmp.Or(label, id)
 		}
 		return `<a href="#" class="md-channel" data-channel="` + html.EscapeString(id) + `">#` + html.EscapeString(name) + `</a>`
 	case strings.HasPrefix(target, "!date^"):
 		return date(target, label, n.Location)
 	case strings.HasPrefix(target, "!subteam^"):
-		return `<span class="md-mention">` + html.EscapeString(firstNonEmpty(label, "@group")) + `</span>`
+		return `<span class="md-mention">` + html.EscapeString(cmp.Or(label, "@group")) + `</span>`
 	case strings.HasPrefix(target, "!"):
-		return `<span class="md-mention">@` + html.EscapeString(firstNonEmpty(label, target[1:])) + `</span>`
+		return `<span class="md-mention">@` + html.EscapeString(cmp.Or(label, target[1:])) + `</span>`
 	}
 	url := unescapeSlack(target)
 	if !safeURL(url) {
@@ -196,13 +197,4 @@ func ago(d time.Duration) string {
 // unescapeSlack decodes the three entities Slack escapes in message text.
 func unescapeSlack(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

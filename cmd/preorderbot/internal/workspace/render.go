@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -210,8 +211,8 @@ func renderButton(b *strings.Builder, el element, n Names) {
 	if c := el.Confirm; c != nil {
 		b.WriteString(` data-confirm-title="` + plainText(c.Title) + `"`)
 		b.WriteString(` data-confirm-text="` + html.EscapeString(text(c.Text, n)) + `"`)
-		b.WriteString(` data-confirm-yes="` + html.EscapeString(firstNonEmpty(rawText(c.Confirm), "Yes")) + `"`)
-		b.WriteString(` data-confirm-no="` + html.EscapeString(firstNonEmpty(rawText(c.Deny), "Cancel")) + `"`)
+		b.WriteString(` data-confirm-yes="` + html.EscapeString(cmp.Or(rawText(c.Confirm), "Yes")) + `"`)
+		b.WriteString(` data-confirm-no="` + html.EscapeString(cmp.Or(rawText(c.Deny), "Cancel")) + `"`)
 		b.WriteString(` data-confirm-style="` + html.EscapeString(c.Style) + `"`)
 	}
 	b.WriteString(`>` + html.EscapeString(label) + `</button>`)

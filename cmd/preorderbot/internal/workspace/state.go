@@ -189,7 +189,7 @@ func (w *Workspace) message(m slacktest.Message) MessageView {
 		}
 	}
 	for _, f := range m.Files {
-		v.Files = append(v.Files, FileView{ID: f.ID, Title: firstNonEmpty(f.Title, f.Name, f.ID)})
+		v.Files = append(v.Files, FileView{ID: f.ID, Title: cmp.Or(f.Title, f.Name, f.ID)})
 	}
 	return v
 }
@@ -206,7 +206,7 @@ func (w *Workspace) modal(v slacktest.View) ModalView {
 	}
 	return ModalView{
 		ID: v.ID, Hash: v.Hash, Title: v.Title, Submit: rawText(raw.Submit),
-		Close: firstNonEmpty(rawText(raw.Close), "Cancel"), HTML: body,
+		Close: cmp.Or(rawText(raw.Close), "Cancel"), HTML: body,
 	}
 }
 
