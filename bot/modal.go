@@ -49,10 +49,10 @@ func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSu
 				errs[blocks.BlockLinkShop] = "Pick one of the shops missing the link."
 			}
 		}
-		if !numeric(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant]) {
+		if !diagnostics.ShopifyID(strings.TrimSpace(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant])) {
 			errs[blocks.BlockLinkVariant] = "The Shopify variant id is a number, like 44596467138724 (the end of the variant's admin URL)."
 		}
-		if !numeric(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem]) {
+		if !diagnostics.ShopifyID(strings.TrimSpace(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem])) {
 			errs[blocks.BlockLinkInventoryItem] = "The inventory item id is a number, like 46447064219812."
 		}
 	case blocks.CallbackEscalate:
@@ -99,19 +99,6 @@ func shopOffered(shops []diagnostics.ShopFacts, id string) bool {
 		}
 	}
 	return false
-}
-
-func numeric(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 20 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // firstRun reads the modal's first-run picker (unix seconds).

@@ -214,10 +214,10 @@ func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input)
 	if productID == "" {
 		errs = append(errs, invalid("productId", "no product given"))
 	}
-	if !isDigits(in.VariantID) {
+	if !ShopifyID(in.VariantID) {
 		errs = append(errs, invalid("variantId", "the Shopify variant id must be a number, got %q", in.VariantID))
 	}
-	if !isDigits(in.InventoryItemID) {
+	if !ShopifyID(in.InventoryItemID) {
 		errs = append(errs, invalid("inventoryItemId", "the Shopify inventory item id must be a number, got %q", in.InventoryItemID))
 	}
 	if len(errs) > 0 {
@@ -233,6 +233,10 @@ func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input)
 	}
 	return Outcome{Summary: fmt.Sprintf("product %s linked to %s as variant %s", productID, shop.Name, in.VariantID)}, nil
 }
+
+// ShopifyID reports whether s can be a Shopify variant or inventory item id: a 64-bit number, written as
+// its digits (not a gid:// URL). The link modal checks it inline; the executor checks it again.
+func ShopifyID(s string) bool { return len(s) <= 20 && isDigits(s) }
 
 func isDigits(s string) bool {
 	if s == "" {
