@@ -193,3 +193,12 @@ func TestExecutorOMSErrors(t *testing.T) {
 		assert.True(t, errors.Is(err, hotwax.ErrOutcomeUnknown))
 	})
 }
+
+func TestShopifyID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"44596467138724": true, "0": true, "18446744073709551615": true,
+		"": false, "123456789012345678901": false, "gid://shopify/ProductVariant/1": false, "12 34": false, "-1": false,
+	} {
+		assert.Equal(t, want, diagnostics.ShopifyID(s), s)
+	}
+}

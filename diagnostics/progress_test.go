@@ -39,12 +39,3 @@ func TestRunWithProgress(t *testing.T) {
 	assert.Equal(t, CauseHealthy, reports[0].Cause)
 	assert.Equal(t, []string{CheckProduct}, seen, "the rest come with the report")
 }
-
-func TestShopifyID(t *testing.T) {
-	for s, want := range map[string]bool{
-		"44596467138724": true, "0": true, "18446744073709551615": true,
-		"": false, "123456789012345678901": false, "gid://shopify/ProductVariant/1": false, "12 34": false, "-1": false,
-	} {
-		assert.Equal(t, want, ShopifyID(s), s)
-	}
-}
