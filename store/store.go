@@ -108,9 +108,6 @@ func Open(path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-// Path is the file the store was opened from.
-func (db *DB) Path() string { return db.path }
-
 // Close releases the file. Close the store last, after everything that writes to it has stopped.
 func (db *DB) Close() error {
 	return translate("close "+db.path, db.bolt.Close())

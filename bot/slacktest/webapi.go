@@ -67,11 +67,6 @@ func (r *apiRequest) raw(key string) json.RawMessage {
 	return raw
 }
 
-func (r *apiRequest) bool(key string) bool {
-	v := r.str(key)
-	return v == "true" || v == "1"
-}
-
 func (r *apiRequest) token() string {
 	if t := r.form.Get("token"); t != "" {
 		return t
@@ -110,8 +105,6 @@ type apiError struct {
 	code     string
 	messages []string
 }
-
-func (e *apiError) Error() string { return e.code }
 
 func fail(code string, messages ...string) *apiError {
 	return &apiError{code: code, messages: messages}

@@ -95,5 +95,3 @@ func recordSleeps(c *Client) *[]time.Duration {
 	}
 	return waits
 }
-
-func ms(v int64) time.Time { return time.UnixMilli(v).UTC() }
