@@ -3,7 +3,6 @@ package diagnostics
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -248,10 +247,4 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// IsValidation reports whether err is refused input rather than an OMS failure.
-func IsValidation(err error) bool {
-	var v *ValidationError
-	return errors.As(err, &v)
 }

@@ -161,7 +161,7 @@ func TestExecutorValidation(t *testing.T) {
 			var verr *diagnostics.ValidationError
 			require.ErrorAs(t, err, &verr)
 			assert.Equal(t, tt.field, verr.Field)
-			assert.True(t, diagnostics.IsValidation(err))
+			assert.ErrorAs(t, err, new(*diagnostics.ValidationError))
 			assert.Equal(t, jobs, srv.Jobs(), "no job changed")
 			assert.Equal(t, links, srv.Links("20077"), "no link changed")
 			assert.Zero(t, srv.Counts()["scheduleService"]+srv.Counts()["service/createShopifyShopProduct"], "no write was sent")
@@ -178,7 +178,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: existing.VariantID, InventoryItemID: "47000000000001"})
 		require.Error(t, err)
-		assert.False(t, diagnostics.IsValidation(err))
+		assert.NotErrorAs(t, err, new(*diagnostics.ValidationError))
 		var apiErr *hotwax.APIError
 		assert.ErrorAs(t, err, &apiErr)
 		assert.Contains(t, err.Error(), "link product 20011 to Acme CA")
