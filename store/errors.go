@@ -26,6 +26,8 @@ var (
 	ErrLocked = errors.New("database file is locked")
 	// ErrSchema means the file's schema is newer than this binary or is missing a bucket.
 	ErrSchema = errors.New("unsupported schema")
+	// ErrDamaged means the file cannot be used as it is: truncated, overwritten, or with unreadable pages.
+	ErrDamaged = errors.New("not a preorderbot database or corrupted")
 	// ErrClosed means the store was used after Close.
 	ErrClosed = errors.New("store closed")
 	// ErrInvalid means the caller passed a record the store cannot key (empty id, missing field).
@@ -69,7 +71,7 @@ func (e *CorruptError) Unwrap() error { return e.Err }
 // own reports whether err is one the store returns as-is: its own sentinels and types, and context errors.
 func own(err error) bool {
 	for _, target := range []error{
-		ErrNotFound, ErrExists, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, ErrSchema,
+		ErrNotFound, ErrExists, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, ErrSchema, ErrDamaged,
 		ErrClosed, ErrInvalid, context.Canceled, context.DeadlineExceeded,
 	} {
 		if errors.Is(err, target) {
@@ -90,6 +92,10 @@ func translate(op string, err error) error {
 	}
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return fmt.Errorf("%s: %w", op, ErrClosed)
+	}
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) ||
+		errors.Is(err, berrors.ErrChecksum) {
+		return fmt.Errorf("%s: %w (%s)", op, ErrDamaged, err.Error())
 	}
 	return fmt.Errorf("%s: %s", op, err.Error())
 }

@@ -30,6 +30,10 @@ var migrations = []migration{
 // SchemaVersion is the schema this binary writes.
 var SchemaVersion = migrations[len(migrations)-1].version
 
+// maxPlausibleSchema bounds the versions a future preorderbot could have written: one migration per
+// release at most, so a version this far ahead is a damaged file or another program's, not an upgrade.
+const maxPlausibleSchema = 1000
+
 // errSkip rolls back the open transaction when there is nothing to migrate, saving a commit and an fsync.
 var errSkip = errors.New("schema up to date")
 
@@ -44,9 +48,12 @@ func (db *DB) migrate() error {
 		if err != nil {
 			return err
 		}
+		if current > maxPlausibleSchema {
+			return fmt.Errorf("schema version %d is impossible: %w", current, ErrDamaged)
+		}
 		if current > SchemaVersion {
-			return fmt.Errorf("file has schema v%d, this binary knows up to v%d: %w", current, SchemaVersion,
-				ErrSchema)
+			return fmt.Errorf("the file was written by a newer preorderbot (schema v%d, this binary knows up to v%d): %w",
+				current, SchemaVersion, ErrSchema)
 		}
 		if current == SchemaVersion {
 			return errSkip
@@ -82,8 +89,7 @@ func UnsafeSchemaVersion(tx *bolt.Tx) (uint64, error) {
 		return 0, nil
 	}
 	if len(v) != 8 {
-		return 0, &CorruptError{Bucket: string(bucketMeta), Key: string(keySchemaVersion),
-			Err: fmt.Errorf("want 8 bytes, have %d", len(v))}
+		return 0, fmt.Errorf("schema version is %d bytes long, want 8: %w", len(v), ErrDamaged)
 	}
 	return binary.BigEndian.Uint64(v), nil
 }

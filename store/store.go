@@ -87,7 +87,17 @@ type DB struct {
 // another process holds the file it fails after opts.LockTimeout with an error naming the file.
 func Open(path string, opts Options) (*DB, error) {
 	opts = opts.withDefaults()
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly})
+	if err := checkFile(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	var bdb *bolt.DB
+	err := safely("open "+path, func() error {
+		var err error
+		// PreLoadFreelist reads the freelist here, under safely, also for read-only opens.
+		bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly,
+			PreLoadFreelist: true})
+		return err
+	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w after %s: another preorderbot is probably running", path, ErrLocked,
 			opts.LockTimeout)
@@ -100,7 +110,7 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	db := &DB{bolt: bdb, path: path, opts: opts, log: opts.Logger}
 	if !opts.ReadOnly {
-		if err := db.migrate(); err != nil {
+		if err := safely("migrate", db.migrate); err != nil {
 			_ = bdb.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -114,15 +124,42 @@ func (db *DB) Close() error {
 }
 
 // Backup writes a consistent copy of the whole database to w while other transactions carry on, and
-// returns the number of bytes written. The copy is a valid store file.
+// returns the number of bytes written. The copy is a valid store file: a database that fails the
+// consistency check (see Check) is not copied, and the error wraps ErrDamaged.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	var n int64
 	err := db.view(ctx, "backup", func(tx *bolt.Tx) error {
+		if err := checkTx(tx); err != nil {
+			return err
+		}
 		var err error
 		n, err = tx.WriteTo(ctxWriter{ctx: ctx, w: w})
 		return err
 	})
 	return n, err
+}
+
+// Check runs bbolt's page-level consistency check (every page reachable once, none both used and free,
+// keys in order) and returns ErrDamaged with the first problems found. It reads the whole file (about
+// 40 ms for 100,000 conversations): for start-up and backups, not for every request.
+func (db *DB) Check(ctx context.Context) error {
+	return db.view(ctx, "check "+db.path, checkTx)
+}
+
+func checkTx(tx *bolt.Tx) error {
+	if err := readAll(tx); err != nil {
+		return err
+	}
+	var errs []error
+	for err := range tx.Check() {
+		if len(errs) < 5 { // the channel must be drained; five say enough
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: consistency check failed: %w", ErrDamaged, errors.Join(errs...))
+	}
+	return nil
 }
 
 // ctxWriter stops a long backup when its context ends.
@@ -138,12 +175,13 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// view runs fn in a read-only transaction after checking ctx.
+// view runs fn in a read-only transaction after checking ctx. Like update and batch, it turns a panic of
+// the storage engine on a damaged page into ErrDamaged.
 func (db *DB) view(ctx context.Context, op string, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return translate(op, db.bolt.View(fn))
+	return safely(op, func() error { return translate(op, db.bolt.View(fn)) })
 }
 
 // update runs fn in a read-write transaction after checking ctx.
@@ -151,7 +189,7 @@ func (db *DB) update(ctx context.Context, op string, fn func(*bolt.Tx) error) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return translate(op, db.bolt.Update(fn))
+	return safely(op, func() error { return translate(op, db.bolt.Update(fn)) })
 }
 
 // batch is update for idempotent fn: with Options.Batch it may share a commit with concurrent callers,
@@ -163,5 +201,5 @@ func (db *DB) batch(ctx context.Context, op string, fn func(*bolt.Tx) error) err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return translate(op, db.bolt.Batch(fn))
+	return safely(op, func() error { return translate(op, db.bolt.Batch(fn)) })
 }

@@ -46,6 +46,9 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	n, err := backupFile(ctx, path, *out, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "preorderbot backup: %v\n", err)
+		if errors.Is(err, store.ErrDamaged) {
+			fmt.Fprintln(stderr, "preorderbot backup: nothing was copied: the file fails the consistency check")
+		}
 		return 1
 	}
 	if *out != "-" {

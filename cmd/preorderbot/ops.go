@@ -72,13 +72,20 @@ func (o *opsServer) adminHandler() http.Handler {
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Disposition", `attachment; filename="preorderbot-`+time.Now().UTC().Format("20060102T150405Z")+`.db"`)
-		if _, err := o.db.Backup(r.Context(), w); err != nil {
-			// Headers are gone; a cut body is the only signal left, and the log says why.
-			if o.log != nil {
-				o.log.Error("online backup failed", "error", err)
-			}
-			panic(http.ErrAbortHandler)
+		n, err := o.db.Backup(r.Context(), w)
+		if err == nil {
+			return
 		}
+		if o.log != nil {
+			o.log.Error("online backup failed", "error", err)
+		}
+		if n == 0 { // nothing sent yet (a database failing its consistency check): say why
+			w.Header().Del("Content-Disposition")
+			http.Error(w, "backup refused: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		// Headers are gone; a cut body is the only signal left, and the log says why.
+		panic(http.ErrAbortHandler)
 	})
 	return mux
 }

@@ -44,6 +44,9 @@ func runServe(ctx context.Context, args []string, _ func(string) string, stdout,
 	if err := serve(ctx, cfg, logger); err != nil {
 		logger.Error("preorderbot stopped", "error", err)
 		fmt.Fprintf(stderr, "preorderbot serve: %v\n", err)
+		if errors.Is(err, store.ErrDamaged) || errors.Is(err, store.ErrSchema) {
+			return 2 // the state file must be restored or replaced: restarting cannot help
+		}
 		return 1
 	}
 	return 0
@@ -66,6 +69,9 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	if err := db.Check(ctx); err != nil {
+		return fmt.Errorf("%w; restore the last backup (see the README's Operations)", err)
+	}
 
 	b, ops, err := newBot(cfg, db, logger, nil)
 	if err != nil {
