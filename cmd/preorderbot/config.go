@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +53,7 @@ type BotConfig struct {
 	DBPath          string        `envconfig:"PREORDERBOT_DB_PATH" default:"./preorderbot.db"`
 	HTTPAddr        string        `envconfig:"PREORDERBOT_HTTP_ADDR" default:":8080"`
 	AdminAddr       string        `envconfig:"PREORDERBOT_ADMIN_ADDR" default:"127.0.0.1:8081"`
+	AdminToken      string        `envconfig:"PREORDERBOT_ADMIN_TOKEN"`
 	LogLevel        string        `envconfig:"PREORDERBOT_LOG_LEVEL" default:"info"`
 	ActionTTL       time.Duration `envconfig:"PREORDERBOT_ACTION_TTL" default:"24h"`
 	WatchTimeout    time.Duration `envconfig:"PREORDERBOT_WATCH_TIMEOUT" default:"2h"`
@@ -71,7 +76,19 @@ func loadBot() (BotConfig, error) {
 	if err := process("", &c); err != nil {
 		return c, err
 	}
+	c.Operators, c.OperatorGroups = trimList(c.Operators), trimList(c.OperatorGroups)
 	return c, c.Validate()
+}
+
+// trimList drops the spaces and empty entries of a comma-separated list ("U1, U2," is U1 and U2).
+func trimList(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func process(prefix string, spec any) error {
@@ -138,7 +155,69 @@ func (c BotConfig) Validate() error {
 	if c.ActionTTL <= 0 || c.WatchTimeout <= 0 || c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("PREORDERBOT_ACTION_TTL, PREORDERBOT_WATCH_TIMEOUT and PREORDERBOT_SHUTDOWN_TIMEOUT must be positive"))
 	}
+	errs = append(errs, checkIDs("PREORDERBOT_OPERATORS", c.Operators, userID, "Slack user ids (U… or W…, from the person's profile → ⋮ → Copy member ID)"))
+	errs = append(errs, checkIDs("PREORDERBOT_OPERATOR_GROUPS", c.OperatorGroups, groupID, "Slack user group ids (S…, from the group's page → ⋮ → Copy group ID)"))
+	if c.SupportChannel != "" && !channelID.MatchString(c.SupportChannel) {
+		errs = append(errs, fmt.Errorf("PREORDERBOT_SUPPORT_CHANNEL=%q is not a channel id: it takes the id (C… or G…, from the channel's details → About → Channel ID), not its name", c.SupportChannel))
+	}
+	errs = append(errs, checkWebhook(c.SupportWebhook))
+	if c.AdminAddr != "" && c.AdminToken == "" && !isLoopback(c.AdminAddr) {
+		errs = append(errs, fmt.Errorf("PREORDERBOT_ADMIN_ADDR=%q listens beyond this host: set PREORDERBOT_ADMIN_TOKEN (the backup endpoint then requires it as a bearer token) or listen on 127.0.0.1", c.AdminAddr))
+	}
 	return errors.Join(errs...)
+}
+
+// Slack ids: one upper-case letter for the kind, then upper-case letters and digits.
+var (
+	userID    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	groupID   = regexp.MustCompile(`^S[A-Z0-9]{2,}$`)
+	channelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
+)
+
+// checkIDs names the first entries of a list that are not the kind of Slack id the variable takes.
+func checkIDs(name string, ids []string, valid *regexp.Regexp, what string) error {
+	var bad []string
+	for _, id := range ids {
+		if !valid.MatchString(id) {
+			bad = append(bad, strconv.Quote(id))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: not valid: %s; it takes %s", name, strings.Join(bad, ", "), what)
+}
+
+// checkWebhook accepts an https URL, or http to this host only: the packet carries the evidence and
+// must not cross a network in clear text. The URL itself is a secret and is never echoed.
+func checkWebhook(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "":
+		return errors.New("PREORDERBOT_SUPPORT_WEBHOOK_URL is not a URL: it takes https://host/path")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopback(u.Host):
+		return nil
+	}
+	return errors.New("PREORDERBOT_SUPPORT_WEBHOOK_URL must be an https:// URL (http:// only to a loopback address)")
+}
+
+// isLoopback reports whether a host or host:port names this machine only. An empty host (":8081")
+// listens on every interface.
+func isLoopback(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 // checkToken names the variable and what belongs there, and never echoes the token itself.
@@ -181,5 +260,6 @@ func (c BotConfig) LogValue() slog.Value {
 		slog.String("db_path", c.DBPath),
 		slog.String("http_addr", c.HTTPAddr),
 		slog.String("admin_addr", c.AdminAddr),
+		slog.Bool("admin_token_set", c.AdminToken != ""),
 	)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -67,7 +68,9 @@ func (o *opsServer) readyz(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"ready": len(problems) == 0, "problems": problems})
 }
 
-func (o *opsServer) adminHandler() http.Handler {
+// adminHandler serves the online backup. With a token every request must carry it as a bearer token:
+// the listener may then be reachable from other hosts.
+func (o *opsServer) adminHandler(token string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -87,7 +90,18 @@ func (o *opsServer) adminHandler() http.Handler {
 		// Headers are gone; a cut body is the only signal left, and the log says why.
 		panic(http.ErrAbortHandler)
 	})
-	return mux
+	if token == "" {
+		return mux
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="preorderbot admin"`)
+			http.Error(w, "this endpoint needs PREORDERBOT_ADMIN_TOKEN as a bearer token", http.StatusUnauthorized)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // omsMetrics measures every HTTP request to the OMS by endpoint and remembers since when calls fail.

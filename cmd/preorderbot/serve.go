@@ -83,7 +83,7 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	g.Go(func() error { return db.RunPruner(gctx, time.Hour) })
 	g.Go(func() error { return listen(gctx, cfg.HTTPAddr, ops.handler(), logger) })
 	if cfg.AdminAddr != "" {
-		g.Go(func() error { return listen(gctx, cfg.AdminAddr, ops.adminHandler(), logger) })
+		g.Go(func() error { return listen(gctx, cfg.AdminAddr, ops.adminHandler(cfg.AdminToken), logger) })
 	}
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
