@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -165,15 +166,34 @@ func damagedButOpenable(t *testing.T) []byte {
 	return nil
 }
 
-func TestBackupRefusesADamagedFile(t *testing.T) {
+func TestCheckFindsADamagedPage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "damaged.db")
 	require.NoError(t, os.WriteFile(path, damagedButOpenable(t), 0o600))
-	db, err := Open(path, Options{ReadOnly: true})
-	require.NoError(t, err)
-	defer db.Close()
-	var out bytes.Buffer
-	n, err := db.Backup(context.Background(), &out)
-	require.ErrorIs(t, err, ErrDamaged)
-	assert.Zero(t, n)
-	assert.Zero(t, out.Len(), "nothing of the damaged file is copied")
+	for _, readOnly := range []bool{true, false} {
+		db, err := Open(path, Options{ReadOnly: readOnly})
+		if err != nil {
+			require.ErrorIs(t, err, ErrDamaged, "read-only %v", readOnly)
+			continue
+		}
+		err = db.Check(context.Background())
+		require.NoError(t, db.Close())
+		require.ErrorIs(t, err, ErrDamaged, "read-only %v", readOnly)
+	}
+}
+
+// The check holds off writers, so it never mistakes their work for damage.
+func TestCheckWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, Options{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for range 50 {
+			_, err := db.CreateConversation(ctx, Conversation{Kind: "check", Channel: "C1"})
+			assert.NoError(t, err)
+		}
+	})
+	for range 20 {
+		require.NoError(t, db.Check(ctx))
+	}
+	wg.Wait()
 }

@@ -67,6 +67,9 @@ func backupFile(ctx context.Context, path, out string, stdout io.Writer) (int64,
 		return 0, err
 	}
 	defer db.Close()
+	if err := db.Check(ctx); err != nil {
+		return 0, err
+	}
 	if out == "-" {
 		return db.Backup(ctx, stdout)
 	}

@@ -75,20 +75,17 @@ func (o *opsServer) adminHandler(token string) http.Handler {
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Disposition", `attachment; filename="preorderbot-`+time.Now().UTC().Format("20060102T150405Z")+`.db"`)
-		n, err := o.db.Backup(r.Context(), w)
-		if err == nil {
-			return
-		}
-		if o.log != nil {
-			o.log.Error("online backup failed", "error", err)
-		}
-		if n == 0 { // nothing sent yet (a database failing its consistency check): say why
+		if err := o.db.Check(r.Context()); err != nil {
+			o.logError("online backup refused", err)
 			w.Header().Del("Content-Disposition")
 			http.Error(w, "backup refused: "+err.Error(), http.StatusInternalServerError)
 			return
 		}
-		// Headers are gone; a cut body is the only signal left, and the log says why.
-		panic(http.ErrAbortHandler)
+		if _, err := o.db.Backup(r.Context(), w); err != nil {
+			// Headers are gone; a cut body is the only signal left, and the log says why.
+			o.logError("online backup failed", err)
+			panic(http.ErrAbortHandler)
+		}
 	})
 	if token == "" {
 		return mux
@@ -102,6 +99,12 @@ func (o *opsServer) adminHandler(token string) http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+func (o *opsServer) logError(msg string, err error) {
+	if o.log != nil {
+		o.log.Error(msg, "error", err)
+	}
 }
 
 // omsMetrics measures every HTTP request to the OMS by endpoint and remembers since when calls fail.
