@@ -141,7 +141,7 @@ func unavailableReports(conv store.Conversation, err error, at time.Time) []diag
 		out[i] = diagnostics.Report{
 			SKU: sku, ProductStoreID: conv.ProductStoreID, Status: diagnostics.StatusUnknown,
 			Cause: diagnostics.CauseOMSUnavailable, Causes: []string{diagnostics.CauseOMSUnavailable},
-			Failures:  []diagnostics.Failure{{Call: "diagnostic chain", Error: msg}},
+			Failures:  []diagnostics.Failure{{Kind: diagnostics.FailureUnexpected, Call: "diagnostic chain", Message: msg}},
 			CheckedAt: at,
 		}
 	}

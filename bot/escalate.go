@@ -31,6 +31,7 @@ type Packet struct {
 	Note           string                  `json:"note,omitempty"`
 	Checks         []diagnostics.Check     `json:"checks"`
 	Shops          []diagnostics.ShopFacts `json:"shops"`
+	Failures       []diagnostics.Failure   `json:"failures,omitempty"` // OMS calls that failed, each once
 	Timeline       []blocks.TimelineEntry  `json:"timeline"`
 	CardURL        string                  `json:"cardUrl,omitempty"`
 	ThreadURL      string                  `json:"threadUrl,omitempty"`
@@ -238,7 +239,7 @@ func reportFor(conv store.Conversation, sku string) (diagnostics.Report, bool) {
 func (b *Bot) packet(ctx context.Context, conv store.Conversation, r diagnostics.Report, by, note string) Packet {
 	p := Packet{
 		SKU: r.SKU, ProductStoreID: r.ProductStoreID, Product: r.Product, Cause: r.Cause, Causes: r.Causes,
-		Summary: blocks.CauseSentence(r), RequestedBy: by, Note: note, Checks: r.Checks, Shops: r.Shops,
+		Summary: blocks.CauseSentence(r), RequestedBy: by, Note: note, Checks: r.Checks, Shops: r.Shops, Failures: r.Failures,
 		CardURL: b.permalink(ctx, conv.Channel, conv.CardTS), CheckedAt: r.CheckedAt,
 		Links: map[string]string{"jobManager": "https://job-manager.hotwax.io/"},
 	}

@@ -24,7 +24,9 @@ func New(oms OMS, opts Options) *Chain {
 
 // Run checks every SKU in one pass over the OMS: store-wide facts are fetched once, per-SKU facts in
 // batches, so 50 SKUs cost about as many requests as one. It returns one report per SKU, in order.
-// The error is only for bad input; an OMS that cannot answer gives reports with the oms-unavailable cause.
+// The error is only for bad input. A read the OMS does not answer usably leaves only the checks that need it
+// unknown (Report.Failures says why, once per call); the cause is ranked from the rest, and is incomplete or
+// oms-unavailable only when the rest found nothing.
 func (c *Chain) Run(ctx context.Context, storeID string, skus []string) ([]Report, error) {
 	return c.RunWithProgress(ctx, storeID, skus, nil)
 }

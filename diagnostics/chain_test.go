@@ -3,6 +3,9 @@ package diagnostics
 import (
 	"context"
 	"errors"
+	"net"
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -365,28 +368,42 @@ func TestParentInference(t *testing.T) {
 	}
 }
 
+// TestRunPartialFailure fails one read at a time: only the checks that name it go unknown, and the verdict
+// is ranked from the others.
 func TestRunPartialFailure(t *testing.T) {
-	boom := errors.New("performFind: HTTP 500")
+	boom := &hotwax.APIError{Call: "performFind", Status: http.StatusOK, Messages: []string{"Entity is not readable"}}
 	tests := []struct {
 		name   string
+		change func(w *world)
 		break_ func(f *fakeOMS)
 		checks statuses
 		causes []string
 		call   string
+		unread []string
 	}{
 		{
 			name:   "listings of one shop",
 			break_: listingsFail("10001", boom),
-			checks: statuses{P, P, P, P, P, P, P, P, U}, causes: []string{CauseOMSUnavailable},
-			call: callListings + " shop 10001",
+			checks: statuses{P, P, P, P, P, P, P, P, U}, causes: []string{CauseIncomplete},
+			call: callListings + " for shop 10001", unread: []string{CheckShopListing},
+		},
+		{
+			name: "listings fail while a real cause is found from the rest",
+			change: func(w *world) {
+				w.dropLink("10001")
+				w.dropJob("J1")
+			},
+			break_: listingsFail("10002", boom),
+			checks: statuses{P, P, F, F, P, P, P, P, U}, causes: []string{CauseAssociationJobMissing},
+			call: callListings + " for shop 10002", unread: []string{CheckShopListing},
 		},
 		{
 			name: "shop links",
 			break_: func(f *fakeOMS) {
 				f.ShopLinksFn = func(context.Context, []string) ([]hotwax.ShopLink, error) { return nil, boom }
 			},
-			checks: statuses{P, P, U, U, U, P, P, P, U}, causes: []string{CauseOMSUnavailable},
-			call: callLinks,
+			checks: statuses{P, P, U, U, U, P, P, P, U}, causes: []string{CauseIncomplete},
+			call: callLinks, unread: []string{CheckShopLinks, CheckAssociationJob, CheckAssociationTime, CheckShopListing},
 		},
 		{
 			name: "job history, while a cause is still found",
@@ -406,28 +423,64 @@ func TestRunPartialFailure(t *testing.T) {
 					return keep, err
 				}
 			},
-			checks: statuses{P, P, P, P, U, F, P, U, P}, causes: []string{CauseOMSUnavailable, CausePresellJobsDisabled},
-			call: callHistory,
+			checks: statuses{P, P, P, P, U, F, P, U, P}, causes: []string{CausePresellJobsDisabled},
+			call: callHistory, unread: []string{CheckAssociationTime, CheckJobFailures},
 		},
 		{
 			name: "product lookup",
 			break_: func(f *fakeOMS) {
 				f.ProductsBySKUFn = func(context.Context, string, []string) ([]hotwax.Product, error) { return nil, boom }
 			},
-			checks: statuses{U, U, U, U, U, P, P, U, U}, causes: []string{CauseOMSUnavailable},
-			call: callProducts,
+			checks: statuses{U, U, U, U, U, P, P, U, U}, causes: []string{CauseIncomplete},
+			call: callProducts, unread: []string{CheckProduct, CheckPreorderCategory, CheckShopLinks, CheckAssociationJob,
+				CheckAssociationTime, CheckJobFailures, CheckShopListing},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := healthyWorld().oms()
+			w := healthyWorld()
+			if tt.change != nil {
+				tt.change(w)
+			}
+			f := w.oms()
 			tt.break_(f)
 			r := runOne(t, f, testOptions())
 			assert.Equal(t, tt.checks, statusesOf(r), "checks: %+v", r.Checks)
 			assert.Equal(t, tt.causes, r.Causes)
 			assert.Equal(t, StatusUnknown, r.Status)
-			assert.Equal(t, []Failure{{Call: tt.call, Error: "performFind: HTTP 500"}}, r.Failures)
+			assert.Equal(t, []Failure{{Kind: FailureOMSError, Call: tt.call, Message: "the OMS answered with an error: Entity is not readable",
+				Checks: tt.unread}}, r.Failures)
 			assert.Equal(t, RemedyRecheck, r.Remedies[len(r.Remedies)-2].Kind)
+			assert.Equal(t, RemedyEscalate, r.Remedies[len(r.Remedies)-1].Kind)
+		})
+	}
+}
+
+// TestRunUnavailableOrIncomplete: oms-unavailable only when the OMS could not be asked at all.
+func TestRunUnavailableOrIncomplete(t *testing.T) {
+	refused := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/api/findJobs", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}
+	unauthorized := &hotwax.APIError{Call: "findJobs", Status: http.StatusUnauthorized, Messages: []string{"Unauthorized: token expired"}}
+	shape := &hotwax.APIError{Call: "findJobs", Status: http.StatusOK, Reason: "invalid JSON"}
+	tests := []struct {
+		name  string
+		err   error
+		cause string
+	}{
+		{"network down", refused, CauseOMSUnavailable},
+		{"token refused", unauthorized, CauseOMSUnavailable},
+		{"deadline", context.DeadlineExceeded, CauseOMSUnavailable},
+		{"answer in another shape", shape, CauseIncomplete},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := healthyWorld().oms()
+			f.FindJobsFn = func(context.Context, hotwax.JobQuery) ([]hotwax.Job, error) { return nil, tt.err }
+			r := runOne(t, f, testOptions())
+			assert.Equal(t, []string{tt.cause}, r.Causes)
+			assert.Equal(t, statuses{P, P, P, U, U, U, U, U, P}, statusesOf(r))
+			require.Len(t, r.Failures, 1, "both findJobs calls failed the same way: said once")
+			assert.Equal(t, callJobs+", "+callHistory, r.Failures[0].Call)
+			assert.Equal(t, []string{CheckAssociationJob, CheckAssociationTime, CheckPresellRefresh, CheckCatalogSync, CheckJobFailures}, r.Failures[0].Checks)
 		})
 	}
 }

@@ -32,23 +32,9 @@ func unknownCheck(id, why string) Check {
 
 func skipCheck(id, why string) Check { return Check{ID: id, Status: StatusSkip, Summary: why} }
 
-// needs returns the unknown check when one of the facts it depends on could not be fetched.
-func needs(id string, errs map[string]error) (Check, bool) {
-	var missing []string
-	for _, name := range []string{callProducts, callShops, callJobs, callHistory, callCategories, callMembers, callLinks, callListings} {
-		if err, ok := errs[name]; ok && err != nil {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) == 0 {
-		return Check{}, false
-	}
-	return unknownCheck(id, "could not check: the OMS did not answer "+strings.Join(missing, ", ")), true
-}
-
 func (s *subject) checkProduct() Check {
 	if !s.f.products.ok() {
-		return unknownCheck(CheckProduct, "could not look up the SKU: "+shortError(s.f.products.err))
+		return unreadCheck(CheckProduct, []string{callProducts})
 	}
 	if s.product == nil {
 		return Check{ID: CheckProduct, Status: StatusFail, Summary: fmt.Sprintf("SKU %s is not a product of store %s", s.sku, s.storeID),
@@ -63,9 +49,6 @@ func (s *subject) checkProduct() Check {
 }
 
 func (s *subject) checkCategory(fd *findings) Check {
-	if c, bad := needs(CheckPreorderCategory, map[string]error{callCategories: s.f.categories.err, callMembers: s.f.members.err}); bad {
-		return c
-	}
 	members := s.preorderMembers()
 	if len(members) == 0 {
 		c := Check{ID: CheckPreorderCategory, Status: StatusFail,
@@ -98,9 +81,6 @@ func categoryList(cs []hotwax.Category) string {
 }
 
 func (s *subject) checkLinks() Check {
-	if c, bad := needs(CheckShopLinks, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err}); bad {
-		return c
-	}
 	var ev []Evidence
 	var missing []string
 	for _, sh := range s.f.shops.val {
@@ -125,9 +105,6 @@ func (s *subject) checkLinks() Check {
 }
 
 func (s *subject) checkAssociation(fd *findings) Check {
-	if c, bad := needs(CheckAssociationJob, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err, callJobs: s.f.jobs.err}); bad {
-		return c
-	}
 	c := Check{ID: CheckAssociationJob, Status: StatusPass}
 	var lacking, scheduled []string
 	for _, sh := range s.children() {
@@ -164,10 +141,6 @@ func (s *subject) checkAssociation(fd *findings) Check {
 }
 
 func (s *subject) checkTiming(fd *findings) Check {
-	if c, bad := needs(CheckAssociationTime, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err,
-		callCategories: s.f.categories.err, callMembers: s.f.members.err, callHistory: s.f.history.err}); bad {
-		return c
-	}
 	members := s.preorderMembers()
 	if len(members) == 0 {
 		return skipCheck(CheckAssociationTime, "not in a pre-order category")
@@ -268,9 +241,6 @@ func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (hotwax.
 }
 
 func (s *subject) checkPresell(fd *findings) Check {
-	if c, bad := needs(CheckPresellRefresh, map[string]error{callJobs: s.f.jobs.err}); bad {
-		return c
-	}
 	enum := s.opts.Jobs.PresellRefresh
 	if j, ok := s.scheduled(enum, "", false); ok {
 		return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + j.TempExprID,
@@ -293,9 +263,6 @@ func (s *subject) checkPresell(fd *findings) Check {
 }
 
 func (s *subject) checkSync(fd *findings) Check {
-	if c, bad := needs(CheckCatalogSync, map[string]error{callJobs: s.f.jobs.err, callShops: s.f.shops.err}); bad {
-		return c
-	}
 	enum := s.opts.Jobs.CatalogSync
 	c := Check{ID: CheckCatalogSync, Status: StatusPass}
 	var off []string
@@ -321,10 +288,8 @@ func (s *subject) checkSync(fd *findings) Check {
 
 // checkFailures finds, per job and shop, a failed run newer than the last finished one. A failure
 // matters to this SKU when it is store-wide or for a shop where the SKU is not listed; others warn.
+// A shop whose listing could not be read counts as not listed: the failure may be why.
 func (s *subject) checkFailures(fd *findings, listed func(shopID string) bool) Check {
-	if c, bad := needs(CheckJobFailures, map[string]error{callHistory: s.f.history.err, callShops: s.f.shops.err}); bad {
-		return c
-	}
 	type key struct{ enum, shop string }
 	var keys []key
 	for _, j := range s.f.history.val {
@@ -383,9 +348,6 @@ func failureText(j hotwax.Job) string {
 }
 
 func (s *subject) checkListing(fd *findings) Check {
-	if c, bad := needs(CheckShopListing, map[string]error{callShops: s.f.shops.err, callLinks: s.f.links.err}); bad {
-		return c
-	}
 	c := Check{ID: CheckShopListing, Status: StatusPass}
 	var notListed, unknown []string
 	data := 0

@@ -43,7 +43,8 @@ func TestRunDeadline(t *testing.T) {
 	assert.Equal(t, statuses{P, U, P, P, U, P, P, P, P}, statusesOf(r))
 	require.Len(t, r.Failures, 1)
 	assert.Equal(t, callMembers, r.Failures[0].Call)
-	assert.Contains(t, r.Failures[0].Error, "no answer before the deadline")
+	assert.Equal(t, FailureUnreachable, r.Failures[0].Kind)
+	assert.Contains(t, r.Failures[0].Message, "no answer before the deadline")
 	assert.LessOrEqual(t, waitGoroutines(before), before, "no goroutine left behind")
 }
 

@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -46,8 +45,7 @@ type facts struct {
 	mu       sync.Mutex
 	listings map[string]result[[]hotwax.Listing] // by shop id
 
-	calls    atomic.Int64
-	failures []Failure
+	calls atomic.Int64
 }
 
 func (f *facts) setListings(shopID string, ls []hotwax.Listing, err error) {
@@ -244,51 +242,6 @@ func mergeResult[T any](r *result[[]T], v []T, err error) {
 		return
 	}
 	r.val = append(r.val, v...)
-}
-
-// failuresOf lists the calls that could not be answered, for Report.Failures.
-func (f *facts) failuresOf() []Failure {
-	var out []Failure
-	add := func(call string, err error) {
-		if err != nil {
-			out = append(out, Failure{Call: call, Error: shortError(err)})
-		}
-	}
-	add(callProducts, f.products.err)
-	add(callShops, f.shops.err)
-	add(callJobs, f.jobs.err)
-	add(callHistory, f.history.err)
-	add(callCategories, f.categories.err)
-	add(callMembers, f.members.err)
-	add(callLinks, f.links.err)
-	shops := make([]string, 0, len(f.listings))
-	for id := range f.listings {
-		shops = append(shops, id)
-	}
-	slices.Sort(shops)
-	for _, id := range shops {
-		add(callListings+" shop "+id, f.listings[id].err)
-	}
-	return out
-}
-
-// shortError keeps a failure readable on a card: one line, at most 200 characters. The OMS client
-// never puts credentials in its errors, so the text is safe to show.
-func shortError(err error) string {
-	var msg string
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		msg = "no answer before the deadline: " + err.Error()
-	case errors.Is(err, context.Canceled):
-		msg = "check cancelled: " + err.Error()
-	default:
-		msg = err.Error()
-	}
-	msg = strings.Join(strings.Fields(msg), " ")
-	if len(msg) > 200 {
-		msg = msg[:197] + "…"
-	}
-	return msg
 }
 
 // productIDsOf is the product ids whose shop links matter: the resolved SKUs themselves.

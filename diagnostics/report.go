@@ -50,7 +50,8 @@ const (
 	CauseNeedsManualLink       = "needs-manual-link"
 	CauseUnexplained           = "unexplained"
 	CauseHealthy               = "healthy"
-	CauseOMSUnavailable        = "oms-unavailable"
+	CauseIncomplete            = "incomplete"      // no cause among the checks that ran, and some could not
+	CauseOMSUnavailable        = "oms-unavailable" // the OMS could not be reached or refused the credentials
 )
 
 // Remedy kinds.
@@ -123,12 +124,6 @@ type ShopFacts struct {
 	ShopifyConfigID string    `json:"shopifyConfigId,omitempty"`
 }
 
-// Failure is an OMS call that could not be answered, for the oms-unavailable cause.
-type Failure struct {
-	Call  string `json:"call"`
-	Error string `json:"error"`
-}
-
 // Report is everything one check of one SKU found. It is stored and diffed, so its JSON is stable.
 type Report struct {
 	SKU            string      `json:"sku"`
@@ -141,7 +136,7 @@ type Report struct {
 	Shops          []ShopFacts `json:"shops"`
 	ParentSource   string      `json:"parentSource,omitempty"` // how the parent shop was chosen
 	Remedies       []Remedy    `json:"remedies"`
-	Failures       []Failure   `json:"failures,omitempty"`
+	Failures       []Failure   `json:"failures,omitempty"` // each OMS call that failed, once
 	CheckedAt      time.Time   `json:"checkedAt"`
 	Elapsed        Duration    `json:"elapsedMs"`
 	OMSCalls       int         `json:"omsCalls"`

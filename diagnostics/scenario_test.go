@@ -172,15 +172,23 @@ func TestFaults(t *testing.T) {
 	tests := []struct {
 		name   string
 		faults hotwaxtest.Faults
+		cause  string
+		kind   diagnostics.FailureKind
 		reason string
 		checks []diagnostics.Status
 	}{
-		{name: "500s", faults: hotwaxtest.Faults{ErrorRate: 1}, reason: "500", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
-		{name: "hang", faults: hotwaxtest.Faults{Hang: true}, reason: "deadline", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
-		{name: "malformed JSON", faults: hotwaxtest.Faults{Malformed: true}, reason: "JSON", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
-		{name: "OMS error message", faults: hotwaxtest.Faults{OMSError: "Entity ShopifyShopProduct is not readable"}, reason: "not readable", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
-		{name: "expired token", faults: hotwaxtest.Faults{ExpireTokens: true}, reason: "401", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
-		{name: "one endpoint hangs", faults: hotwaxtest.Faults{Hang: true, Endpoint: "findJobs"}, reason: "deadline", checks: []diagnostics.Status{P, P, P, U, U, U, U, U, P}},
+		{name: "500s", faults: hotwaxtest.Faults{ErrorRate: 1}, cause: "oms-unavailable", kind: diagnostics.FailureUnreachable, reason: "HTTP 500",
+			checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "hang", faults: hotwaxtest.Faults{Hang: true}, cause: "oms-unavailable", kind: diagnostics.FailureUnreachable, reason: "deadline",
+			checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "malformed JSON", faults: hotwaxtest.Faults{Malformed: true}, cause: "incomplete", kind: diagnostics.FailureUnexpected, reason: "JSON",
+			checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "OMS error message", faults: hotwaxtest.Faults{OMSError: "Entity ShopifyShopProduct is not readable"}, cause: "incomplete",
+			kind: diagnostics.FailureOMSError, reason: "not readable", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "expired token", faults: hotwaxtest.Faults{ExpireTokens: true}, cause: "oms-unavailable", kind: diagnostics.FailureCredentials,
+			reason: "token expired", checks: []diagnostics.Status{U, U, U, U, U, U, U, U, U}},
+		{name: "one endpoint hangs", faults: hotwaxtest.Faults{Hang: true, Endpoint: "findJobs"}, cause: "oms-unavailable",
+			kind: diagnostics.FailureUnreachable, reason: "deadline", checks: []diagnostics.Status{P, P, P, U, U, U, U, U, P}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,11 +201,12 @@ func TestFaults(t *testing.T) {
 			took := time.Since(start)
 			require.NoError(t, err)
 			r := reports[0]
-			assert.Equal(t, "oms-unavailable", r.Cause)
+			assert.Equal(t, []string{tt.cause}, r.Causes)
 			assert.Equal(t, diagnostics.StatusUnknown, r.Status)
-			require.NotEmpty(t, r.Failures)
-			assert.Contains(t, r.Failures[0].Error, tt.reason)
-			assert.NotContains(t, r.Failures[0].Error, srv.Token())
+			require.Len(t, r.Failures, 1, "every call failed the same way, so it is said once: %+v", r.Failures)
+			assert.Equal(t, tt.kind, r.Failures[0].Kind)
+			assert.Contains(t, r.Failures[0].Message, tt.reason)
+			assert.NotContains(t, r.Failures[0].Message, srv.Token())
 			assert.Equal(t, tt.checks, statusesOf(r), "checks: %+v", r.Checks)
 			assert.Less(t, took, deadline+2*time.Second, "the run ends at its deadline, not at the client's timeout")
 			// The simulated OMS holds hanging requests until it closes; the chain's own goroutines must

@@ -14,27 +14,31 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 		r.Product = &Product{ProductID: s.product.ProductID, Name: s.product.Name, VirtualID: s.product.GroupID, VirtualName: s.product.ParentName}
 	}
 	fd := &findings{failingFor: map[string]bool{}, listings: map[string]string{}}
-	byID := map[string]Check{CheckProduct: s.checkProduct()}
-	switch {
-	case byID[CheckProduct].Status == StatusFail: // the SKU is unknown: nothing else to ask (design §4)
+	byID := map[string]Check{}
+	run := func(id string, check func() Check) {
+		if failed := f.failedSources(id); len(failed) > 0 {
+			byID[id] = unreadCheck(id, failed)
+			return
+		}
+		byID[id] = check()
+	}
+	run(CheckProduct, s.checkProduct)
+	if byID[CheckProduct].Status == StatusFail { // the SKU is unknown: nothing else to ask (design §4)
 		for _, id := range CheckIDs[1:] {
 			byID[id] = skipCheck(id, "SKU not found")
 		}
-	case s.product == nil: // the lookup failed: product facts are unknown, store-wide ones still count
-		for _, id := range []string{CheckPreorderCategory, CheckShopLinks, CheckAssociationJob, CheckAssociationTime, CheckShopListing, CheckJobFailures} {
-			byID[id] = unknownCheck(id, "could not check: the product lookup failed")
-		}
-		byID[CheckPresellRefresh] = s.checkPresell(fd)
-		byID[CheckCatalogSync] = s.checkSync(fd)
-	default:
-		byID[CheckPreorderCategory] = s.checkCategory(fd)
-		byID[CheckShopLinks] = s.checkLinks()
-		byID[CheckShopListing] = s.checkListing(fd)
-		byID[CheckJobFailures] = s.checkFailures(fd, func(shopID string) bool { return fd.listings[shopID] == listingListed })
-		byID[CheckAssociationJob] = s.checkAssociation(fd)
-		byID[CheckAssociationTime] = s.checkTiming(fd)
-		byID[CheckPresellRefresh] = s.checkPresell(fd)
-		byID[CheckCatalogSync] = s.checkSync(fd)
+	} else {
+		// Listing runs before the checks that read its per-shop findings.
+		run(CheckPreorderCategory, func() Check { return s.checkCategory(fd) })
+		run(CheckShopLinks, s.checkLinks)
+		run(CheckShopListing, func() Check { return s.checkListing(fd) })
+		run(CheckJobFailures, func() Check {
+			return s.checkFailures(fd, func(shopID string) bool { return fd.listings[shopID] == listingListed })
+		})
+		run(CheckAssociationJob, func() Check { return s.checkAssociation(fd) })
+		run(CheckAssociationTime, func() Check { return s.checkTiming(fd) })
+		run(CheckPresellRefresh, func() Check { return s.checkPresell(fd) })
+		run(CheckCatalogSync, func() Check { return s.checkSync(fd) })
 	}
 	for _, id := range CheckIDs {
 		ch := byID[id]
@@ -46,15 +50,17 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 	}
 	r.Shops = s.shopFacts(fd)
 	r.ParentSource = s.parentBy
-	r.Failures = f.failuresOf()
-	r.Causes, r.Remedies = s.rank(byID, fd)
+	r.Failures = f.failures(r.Checks)
+	r.Causes, r.Remedies = s.rank(byID, fd, r.Failures)
 	r.Cause = r.Causes[0]
 	return r
 }
 
 // rank lists every applicable cause in the guide's order (the first is the most likely) and the
 // remedies for them in the same order, ending with re-check and escalate when there is a problem.
-func (s *subject) rank(byID map[string]Check, fd *findings) ([]string, []Remedy) {
+// Causes come from the checks that ran; only when they found none do unknown checks decide the verdict:
+// oms-unavailable when the OMS could not be asked at all, incomplete when it answered but not everything.
+func (s *subject) rank(byID map[string]Check, fd *findings, failures []Failure) ([]string, []Remedy) {
 	var causes []string
 	var rs []Remedy
 	failed := func(id string) bool { return byID[id].Status == StatusFail }
@@ -101,11 +107,15 @@ func (s *subject) rank(byID map[string]Check, fd *findings) ([]string, []Remedy)
 			unknown = true
 		}
 	}
-	if len(causes) == 0 && !unknown && (failed(CheckShopListing) || failed(CheckShopLinks)) {
+	switch {
+	case len(causes) > 0:
+		// A cause found among the checks that ran stands, whatever could not be read.
+	case unknown && unavailable(failures):
+		add(CauseOMSUnavailable)
+	case unknown:
+		add(CauseIncomplete, escalate())
+	case failed(CheckShopListing) || failed(CheckShopLinks):
 		add(CauseUnexplained, escalate())
-	}
-	if unknown {
-		causes = append([]string{CauseOMSUnavailable}, causes...)
 	}
 	if len(causes) == 0 {
 		return []string{CauseHealthy}, []Remedy{}

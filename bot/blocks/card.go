@@ -39,6 +39,9 @@ func Card(r diagnostics.Report, meta CardMeta) Message {
 	if others := otherCauses(r); len(others) > 0 {
 		blocks = append(blocks, packSections("causes", "*Also applies:*", others)...)
 	}
+	if lines := failureLines(r.Failures); len(lines) > 0 {
+		blocks = append(blocks, packSections("failures", "*Could not read, so some checks are unknown*", lines)...)
+	}
 	blocks = append(blocks, liveLines(meta)...)
 	blocks = append(blocks, slack.NewDividerBlock())
 	if lines := shopLines(r.Shops); len(lines) > 0 {
@@ -64,8 +67,11 @@ func cardHeader(r diagnostics.Report) *slack.HeaderBlock {
 // verdict states the most likely cause first; that sentence is the answer the operator came for.
 func verdict(r diagnostics.Report) *slack.SectionBlock {
 	lead := "*Most likely cause:* "
-	if r.Cause == diagnostics.CauseHealthy {
+	switch r.Cause {
+	case diagnostics.CauseHealthy:
 		lead = "*All good:* "
+	case diagnostics.CauseIncomplete:
+		lead = "*Could not check everything:* "
 	}
 	return section("verdict", lead+causeSentence(r.Cause, r)+"\nStore `"+escape(r.ProductStoreID)+"`")
 }

@@ -1,9 +1,11 @@
 package blocks
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/slack-go/slack"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -101,4 +103,51 @@ func TestCauseSentence(t *testing.T) {
 			assert.Equal(t, tt.want, CauseSentence(tt.report))
 		})
 	}
+}
+
+// A cause found while one read failed: the card gives the cause and says the failure once, with its call.
+func TestCardCauseWithFailure(t *testing.T) {
+	r := associationMissingReport()
+	r.Status = diagnostics.StatusUnknown
+	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusUnknown, "could not read the listings of Acme UK")
+	r.Failures = []diagnostics.Failure{{Kind: diagnostics.FailureSolr, Call: "listings (solr-query shopifyCore) for shop 10002",
+		Message: "Solr refused the query: undefined field data_productVariantUpdate_productVariant_id", Checks: []string{diagnostics.CheckShopListing}}}
+	msg := Card(r, CardMeta{Requester: "U1", ActionIDs: actionIDs(r), RecheckID: "a:recheck"})
+	require.NoError(t, validateMessage(msg))
+	texts := sectionTexts(msg)
+	assert.Contains(t, texts, "*Most likely cause:* The “Associate Products with Sub Catalog” job is not scheduled")
+	assert.Equal(t, 1, strings.Count(texts, "undefined field data_productVariantUpdate_productVariant_id"), texts)
+	assert.Equal(t, 1, strings.Count(texts, "`listings (solr-query shopifyCore) for shop 10002`"), texts)
+	assert.NotEmpty(t, messageButtons(msg), "the fixes of the cause found are still offered")
+	assert.True(t, strings.HasPrefix(headerText(msg), "❌ "), "a cause was found: %s", headerText(msg))
+}
+
+func TestCardCredentialsRefused(t *testing.T) {
+	r := unavailableReport()
+	r.Failures = []diagnostics.Failure{{Kind: diagnostics.FailureCredentials, Call: "product lookup (solr-query)",
+		Message: "the OMS refused the token: Unauthorized: token expired", Fix: "replace HOTWAX_TOKEN: it is expired, revoked or for another instance"}}
+	msg := Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck"})
+	require.NoError(t, validateMessage(msg))
+	texts := sectionTexts(msg)
+	assert.Contains(t, texts, "The OMS refused the bot's credentials")
+	assert.Equal(t, 1, strings.Count(texts, "HOTWAX_TOKEN"), texts)
+}
+
+func sectionTexts(m Message) string {
+	var parts []string
+	for _, b := range m.Blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil {
+			parts = append(parts, s.Text.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+func headerText(m Message) string {
+	for _, b := range m.Blocks {
+		if h, ok := b.(*slack.HeaderBlock); ok {
+			return h.Text.Text
+		}
+	}
+	return ""
 }

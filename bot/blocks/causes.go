@@ -50,9 +50,26 @@ func causeSentence(cause string, r diagnostics.Report) string {
 		}
 		return sku + " is linked to every connected shop and its pre-order information is synced: nothing to fix."
 	case diagnostics.CauseOMSUnavailable:
+		if refusedCredentials(r) {
+			return "The OMS refused the bot's credentials, so " + sku + " could not be checked. Nothing is known to be " +
+				"wrong with it yet: fix the setting named below, then re-check."
+		}
 		return "The OMS could not be reached, so " + sku + " could not be checked. Nothing is known to be wrong yet."
+	case diagnostics.CauseIncomplete:
+		return "Some checks of " + sku + " could not run because the OMS's answers below could not be used; the " +
+			"checks that ran found nothing wrong. Re-check, or escalate with the evidence."
 	}
 	return "Cause “" + escape(cause) + "”."
+}
+
+// refusedCredentials reports whether the OMS refused the bot's token, login or permissions.
+func refusedCredentials(r diagnostics.Report) bool {
+	for _, f := range r.Failures {
+		if f.Kind == diagnostics.FailureCredentials {
+			return true
+		}
+	}
+	return false
 }
 
 // disabledJobs names the pre-order jobs whose checks failed, with the verb agreeing.

@@ -137,11 +137,22 @@ func shopDetail(r diagnostics.Report) []string {
 	return lines
 }
 
-// failureDetail lists failed OMS calls with their error text.
+// failureDetail lists failed OMS calls in full: kind, message, fix and the checks each left unknown.
 func failureDetail(fs []diagnostics.Failure) []string {
 	lines := make([]string, 0, len(fs))
 	for _, f := range fs {
-		lines = append(lines, "• `"+escape(f.Call)+"`: "+truncate(escape(f.Error), maxEvidenceValue))
+		line := "• `" + escape(f.Call) + "` (" + escape(string(f.Kind)) + "): " + truncate(escape(f.Message), maxEvidenceValue)
+		if f.Fix != "" {
+			line += "\n    Fix: " + truncate(escape(f.Fix), maxEvidenceValue)
+		}
+		if len(f.Checks) > 0 {
+			titles := make([]string, 0, len(f.Checks))
+			for _, id := range f.Checks {
+				titles = append(titles, checkTitle(id))
+			}
+			line += "\n    Left unknown: " + escape(strings.Join(titles, ", "))
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }

@@ -34,6 +34,7 @@ func scenarios() []scenario {
 		{"job-failing", jobFailingReport()},
 		{"needs-manual-link", manualLinkReport()},
 		{"unexplained", unexplainedReport()},
+		{"incomplete", incompleteReport()},
 		{"oms-unavailable", unavailableReport()},
 	}
 }
@@ -227,11 +228,33 @@ func unavailableReport() diagnostics.Report {
 		r.Checks = append(r.Checks, diagnostics.Check{ID: id, Status: diagnostics.StatusUnknown, Summary: "OMS did not answer"})
 	}
 	r.Failures = []diagnostics.Failure{
-		{Call: "solr-query", Error: "POST https://acme.hotwax.io/api/solr-query: 503 Service Unavailable"},
-		{Call: "findJobs", Error: "context deadline exceeded"},
+		{Kind: diagnostics.FailureUnreachable, Call: "product lookup (solr-query), shops (performFind ShopifyShopAndConfig)",
+			Message: "the OMS is not answering: HTTP 503 Service Unavailable", Fix: "wait for the OMS to come back, then re-check",
+			Checks: []string{diagnostics.CheckProduct, diagnostics.CheckShopLinks}},
+		{Kind: diagnostics.FailureUnreachable, Call: "scheduled jobs (findJobs)", Message: "no answer before the deadline",
+			Fix: "check that the OMS at HOTWAX_BASE_URL answers; raise HOTWAX_TIMEOUT if it is only slow", Checks: []string{diagnostics.CheckPresellRefresh}},
 	}
 	r.Remedies = []diagnostics.Remedy{{Kind: diagnostics.RemedyRecheck, Label: "Re-check"}}
 	r.OMSCalls = 2
+	return r
+}
+
+// incompleteReport: the listings answer came in a shape the bot does not read; every other check passed.
+func incompleteReport() diagnostics.Report {
+	r := baseReport("HW-JACKET-L", "Waxed Jacket L")
+	r.Shops[1].Listing, r.Shops[2].Listing = "Unknown", "Unknown"
+	r.Status, r.Cause, r.Causes = diagnostics.StatusUnknown, diagnostics.CauseIncomplete, []string{diagnostics.CauseIncomplete}
+	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusUnknown, "could not read the listings of Acme CA, Acme UK")
+	r.Failures = []diagnostics.Failure{{
+		Kind: diagnostics.FailureUnexpected, Call: "listings (solr-query shopifyCore) for shops 10001, 10002",
+		Message: `field "response.docs.operation" is a JSON array where the bot reads a string`,
+		Fix:     "report it to the bot's maintainers with this message: the OMS answered in a shape the bot does not read",
+		Checks:  []string{diagnostics.CheckShopListing},
+	}}
+	r.Remedies = []diagnostics.Remedy{
+		{Kind: diagnostics.RemedyRecheck, Label: "Re-check"},
+		{Kind: diagnostics.RemedyEscalate, Label: "Escalate to HotWax Support"},
+	}
 	return r
 }
 

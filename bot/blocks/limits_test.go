@@ -47,7 +47,10 @@ func giantReport(sku string) diagnostics.Report {
 		})
 	}
 	r.Remedies = append(r.Remedies, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate, Label: long})
-	r.Failures = []diagnostics.Failure{{Call: "findJobs", Error: long}, {Call: "solr-query", Error: long}}
+	r.Failures = []diagnostics.Failure{
+		{Kind: diagnostics.FailureOMSError, Call: long, Message: long, Fix: long, Checks: diagnostics.CheckIDs},
+		{Kind: diagnostics.FailureSolr, Call: "solr-query", Message: long},
+	}
 	return r
 }
 

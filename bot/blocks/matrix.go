@@ -26,7 +26,7 @@ func Matrix(reports []diagnostics.Report, meta MatrixMeta) Message {
 		switch r.Cause {
 		case diagnostics.CauseHealthy:
 			healthy++
-		case diagnostics.CauseOMSUnavailable:
+		case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
 			unknown++
 		default:
 			problems++

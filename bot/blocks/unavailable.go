@@ -5,8 +5,8 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// unavailableCard says the OMS could not be reached and which calls failed. It offers only Re-check: no
-// fix can be chosen from a check that did not run.
+// unavailableCard says the OMS could not be reached or refused the credentials, and which calls failed. It
+// offers only Re-check: no fix can be chosen from a check that did not run.
 func unavailableCard(r diagnostics.Report, meta CardMeta) Message {
 	blocks := []slack.Block{
 		header("header", "❓ "+r.SKU+" · could not check"),
@@ -29,11 +29,30 @@ func unavailableCard(r diagnostics.Report, meta CardMeta) Message {
 	return newMessage(r.SKU+": "+causeSentence(r.Cause, r), blocks)
 }
 
-// failureLines lists failed OMS calls with a short error; the full text goes to the thread.
+// failureLines says each failed OMS call once: which call, what happened in plain words, and what to fix.
 func failureLines(fs []diagnostics.Failure) []string {
 	lines := make([]string, 0, len(fs))
 	for _, f := range fs {
-		lines = append(lines, "• `"+escape(f.Call)+"`: "+escape(truncate(oneLine(f.Error), 300)))
+		line := "• " + failureEmoji(f.Kind) + " `" + escape(truncate(f.Call, 300)) + "`: " + escape(truncate(oneLine(f.Message), 300))
+		if f.Fix != "" {
+			line += "\n    _Fix:_ " + escape(truncate(oneLine(f.Fix), 300))
+		}
+		lines = append(lines, line)
 	}
 	return lines
+}
+
+// failureEmoji marks what kind of failure it was, so a card full of them can be scanned.
+func failureEmoji(k diagnostics.FailureKind) string {
+	switch k {
+	case diagnostics.FailureUnreachable:
+		return "🔌"
+	case diagnostics.FailureCredentials:
+		return "🔑"
+	case diagnostics.FailureSolr:
+		return "🔎"
+	case diagnostics.FailureUnexpected:
+		return "🧩"
+	}
+	return "⚠️"
 }

@@ -33,8 +33,11 @@ func reportEmoji(r diagnostics.Report) string {
 	switch r.Cause {
 	case diagnostics.CauseHealthy:
 		return "✅"
-	case diagnostics.CauseOMSUnavailable:
+	case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
 		return "❓"
+	}
+	if r.Status == diagnostics.StatusUnknown {
+		return "❌" // a cause was found, though some checks could not run
 	}
 	return statusEmoji(r.Status)
 }
@@ -107,7 +110,8 @@ var shortCauses = map[string]string{
 	diagnostics.CauseNeedsManualLink:       "needs a manual link",
 	diagnostics.CauseUnexplained:           "unexplained: escalate",
 	diagnostics.CauseHealthy:               "healthy",
-	diagnostics.CauseOMSUnavailable:        "OMS unreachable",
+	diagnostics.CauseIncomplete:            "could not check everything",
+	diagnostics.CauseOMSUnavailable:        "OMS unavailable",
 }
 
 func shortCause(cause string) string {

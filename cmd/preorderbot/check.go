@@ -23,8 +23,8 @@ import (
 // Exit codes of `check`, for scripts.
 const (
 	exitHealthy   = 0 // every SKU is healthy
-	exitProblem   = 1 // a problem was found
-	exitUncertain = 2 // could not check: bad arguments or configuration, or the OMS did not answer
+	exitProblem   = 1 // a cause was found
+	exitUncertain = 2 // could not check: bad arguments or configuration, the OMS unavailable, or incomplete
 )
 
 // demoStoreID is the product store of every simulated OMS scenario.
@@ -72,10 +72,14 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 			fmt.Fprintf(stderr, "preorderbot check: write output: %v\n", err)
 			return exitUncertain
 		}
+		// The document holds the failures; stderr says them once more for a person watching a script.
+		for _, f := range runFailures(reports) {
+			fmt.Fprintf(stderr, "preorderbot check: %s: %s%s\n", f.Call, f.Message, fixSuffix(f.Fix))
+		}
 	} else {
 		writeCheckText(stdout, reports, out, useColour(stdout, getenv))
 	}
-	return checkExitCode(reports, stderr)
+	return checkExitCode(reports)
 }
 
 // parseInterspersed lets flags come before, between or after the SKUs ("check SKU --json");
@@ -150,22 +154,53 @@ func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options,
 	return client, storeID, diagnostics.Options{ParentShopID: cfg.ParentShopID, Jobs: cfg.jobs()}, noop, nil
 }
 
-// checkExitCode is 2 when some SKU could not be checked (its reasons go to stderr), 1 when a problem was
-// found, 0 when every SKU is healthy.
-func checkExitCode(reports []diagnostics.Report, stderr io.Writer) int {
+// checkExitCode is 2 when some SKU could not be checked (the OMS unavailable, or checks left unknown
+// without a cause), 1 when a cause was found, 0 when every SKU is healthy.
+func checkExitCode(reports []diagnostics.Report) int {
 	code := exitHealthy
 	for _, r := range reports {
-		switch {
-		case r.Cause == diagnostics.CauseOMSUnavailable:
+		switch r.Cause {
+		case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
 			code = exitUncertain
-			for _, f := range r.Failures {
-				fmt.Fprintf(stderr, "preorderbot check: %s: the OMS did not answer %s: %s\n", r.SKU, f.Call, f.Error)
+		case diagnostics.CauseHealthy:
+		default:
+			if code == exitHealthy {
+				code = exitProblem
 			}
-		case r.Cause != diagnostics.CauseHealthy && code == exitHealthy:
-			code = exitProblem
 		}
 	}
 	return code
+}
+
+// runFailures is every failed OMS call of the run, once: the SKUs of one run share their OMS answers,
+// so their reports repeat the same failures.
+func runFailures(reports []diagnostics.Report) []diagnostics.Failure {
+	var out []diagnostics.Failure
+	for _, r := range reports {
+		for _, f := range r.Failures {
+			i := slices.IndexFunc(out, func(g diagnostics.Failure) bool {
+				return g.Kind == f.Kind && g.Call == f.Call && g.Message == f.Message
+			})
+			if i < 0 {
+				f.Checks = slices.Clone(f.Checks)
+				out = append(out, f)
+				continue
+			}
+			for _, c := range f.Checks {
+				if !slices.Contains(out[i].Checks, c) {
+					out[i].Checks = append(out[i].Checks, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func fixSuffix(fix string) string {
+	if fix == "" {
+		return ""
+	}
+	return " (fix: " + fix + ")"
 }
 
 // checkOutput is the --json document: a stable subset of the reports for scripts and other tools.
@@ -222,8 +257,11 @@ type checkRemedy struct {
 }
 
 type checkFailure struct {
-	Call  string `json:"call"`
-	Error string `json:"error"`
+	Kind    string   `json:"kind"`
+	Call    string   `json:"call"`
+	Message string   `json:"message"`
+	Fix     string   `json:"fix,omitempty"`
+	Checks  []string `json:"checks,omitempty"`
 }
 
 func newCheckOutput(reports []diagnostics.Report, calls int, elapsed time.Duration) checkOutput {
@@ -250,7 +288,7 @@ func newCheckOutput(reports []diagnostics.Report, calls int, elapsed time.Durati
 			cr.Remedies = append(cr.Remedies, checkRemedy{Kind: rm.Kind, Job: rm.Job, ShopID: rm.ShopID})
 		}
 		for _, f := range r.Failures {
-			cr.Failures = append(cr.Failures, checkFailure{Call: f.Call, Error: f.Error})
+			cr.Failures = append(cr.Failures, checkFailure{Kind: string(f.Kind), Call: f.Call, Message: f.Message, Fix: f.Fix, Checks: f.Checks})
 		}
 		out.Reports = append(out.Reports, cr)
 	}
@@ -268,7 +306,8 @@ var causeText = map[string]string{
 	diagnostics.CauseNeedsManualLink:       "the jobs are fine but the product is still not linked to a child shop: link it by hand",
 	diagnostics.CauseUnexplained:           "every check passes yet a shop is not in sync: escalate to HotWax Support",
 	diagnostics.CauseHealthy:               "linked and listed in every connected shop",
-	diagnostics.CauseOMSUnavailable:        "the OMS did not answer every question, so the verdict is incomplete",
+	diagnostics.CauseIncomplete:            "some checks could not run and the others found nothing wrong: re-check, or escalate with the evidence",
+	diagnostics.CauseOMSUnavailable:        "the OMS could not be reached or refused the credentials: nothing is known to be wrong yet",
 }
 
 // palette colours statuses on a terminal; the zero palette prints plain text.
@@ -323,14 +362,11 @@ func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, 
 			product = fmt.Sprintf("%s (%s)", r.Product.Name, r.Product.ProductID)
 		}
 		fmt.Fprintf(w, "%s  %s · store %s\n", p.bold(r.SKU), product, r.ProductStoreID)
-		fmt.Fprintf(w, "%s %s: %s\n", p.status(r.Status), p.bold(r.Cause), causeText[r.Cause])
+		fmt.Fprintf(w, "%s %s: %s\n", p.status(verdictStatus(r)), p.bold(r.Cause), causeText[r.Cause])
 		for _, c := range r.Causes {
 			if c != r.Cause {
 				fmt.Fprintf(w, "  also %s: %s\n", c, causeText[c])
 			}
-		}
-		for _, f := range r.Failures {
-			fmt.Fprintf(w, "  could not read %s: %s\n", f.Call, f.Error)
 		}
 
 		fmt.Fprintln(w, "\nChecks")
@@ -363,7 +399,33 @@ func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, 
 			}
 		}
 	}
+	if fs := runFailures(reports); len(fs) > 0 {
+		fmt.Fprintln(w, "\nCould not read (each failed call once)")
+		for _, f := range fs {
+			fmt.Fprintf(w, "  %s %s: %s\n", p.status(diagnostics.StatusUnknown), p.bold(f.Call), f.Message)
+			if f.Fix != "" {
+				fmt.Fprintf(w, "        fix: %s\n", f.Fix)
+			}
+			if len(f.Checks) > 0 {
+				fmt.Fprintf(w, "        left unknown: %s\n", strings.Join(f.Checks, ", "))
+			}
+		}
+	}
 	fmt.Fprintf(w, "\n%d OMS requests, %d ms\n", out.OMSCalls, out.ElapsedMs)
+}
+
+// verdictStatus marks the verdict line: a cause found is a failure even when other checks could not run.
+func verdictStatus(r diagnostics.Report) diagnostics.Status {
+	switch r.Cause {
+	case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
+		return diagnostics.StatusUnknown
+	case diagnostics.CauseHealthy:
+		return r.Status
+	}
+	if r.Status == diagnostics.StatusUnknown {
+		return diagnostics.StatusFail
+	}
+	return r.Status
 }
 
 // remedyDetail names the job and settings a remedy would use, for operators who act in the Job Manager.

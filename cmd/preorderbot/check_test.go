@@ -206,13 +206,57 @@ func TestCheckConfigured(t *testing.T) {
 		setHotWaxEnv(t, srv.URL(), "not-the-token", "STORE")
 		code, stdout, stderr := runCheck(t, "--json", "HW-JACKET-M")
 		assert.Equal(t, exitUncertain, code)
-		assert.Contains(t, stderr, "HW-JACKET-M: the OMS did not answer product lookup (solr-query): ")
-		assert.Contains(t, stderr, "401")
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), "every call failed the same way: said once: %s", stderr)
+		assert.Contains(t, stderr, "preorderbot check: product lookup (solr-query), ")
+		assert.Contains(t, stderr, "the OMS refused the token")
+		assert.Contains(t, stderr, "(fix: replace HOTWAX_TOKEN")
 		assert.NotContains(t, stdout+stderr, "not-the-token")
 		var out checkOutput
 		require.NoError(t, json.Unmarshal([]byte(stdout), &out))
 		assert.Equal(t, "oms-unavailable", out.Reports[0].Cause)
-		assert.NotEmpty(t, out.Reports[0].Failures)
+		require.Len(t, out.Reports[0].Failures, 1)
+		assert.Equal(t, "credentials", out.Reports[0].Failures[0].Kind)
+	})
+}
+
+// One source failing: the CLI says it once, labelled with its call, and exits 2 when no cause was found.
+func TestCheckDegraded(t *testing.T) {
+	garbled := hotwaxtest.Faults{Endpoint: "solr-query", Source: "shopifyCore", Malformed: true}
+	t.Run("incomplete, failure said once for two SKUs", func(t *testing.T) {
+		srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy, Faults: garbled})
+		setHotWaxEnv(t, srv.URL(), srv.Token(), "STORE")
+		code, stdout, stderr := runCheck(t, "HW-JACKET-M", "HW-JACKET-L")
+		assert.Equal(t, exitUncertain, code, stderr)
+		assert.Empty(t, stderr)
+		assert.Equal(t, 2, strings.Count(stdout, "? incomplete: some checks could not run"), stdout)
+		assert.Equal(t, 1, strings.Count(stdout, "listings (solr-query shopifyCore) for shops 10000, 10001, 10002: "), stdout)
+		assert.Equal(t, 1, strings.Count(stdout, "left unknown: shop-listing"), stdout)
+		assert.Equal(t, 1, strings.Count(stdout, "Could not read"), stdout)
+	})
+	t.Run("a cause found from the rest", func(t *testing.T) {
+		srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, Faults: garbled})
+		setHotWaxEnv(t, srv.URL(), srv.Token(), "STORE")
+		code, stdout, stderr := runCheck(t, "--json", "HW-BOOT-42")
+		assert.Equal(t, exitProblem, code, stderr)
+		var out checkOutput
+		require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+		assert.Equal(t, "association-job-not-scheduled", out.Reports[0].Cause)
+		require.Len(t, out.Reports[0].Failures, 1)
+		f := out.Reports[0].Failures[0]
+		assert.Equal(t, "unexpected-answer", f.Kind)
+		assert.Equal(t, []string{"shop-listing"}, f.Checks)
+		assert.Equal(t, "preorderbot check: "+f.Call+": "+f.Message+" (fix: "+f.Fix+")\n", stderr, "said once, with its call")
+	})
+	t.Run("network down", func(t *testing.T) {
+		srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy})
+		url := srv.URL()
+		srv.Close()
+		setHotWaxEnv(t, url, "any-token", "STORE")
+		code, stdout, stderr := runCheck(t, "HW-JACKET-M")
+		assert.Equal(t, exitUncertain, code, stderr)
+		assert.Contains(t, stdout, "? oms-unavailable: the OMS could not be reached")
+		assert.Equal(t, 1, strings.Count(stdout, "cannot reach the OMS"), stdout)
+		assert.Contains(t, stdout, "fix: check HOTWAX_BASE_URL")
 	})
 }
 

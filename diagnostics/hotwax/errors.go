@@ -18,6 +18,7 @@ type APIError struct {
 	Messages []string // _ERROR_MESSAGE_, _ERROR_MESSAGE_LIST_ and error texts, in that order
 	Excerpt  string   // start of a body that could not be decoded, at most maxExcerpt bytes
 	Reason   string   // why the body could not be used, when it could not
+	Err      error    // the *json.UnmarshalTypeError behind Reason, naming the field in another shape
 }
 
 // maxExcerpt bounds how much of a bad body an error quotes, so logs and cards stay readable.
@@ -43,6 +44,9 @@ func (e *APIError) Error() string {
 	}
 	return b.String()
 }
+
+// Unwrap exposes the decoding error, so callers can name the field the OMS sent in another shape.
+func (e *APIError) Unwrap() error { return e.Err }
 
 // Is makes 401 and 403 answers match ErrUnauthorized and ErrForbidden.
 func (e *APIError) Is(target error) bool {

@@ -193,7 +193,11 @@ func decodeBody(req request, res result, out reply) error {
 		if !req.secret {
 			reason += ": " + err.Error()
 		}
-		return unreadable(req, res, reason)
+		e := unreadable(req, res, reason)
+		if te := (*json.UnmarshalTypeError)(nil); !req.secret && errors.As(err, &te) {
+			e.Err = te // names the field that came in another shape
+		}
+		return e
 	}
 	messages, noRecord := out.status().failure()
 	if len(messages) == 0 || (req.find && noRecord) {

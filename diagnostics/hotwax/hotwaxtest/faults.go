@@ -1,6 +1,7 @@
 package hotwaxtest
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 )
@@ -9,6 +10,9 @@ import (
 type Faults struct {
 	// Endpoint limits the faults to one endpoint key as in Counts ("performFind", "solr-query", …); "" is all.
 	Endpoint string
+	// Source limits the faults further to one source of an endpoint: a performFind entityName or a solr-query
+	// coreName ("enterpriseSearch" for the products core a query without coreName reads); "" is all.
+	Source string
 	// Latency is added to each affected request, on top of Options.Latency.
 	Latency time.Duration
 	// ErrorRate is the share (0..1) of affected requests answered with HTTP 500, spread evenly: 0.5 fails every
@@ -25,9 +29,20 @@ type Faults struct {
 	ExpireTokens bool
 }
 
-// applies reports whether the faults concern an endpoint.
-func (f Faults) applies(endpoint string) bool {
-	return f.Endpoint == "" || f.Endpoint == endpoint
+// applies reports whether the faults concern a request to endpoint that reads source.
+func (f Faults) applies(endpoint, source string) bool {
+	return (f.Endpoint == "" || f.Endpoint == endpoint) && (f.Source == "" || f.Source == source)
+}
+
+// requestSource is what a request reads, for Faults.Source: its entity or Solr core.
+func requestSource(endpoint string, body map[string]any) string {
+	switch endpoint {
+	case "performFind":
+		return str(body["entityName"])
+	case "solr-query":
+		return cmp.Or(str(body["coreName"]), "enterpriseSearch")
+	}
+	return ""
 }
 
 // faultFor decides, under the lock, what the faults do to one request.
@@ -39,12 +54,12 @@ type faultPlan struct {
 	omsError  string
 }
 
-func (s *Server) planFaults(endpoint string) faultPlan {
+func (s *Server) planFaults(endpoint, source string) faultPlan {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	plan := faultPlan{latency: s.opts.Latency}
 	f := s.faults
-	if !f.applies(endpoint) {
+	if !f.applies(endpoint, source) {
 		return plan
 	}
 	s.requests++

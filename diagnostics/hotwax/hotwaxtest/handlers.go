@@ -42,7 +42,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.counts[endpoint]++
 	s.mu.Unlock()
 
-	plan := s.planFaults(endpoint)
+	body, bodyErr := decodeBody(r)
+	plan := s.planFaults(endpoint, requestSource(endpoint, body))
 	if !s.wait(r, plan.latency) {
 		return
 	}
@@ -69,9 +70,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	body, err := decodeBody(r)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"_ERROR_MESSAGE_": err.Error()})
+	if bodyErr != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"_ERROR_MESSAGE_": bodyErr.Error()})
 		return
 	}
 	if plan.malformed {
