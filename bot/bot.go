@@ -79,6 +79,7 @@ type Bot struct {
 	botUserID string
 
 	connected atomic.Bool
+	health    health
 	auth      *authorizer
 
 	locks      keyedLocks
@@ -159,9 +160,12 @@ func (b *Bot) Ready() bool { return b.connected.Load() }
 // Run connects to Slack and serves until ctx ends, then stops taking work, lets work in flight finish
 // for up to ShutdownTimeout, and returns. The caller closes the store afterwards.
 func (b *Bot) Run(ctx context.Context) error {
-	auth, err := b.api.AuthTestContext(ctx)
+	auth, err := b.authenticate(ctx)
 	if err != nil {
-		return fmt.Errorf("%w: auth.test: %v", ErrSlackAuth, err)
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
 	}
 	b.botUserID = auth.UserID
 	b.log.Info("slack identity", "bot_user_id", auth.UserID, "team", auth.Team)
@@ -208,7 +212,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		})
 	})
 
-	admit := make(chan request, queueSize)
+	admit := make(chan admission, queueSize)
 	b.admitting.Go(func() { b.admitAll(admit, q) })
 	sockErr := b.serveSocket(runCtx, admit)
 	cancelRun()

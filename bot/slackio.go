@@ -76,6 +76,7 @@ func (b *Bot) retrying(ctx context.Context, log *slog.Logger, method string, cal
 	for attempt := 1; ; attempt++ {
 		err := call()
 		b.metrics.observeSlack(method, err, false)
+		b.noteSlackResult(err)
 		if err == nil {
 			return nil
 		}

@@ -20,9 +20,9 @@ const ackTimeout = 2 * time.Second
 // ErrSlackAuth means Slack rejected the tokens; retrying cannot help.
 var ErrSlackAuth = errors.New("slack rejected the tokens")
 
-// serveSocket owns the Socket Mode connection: it acks every envelope first, then hands the normalised
-// request to the worker queue. It returns when ctx ends or Slack rejects the tokens.
-func (b *Bot) serveSocket(ctx context.Context, admit chan<- request) error {
+// serveSocket owns the Socket Mode connection: it hands each normalised request to admitAll, which acks
+// it once journaled and queues it for the workers. It returns when ctx ends or Slack rejects the tokens.
+func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission) error {
 	sm := socketmode.New(b.api,
 		socketmode.OptionLog(slog.NewLogLogger(b.log.WithGroup("socketmode").Handler(), slog.LevelDebug)),
 		socketmode.OptionPingInterval(b.opts.PingInterval),
@@ -44,7 +44,7 @@ func (b *Bot) serveSocket(ctx context.Context, admit chan<- request) error {
 }
 
 // onEvent is the only place that sees Socket Mode events.
-func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- request) {
+func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- admission) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("connecting to slack")
@@ -83,61 +83,81 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	if err != nil {
 		b.log.Warn("unexpected payload", "type", evt.Type, "error", err)
 	}
-	var payload any
-	if ok && req.Kind == kindSubmission {
-		// A modal's validation errors can only travel in the ack, so the check runs before it.
-		if errs := b.validateSubmission(ctx, req); errs != nil {
-			payload, req.Rejected = errs, true
-		}
-	}
-	b.ack(ctx, sm, evt.Request.EnvelopeID, payload, received)
 	if !ok {
+		b.ack(ctx, sm, evt.Request.EnvelopeID, nil, received)
 		return
 	}
-	// The journal write costs an fsync: it happens off the socket loop, so the next envelopes are acked
-	// at once.
+	a := admission{req: req, ack: func(payload any) {
+		if ctx.Err() == nil { // past shutdown the socket is gone; the journal has the request
+			b.ack(ctx, sm, req.EnvelopeID, payload, received)
+		}
+	}}
+	if req.Kind == kindSubmission {
+		// A modal's validation errors can only travel in the ack, so the check runs before it.
+		if errs := b.validateSubmission(ctx, req); errs != nil {
+			a.payload, a.req.Rejected = errs, true
+		}
+	}
+	// The journal write costs an fsync: it happens off the socket loop, so the envelopes behind this one
+	// join the same commit instead of waiting for it.
 	select {
-	case admit <- req:
+	case admit <- a:
 	default:
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
+		a.ack(a.payload)
 		go b.tell(context.WithoutCancel(ctx), req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
 	}
 }
 
-// maxAdmitBatch bounds how many acknowledged requests share one journal commit.
+// admission is a request on its way to the journal, with the ack that may follow only its commit.
+type admission struct {
+	req     request
+	payload any // the ack's payload: a modal's validation errors
+	ack     func(payload any)
+}
+
+// maxAdmitBatch bounds how many requests share one journal commit.
 const maxAdmitBatch = 256
 
-// admitAll journals acknowledged requests, then queues them, in the order they arrived: from the ack
-// on, a crash loses nothing, since the next start handles what the journal holds. Requests waiting
-// together share one commit, so a burst costs one fsync, not one each.
-func (b *Bot) admitAll(admit <-chan request, q queues) {
+// admitAll journals requests, acks them, then queues them, in the order they arrived. Slack re-sends
+// nothing it got an ack for, so the ack waits for the commit: from the ack on, a crash loses nothing,
+// since the next start handles what the journal holds. Requests arriving while a commit runs share the
+// next one (group commit), so a burst costs one fsync, not one each, and acks stay within milliseconds.
+func (b *Bot) admitAll(admit <-chan admission, q queues) {
 	for first := range admit {
-		batch := []request{first}
+		batch := []admission{first}
 	more:
 		for len(batch) < maxAdmitBatch {
 			select {
-			case r, ok := <-admit:
+			case a, ok := <-admit:
 				if !ok {
 					break more
 				}
-				batch = append(batch, r)
+				batch = append(batch, a)
 			default:
 				break more
 			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		entries := make([]store.JournaledRequest, 0, len(batch))
-		for _, r := range batch {
-			if js, err := json.Marshal(r); err == nil {
+		for _, a := range batch {
+			if js, err := json.Marshal(a.req); err == nil {
 				// Keyed like the dedupe: a redelivery shares its first delivery's entry.
-				entries = append(entries, store.JournaledRequest{ID: r.DedupeKey, At: r.Received, Payload: js})
+				entries = append(entries, store.JournaledRequest{ID: a.req.DedupeKey, At: a.req.Received, Payload: js})
 			}
 		}
 		if err := b.opts.Store.JournalRequests(ctx, entries); err != nil {
-			b.log.Error("could not journal requests", "requests", len(entries), "error", err)
+			// Unacknowledged, Slack re-sends events and tells the person a command failed: better than
+			// an ack for work a crash would lose.
+			b.log.Error("could not journal requests; leaving them unacknowledged", "requests", len(entries), "error", err)
+			cancel()
+			continue
 		}
-		for _, r := range batch {
-			b.enqueue(ctx, r, q)
+		for _, a := range batch {
+			a.ack(a.payload)
+		}
+		for _, a := range batch {
+			b.enqueue(ctx, a.req, q)
 		}
 		cancel()
 	}

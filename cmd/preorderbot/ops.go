@@ -24,6 +24,7 @@ const omsFailingFor = 5 * time.Minute
 // the online backup.
 type opsServer struct {
 	ready    func() bool
+	slack    func() []string // the bot's other problems with Slack (token refused, unreachable at start)
 	db       *store.DB
 	oms      *omsMetrics
 	registry *prometheus.Registry
@@ -52,6 +53,9 @@ func (o *opsServer) readyz(w http.ResponseWriter, r *http.Request) {
 	problems := []string{}
 	if !o.ready() {
 		problems = append(problems, "socket mode not connected")
+	}
+	if o.slack != nil {
+		problems = append(problems, o.slack()...)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()

@@ -112,7 +112,7 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, &opsServer{ready: b.Ready, db: db, oms: omsHealth, registry: reg, log: logger}, nil
+	return b, &opsServer{ready: b.Ready, slack: b.Problems, db: db, oms: omsHealth, registry: reg, log: logger}, nil
 }
 
 // wireBot turns the configuration into bot options: the chain, the executor and the watcher all read

@@ -161,7 +161,7 @@ func TestServeEndToEnd(t *testing.T) {
 	metrics := get(t, "http://"+httpAddr+"/metrics")
 	assert.Contains(t, metrics, `preorderbot_oms_request_duration_seconds_count{endpoint="findJobs"}`)
 	assert.Contains(t, metrics, `preorderbot_slack_api_calls_total{method="chat.postMessage"}`)
-	assert.Contains(t, metrics, "preorderbot_ack_latency_seconds_count 1")
+	assert.Contains(t, metrics, "preorderbot_ack_handoff_seconds_count 1")
 	assert.Equal(t, "ok\n", get(t, "http://"+httpAddr+"/healthz"))
 
 	backup := get(t, "http://"+adminAddr+"/backup")
@@ -264,3 +264,38 @@ func get(t *testing.T, url string) string {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// A Slack outage at start is not a token problem: serve keeps trying, /readyz says why it is not ready,
+// and it becomes ready once Slack answers.
+func TestServeWaitsOutSlackOutageAtStart(t *testing.T) {
+	sl := slacktest.NewTestServer(t, slacktest.Options{})
+	oms := hotwaxtest.NewTestServer(t, hotwaxtest.Options{})
+	sl.FailHTTPNext("auth.test", 503, 3)
+	httpAddr := freeAddr(t)
+	setEnv(t, map[string]string{
+		"SLACK_APP_TOKEN": sl.AppToken(), "SLACK_BOT_TOKEN": sl.BotToken(), "SLACK_API_URL": sl.APIURL(),
+		"HOTWAX_BASE_URL": oms.URL(), "HOTWAX_TOKEN": oms.Token(), "HOTWAX_PRODUCT_STORE_ID": "STORE",
+		"PREORDERBOT_DB_PATH": filepath.Join(t.TempDir(), "bot.db"), "PREORDERBOT_HTTP_ADDR": httpAddr,
+		"PREORDERBOT_ADMIN_ADDR": freeAddr(t), "HOTWAX_JOB_ASSOCIATION": "JOB_UPD_PROD_ASSOC",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve"}, func(string) string { return "" }, io.Discard, io.Discard) }()
+	waitUntil(t, "the outage on /readyz", func() bool {
+		resp, err := http.Get("http://" + httpAddr + "/readyz")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(string(body), "auth.test")
+	})
+	waitHTTP(t, "http://"+httpAddr+"/readyz", http.StatusOK)
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code)
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
