@@ -37,7 +37,9 @@ func TestFixUnderWayIsNotOfferedAgain(t *testing.T) {
 	e.waitFor("the card to say it is watching", func() bool { return strings.Contains(string(e.current(card).Blocks), "watching job") })
 	e.click(viewer, e.current(card), "🔄 Re-check")
 	e.waitFor("the re-check", func() bool {
-		return strings.Count(strings.Join(e.audit("HW-SCARF-GRN"), " "), "check=") >= 2
+		// The audit is written just before the card's final edit: wait for both.
+		return strings.Count(strings.Join(e.audit("HW-SCARF-GRN"), " "), "check=") >= 2 &&
+			!strings.Contains(string(e.current(card).Blocks), "Checking SKU")
 	})
 	m := e.current(card)
 	assert.False(t, hasButton(m, "Run full catalog sync for Acme CA"), "the fix under way stays hidden after a re-check")
