@@ -16,4 +16,7 @@ func TestFixedWord(t *testing.T) {
 	assert.Contains(t, fixedWord([]diagnostics.Report{waiting}, 0), "after the next catalog sync", "no shop lists it yet: not called synced")
 	assert.Contains(t, fixedWord([]diagnostics.Report{failing}, 1), "Not fixed yet", "a fix still under way is not a reason to escalate")
 	assert.Contains(t, fixedWord([]diagnostics.Report{failing}, 0), "Still failing")
+	incomplete := diagnostics.Report{SKU: "A", Cause: diagnostics.CauseIncomplete, Status: diagnostics.StatusUnknown}
+	assert.Contains(t, fixedWord([]diagnostics.Report{incomplete}, 0), "Could not tell", "an unread answer is not a failing product")
+	assert.Contains(t, fixedWord([]diagnostics.Report{incomplete, failing}, 0), "Still failing", "a cause found anywhere is said first")
 }

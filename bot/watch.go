@@ -170,8 +170,17 @@ func fixedWord(rs []diagnostics.Report, underWay int) string {
 		return fmt.Sprintf("⏳ Not fixed yet: %d more fix(es) on this card are still under way; I re-check when each ends.", underWay)
 	}
 	for _, r := range rs {
-		if r.Cause != diagnostics.CauseHealthy {
+		switch r.Cause {
+		case diagnostics.CauseHealthy:
+		case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
+			continue // not known to be failing: said below if nothing is
+		default:
 			return "❌ Still failing: " + blocks.CauseSentence(r)
+		}
+	}
+	for _, r := range rs {
+		if r.Cause != diagnostics.CauseHealthy {
+			return "❓ Could not tell whether it is fixed: " + blocks.CauseSentence(r)
 		}
 	}
 	return ""
