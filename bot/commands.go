@@ -54,17 +54,35 @@ func (b *Bot) react(ctx context.Context, channel, ts, name string) {
 	}
 }
 
+// whisper answers only the asker, even when the question came as a public mention: jobs and history
+// are private answers. A mention's answer goes, as an ephemeral message, into the mention's thread.
+func (b *Bot) whisper(ctx context.Context, req request, m blocks.Message) {
+	if req.Kind != kindMention {
+		b.tell(ctx, req, m)
+		return
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	if req.ThreadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(req.ThreadTS))
+	}
+	_, err := b.api.PostEphemeralContext(ctx, req.Channel, req.User, opts...)
+	b.metrics.observeSlack("chat.postEphemeral", err, false)
+	if err != nil {
+		b.log.Warn("could not answer user", "user", req.User, "channel", req.Channel, "error", err)
+	}
+}
+
 // jobs answers /preorder jobs privately: per shop, each pre-order job's state.
 func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
 	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)
 	if b.opts.Jobs == nil {
-		b.tell(ctx, req, blocks.Note("Job health is not available in this deployment."))
+		b.whisper(ctx, req, blocks.Note("Job health is not available in this deployment."))
 		return
 	}
 	rep, err := b.opts.Jobs.JobHealth(ctx, storeID)
 	if err != nil {
 		b.log.Warn("job health failed", "store", storeID, "error", err)
-		b.tell(ctx, req, blocks.Note("⚠️ I could not read the jobs of "+blocks.Escape(storeID)+" from the OMS: "+blocks.Escape(shortErr(err))))
+		b.whisper(ctx, req, blocks.Note("⚠️ I could not read the jobs of "+blocks.Escape(storeID)+" from the OMS: "+blocks.Escape(shortErr(err))))
 		return
 	}
 	v := blocks.JobsView{ProductStoreID: storeID, Now: b.now()}
@@ -75,7 +93,7 @@ func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
 		v.Rows = append(v.Rows, blocks.JobRow{ShopID: j.ShopID, Job: j.Job, JobID: j.JobID, Enabled: j.Enabled,
 			Frequency: j.Frequency, NextRun: j.NextRun, LastRun: j.LastRun, LastFailure: j.LastFailure, LastError: j.LastError})
 	}
-	b.tell(ctx, req, blocks.Jobs(v))
+	b.whisper(ctx, req, blocks.Jobs(v))
 }
 
 // history answers /preorder history privately, from the audit trail.
@@ -83,7 +101,7 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 	sku := cmd.SKUs[0]
 	recs, err := b.opts.Store.AuditBySKU(ctx, sku)
 	if err != nil {
-		b.tell(ctx, req, blocks.Note("⚠️ I could not read the history from my database."))
+		b.whisper(ctx, req, blocks.Note("⚠️ I could not read the history from my database."))
 		return
 	}
 	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)
@@ -105,7 +123,7 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 		}
 		v.Entries = append(v.Entries, e)
 	}
-	b.tell(ctx, req, blocks.History(v))
+	b.whisper(ctx, req, blocks.History(v))
 }
 
 // shortErr keeps an error readable on a card: its first line, at most 300 characters.

@@ -197,5 +197,6 @@ func TestNoteAndChanges(t *testing.T) {
 
 	long := Note(strings.Repeat("<@U1> ", 2000))
 	require.NoError(t, validateMessage(long), "a long note is cut visibly, not rejected")
-	assert.Contains(t, long.Text, "<@U1>", "the bot's own mrkdwn is kept")
+	assert.Contains(t, long.Text, "@U1 @U1", "the notification reads the bot's own mentions as text")
+	assert.NotContains(t, long.Text, "<")
 }
