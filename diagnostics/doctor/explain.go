@@ -1,0 +1,126 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+func isAuth(err error) bool { return errors.Is(err, hotwax.ErrUnauthorized) }
+
+// isUnreachable is a call that got no answer from the OMS: network errors and timeouts, not OMS errors.
+func isUnreachable(err error) bool {
+	var apiErr *hotwax.APIError
+	return !errors.As(err, &apiErr) && !errors.Is(err, context.Canceled)
+}
+
+// failure turns a failed call into a warning that says why and what to do. Callers raise it to Fail where
+// the bot cannot work without the answer.
+func (p *probe) failure(area, item, what string, err error) Finding {
+	f := Finding{Area: area, Item: item, Status: Warn}
+	var apiErr *hotwax.APIError
+	errors.As(err, &apiErr)
+	switch {
+	case isAuth(err) && p.cred.Login:
+		f.Detail = "the OMS refused the login: " + short(err)
+		f.Fix = "set HOTWAX_USERNAME and HOTWAX_PASSWORD to an OMS user that can log in (not an SSO-only user)"
+	case isAuth(err):
+		f.Detail = "the OMS refused the token (401): " + short(err)
+		f.Fix = "create a new JWT (OMS → Settings → Create JWT Token) and set HOTWAX_TOKEN"
+	case errors.Is(err, hotwax.ErrForbidden):
+		f.Detail = "the OMS user may not " + what + " (403)"
+		f.Fix = "give the OMS user behind the credentials read access to " + item
+	case errors.Is(err, context.DeadlineExceeded):
+		f.Detail = "no answer from the OMS to " + what + " in time: " + short(err)
+		f.Fix = "check HOTWAX_BASE_URL (" + p.oms.BaseURL() + ") and that this host can reach it; raise HOTWAX_TIMEOUT for a slow OMS"
+	case apiErr == nil:
+		f.Detail = "cannot reach the OMS: " + short(err)
+		f.Fix = "check HOTWAX_BASE_URL (" + p.oms.BaseURL() + ") and that this host can reach it"
+	case apiErr.Status == http.StatusNotFound:
+		f.Detail = "not found (404) at " + p.oms.BaseURL() + ": " + short(err)
+		f.Fix = "check HOTWAX_BASE_URL: it must name the OMS instance (acme-oms) or its …/api/ URL"
+	case apiErr.Status >= 500:
+		f.Detail = "the OMS failed to " + what + ": " + short(err)
+		f.Fix = "try again later; if it persists, ask HotWax Support"
+	case apiErr.Reason != "":
+		f.Detail = "the answer is not the OMS's JSON: " + short(err)
+		f.Fix = "check HOTWAX_BASE_URL points at the OMS API, not a web page or proxy"
+	default:
+		f.Detail = "the OMS refused to " + what + ": " + short(err)
+		f.Fix = "give the OMS user behind the credentials read access to " + item + ", or ask HotWax Support about the message"
+	}
+	return f
+}
+
+// short is an error on one line, at most 200 characters; the client never puts secrets in errors.
+func short(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:199]) + "…"
+	}
+	return s
+}
+
+// text is a Solr or entity value as text: a string, a number, a boolean, or the first element of an array
+// (schemaless Solr cores send every field as an array).
+func text(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) == nil && len(items) > 0 {
+			return text(items[0])
+		}
+		return ""
+	case '{':
+		return string(raw)
+	}
+	return string(raw) // number or boolean
+}
+
+// missing lists the fields that no document carries with a value.
+func missing(docs []map[string]json.RawMessage, fields ...string) []string {
+	var out []string
+	for _, f := range fields {
+		found := false
+		for _, d := range docs {
+			if text(d[f]) != "" {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+func days(d time.Duration) string {
+	n := int(d.Hours() / 24)
+	switch {
+	case n >= 2:
+		return strconv.Itoa(n) + " days"
+	case d >= time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
