@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/doctor"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -42,7 +43,9 @@ type Options struct {
 	// Frequencies reads the OMS's schedule frequencies (TemporalExpression ids); nil offers the Job
 	// Manager's built-in choices.
 	Frequencies func(ctx context.Context) ([]string, error)
-	StoreID     string // default product store
+	// Doctor probes the OMS tenant for /preorder doctor; nil answers that it is not available.
+	Doctor  func(ctx context.Context) doctor.Report
+	StoreID string // default product store
 	// CatalogSyncJob is the "Preorder Catalog Sync" enum id, run in full after a manual link.
 	CatalogSyncJob string
 	OMSWebURL      string // e.g. https://acme-oms.hotwax.io, for links on cards

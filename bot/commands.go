@@ -33,6 +33,8 @@ func (b *Bot) handleCommand(ctx context.Context, req request) {
 		b.history(ctx, req, cmd)
 	case cmdJobs:
 		b.jobs(ctx, req, cmd)
+	case cmdDoctor:
+		b.doctor(ctx, req)
 	case cmdCheck:
 		b.startCheck(ctx, req, cmd)
 	}

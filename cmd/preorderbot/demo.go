@@ -150,7 +150,7 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 		return nil, err
 	}
 	undo = append(undo, func() { _ = db.Close() })
-	oms, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: o.Scenario, RunDelay: o.RunDelay})
+	oms, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: o.Scenario, RunDelay: o.RunDelay, Token: demoToken(time.Now())})
 	if err != nil {
 		return nil, fmt.Errorf("simulated OMS: %w", err)
 	}

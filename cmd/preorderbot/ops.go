@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/preorderbot/preorderbot/diagnostics/doctor"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -27,6 +28,7 @@ type opsServer struct {
 	slack    func() []string // the bot's other problems with Slack (token refused, unreachable at start)
 	db       *store.DB
 	oms      *omsMetrics
+	doctor   *tenantDoctor // nil: no doctor findings on /readyz
 	registry *prometheus.Registry
 	log      *slog.Logger
 }
@@ -47,10 +49,11 @@ func (o *opsServer) register(mux *http.ServeMux) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(o.registry, promhttp.HandlerOpts{}))
 }
 
-// readyz is 200 when Socket Mode said hello, the store takes a write, and the OMS has not been failing
-// for longer than omsFailingFor; otherwise 503 with the reasons.
+// readyz is 200 when Socket Mode said hello, Slack accepts the token, the store takes a write, the OMS has
+// not been failing for longer than omsFailingFor, and the last doctor run found nothing that stops the bot
+// from working; otherwise 503 with the reasons. The doctor's warnings are listed but leave the bot ready.
 func (o *opsServer) readyz(w http.ResponseWriter, r *http.Request) {
-	problems := []string{}
+	problems, warnings := []string{}, []string{}
 	if !o.ready() {
 		problems = append(problems, "socket mode not connected")
 	}
@@ -65,11 +68,22 @@ func (o *opsServer) readyz(w http.ResponseWriter, r *http.Request) {
 	if since, failing := o.oms.failingSince(); failing && time.Since(since) > omsFailingFor {
 		problems = append(problems, fmt.Sprintf("OMS calls failing since %s", since.UTC().Format(time.RFC3339)))
 	}
+	if o.doctor != nil {
+		if rep, ok := o.doctor.latest(); ok {
+			for _, f := range rep.Problems() {
+				if f.Status == doctor.Fail {
+					problems = append(problems, problemText(f))
+				} else {
+					warnings = append(warnings, problemText(f))
+				}
+			}
+		}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if len(problems) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"ready": len(problems) == 0, "problems": problems})
+	_ = json.NewEncoder(w).Encode(map[string]any{"ready": len(problems) == 0, "problems": problems, "warnings": warnings})
 }
 
 // adminHandler serves the online backup. With a token every request must carry it as a bearer token:

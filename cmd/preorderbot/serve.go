@@ -80,6 +80,7 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return b.Run(gctx) })
+	g.Go(func() error { return ops.doctor.loop(gctx) })
 	g.Go(func() error { return db.RunPruner(gctx, time.Hour) })
 	g.Go(func() error { return listen(gctx, cfg.HTTPAddr, ops.handler(), logger) })
 	if cfg.AdminAddr != "" {
@@ -94,8 +95,8 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 }
 
 // newBot builds the bot and its operations endpoints the same way for serve and demo: one OMS client
-// whose transport feeds the OMS metrics and readiness, one metrics registry. tune adjusts the options
-// (the demo polls watched jobs faster).
+// whose transport feeds the OMS metrics and readiness, one metrics registry, one tenant doctor. tune
+// adjusts the options (the demo polls watched jobs faster).
 func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Options)) (*bot.Bot, *opsServer, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -104,7 +105,9 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 	if err != nil {
 		return nil, nil, err
 	}
+	doc := newTenantDoctor(client, cfg.HotWax.doctorOptions(), logger.WithGroup("doctor"))
 	opts := wireBot(cfg, db, client, logger, reg)
+	opts.Doctor = doc.Run
 	if tune != nil {
 		tune(&opts)
 	}
@@ -112,7 +115,7 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, &opsServer{ready: b.Ready, slack: b.Problems, db: db, oms: omsHealth, registry: reg, log: logger}, nil
+	return b, &opsServer{ready: b.Ready, slack: b.Problems, db: db, oms: omsHealth, doctor: doc, registry: reg, log: logger}, nil
 }
 
 // wireBot turns the configuration into bot options: the chain, the executor and the watcher all read
