@@ -300,6 +300,7 @@ func (s *subject) checkFailures(fd *findings, listed func(shopID string) bool) C
 	}
 	c := Check{ID: CheckJobFailures, Status: StatusPass, Summary: "no recent failed runs"}
 	var failing, ignored []string
+	var fixes, afters []Remedy // each failure's own fix first, then running the jobs again
 	for _, k := range keys {
 		if sh, ok := s.shop(k.shop); k.shop != "" && (!ok || sh.Disconnected()) {
 			continue
@@ -312,7 +313,8 @@ func (s *subject) checkFailures(fd *findings, listed func(shopID string) bool) C
 			continue
 		}
 		what := s.opts.jobName(k.enum) + s.where(k.shop)
-		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.StatusID + ": " + failureText(bad)), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime()}
+		sig := s.opts.signatureOf(bad)
+		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.StatusID + ": " + failedOf(bad).Text()), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime(), Signature: &sig}
 		if last, ok := s.lastRun(k.enum, k.shop, hotwax.StatusFinished); ok {
 			ev.Extra = map[string]string{"lastSuccess": runTime(last).UTC().Format(time.RFC3339)}
 		}
@@ -326,25 +328,22 @@ func (s *subject) checkFailures(fd *findings, listed func(shopID string) bool) C
 		if k.enum == s.opts.Jobs.Association {
 			fd.failingFor[k.shop] = true
 		}
-		c.Remedies = append(c.Remedies, s.runJob(k.enum, k.shop, "again"))
+		fix, after := s.failureRemedies(bad, sig)
+		fixes, afters = append(fixes, fix...), append(afters, after...)
+	}
+	for _, r := range append(fixes, afters...) {
+		c.Remedies = appendRemedy(c.Remedies, r)
 	}
 	switch {
 	case len(failing) > 0:
 		c.Status = StatusFail
 		c.Summary = "latest run failed: " + strings.Join(failing, ", ")
-		c.Remedies = append(c.Remedies, escalate())
+		c.Remedies = appendRemedy(c.Remedies, escalate())
 	case len(ignored) > 0:
 		c.Status = StatusWarn
 		c.Summary = "latest run failed for " + strings.Join(ignored, ", ") + ", where this SKU is listed anyway"
 	}
 	return c
-}
-
-func failureText(j hotwax.Job) string {
-	if j.JobResult != "" {
-		return j.JobResult
-	}
-	return j.RuntimeData["_ERROR_MESSAGE_"]
 }
 
 func (s *subject) checkListing(fd *findings) Check {

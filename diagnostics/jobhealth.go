@@ -19,6 +19,8 @@ type JobStatus struct {
 	LastRun     time.Time `json:"lastRun,omitzero"`
 	LastFailure time.Time `json:"lastFailure,omitzero"`
 	LastError   string    `json:"lastError,omitempty"`
+	// Signature explains the last failure; null when no signature matches it, absent with no failure.
+	Signature *SignatureRef `json:"signature,omitempty"`
 }
 
 // JobsReport answers "/preorder jobs": the store's shops and the state of each pre-order job per shop.
@@ -91,7 +93,8 @@ func (c *Chain) JobHealth(ctx context.Context, storeID string) (JobsReport, erro
 				}
 			default:
 				if st.LastFailure.IsZero() {
-					st.LastFailure, st.LastError = run.EndTime(), run.JobResult
+					sig := c.opts.signatureOf(run)
+					st.LastFailure, st.LastError, st.Signature = run.EndTime(), failedOf(run).Text(), &sig
 				}
 			}
 		}

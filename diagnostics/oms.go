@@ -54,6 +54,8 @@ type Options struct {
 	Deadline time.Duration
 	// Now is the clock (default time.Now); the simulated OMS has its own, tests pin it.
 	Now func() time.Time
+	// Signatures explain failed job runs (default DefaultSignatures).
+	Signatures *Signatures
 }
 
 const (
@@ -81,6 +83,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Deadline <= 0 {
 		o.Deadline = defaultDeadline
+	}
+	if o.Signatures == nil {
+		o.Signatures = DefaultSignatures()
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -72,6 +72,9 @@ type Evidence struct {
 	JobID string            `json:"jobId,omitempty"`
 	At    time.Time         `json:"at,omitzero"`
 	Extra map[string]string `json:"extra,omitempty"`
+	// Signature explains a failed run (job-failures evidence only); an unmatched failure carries the zero
+	// value, which marshals as null.
+	Signature *SignatureRef `json:"signature,omitempty"`
 }
 
 // Check is the result of one question of the guide.

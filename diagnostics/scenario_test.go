@@ -102,6 +102,12 @@ func TestScenarios(t *testing.T) {
 			remedies: []remedyKey{{"run-job", hotwax.JobCatalogSync, "10001"}, recheck, escalate},
 		},
 		{
+			// UK's failure passes by itself, so running it again comes first; CA's needs escalating.
+			scenario: hotwaxtest.ScenarioJobFailing, sku: "HW-MITTEN-S",
+			causes: []string{"job-failing"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, F, F},
+			remedies: []remedyKey{{"run-job", hotwax.JobCatalogSync, "10002"}, {"run-job", hotwax.JobCatalogSync, "10001"}, recheck, escalate},
+		},
+		{
 			scenario: hotwaxtest.ScenarioNeedsManualLink, sku: "HW-SOCK-S",
 			causes: []string{"needs-manual-link"}, checks: []diagnostics.Status{P, P, F, P, P, P, P, P, F},
 			remedies: []remedyKey{{"link-product", "", "10001"}, recheck, escalate},
@@ -136,16 +142,27 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestScenarioEvidence(t *testing.T) {
-	t.Run("job failing quotes the OMS message", func(t *testing.T) {
+	t.Run("job failing quotes the OMS message and explains it", func(t *testing.T) {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioJobFailing})
 		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-GLOVE-L"})
 		require.NoError(t, err)
 		failures := reports[0].Checks[7]
 		require.Equal(t, diagnostics.CheckJobFailures, failures.ID)
-		require.Len(t, failures.Evidence, 1)
-		assert.Equal(t, "SERVICE_FAILED: "+hotwaxtest.CatalogSyncFailure, failures.Evidence[0].Value)
-		assert.Equal(t, "10001", failures.Evidence[0].Shop)
-		assert.NotEmpty(t, failures.Evidence[0].JobID)
+		require.Len(t, failures.Evidence, 2, "CA fails; UK fails too, but the SKU is listed there")
+		ca, uk := failures.Evidence[0], failures.Evidence[1]
+		assert.Equal(t, "SERVICE_FAILED: "+hotwaxtest.CatalogSyncFailure, ca.Value)
+		assert.Equal(t, "10001", ca.Shop)
+		assert.NotEmpty(t, ca.JobID)
+		require.NotNil(t, ca.Signature)
+		assert.Equal(t, "shopify-access-scope", ca.Signature.ID)
+		assert.Equal(t, diagnostics.FixEscalate, ca.Signature.Fix.Kind)
+		assert.Equal(t, "10002", uk.Shop)
+		require.NotNil(t, uk.Signature)
+		assert.Equal(t, "shopify-throttled", uk.Signature.ID, "the newest UK run decides")
+		assert.True(t, uk.Signature.Transient)
+		esc := reports[0].Remedies[len(reports[0].Remedies)-1]
+		require.Equal(t, diagnostics.RemedyEscalate, esc.Kind)
+		assert.Contains(t, esc.Params["note"], "access scope", "the escalation is prefilled with the signature's note")
 	})
 	t.Run("late link offers a full sync", func(t *testing.T) {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync})

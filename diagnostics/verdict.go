@@ -86,13 +86,7 @@ func (s *subject) rank(byID map[string]Check, fd *findings, failures []Failure) 
 		add(CausePresellJobsDisabled, fd.disabled...)
 	}
 	if len(fd.failing) > 0 {
-		var again []Remedy
-		for _, r := range byID[CheckJobFailures].Remedies {
-			if r.Kind == RemedyRunJob {
-				again = append(again, r)
-			}
-		}
-		add(CauseJobFailing, append(again, escalate())...)
+		add(CauseJobFailing, byID[CheckJobFailures].Remedies...) // each failure's own fix first
 	}
 	if len(fd.manualLink) > 0 {
 		var links []Remedy

@@ -69,6 +69,15 @@ const ControlSKU = "HW-JACKET-M"
 const CatalogSyncFailure = "Error while pushing preorder catalog to Shopify for shop 10001: [API] Access denied for " +
 	"productVariantsBulkUpdate field. Required access: write_products access scope."
 
+// UKSyncThrottled and UKSyncTimeout are the jobResults of the UK catalog sync runs of the job-failing
+// scenario: Shopify's rate limit (GraphQL errors[].extensions.code THROTTLED, https://shopify.dev/docs/api/usage/rate-limits)
+// and a read timeout, both of which pass by themselves.
+const (
+	UKSyncThrottled = "Error while pushing preorder catalog to Shopify for shop 10002: [{\"message\":\"Throttled\"," +
+		"\"extensions\":{\"code\":\"THROTTLED\",\"documentation\":\"https://shopify.dev/api/usage/rate-limits\"}}]"
+	UKSyncTimeout = "Error while pushing preorder catalog to Shopify for shop 10002: java.net.SocketTimeoutException: Read timed out"
+)
+
 var scenarios = []Scenario{
 	{
 		Name: ScenarioHealthy, Title: "Everything in sync", Cause: "healthy",
@@ -104,11 +113,14 @@ var scenarios = []Scenario{
 	},
 	{
 		Name: ScenarioJobFailing, Title: "Catalog sync failing for CA", Cause: ScenarioJobFailing,
-		SKUs: []string{"HW-GLOVE-L", ControlSKU},
+		SKUs: []string{"HW-GLOVE-L", "HW-MITTEN-S", ControlSKU},
 		Description: "HW-GLOVE-L (20051) joined PREORDER_CAT 2 days ago and is linked everywhere (30 days ago). " +
 			"All jobs are scheduled, but the last 3 runs of JOB_PREORDER_CAT_SYC for 10001 (10, 25 and 40 minutes " +
 			"ago) FAILED with a missing write_products scope; CA's last successful run and watermark are 3 days " +
-			"old. Listed in 10000 and 10002 only. FixJob(JOB_PREORDER_CAT_SYC, \"10001\") makes later runs succeed.",
+			"old. Listed in 10000 and 10002 only. FixJob(JOB_PREORDER_CAT_SYC, \"10001\") makes later runs succeed. " +
+			"The UK syncs of the same hour failed too (a read timeout, then Shopify's THROTTLED twice) after a " +
+			"success 55 minutes ago, but later UK runs succeed: HW-MITTEN-S (20056), which joined PREORDER_CAT 50 " +
+			"minutes ago, is listed in 10000 only until a UK sync runs again.",
 		build: buildJobFailing,
 	},
 	{
@@ -233,6 +245,23 @@ func buildJobFailing(b *builder) {
 		b.listing(n, ShopCA, b.ago(3*day).Add(30*time.Second))
 	}
 	b.m.failing[failKey{hotwax.JobCatalogSync, ShopCA}] = CatalogSyncFailure
+	// UK: the runs of the last hour failed with passing errors; the next one succeeds.
+	b.family(19055, "HW-MITTEN", "Wool Mitten", variant{56, "HW-MITTEN-S", "Wool Mitten S"})
+	b.member(56, preorderCatID, b.ago(50*time.Minute), b.ago(50*time.Minute))
+	for _, shop := range []string{ShopUS, ShopCA, ShopUK} {
+		b.link(56, shop, b.ago(30*day))
+	}
+	b.listing(56, ShopUS, b.lastSync().Add(30*time.Second))
+	b.dropScheduled(hotwax.JobCatalogSync, ShopUK)
+	uk := b.scheduled(hotwax.JobCatalogSync, ShopUK, "EVERY_15_MIN", b.ago(55*time.Minute))
+	b.run(uk, b.ago(40*time.Minute), hotwax.StatusFailed, UKSyncTimeout)
+	b.run(uk, b.ago(25*time.Minute), hotwax.StatusFailed, UKSyncThrottled)
+	b.run(uk, b.ago(10*time.Minute), hotwax.StatusFailed, UKSyncThrottled)
+	uk.RunTime = b.ago(10 * time.Minute).Add(15 * time.Minute)
+	b.m.watermarks[ShopUK] = b.ago(55 * time.Minute)
+	for _, n := range []int{11, 12} {
+		b.listing(n, ShopUK, b.ago(55*time.Minute).Add(30*time.Second))
+	}
 }
 
 func buildNeedsManualLink(b *builder) {

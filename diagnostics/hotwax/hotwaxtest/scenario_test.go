@@ -164,7 +164,14 @@ func TestScenarioTimings(t *testing.T) {
 			"noConditionFind": "Y", "viewSize": 1, "orderBy": "runTime DESC"}))
 		require.Len(t, ok, 1)
 		assert.WithinDuration(t, now.Add(-72*time.Hour), millis(t, ok[0]["startDateTime"]), time.Second)
-		assert.Empty(t, findJobDocs(t, s, map[string]any{"statusId": hotwax.StatusFailed, "shopId_op": "notEqual", "shopId": ShopCA}))
+		uk := findJobDocs(t, s, map[string]any{"statusId": hotwax.StatusFailed, "shopId_op": "notEqual", "shopId": ShopCA})
+		require.Len(t, uk, 3, "the UK syncs of the last hour failed too")
+		var results []string
+		for _, f := range uk {
+			assert.Equal(t, ShopUK, f["shopId"])
+			results = append(results, f["jobResult"].(string))
+		}
+		assert.ElementsMatch(t, []string{UKSyncTimeout, UKSyncThrottled, UKSyncThrottled}, results)
 	})
 	t.Run("presell-jobs-disabled has 7-day-old runs and watermarks", func(t *testing.T) {
 		s := newTest(t, ScenarioPresellJobsDisabled)

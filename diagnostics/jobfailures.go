@@ -1,0 +1,123 @@
+package diagnostics
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// UnknownSignature labels failures that no signature matches, in metrics and digests.
+const UnknownSignature = "unknown"
+
+// FailedRun is one failed run of a job with the signature it matched (the zero SignatureRef when none).
+type FailedRun struct {
+	Job       string       `json:"job"` // systemJobEnumId
+	ShopID    string       `json:"shopId,omitempty"`
+	JobID     string       `json:"jobId"`
+	At        time.Time    `json:"at,omitzero"`
+	Text      string       `json:"text"`
+	Signature SignatureRef `json:"signature"`
+}
+
+// SignatureLabel is the signature's id, or UnknownSignature for an unmatched failure.
+func SignatureLabel(r SignatureRef) string {
+	return cmp.Or(r.ID, UnknownSignature)
+}
+
+// SignatureGroup is the failed runs that share a signature.
+type SignatureGroup struct {
+	Label     string       // signature id, or UnknownSignature
+	Signature SignatureRef // zero for UnknownSignature
+	Runs      []FailedRun  // newest first
+}
+
+// GroupBySignature groups failed runs by the signature they matched, so a digest covering many stores
+// and jobs (a periodic sweep) can say "12 runs throttled, 3 lack a scope" instead of listing each run.
+// Unknown failures come first, since they need a person; then the groups with the most runs.
+func GroupBySignature(runs []FailedRun) []SignatureGroup {
+	var groups []SignatureGroup
+	for _, run := range runs {
+		label := SignatureLabel(run.Signature)
+		i := slices.IndexFunc(groups, func(g SignatureGroup) bool { return g.Label == label })
+		if i < 0 {
+			groups = append(groups, SignatureGroup{Label: label, Signature: run.Signature})
+			i = len(groups) - 1
+		}
+		groups[i].Runs = append(groups[i].Runs, run)
+	}
+	for _, g := range groups {
+		slices.SortStableFunc(g.Runs, func(a, b FailedRun) int { return b.At.Compare(a.At) })
+	}
+	slices.SortStableFunc(groups, func(a, b SignatureGroup) int {
+		if (a.Label == UnknownSignature) != (b.Label == UnknownSignature) {
+			if a.Label == UnknownSignature {
+				return -1
+			}
+			return 1
+		}
+		if n := len(b.Runs) - len(a.Runs); n != 0 {
+			return n
+		}
+		return strings.Compare(a.Label, b.Label)
+	})
+	return groups
+}
+
+// failedOf is what the OMS recorded of a failed run: its jobResult and its runtime data's error.
+func failedOf(j hotwax.Job) Failed {
+	return Failed{JobResult: j.JobResult, ErrorMessage: j.RuntimeData["_ERROR_MESSAGE_"]}
+}
+
+// signatureOf matches a failed run against the chain's catalogue.
+func (o Options) signatureOf(j hotwax.Job) SignatureRef {
+	if sig, ok := o.Signatures.Match(failedOf(j)); ok {
+		return sig.Ref()
+	}
+	return SignatureRef{}
+}
+
+// failureRemedies are the fixes for one failing job: first its signature's own (its runnable remedy, or an
+// escalation carrying its note; an unknown failure is escalated), then running the job again, which
+// comes after a person has followed the steps. A relink is offered only when the error names the variant
+// this SKU is linked to in that shop: another product's deleted variant is not this card's fix.
+func (s *subject) failureRemedies(run hotwax.Job, sig SignatureRef) (fix, after []Remedy) {
+	again := s.runJob(run.SystemJobEnumID, run.Shop(), "again")
+	switch {
+	case !sig.Known():
+		note := "The job fails with an error that is not a known failure: " + truncateText(failedOf(run).Text(), 500)
+		return []Remedy{escalateWithNote(note)}, []Remedy{again}
+	case sig.Fix.Kind == FixEscalate:
+		return []Remedy{escalateWithNote(sig.Fix.Note)}, []Remedy{again}
+	case sig.Fix.Kind == FixRemedy && sig.Fix.Remedy == RemedyRunJob:
+		return []Remedy{again}, nil
+	case sig.Fix.Kind == FixRemedy && sig.Fix.Remedy == RemedyLinkProduct:
+		if l, ok := s.links[run.Shop()]; ok && l.ShopifyProductID != "" && strings.Contains(failedOf(run).Text(), l.ShopifyProductID) {
+			return []Remedy{s.linkProduct(run.Shop())}, []Remedy{again}
+		}
+	}
+	return nil, []Remedy{again}
+}
+
+func escalateWithNote(note string) Remedy {
+	r := escalate()
+	if note != "" {
+		r.Params = map[string]string{"note": note}
+	}
+	return r
+}
+
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
