@@ -332,7 +332,7 @@ func (s *subject) checkFailures(fd *findings, listed func(shopID string) bool) C
 		fixes, afters = append(fixes, fix...), append(afters, after...)
 	}
 	for _, r := range append(fixes, afters...) {
-		c.Remedies = appendRemedy(c.Remedies, r)
+		c.Remedies = appendFix(c.Remedies, r)
 	}
 	switch {
 	case len(failing) > 0:

@@ -101,6 +101,21 @@ func (s *subject) failureRemedies(run hotwax.Job, sig SignatureRef) (fix, after 
 	return nil, []Remedy{again}
 }
 
+// appendFix is appendRemedy, except that a second escalation adds its note to the first: one escalation
+// carries what every failure wants Support to know.
+func appendFix(rs []Remedy, r Remedy) []Remedy {
+	i := slices.IndexFunc(rs, func(o Remedy) bool { return o.Kind == RemedyEscalate })
+	if r.Kind != RemedyEscalate || i < 0 || r.Params["note"] == "" {
+		return appendRemedy(rs, r)
+	}
+	prev := rs[i].Params["note"]
+	if strings.Contains(prev, r.Params["note"]) {
+		return rs
+	}
+	rs[i].Params = map[string]string{"note": strings.TrimSpace(prev + "\n" + r.Params["note"])}
+	return rs
+}
+
 func escalateWithNote(note string) Remedy {
 	r := escalate()
 	if note != "" {

@@ -124,6 +124,10 @@ type checkOMS interface {
 // checkTarget picks the OMS: the simulated one for --demo, else the configured one.
 func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options, func(), error) {
 	noop := func() {}
+	sigs, err := loadSignatures(os.Getenv("PREORDERBOT_SIGNATURES_FILE"))
+	if err != nil {
+		return nil, "", diagnostics.Options{}, noop, err
+	}
 	if demo != "" {
 		if !slices.Contains(hotwaxtest.ScenarioNames(), demo) {
 			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("unknown scenario %q; scenarios: %s", demo, strings.Join(hotwaxtest.ScenarioNames(), ", "))
@@ -137,7 +141,7 @@ func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options,
 			srv.Close()
 			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("hotwax client: %w", err)
 		}
-		return client, cmp.Or(storeFlag, demoStoreID), diagnostics.Options{}, srv.Close, nil
+		return client, cmp.Or(storeFlag, demoStoreID), diagnostics.Options{Signatures: sigs}, srv.Close, nil
 	}
 	cfg, err := loadHotWax()
 	if err != nil {
@@ -151,7 +155,7 @@ func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options,
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
-	return client, storeID, diagnostics.Options{ParentShopID: cfg.ParentShopID, Jobs: cfg.jobs()}, noop, nil
+	return client, storeID, diagnostics.Options{ParentShopID: cfg.ParentShopID, Jobs: cfg.jobs(), Signatures: sigs}, noop, nil
 }
 
 // checkExitCode is 2 when some SKU could not be checked (the OMS unavailable, or checks left unknown
@@ -241,6 +245,8 @@ type checkEvidence struct {
 	ShopID string    `json:"shopId,omitempty"`
 	JobID  string    `json:"jobId,omitempty"`
 	At     time.Time `json:"at,omitzero"`
+	// Signature explains a failed run of the job-failures check; null when it is not a known failure.
+	Signature *diagnostics.SignatureRef `json:"signature,omitempty"`
 }
 
 type checkShop struct {
@@ -277,7 +283,7 @@ func newCheckOutput(reports []diagnostics.Report, calls int, elapsed time.Durati
 		for _, c := range r.Checks {
 			cc := checkCheck{ID: c.ID, Status: string(c.Status), Summary: c.Summary, Evidence: []checkEvidence{}}
 			for _, e := range c.Evidence {
-				cc.Evidence = append(cc.Evidence, checkEvidence{Label: e.Label, Value: e.Value, ShopID: e.Shop, JobID: e.JobID, At: e.At})
+				cc.Evidence = append(cc.Evidence, checkEvidence{Label: e.Label, Value: e.Value, ShopID: e.Shop, JobID: e.JobID, At: e.At, Signature: e.Signature})
 			}
 			cr.Checks = append(cr.Checks, cc)
 		}

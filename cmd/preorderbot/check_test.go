@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -272,4 +274,45 @@ func TestCheckRepeatedSKUsCheckedOnce(t *testing.T) {
 	require.Len(t, out.Reports, 2)
 	assert.Equal(t, "HW-JACKET-M", out.Reports[0].SKU)
 	assert.Equal(t, "HW-JACKET-L", out.Reports[1].SKU)
+}
+
+func TestCheckJSONExplainsFailedRuns(t *testing.T) {
+	code, stdout, stderr := runCheck(t, "--json", "--demo", "job-failing", "HW-MITTEN-S")
+	require.Equal(t, exitProblem, code, stderr)
+	var doc struct {
+		Reports []struct {
+			Checks []struct {
+				ID       string           `json:"id"`
+				Evidence []map[string]any `json:"evidence"`
+			} `json:"checks"`
+		} `json:"reports"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	sigs := map[string]any{}
+	for _, c := range doc.Reports[0].Checks {
+		for _, e := range c.Evidence {
+			sig, has := e["signature"]
+			assert.Equal(t, c.ID == diagnostics.CheckJobFailures, has, "%s evidence %v", c.ID, e)
+			if has {
+				sigs[e["shopId"].(string)] = sig
+			}
+		}
+	}
+	require.Len(t, sigs, 2)
+	uk := sigs["10002"].(map[string]any)
+	assert.Equal(t, "shopify-throttled", uk["id"])
+	assert.Equal(t, true, uk["transient"])
+	assert.NotEmpty(t, uk["meaning"])
+	assert.Equal(t, map[string]any{"kind": "remedy", "remedy": "run-job", "note": uk["fix"].(map[string]any)["note"]}, uk["fix"])
+	assert.Equal(t, "shopify-access-scope", sigs["10001"].(map[string]any)["id"])
+}
+
+func TestCheckRefusesABadSignaturesFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "signatures.json")
+	require.NoError(t, os.WriteFile(path, []byte("[\n  {\"id\": \"erp-down\", \"match\": [{\"contains\": \"ERP\"}],\n   \"meaning\": \"\", \"fix\": {\"kind\": \"steps\", \"steps\": [\"Wait.\"]}}\n]"), 0o600))
+	t.Setenv("PREORDERBOT_SIGNATURES_FILE", path)
+	code, stdout, stderr := runCheck(t, "--demo", "job-failing", "HW-GLOVE-L")
+	assert.Equal(t, exitUncertain, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "PREORDERBOT_SIGNATURES_FILE: "+path+`:3: signature "erp-down": meaning is empty`)
 }

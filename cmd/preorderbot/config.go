@@ -13,6 +13,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
@@ -59,6 +60,9 @@ type BotConfig struct {
 	WatchTimeout    time.Duration `envconfig:"PREORDERBOT_WATCH_TIMEOUT" default:"2h"`
 	Workers         int           `envconfig:"PREORDERBOT_WORKERS" default:"16"`
 	ShutdownTimeout time.Duration `envconfig:"PREORDERBOT_SHUTDOWN_TIMEOUT" default:"30s"`
+	SignaturesFile  string        `envconfig:"PREORDERBOT_SIGNATURES_FILE"`
+
+	signatures *diagnostics.Signatures // the built-in failure signatures plus SignaturesFile's, read by loadBot
 }
 
 // loadHotWax reads HOTWAX_* from the environment and validates it.
@@ -77,7 +81,22 @@ func loadBot() (BotConfig, error) {
 		return c, err
 	}
 	c.Operators, c.OperatorGroups = trimList(c.Operators), trimList(c.OperatorGroups)
-	return c, c.Validate()
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	sigs, err := loadSignatures(c.SignaturesFile)
+	c.signatures = sigs
+	return c, err
+}
+
+// loadSignatures is the catalogue of known job failures: the built-in one with the entries of the
+// operator's file, if any. A bad file is refused with its line at fault.
+func loadSignatures(path string) (*diagnostics.Signatures, error) {
+	sigs, err := diagnostics.LoadSignatures(path)
+	if err != nil {
+		return nil, fmt.Errorf("PREORDERBOT_SIGNATURES_FILE: %w", err)
+	}
+	return sigs, nil
 }
 
 // trimList drops the spaces and empty entries of a comma-separated list ("U1, U2," is U1 and U2).

@@ -121,7 +121,7 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 // wireBot turns the configuration into bot options: the chain, the executor and the watcher all read
 // and write through one OMS client.
 func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Logger, reg prometheus.Registerer) bot.Options {
-	dopts := diagnostics.Options{ParentShopID: cfg.HotWax.ParentShopID, Jobs: cfg.HotWax.jobs()}
+	dopts := diagnostics.Options{ParentShopID: cfg.HotWax.ParentShopID, Jobs: cfg.HotWax.jobs(), Signatures: cfg.signatures}
 	chain := diagnostics.New(client, dopts)
 	return bot.Options{
 		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,

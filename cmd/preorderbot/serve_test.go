@@ -26,7 +26,7 @@ func setEnv(t *testing.T, env map[string]string) {
 	for _, k := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_API_URL", "HOTWAX_BASE_URL", "HOTWAX_TOKEN",
 		"HOTWAX_USERNAME", "HOTWAX_PASSWORD", "HOTWAX_PRODUCT_STORE_ID", "HOTWAX_PARENT_SHOP_ID", "HOTWAX_TIMEOUT",
 		"PREORDERBOT_DB_PATH", "PREORDERBOT_HTTP_ADDR", "PREORDERBOT_ADMIN_ADDR", "PREORDERBOT_LOG_LEVEL",
-		"PREORDERBOT_OPERATORS", "PREORDERBOT_WORKERS", "HOTWAX_JOB_ASSOCIATION"} {
+		"PREORDERBOT_OPERATORS", "PREORDERBOT_WORKERS", "HOTWAX_JOB_ASSOCIATION", "PREORDERBOT_SIGNATURES_FILE"} {
 		t.Setenv(k, env[k]) // restores the variable after the test
 		if env[k] == "" {
 			require.NoError(t, os.Unsetenv(k))
@@ -99,6 +99,21 @@ func TestServeRefusesBadConfigWithExitCode2(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr.String(), "SLACK_APP_TOKEN")
 	assert.NotContains(t, stderr.String(), "secretbot")
+}
+
+func TestServeRefusesABadSignaturesFile(t *testing.T) {
+	env := validEnv()
+	path := filepath.Join(t.TempDir(), "signatures.json")
+	require.NoError(t, os.WriteFile(path, []byte(`[
+  {"id": "erp-down", "match": [{"regexp": "ERP-(\\d+"}],
+   "meaning": "The ERP is down.", "fix": {"kind": "steps", "steps": ["Wait."]}}
+]`), 0o600))
+	env["PREORDERBOT_SIGNATURES_FILE"] = path
+	setEnv(t, env)
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve"}, func(string) string { return "" }, io.Discard, &stderr)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), "PREORDERBOT_SIGNATURES_FILE: "+path+`:2: signature "erp-down": match 1: bad regexp`)
 }
 
 func TestLogValueRedactsSecrets(t *testing.T) {
