@@ -114,6 +114,7 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	}
 	for _, r := range reports {
 		b.metrics.observeCheck(r.Cause, b.now().Sub(started))
+		b.metrics.observeJobFailures(r.FailedRuns())
 	}
 
 	// From here on the work finishes even if shutdown cancels ctx: a card must never stay at "checking".

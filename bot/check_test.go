@@ -124,7 +124,8 @@ func TestHelpJobsHistory(t *testing.T) {
 			assert.Contains(t, body, "job is failing", "history shows the check's cause")
 		default:
 			assert.Contains(t, body, "Acme CA", "jobs lists each shop")
-			assert.Contains(t, body, "write_products", "jobs shows the last failure")
+			assert.Contains(t, body, "missing a permission (access scope)", "jobs explains the last failure")
+			assert.Contains(t, body, "`shopify-access-scope`", "jobs names the failure's signature")
 		}
 	}
 	assert.Len(t, texts, 3)

@@ -90,7 +90,8 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 	case diagnostics.RemedyEscalate:
 		dest, thread := b.escalationTarget(ctx, c)
 		b.openModal(ctx, req, blocks.EscalateModal(blocks.EscalateForm{
-			SKU: c.action.Params["sku"], Cause: c.action.Params["cause"], Destination: dest, ThreadURL: thread, PrivateMetadata: c.action.ID,
+			SKU: c.action.Params["sku"], Cause: c.action.Params["cause"], Destination: dest, ThreadURL: thread,
+			Note: c.remedy.Params["note"], PrivateMetadata: c.action.ID,
 		}))
 	case diagnostics.RemedyScheduleJob:
 		if b.authorise(ctx, req, c) {

@@ -87,13 +87,14 @@ func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
 		b.whisper(ctx, req, blocks.Note("⚠️ I could not read the jobs of "+blocks.Escape(storeID)+" from the OMS: "+blocks.Escape(shortErr(err))))
 		return
 	}
+	b.metrics.observeJobFailures(rep.FailedRuns())
 	v := blocks.JobsView{ProductStoreID: storeID, Now: b.now()}
 	for _, s := range rep.Shops {
 		v.Shops = append(v.Shops, blocks.JobsShop{ShopID: s.ShopID, Name: s.Name, Role: s.Role})
 	}
 	for _, j := range rep.Jobs {
 		v.Rows = append(v.Rows, blocks.JobRow{ShopID: j.ShopID, Job: j.Job, JobID: j.JobID, Enabled: j.Enabled,
-			Frequency: j.Frequency, NextRun: j.NextRun, LastRun: j.LastRun, LastFailure: j.LastFailure, LastError: j.LastError})
+			Frequency: j.Frequency, NextRun: j.NextRun, LastRun: j.LastRun, LastFailure: j.LastFailure, LastError: j.LastError, Signature: j.Signature})
 	}
 	b.whisper(ctx, req, blocks.Jobs(v))
 }

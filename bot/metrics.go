@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
 // Metrics are the bot's Prometheus series. A nil *Metrics records nothing, so tests need not build one.
@@ -17,6 +20,8 @@ type Metrics struct {
 	remedies      *prometheus.CounterVec
 	watchesOpen   prometheus.Gauge
 	escalations   *prometheus.CounterVec
+	jobFailures   *prometheus.CounterVec
+	counted       *runSet // failed runs already counted: every check of a SKU sees the same runs
 }
 
 // NewMetrics registers the bot's series on reg.
@@ -53,9 +58,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		escalations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "preorderbot_escalations_total", Help: "Escalations to HotWax Support, by whether a thread was new.",
 		}, []string{"thread"}),
+		jobFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "preorderbot_job_failures_total", Help: "Failed job runs seen by checks and /preorder jobs, by failure signature (unknown when none matches).",
+		}, []string{"signature"}),
+		counted: newRunSet(maxCountedRuns),
 	}
 	reg.MustRegister(m.checks, m.checkDuration, m.slackCalls, m.slackErrors, m.slackLimited, m.ackLatency,
-		m.remedies, m.watchesOpen, m.escalations)
+		m.remedies, m.watchesOpen, m.escalations, m.jobFailures)
 	return m
 }
 
@@ -106,4 +115,46 @@ func (m *Metrics) observeEscalation(newThread bool) {
 		label = "new"
 	}
 	m.escalations.WithLabelValues(label).Inc()
+}
+
+// observeJobFailures counts each failed run once, by its signature, however many checks see it.
+func (m *Metrics) observeJobFailures(runs []diagnostics.FailedRun) {
+	if m == nil {
+		return
+	}
+	for _, r := range runs {
+		if m.counted.add(r.JobID) {
+			m.jobFailures.WithLabelValues(diagnostics.SignatureLabel(r.Signature)).Inc()
+		}
+	}
+}
+
+// maxCountedRuns bounds the memory of counted runs; the oldest are forgotten first. A run is seen again
+// only while it is among a job's latest failures, so a few thousand cover every store's recent runs.
+const maxCountedRuns = 4096
+
+// runSet remembers up to max run ids, forgetting the oldest.
+type runSet struct {
+	mu    sync.Mutex
+	max   int
+	seen  map[string]bool
+	order []string
+}
+
+func newRunSet(max int) *runSet { return &runSet{max: max, seen: map[string]bool{}} }
+
+// add records id and reports whether it was new.
+func (s *runSet) add(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen[id] {
+		return false
+	}
+	if len(s.order) == s.max {
+		delete(s.seen, s.order[0])
+		s.order = s.order[1:]
+	}
+	s.seen[id] = true
+	s.order = append(s.order, id)
+	return true
 }

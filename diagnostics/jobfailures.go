@@ -14,12 +14,40 @@ const UnknownSignature = "unknown"
 
 // FailedRun is one failed run of a job with the signature it matched (the zero SignatureRef when none).
 type FailedRun struct {
-	Job       string       `json:"job"` // systemJobEnumId
+	Job       string       `json:"job"` // how the report names the job and shop, or its systemJobEnumId
 	ShopID    string       `json:"shopId,omitempty"`
 	JobID     string       `json:"jobId"`
 	At        time.Time    `json:"at,omitzero"`
 	Text      string       `json:"text"`
 	Signature SignatureRef `json:"signature"`
+}
+
+// FailedRuns lists the failed runs a report's job-failures check found.
+func (r Report) FailedRuns() []FailedRun {
+	var out []FailedRun
+	for _, c := range r.Checks {
+		if c.ID != CheckJobFailures {
+			continue
+		}
+		for _, e := range c.Evidence {
+			if e.Signature == nil || e.JobID == "" {
+				continue
+			}
+			out = append(out, FailedRun{Job: e.Label, ShopID: e.Shop, JobID: e.JobID, At: e.At, Text: e.Value, Signature: *e.Signature})
+		}
+	}
+	return out
+}
+
+// FailedRuns lists the last failure of each job of the report.
+func (r JobsReport) FailedRuns() []FailedRun {
+	var out []FailedRun
+	for _, j := range r.Jobs {
+		if j.Signature != nil && j.LastFailureID != "" {
+			out = append(out, FailedRun{Job: j.Job, ShopID: j.ShopID, JobID: j.LastFailureID, At: j.LastFailure, Text: j.LastError, Signature: *j.Signature})
+		}
+	}
+	return out
 }
 
 // SignatureLabel is the signature's id, or UnknownSignature for an unmatched failure.

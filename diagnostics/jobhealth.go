@@ -10,15 +10,16 @@ import (
 
 // JobStatus is the health of one pre-order related job for one shop, or store-wide when ShopID is empty.
 type JobStatus struct {
-	Job         string    `json:"job"` // systemJobEnumId
-	ShopID      string    `json:"shopId,omitempty"`
-	JobID       string    `json:"jobId,omitempty"` // the scheduled (pending) job
-	Enabled     bool      `json:"enabled"`
-	Frequency   string    `json:"frequency,omitempty"`
-	NextRun     time.Time `json:"nextRun,omitzero"`
-	LastRun     time.Time `json:"lastRun,omitzero"`
-	LastFailure time.Time `json:"lastFailure,omitzero"`
-	LastError   string    `json:"lastError,omitempty"`
+	Job           string    `json:"job"` // systemJobEnumId
+	ShopID        string    `json:"shopId,omitempty"`
+	JobID         string    `json:"jobId,omitempty"` // the scheduled (pending) job
+	Enabled       bool      `json:"enabled"`
+	Frequency     string    `json:"frequency,omitempty"`
+	NextRun       time.Time `json:"nextRun,omitzero"`
+	LastRun       time.Time `json:"lastRun,omitzero"`
+	LastFailure   time.Time `json:"lastFailure,omitzero"`
+	LastError     string    `json:"lastError,omitempty"`
+	LastFailureID string    `json:"lastFailureId,omitempty"` // the run that failed last
 	// Signature explains the last failure; null when no signature matches it, absent with no failure.
 	Signature *SignatureRef `json:"signature,omitempty"`
 }
@@ -94,7 +95,7 @@ func (c *Chain) JobHealth(ctx context.Context, storeID string) (JobsReport, erro
 			default:
 				if st.LastFailure.IsZero() {
 					sig := c.opts.signatureOf(run)
-					st.LastFailure, st.LastError, st.Signature = run.EndTime(), failedOf(run).Text(), &sig
+					st.LastFailure, st.LastError, st.Signature, st.LastFailureID = run.EndTime(), failedOf(run).Text(), &sig, run.JobID
 				}
 			}
 		}

@@ -42,6 +42,9 @@ func Card(r diagnostics.Report, meta CardMeta) Message {
 	if lines := failureLines(r.Failures); len(lines) > 0 {
 		blocks = append(blocks, packSections("failures", "*Could not read, so some checks are unknown*", lines)...)
 	}
+	if lines := jobFailureLines(r); len(lines) > 0 {
+		blocks = append(blocks, packSections("job-failures", "*Why the job fails*", lines)...)
+	}
 	blocks = append(blocks, liveLines(meta)...)
 	blocks = append(blocks, slack.NewDividerBlock())
 	if lines := shopLines(r.Shops); len(lines) > 0 {

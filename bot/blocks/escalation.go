@@ -90,6 +90,9 @@ func EscalationPacket(e Escalation) []ThreadMessage {
 	if len(causes) > 0 {
 		body = append(body, packSections("causes", "*Causes that apply, most likely first*", causes)...)
 	}
+	if failures := failureSummary(e.Report); len(failures) > 0 {
+		body = append(body, packSections("job-failures", "*Failed runs*", failures)...)
+	}
 	body = append(body, packSections("timeline", "*Steps already taken*", lines)...)
 	out := splitMessages("Steps already taken for "+e.Report.SKU, nil, body)
 	return append(out, Evidence(e.Report, e.OMSBase)...)

@@ -187,7 +187,8 @@ func jobFailingReport() diagnostics.Report {
 	setCheck(r.Checks, diagnostics.CheckJobFailures, diagnostics.StatusFail,
 		"Preorder Catalog Sync failed for Acme CA: Variant <gid://shopify/ProductVariant/44596467138725> not found",
 		diagnostics.Evidence{Label: "failed run", Value: "Variant <gid://shopify/ProductVariant/44596467138725> not found & skipped",
-			Shop: "10001", JobID: "M100455", At: minutesAgo(20), Extra: map[string]string{"statusId": "SERVICE_FAILED", "systemJobEnumId": "JOB_PREORDER_CAT_SYC"}})
+			Shop: "10001", JobID: "M100455", At: minutesAgo(20), Extra: map[string]string{"statusId": "SERVICE_FAILED", "systemJobEnumId": "JOB_PREORDER_CAT_SYC"},
+			Signature: &diagnostics.SignatureRef{}}) // not a known failure
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusWarn, "Listing failed in Acme CA")
 	r.Remedies = []diagnostics.Remedy{
 		{Kind: diagnostics.RemedyRunJob, Job: "JOB_PREORDER_CAT_SYC", ShopID: "10001", ShopName: "Acme CA", Frequency: "EVERY_15_MIN",

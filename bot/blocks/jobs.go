@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/slack-go/slack"
 )
 
@@ -34,6 +35,8 @@ type JobRow struct {
 	LastRun     time.Time // end of the last finished run
 	LastFailure time.Time // end of the last failed or crashed run
 	LastError   string    // its error text
+	// Signature explains the last failure; nil or zero when no known failure matches it.
+	Signature *diagnostics.SignatureRef
 }
 
 // Jobs renders the health of the pre-order jobs, grouped by shop, store-wide jobs first.
@@ -93,17 +96,29 @@ func jobLine(r JobRow) string {
 	}
 	parts = append(parts, "last run "+slackDate(r.LastRun))
 	if !r.LastFailure.IsZero() {
-		f := "last failure " + slackDate(r.LastFailure)
-		if r.LastError != "" {
-			f += ": " + escape(truncate(oneLine(r.LastError), 300))
-		}
-		parts = append(parts, f)
+		parts = append(parts, "last failure "+slackDate(r.LastFailure)+lastFailure(r))
 	}
 	line := emoji + " *" + jobName(r.Job) + "*"
 	if r.JobID != "" {
 		line += " `" + escape(r.JobID) + "`"
 	}
 	return line + " · " + strings.Join(parts, " · ")
+}
+
+// lastFailure explains the last failure in words when a signature knows it, else quotes the OMS and
+// says it is not a known failure.
+func lastFailure(r JobRow) string {
+	if r.Signature != nil && r.Signature.Known() {
+		s := ": " + escape(r.Signature.Meaning) + " `" + escape(r.Signature.ID) + "`"
+		if r.Signature.Transient {
+			s += " (passes by itself: run it again)"
+		}
+		return s
+	}
+	if r.LastError == "" {
+		return ""
+	}
+	return ", not a known failure: " + escape(truncate(oneLine(r.LastError), 300))
 }
 
 // capBlocks keeps at most n blocks, replacing the rest with a line that says how many were left out.

@@ -108,9 +108,11 @@ func jobsView() JobsView {
 			{Job: "JOB_REL_PREODR_CAT", JobID: "M100202", Enabled: true, Frequency: "EVERY_15_MIN", NextRun: minutesAgo(-5), LastRun: minutesAgo(10)},
 			{ShopID: "10001", Job: "JOB_UPD_PROD_ASSOC", Enabled: false, LastRun: minutesAgo(3000)},
 			{ShopID: "10001", Job: "JOB_PREORDER_CAT_SYC", JobID: "M100203", Enabled: true, Frequency: "EVERY_15_MIN",
-				NextRun: minutesAgo(-5), LastRun: minutesAgo(40), LastFailure: minutesAgo(20), LastError: "Shopify <throttled> & retried"},
+				NextRun: minutesAgo(-5), LastRun: minutesAgo(40), LastFailure: minutesAgo(20), LastError: "Shopify <throttled> & retried",
+				Signature: &diagnostics.SignatureRef{ID: "shopify-throttled", Meaning: "Shopify refused <too many> calls & will again.", Transient: true}},
 			{ShopID: "10002", Job: "JOB_UPD_PROD_ASSOC", JobID: "M100201", Enabled: true, Frequency: "HOURLY", NextRun: minutesAgo(-30), LastRun: minutesAgo(30)},
-			{ShopID: "10002", Job: "JOB_PREORDER_CAT_SYC", JobID: "M100204", Enabled: true, Frequency: "EVERY_15_MIN", NextRun: minutesAgo(-5), LastRun: minutesAgo(10)},
+			{ShopID: "10002", Job: "JOB_PREORDER_CAT_SYC", JobID: "M100204", Enabled: true, Frequency: "EVERY_15_MIN", NextRun: minutesAgo(-5), LastRun: minutesAgo(10),
+				LastFailure: minutesAgo(70), LastError: "java.lang.NullPointerException <at> line 42", Signature: &diagnostics.SignatureRef{}},
 		},
 	}
 }

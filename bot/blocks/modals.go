@@ -151,6 +151,7 @@ type EscalateForm struct {
 	Cause           string // cause id of the report
 	Destination     string // where it goes, mrkdwn, e.g. "<#C0123>" or "<#C0123> and the support webhook"
 	ThreadURL       string // existing escalation thread for this store, SKU and cause; empty opens a new one
+	Note            string // prefills the note, e.g. what a known failure wants Support to know
 	PrivateMetadata string
 }
 
@@ -159,6 +160,7 @@ func EscalateModal(f EscalateForm) slack.ModalViewRequest {
 	note := slack.NewPlainTextInputBlockElement(plain("What you already tried, who to contact, urgency…"), ActionEscalateNote)
 	note.Multiline = true
 	note.MaxLength = maxNoteLength
+	note.InitialValue = truncate(f.Note, maxNoteLength)
 	input := slack.NewInputBlock(BlockEscalateNote, plain("Note for HotWax Support"), nil, note)
 	input.Optional = true
 	where := "Posts a summary to " + cmp.Or(f.Destination, "the support channel") + " and the evidence packet in its thread."

@@ -13,7 +13,8 @@ import (
 const maxRemedyButtons = 2 * maxActionElements
 
 // remedyBlocks renders one button per remedy, then the always-present Re-check (and Escalate) block.
-// The first fix is the primary button: remedies arrive most likely first.
+// The first fix is the primary button: remedies arrive most likely first. When a failing job has no fix
+// the bot can run, the escalation moves to the front instead.
 func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 	recheckID := meta.RecheckID
 	escalateID := meta.EscalateID
@@ -34,12 +35,19 @@ func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 		case len(fixes) == maxRemedyButtons:
 			hidden++
 		default:
-			b := remedyButton(i, m, id, at(meta.NextRuns, i))
-			if len(fixes) == 0 {
-				b.WithStyle(slack.StylePrimary)
-			}
-			fixes = append(fixes, b)
+			fixes = append(fixes, remedyButton(i, m, id, at(meta.NextRuns, i)))
 		}
+	}
+	// The first button is the primary one: the first fix, or the escalation when only Support can act.
+	escalation := escalateFirst(r) && escalateID != ""
+	if escalation {
+		if len(fixes) == maxRemedyButtons {
+			fixes, hidden = fixes[:len(fixes)-1], hidden+1
+		}
+		fixes = append([]slack.BlockElement{button(ActionEscalate, escalateID, "📨 Escalate to HotWax Support")}, fixes...)
+	}
+	if len(fixes) > 0 {
+		fixes[0].(*slack.ButtonBlockElement).WithStyle(slack.StylePrimary)
 	}
 	var out []slack.Block
 	for start := 0; start < len(fixes); start += maxActionElements {
@@ -50,7 +58,7 @@ func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 		out = append(out, contextLine("remedies.hidden", fmt.Sprintf("%d more fixes are not shown as buttons.", hidden)))
 	}
 	controls := []slack.BlockElement{button(ActionRecheck, recheckID, "🔄 Re-check")}
-	if escalateID != "" {
+	if escalateID != "" && !escalation {
 		controls = append(controls, button(ActionEscalate, escalateID, "📨 Escalate to HotWax Support"))
 	}
 	return append(out, slack.NewActionBlock("actions", controls...))
