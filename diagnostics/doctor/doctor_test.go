@@ -132,7 +132,7 @@ func TestRefusedTokenCannotWork(t *testing.T) {
 	f := r.Findings[0]
 	assert.Equal(t, doctor.AreaCredentials, f.Area)
 	assert.Equal(t, "HOTWAX_TOKEN", f.Item)
-	assert.Contains(t, f.Detail, "401")
+	assert.Contains(t, f.Detail, "the OMS refused the token")
 	assert.Contains(t, f.Fix, "set HOTWAX_TOKEN")
 	assert.NotContains(t, f.Detail+f.Fix, "fake-jwt-revoked")
 }
@@ -345,4 +345,74 @@ func keys(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// One unreadable source costs its own finding; the rest of the tenant is still probed.
+func TestUnreadableSources(t *testing.T) {
+	for name, tc := range map[string]struct {
+		faults hotwaxtest.Faults
+		area   string
+		item   string
+		status doctor.Status
+		detail string
+		fix    string
+	}{
+		"category members refused": {hotwaxtest.Faults{Endpoint: "performFind", Source: "ProductCategoryMember", OMSError: "Permission denied for ProductCategoryMember"},
+			doctor.AreaEntity, "ProductCategoryMember", doctor.Warn, "the OMS answered with an error: Permission denied", "read access to ProductCategoryMember"},
+		"shopifyCore down": {hotwaxtest.Faults{Endpoint: "solr-query", Source: "shopifyCore", ErrorRate: 1},
+			doctor.AreaSolr, "shopifyCore listings", doctor.Warn, "the shop-listing check will be unknown", "HOTWAX_BASE_URL"},
+		"product core malformed": {hotwaxtest.Faults{Endpoint: "solr-query", Source: "enterpriseSearch", Malformed: true},
+			doctor.AreaSolr, "products (solr-query)", doctor.Fail, "could not search the product index", "points at the OMS API"},
+		"frequencies refused": {hotwaxtest.Faults{Endpoint: "performFind", Source: "TemporalExpression", OMSError: "boom"},
+			doctor.AreaFrequencies, "TemporalExpression", doctor.Warn, "built-in choices", "ask HotWax Support"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Faults: tc.faults})
+			r := doctor.Run(context.Background(), client(t, srv.URL(), srv.Token()), options())
+			f := find(t, r, tc.area, tc.item)
+			assert.Equal(t, tc.status, f.Status)
+			assert.Contains(t, f.Detail, tc.detail)
+			assert.Contains(t, f.Fix, tc.fix)
+			require.Len(t, r.Problems(), 1, "only the failing source is a problem: %+v", r.Problems())
+			assert.Equal(t, doctor.OK, find(t, r, doctor.AreaService, "createShopifyShopProduct").Status, "the probe went on")
+		})
+	}
+}
+
+func TestOMSNotAnsweringCannotWork(t *testing.T) {
+	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Faults: hotwaxtest.Faults{ErrorRate: 1}})
+	r := doctor.Run(context.Background(), client(t, srv.URL(), srv.Token()), options())
+	assert.Equal(t, 2, r.ExitCode())
+	require.Len(t, r.Findings, 1)
+	assert.Contains(t, r.Findings[0].Detail, "the OMS is not answering")
+	assert.Contains(t, r.Findings[0].Fix, "HOTWAX_BASE_URL")
+}
+
+func TestMissingShopifyCore(t *testing.T) {
+	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{})
+	base := tenant(t, srv, func(path string, body []byte) (int, string, bool) {
+		return http.StatusNotFound, `{"error":{"msg":"no such core: shopifyCore","code":404}}`,
+			strings.HasSuffix(path, "/solr-query") && strings.Contains(string(body), "shopifyCore")
+	})
+	r := doctor.Run(context.Background(), client(t, base, srv.Token()), options())
+	f := find(t, r, doctor.AreaSolr, "shopifyCore listings")
+	assert.Equal(t, doctor.Warn, f.Status)
+	assert.Contains(t, f.Fix, "set up the shopifyCore Solr core")
+}
+
+func TestAssociationJobScheduledWithoutAShop(t *testing.T) {
+	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled})
+	c := client(t, srv.URL(), srv.Token())
+	drafts, err := c.FindJobs(context.Background(), hotwax.JobQuery{EnumIDs: []string{hotwax.JobAssociation}, Statuses: []string{hotwax.StatusDraft}})
+	require.NoError(t, err)
+	require.Len(t, drafts, 1)
+	_, err = c.ScheduleJob(context.Background(), hotwax.ScheduleRequest{Draft: drafts[0], Frequency: "HOURLY", ProductStoreID: "STORE"})
+	require.NoError(t, err)
+
+	r := doctor.Run(context.Background(), c, options())
+	f := find(t, r, doctor.AreaJobs, "Associate Products with Sub Catalog · no shop")
+	assert.Equal(t, doctor.Warn, f.Status)
+	assert.Contains(t, f.Detail, "without a shop")
+	assert.Contains(t, f.Fix, "once per child shop")
+	assert.Equal(t, doctor.Warn, find(t, r, doctor.AreaJobs, "Associate Products with Sub Catalog · Acme CA (10001)").Status)
 }

@@ -11,50 +11,39 @@ import (
 	"strings"
 	"time"
 
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 func isAuth(err error) bool { return errors.Is(err, hotwax.ErrUnauthorized) }
 
-// isUnreachable is a call that got no answer from the OMS: network errors and timeouts, not OMS errors.
+// isUnreachable is a call that got no answer from the OMS: network errors, timeouts, gateway error pages.
 func isUnreachable(err error) bool {
-	var apiErr *hotwax.APIError
-	return !errors.As(err, &apiErr) && !errors.Is(err, context.Canceled)
+	return diagnostics.Classify("", err).Kind == diagnostics.FailureUnreachable && !errors.Is(err, context.Canceled)
 }
 
-// failure turns a failed call into a warning that says why and what to do. Callers raise it to Fail where
-// the bot cannot work without the answer.
+// failure turns a failed call into a warning that says what happened, in the words the cards use
+// (diagnostics.Classify), and what to do here. Callers raise it to Fail where the bot cannot work without
+// the answer.
 func (p *probe) failure(area, item, what string, err error) Finding {
-	f := Finding{Area: area, Item: item, Status: Warn}
+	c := diagnostics.Classify(what, err)
+	f := Finding{Area: area, Item: item, Status: Warn, Detail: "could not " + what + ": " + c.Message, Fix: c.Fix}
 	var apiErr *hotwax.APIError
 	errors.As(err, &apiErr)
 	switch {
 	case isAuth(err) && p.cred.Login:
-		f.Detail = "the OMS refused the login: " + short(err)
 		f.Fix = "set HOTWAX_USERNAME and HOTWAX_PASSWORD to an OMS user that can log in (not an SSO-only user)"
 	case isAuth(err):
-		f.Detail = "the OMS refused the token (401): " + short(err)
 		f.Fix = "create a new JWT (OMS → Settings → Create JWT Token) and set HOTWAX_TOKEN"
 	case errors.Is(err, hotwax.ErrForbidden):
-		f.Detail = "the OMS user may not " + what + " (403)"
 		f.Fix = "give the OMS user behind the credentials read access to " + item
-	case errors.Is(err, context.DeadlineExceeded):
-		f.Detail = "no answer from the OMS to " + what + " in time: " + short(err)
+	case c.Kind == diagnostics.FailureUnreachable:
 		f.Fix = "check HOTWAX_BASE_URL (" + p.oms.BaseURL() + ") and that this host can reach it; raise HOTWAX_TIMEOUT for a slow OMS"
-	case apiErr == nil:
-		f.Detail = "cannot reach the OMS: " + short(err)
-		f.Fix = "check HOTWAX_BASE_URL (" + p.oms.BaseURL() + ") and that this host can reach it"
-	case apiErr.Status == http.StatusNotFound:
-		f.Detail = "not found (404) at " + p.oms.BaseURL() + ": " + short(err)
-		f.Fix = "check HOTWAX_BASE_URL: it must name the OMS instance (acme-oms) or its …/api/ URL"
-	case apiErr.Status >= 500:
-		f.Detail = "the OMS failed to " + what + ": " + short(err)
-		f.Fix = "try again later; if it persists, ask HotWax Support"
-	case apiErr.Reason != "":
-		f.Detail = "the answer is not the OMS's JSON: " + short(err)
-		f.Fix = "check HOTWAX_BASE_URL points at the OMS API, not a web page or proxy"
-	default:
-		f.Detail = "the OMS refused to " + what + ": " + short(err)
+	case apiErr != nil && apiErr.Status == http.StatusNotFound:
+		f.Fix = "check HOTWAX_BASE_URL (" + p.oms.BaseURL() + "): it must name the OMS instance (acme-oms) or its …/api/ URL"
+	case c.Kind == diagnostics.FailureUnexpected:
+		f.Fix = "check HOTWAX_BASE_URL (" + p.oms.BaseURL() + ") points at the OMS API, not a web page or proxy"
+	case f.Fix == "":
 		f.Fix = "give the OMS user behind the credentials read access to " + item + ", or ask HotWax Support about the message"
 	}
 	return f

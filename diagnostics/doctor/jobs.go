@@ -64,6 +64,7 @@ func (p *probe) jobs(shops []shop, jobs []hotwax.Job, err error) {
 			for _, sh := range children {
 				p.schedule(s, jobs, &sh, true)
 			}
+			p.shoplessAssociation(s, jobs)
 		case p.opts.Jobs.CatalogSync:
 			for _, sh := range connected {
 				p.schedule(s, jobs, &sh, false)
@@ -132,6 +133,23 @@ func (p *probe) schedule(s jobSetting, jobs []hotwax.Job, sh *shop, exact bool) 
 	}
 	f.Fix = fmt.Sprintf("schedule %s%s in %s, or press its button on a check card", s.name, where, s.where)
 	p.r.add(f)
+}
+
+// shoplessAssociation warns about an association job scheduled without a shop: the job runs per child shop
+// (hotwax-api §4.7), so the chain attributes it to none and every child shows it as not scheduled.
+func (p *probe) shoplessAssociation(s jobSetting, jobs []hotwax.Job) {
+	for _, j := range jobs {
+		if j.SystemJobEnumID != s.enum || !j.Scheduled() || j.Shop() != "" {
+			continue
+		}
+		if st := jobStore(j); st != "" && st != p.opts.ProductStoreID {
+			continue
+		}
+		p.r.add(Finding{Area: AreaJobs, Item: s.name + " · no shop", Status: Warn,
+			Detail: "job " + j.JobID + " is scheduled " + j.TempExprID + " without a shop: it links products to no child shop",
+			Fix:    "schedule " + s.name + " once per child shop (" + s.where + ", with the shop selected) and cancel job " + j.JobID})
+		return
+	}
 }
 
 // scheduled finds a pending row with a frequency for the store: for shopID exactly, or (unless exact) a

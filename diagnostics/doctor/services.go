@@ -38,7 +38,7 @@ func (p *probe) listingCore(ctx context.Context) {
 	if errD != nil && !hotwax.IsUndefinedField(errD) {
 		f := p.failure(AreaSolr, item, "query the shopifyCore core", errD)
 		f.Detail += "; the shop-listing check will be unknown"
-		if strings.Contains(strings.ToLower(errD.Error()), "core") {
+		if missingCore(errD) {
 			f.Fix = "ask HotWax Support to set up the shopifyCore Solr core (the Pre-order app's Audit page reads it too)"
 		}
 		p.r.add(f)
@@ -104,4 +104,15 @@ func (p *probe) linkService(ctx context.Context) {
 		f.Detail = "could not tell whether it is exposed: " + f.Detail
 	}
 	p.r.add(f)
+}
+
+// missingCore is a Solr answer saying the core does not exist (hotwax/preorder issues #254, #317: tenants
+// whose shopifyCore was never set up).
+func missingCore(err error) bool {
+	var apiErr *hotwax.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	said := strings.ToLower(strings.Join(apiErr.Messages, " "))
+	return apiErr.Status == http.StatusNotFound || strings.Contains(said, "no such core") || strings.Contains(said, "core not found")
 }
