@@ -184,3 +184,25 @@ func appendUnique(ss []string, s string) []string {
 	}
 	return append(ss, s)
 }
+
+// RunFailures is every failed OMS call of a run, once: the SKUs of one run share their OMS answers, so
+// their reports repeat the same failures. The checks each left unknown are merged over the reports.
+func RunFailures(reports []Report) []Failure {
+	var out []Failure
+	for _, r := range reports {
+		for _, f := range r.Failures {
+			i := slices.IndexFunc(out, func(g Failure) bool {
+				return g.Kind == f.Kind && g.Call == f.Call && g.Message == f.Message
+			})
+			if i < 0 {
+				f.Checks = slices.Clone(f.Checks)
+				out = append(out, f)
+				continue
+			}
+			for _, c := range f.Checks {
+				out[i].Checks = appendUnique(out[i].Checks, c)
+			}
+		}
+	}
+	return out
+}

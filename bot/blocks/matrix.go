@@ -40,6 +40,9 @@ func Matrix(reports []diagnostics.Report, meta MatrixMeta) Message {
 		section("summary", summary),
 	}
 	blocks = append(blocks, packSections("rows", "", rows)...)
+	if lines := failureLines(diagnostics.RunFailures(reports)); len(lines) > 0 {
+		blocks = append(blocks, packSections("failures", "*Could not read*", lines)...)
+	}
 	blocks = append(blocks,
 		slack.NewActionBlock("actions", button(ActionRecheck, meta.RecheckID, "🔄 Re-check all")),
 		contextLine("context", "Asked by "+userMention(meta.Requester)+" · checked "+slackDate(meta.Now)+

@@ -73,7 +73,7 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 			return exitUncertain
 		}
 		// The document holds the failures; stderr says them once more for a person watching a script.
-		for _, f := range runFailures(reports) {
+		for _, f := range diagnostics.RunFailures(reports) {
 			fmt.Fprintf(stderr, "preorderbot check: %s: %s%s\n", f.Call, f.Message, fixSuffix(f.Fix))
 		}
 	} else {
@@ -174,30 +174,6 @@ func checkExitCode(reports []diagnostics.Report) int {
 		}
 	}
 	return code
-}
-
-// runFailures is every failed OMS call of the run, once: the SKUs of one run share their OMS answers,
-// so their reports repeat the same failures.
-func runFailures(reports []diagnostics.Report) []diagnostics.Failure {
-	var out []diagnostics.Failure
-	for _, r := range reports {
-		for _, f := range r.Failures {
-			i := slices.IndexFunc(out, func(g diagnostics.Failure) bool {
-				return g.Kind == f.Kind && g.Call == f.Call && g.Message == f.Message
-			})
-			if i < 0 {
-				f.Checks = slices.Clone(f.Checks)
-				out = append(out, f)
-				continue
-			}
-			for _, c := range f.Checks {
-				if !slices.Contains(out[i].Checks, c) {
-					out[i].Checks = append(out[i].Checks, c)
-				}
-			}
-		}
-	}
-	return out
 }
 
 func fixSuffix(fix string) string {
@@ -405,7 +381,7 @@ func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, 
 			}
 		}
 	}
-	if fs := runFailures(reports); len(fs) > 0 {
+	if fs := diagnostics.RunFailures(reports); len(fs) > 0 {
 		fmt.Fprintln(w, "\nCould not read (each failed call once)")
 		for _, f := range fs {
 			fmt.Fprintf(w, "  %s %s: %s\n", p.status(diagnostics.StatusUnknown), p.bold(f.Call), f.Message)
