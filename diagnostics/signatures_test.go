@@ -222,6 +222,9 @@ func TestLoadSignaturesRefusesBadFiles(t *testing.T) {
    "match": [{"contains": "ERP timeout"}],
    "samples": [{"jobResult": "ERP timeout"}]}
 ]`, `:4: signature "erp-timeout": its sample "ERP timeout" is claimed by "erp-down", which comes first`},
+		{"bad id", `[
+  {"id": "ERP down!", "meaning": "The ERP is down.", "match": [{"contains": "ERP"}], "fix": {"kind": "steps", "steps": ["Wait."]}}
+]`, `:2: signature "ERP down!": the id must be lower-case words`},
 		{"reserved id", `[
   {"id": "unknown", "meaning": "The ERP is down.", "match": [{"contains": "ERP"}], "fix": {"kind": "steps", "steps": ["Wait."]}}
 ]`, `:2: signature "unknown": "unknown" is the label`},

@@ -81,6 +81,9 @@ func evidenceLine(r diagnostics.Report, e diagnostics.Evidence) string {
 	if e.JobID != "" {
 		line += " · job `" + escape(e.JobID) + "`"
 	}
+	if e.Signature != nil {
+		line += " · " + signatureMark(*e.Signature)
+	}
 	if !e.At.IsZero() {
 		line += " · " + slackDate(e.At)
 	}

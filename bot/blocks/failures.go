@@ -114,7 +114,15 @@ func failureSummary(r diagnostics.Report) []string {
 			lines = append(lines, line+": not a known failure: "+truncate(escape(oneLine(failureText(e.Value))), maxEvidenceValue))
 			continue
 		}
-		lines = append(lines, line+": known failure `"+escape(e.Signature.ID)+"`: "+escape(e.Signature.Meaning))
+		lines = append(lines, line+": "+signatureMark(*e.Signature)+": "+escape(e.Signature.Meaning))
 	}
 	return lines
+}
+
+// signatureMark names a failed run's signature in evidence lines.
+func signatureMark(sig diagnostics.SignatureRef) string {
+	if !sig.Known() {
+		return "not a known failure"
+	}
+	return "known failure `" + escape(sig.ID) + "`"
 }

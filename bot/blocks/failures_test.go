@@ -106,3 +106,15 @@ func TestEscalateModalPrefillsTheNote(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(js), `"initial_value":"Grant the write_products scope."`)
 }
+
+// An operator's signature file is configuration, not code: its words are escaped like the OMS's.
+func TestHostileSignatureTextIsEscaped(t *testing.T) {
+	hostile := &diagnostics.SignatureRef{ID: "acme-<b>", Meaning: "<!channel> <https://evil.example|click> & panic.",
+		Fix: diagnostics.Fix{Kind: diagnostics.FixSteps, Steps: []string{"<@U0ADMIN> fix it"}}}
+	msg := cardFor(twoFailuresReport(hostile, throttled))
+	require.NoError(t, validateMessage(msg))
+	texts := sectionTexts(msg)
+	assert.Contains(t, texts, "&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; panic. `acme-&lt;b&gt;`")
+	assert.Contains(t, texts, "1. &lt;@U0ADMIN&gt; fix it")
+	assert.NotContains(t, texts, "<!channel>")
+}

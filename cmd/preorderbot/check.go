@@ -360,6 +360,9 @@ func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, 
 					line += " (job " + e.JobID + ")"
 				}
 				fmt.Fprintf(w, "        %s\n", line)
+				if e.Signature != nil {
+					fmt.Fprintf(w, "          → %s\n", explainRun(*e.Signature))
+				}
 			}
 		}
 
@@ -468,4 +471,22 @@ func unique(skus []string) []string {
 		}
 	}
 	return out
+}
+
+// explainRun says what a failed run means and its fix, or that it is not a known failure.
+func explainRun(sig diagnostics.SignatureRef) string {
+	if !sig.Known() {
+		return "not a known failure: escalate to HotWax Support"
+	}
+	fix := "escalate to HotWax Support"
+	switch sig.Fix.Kind {
+	case diagnostics.FixRemedy:
+		fix = "run the job again"
+		if sig.Fix.Remedy == diagnostics.RemedyLinkProduct {
+			fix = "relink the product in that shop to its current Shopify variant"
+		}
+	case diagnostics.FixSteps:
+		fix = strings.Join(sig.Fix.Steps, " ")
+	}
+	return sig.ID + ": " + sig.Meaning + " Fix: " + fix
 }

@@ -316,3 +316,10 @@ func TestCheckRefusesABadSignaturesFile(t *testing.T) {
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "PREORDERBOT_SIGNATURES_FILE: "+path+`:3: signature "erp-down": meaning is empty`)
 }
+
+func TestCheckTextExplainsFailedRuns(t *testing.T) {
+	code, stdout, stderr := runCheck(t, "--demo", "job-failing", "HW-MITTEN-S")
+	require.Equal(t, exitProblem, code, stderr)
+	assert.Contains(t, stdout, "→ shopify-throttled: Shopify refused the calls because the app made too many at once; this passes by itself. Fix: run the job again")
+	assert.Contains(t, stdout, "→ shopify-access-scope: HotWax's Shopify app is missing a permission")
+}
