@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +16,8 @@ type JobOMS interface {
 	Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error)
 	FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
 	ScheduleJob(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error)
+	ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error)
+	VariantLinks(ctx context.Context, shopID, variantID string) ([]hotwax.ShopLink, error)
 	CreateShopLink(ctx context.Context, link hotwax.ShopLink) error
 }
 
@@ -30,13 +31,23 @@ type Input struct {
 	InventoryItemID string    // link-product: Shopify inventory item id in the shop
 	UserLogin       string    // recorded on the job as its creator
 	TimeZone        string    // IANA zone for recurrence; default UTC
+	// RanSince: for run-job, a run of the same job started at or after it makes this one redundant;
+	// zero means within the last RecentRun.
+	RanSince time.Time
 }
+
+// RecentRun is how long a run of a job makes a second run-now of it redundant: a second person pressing
+// the same fix on another card a few minutes later is answered with the first run.
+const RecentRun = 10 * time.Minute
 
 // Outcome is what the OMS did, for the card and the audit log.
 type Outcome struct {
 	JobID   string `json:"jobId,omitempty"`
 	Message string `json:"message,omitempty"` // the OMS's own words, e.g. its successMessage
 	Summary string `json:"summary"`           // one line for people
+	// Already is set when the OMS already showed the effect (a pending row, a recent run, the link), so
+	// nothing was written.
+	Already bool `json:"already,omitempty"`
 }
 
 // ValidationError is input the executor refused before calling the OMS; Field names the input.
@@ -67,6 +78,9 @@ func NewExecutor(oms JobOMS, opts Options) *Executor {
 func (e *Executor) Execute(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
 	if strings.TrimSpace(storeID) == "" {
 		return Outcome{}, invalid("store", "no product store given")
+	}
+	if err := Validate(r, in, e.opts.Now()); err != nil {
+		return Outcome{}, err
 	}
 	switch r.Kind {
 	case RemedyScheduleJob, RemedyEnableJob:
@@ -99,22 +113,13 @@ func (e *Executor) shopOf(ctx context.Context, storeID, shopID string) (hotwax.S
 }
 
 func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in Input, runNow bool) (Outcome, error) {
-	if r.Job == "" {
-		return Outcome{}, invalid("job", "no job given")
-	}
 	freq := cmp.Or(in.Frequency, r.Frequency, preorderFrequency)
-	if !runNow && !slices.Contains(Frequencies, freq) {
-		return Outcome{}, invalid("frequency", "%q is not one of %s", freq, strings.Join(Frequencies, ", "))
-	}
 	params := map[string]string{}
 	for k, v := range r.Params {
 		params[k] = v
 	}
 	if in.Limit != "" {
 		params["limit"] = in.Limit
-	}
-	if l, ok := params["limit"]; ok && !isDigits(l) {
-		return Outcome{}, invalid("limit", "%q is not a whole number", l)
 	}
 	var shop hotwax.Shop
 	if r.ShopID != "" {
@@ -134,8 +139,10 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	name := e.opts.jobName(r.Job)
 	if !runNow {
 		if j, ok := pendingFor(jobs, storeID, r.Job, r.ShopID); ok { // a second click must not schedule twice
-			return Outcome{JobID: j.JobID, Summary: fmt.Sprintf("%s is already scheduled%s (%s, job %s)", name, where, j.TempExprID, j.JobID)}, nil
+			return Outcome{JobID: j.JobID, Already: true, Summary: fmt.Sprintf("%s is already scheduled%s (%s, job %s)", name, where, j.TempExprID, j.JobID)}, nil
 		}
+	} else if out, ok, err := e.recentRun(ctx, storeID, r, in, name+where); err != nil || ok {
+		return out, err
 	}
 	draft, err := draftFor(jobs, r.Job, r.ShopID)
 	if err != nil {
@@ -206,25 +213,12 @@ func draftFor(jobs []hotwax.Job, enum, shopID string) (hotwax.Job, error) {
 
 func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
 	productID := cmp.Or(in.ProductID, r.Params["productId"])
-	var errs []error
-	if r.ShopID == "" {
-		errs = append(errs, invalid("shop", "no shop given"))
-	}
-	if productID == "" {
-		errs = append(errs, invalid("productId", "no product given"))
-	}
-	if !ShopifyID(in.VariantID) {
-		errs = append(errs, invalid("variantId", "the Shopify variant id must be a number, got %q", in.VariantID))
-	}
-	if !ShopifyID(in.InventoryItemID) {
-		errs = append(errs, invalid("inventoryItemId", "the Shopify inventory item id must be a number, got %q", in.InventoryItemID))
-	}
-	if len(errs) > 0 {
-		return Outcome{}, errs[0]
-	}
 	shop, err := e.shopOf(ctx, storeID, r.ShopID)
 	if err != nil {
 		return Outcome{}, err
+	}
+	if out, ok, err := e.existingLink(ctx, shop, productID, in.VariantID); err != nil || ok {
+		return out, err
 	}
 	link := hotwax.ShopLink{ShopID: shop.ShopID, ProductID: productID, ShopifyProductID: in.VariantID, ShopifyInventoryItemID: in.InventoryItemID}
 	if err := e.oms.CreateShopLink(ctx, link); err != nil {
@@ -233,18 +227,73 @@ func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input)
 	return Outcome{Summary: fmt.Sprintf("product %s linked to %s as variant %s", productID, shop.Name, in.VariantID)}, nil
 }
 
-// ShopifyID reports whether s can be a Shopify variant or inventory item id: a 64-bit number, written as
-// its digits (not a gid:// URL). The link modal checks it inline; the executor checks it again.
-func ShopifyID(s string) bool { return len(s) <= 20 && isDigits(s) }
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
+// recentRun re-reads the OMS before a run-now: a run of the same job, shop and parameters that is waiting,
+// running, or started since in.RanSince (default the last RecentRun) makes this one redundant.
+func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in Input, what string) (Outcome, bool, error) {
+	since := in.RanSince
+	if since.IsZero() {
+		since = e.opts.Now().Add(-RecentRun)
 	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
+	runs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{
+		EnumIDs:  []string{r.Job},
+		Statuses: []string{hotwax.StatusPending, hotwax.StatusQueued, hotwax.StatusRunning, hotwax.StatusFinished},
+		OrderBy:  "runTime DESC", ViewSize: 100,
+	})
+	if err != nil {
+		return Outcome{}, false, fmt.Errorf("find recent runs of %s: %w", r.Job, err)
+	}
+	for _, j := range runs {
+		if j.SystemJobEnumID != r.Job || j.TempExprID != "" || j.Shop() != r.ShopID || (jobStore(j) != "" && jobStore(j) != storeID) {
+			continue // a recurring job's own runs are not this fix
+		}
+		if !sameParams(j.RuntimeData, r.Params) {
+			continue
+		}
+		started := cmp.Or(j.StartDateTime, j.RunTime, j.CreatedDate)
+		if j.StatusID == hotwax.StatusFinished && started.Before(since) {
+			continue
+		}
+		state := map[string]string{hotwax.StatusFinished: "finished", hotwax.StatusRunning: "running"}[j.StatusID]
+		return Outcome{JobID: j.JobID, Already: true, Summary: fmt.Sprintf("%s already %s (job %s, started %s)",
+			what, cmp.Or(state, "waiting to run"), j.JobID, fmtTime(started))}, true, nil
+	}
+	return Outcome{}, false, nil
+}
+
+func sameParams(runtime, params map[string]string) bool {
+	for k, v := range params {
+		if runtime[k] != v {
 			return false
 		}
 	}
 	return true
+}
+
+// existingLink re-reads the OMS's ShopifyShopProduct rows before a link is written: the same link is
+// already done; the product linked to the shop under another variant, or the variant taken by another
+// product, is refused, since (shop, variant id) is the row's key (hotwax-api §5.4, §5.6).
+func (e *Executor) existingLink(ctx context.Context, shop hotwax.Shop, productID, variantID string) (Outcome, bool, error) {
+	links, err := e.oms.ShopLinks(ctx, []string{productID})
+	if err != nil {
+		return Outcome{}, false, fmt.Errorf("read the links of product %s: %w", productID, err)
+	}
+	for _, l := range links {
+		if l.ShopID != shop.ShopID || l.ProductID != productID {
+			continue
+		}
+		if l.ShopifyProductID == variantID {
+			return Outcome{Already: true, Summary: fmt.Sprintf("product %s is already linked to %s as variant %s", productID, shop.Name, variantID)}, true, nil
+		}
+		return Outcome{}, false, invalid("variantId", "product %s is already linked to %s as variant %s; change that link in the OMS if it is wrong", productID, shop.Name, l.ShopifyProductID)
+	}
+	taken, err := e.oms.VariantLinks(ctx, shop.ShopID, variantID)
+	if err != nil {
+		return Outcome{}, false, fmt.Errorf("read the links of variant %s in %s: %w", variantID, shop.Name, err)
+	}
+	for _, l := range taken {
+		if l.ShopifyProductID == variantID && l.ProductID != productID {
+			return Outcome{}, false, invalid("variantId", "variant %s of %s already belongs to product %s", variantID, shop.Name, l.ProductID)
+		}
+	}
+	return Outcome{}, false, nil
 }

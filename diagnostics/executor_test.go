@@ -126,6 +126,26 @@ func TestExecutorScheduleTwice(t *testing.T) {
 	assert.Len(t, srv.Jobs(), jobs, "nothing scheduled the second time")
 }
 
+// A run-now is re-read before it is written: a second one for the same job, shop and parameters while the
+// first waits, runs, or finished a few minutes ago writes nothing; one asked for after a later change does.
+func TestExecutorRunNowTwice(t *testing.T) {
+	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, RunDelay: 10 * time.Millisecond})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	r := check(t, client, "HW-SCARF-GRN")
+	rm := remedyOf(t, r, diagnostics.RemedyRunJob, "10001")
+	first := execute(t, srv, ex, rm, diagnostics.Input{})
+	require.False(t, first.Already)
+	second := execute(t, srv, ex, rm, diagnostics.Input{})
+	assert.True(t, second.Already)
+	assert.Equal(t, first.JobID, second.JobID)
+	assert.Contains(t, second.Summary, "already finished")
+	assert.Equal(t, 1, srv.Counts()["scheduleService"], "the second run-now wrote nothing")
+
+	third := execute(t, srv, ex, rm, diagnostics.Input{RanSince: time.Now().Add(time.Second)})
+	assert.False(t, third.Already, "a run started before the change asked for does not count")
+	assert.Equal(t, 2, srv.Counts()["scheduleService"])
+}
+
 func TestExecutorValidation(t *testing.T) {
 	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
 	link := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20077"}}
@@ -144,6 +164,13 @@ func TestExecutorValidation(t *testing.T) {
 		{name: "disconnected shop", r: with(schedule, func(r *diagnostics.Remedy) { r.ShopID = "10003" }), field: "shop"},
 		{name: "unknown frequency", r: schedule, in: diagnostics.Input{Frequency: "EVERY_2_MIN"}, field: "frequency"},
 		{name: "limit not a number", r: schedule, in: diagnostics.Input{Limit: "ten"}, field: "limit"},
+		{name: "limit with a sign", r: schedule, in: diagnostics.Input{Limit: "+5"}, field: "limit"},
+		{name: "limit zero", r: schedule, in: diagnostics.Input{Limit: "0"}, field: "limit"},
+		{name: "first run more than a year away", r: schedule, in: diagnostics.Input{FirstRun: time.Now().AddDate(1, 0, 1)}, field: "firstRun"},
+		{name: "first run in the past", r: schedule, in: diagnostics.Input{FirstRun: time.Now().Add(-time.Hour)}, field: "firstRun"},
+		{name: "zero Shopify ids", r: link, in: diagnostics.Input{VariantID: "0", InventoryItemID: "0"}, field: "variantId"},
+		{name: "variant id beyond int64", r: link, in: diagnostics.Input{VariantID: "9223372036854775808", InventoryItemID: "1"}, field: "variantId"},
+		{name: "variant of another product", r: link, in: diagnostics.Input{VariantID: "45012000000011", InventoryItemID: "47020000000077"}, field: "variantId"},
 		{name: "job without a draft", r: with(schedule, func(r *diagnostics.Remedy) { r.Job = "JOB_NOPE" }), field: "job"},
 		{name: "variant id not numeric", r: link, in: diagnostics.Input{VariantID: "gid://shopify/ProductVariant/1", InventoryItemID: "1"}, field: "variantId"},
 		{name: "inventory item id not numeric", r: link, in: diagnostics.Input{VariantID: "1", InventoryItemID: "12a"}, field: "inventoryItemId"},
@@ -170,18 +197,28 @@ func TestExecutorValidation(t *testing.T) {
 }
 
 func TestExecutorOMSErrors(t *testing.T) {
-	t.Run("duplicate link is the OMS's refusal, wrapped", func(t *testing.T) {
-		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy})
+	t.Run("an existing link is not written again", func(t *testing.T) {
+		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy})
 		r := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20011"}}
 		existing := check(t, client, "HW-JACKET-M").Shops[1]
 		require.Equal(t, "10001", existing.ShopID)
-		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
+		out, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: existing.VariantID, InventoryItemID: "47000000000001"})
+		require.NoError(t, err)
+		assert.True(t, out.Already)
+		assert.Contains(t, out.Summary, "already linked to Acme CA")
+		assert.Zero(t, srv.Counts()["service/createShopifyShopProduct"])
+	})
+	t.Run("the OMS's refusal of a link comes back wrapped", func(t *testing.T) {
+		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
+		r := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "29999"}}
+		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
+			diagnostics.Input{VariantID: "45012000000099", InventoryItemID: "47020000000099"})
 		require.Error(t, err)
 		assert.NotErrorAs(t, err, new(*diagnostics.ValidationError))
 		var apiErr *hotwax.APIError
 		assert.ErrorAs(t, err, &apiErr)
-		assert.Contains(t, err.Error(), "link product 20011 to Acme CA")
+		assert.Contains(t, err.Error(), "link product 29999 to Acme CA")
 	})
 	t.Run("a write that may have happened keeps ErrOutcomeUnknown", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
@@ -196,7 +233,8 @@ func TestExecutorOMSErrors(t *testing.T) {
 
 func TestShopifyID(t *testing.T) {
 	for s, want := range map[string]bool{
-		"44596467138724": true, "0": true, "18446744073709551615": true,
+		"44596467138724": true, "9223372036854775807": true,
+		"0": false, "007": false, "+5": false, "9223372036854775808": false, "18446744073709551615": false,
 		"": false, "123456789012345678901": false, "gid://shopify/ProductVariant/1": false, "12 34": false, "-1": false,
 	} {
 		assert.Equal(t, want, diagnostics.ShopifyID(s), s)

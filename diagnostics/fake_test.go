@@ -18,6 +18,7 @@ type fakeOMS struct {
 	ListingsFn           func(ctx context.Context, shopID string, variantIDs []string) ([]hotwax.Listing, error)
 	ScheduleJobFn        func(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error)
 	CreateShopLinkFn     func(ctx context.Context, link hotwax.ShopLink) error
+	VariantLinksFn       func(ctx context.Context, shopID, variantID string) ([]hotwax.ShopLink, error)
 }
 
 func (f *fakeOMS) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error) {
@@ -74,6 +75,13 @@ func (f *fakeOMS) ScheduleJob(ctx context.Context, req hotwax.ScheduleRequest) (
 		return hotwax.ScheduleResult{}, nil
 	}
 	return f.ScheduleJobFn(ctx, req)
+}
+
+func (f *fakeOMS) VariantLinks(ctx context.Context, shopID, variantID string) ([]hotwax.ShopLink, error) {
+	if f.VariantLinksFn == nil {
+		return nil, nil
+	}
+	return f.VariantLinksFn(ctx, shopID, variantID)
 }
 
 func (f *fakeOMS) CreateShopLink(ctx context.Context, link hotwax.ShopLink) error {

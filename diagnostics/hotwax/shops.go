@@ -53,6 +53,25 @@ func (c *Client) ShopLinks(ctx context.Context, productIDs []string) ([]ShopLink
 			"createdStamp", "lastUpdatedStamp"},
 		"noConditionFind": "Y",
 	}
+	return c.shopLinks(ctx, body)
+}
+
+// VariantLinks returns the ShopifyShopProduct rows of one Shopify variant in a shop: the row's key is
+// (shopId, shopifyProductId), so at most one product holds it (hotwax-api §5.4, §5.6).
+func (c *Client) VariantLinks(ctx context.Context, shopID, variantID string) ([]ShopLink, error) {
+	if shopID == "" || variantID == "" {
+		return nil, errors.New("hotwax variant links: shop id and variant id are required")
+	}
+	body := map[string]any{
+		"inputFields": map[string]any{"shopId": shopID, "shopifyProductId": variantID},
+		"fieldList": []string{"shopId", "shopifyProductId", "shopifyInventoryItemId", "productId",
+			"createdStamp", "lastUpdatedStamp"},
+		"noConditionFind": "Y",
+	}
+	return c.shopLinks(ctx, body)
+}
+
+func (c *Client) shopLinks(ctx context.Context, body map[string]any) ([]ShopLink, error) {
 	docs, err := performFind[wireShopLink](ctx, c, "ShopifyShopProduct", body, 250)
 	if err != nil {
 		return nil, err
