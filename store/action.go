@@ -124,6 +124,13 @@ func (db *DB) ClaimAction(ctx context.Context, id, user string, now time.Time, a
 // Unlike ClaimAction it is never batched, because mutate need not be idempotent.
 func (db *DB) ClaimActionOn(ctx context.Context, id, user string, now time.Time, audit *AuditRecord,
 	mutate func(*Conversation) error) (Action, Conversation, error) {
+	return db.claimOn(ctx, id, user, now, audit, mutate, nil)
+}
+
+// claimOn is ClaimActionOn with also, when not nil, a guard run in the same transaction after mutate: its
+// error aborts the claim and is returned as-is.
+func (db *DB) claimOn(ctx context.Context, id, user string, now time.Time, audit *AuditRecord,
+	mutate func(*Conversation) error, also func(*bolt.Tx) error) (Action, Conversation, error) {
 	var (
 		claimed  Action
 		conv     Conversation
@@ -145,6 +152,11 @@ func (db *DB) ClaimActionOn(ctx context.Context, id, user string, now time.Time,
 		c := old
 		if claimErr = mutate(&c); claimErr != nil {
 			return errAbort
+		}
+		if also != nil {
+			if claimErr = also(tx); claimErr != nil {
+				return errAbort
+			}
 		}
 		c.UpdatedAt = now
 		if err := putConversation(tx, c, &old); err != nil {

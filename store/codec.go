@@ -26,6 +26,8 @@ var (
 	bucketEnvelopes     = []byte("envelopes")
 	bucketRequests      = []byte("requests")
 	bucketBusy          = []byte("busy_conversations")
+	bucketEffects       = []byte("effects")
+	bucketModals        = []byte("modals")
 )
 
 // appendFill packs pages of buckets whose keys only grow (conversation ids, audit time keys): bbolt's

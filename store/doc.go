@@ -7,7 +7,7 @@
 // see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
 // never bbolt's.
 //
-// Bucket tree (schema version 5) and key formats:
+// Bucket tree (schema version 6) and key formats:
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
@@ -36,9 +36,14 @@
 //	  <envelope id>                              → JournaledRequest JSON (acknowledged, not yet handled)
 //	busy_conversations                           (since v5)
 //	  <conversation id: 8-byte BE>               → empty (work under way: checking, a fix, an escalation)
+//	effects                                      (since v6)
+//	  <effect key, e.g. run/STORE/JOB/10001>     → Effect JSON (the last claim of that OMS change)
+//	modals                                       (since v6)
+//	  <external id>                              → Modal JSON (a form the bot opened, for whom, from which button)
 //
 // Schema history: v1 created the first seven record buckets and meta; v2 added the two audit indexes and
 // back-filled them from existing audit records; v3 added envelopes; v4 added the request journal; v5
-// added the index of busy conversations, filled from the conversations already there. Migrations run in
-// order, in the same read-write transaction that creates the file, when Open finds an older version.
+// added the index of busy conversations, filled from the conversations already there; v6 added effects and
+// modals. Migrations run in order, in the same read-write transaction that creates the file, when Open
+// finds an older version.
 package store

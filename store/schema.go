@@ -25,6 +25,7 @@ var migrations = []migration{
 	{version: 3, name: "envelope ids", migrate: migrateV3},
 	{version: 4, name: "request journal", migrate: migrateV4},
 	{version: 5, name: "index of conversations with work under way", migrate: migrateV5},
+	{version: 6, name: "effect claims and opened modals", migrate: migrateV6},
 }
 
 // SchemaVersion is the schema this binary writes.
@@ -164,6 +165,16 @@ func migrateV4(tx *bolt.Tx) error {
 func migrateV3(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucketIfNotExists(bucketEnvelopes); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucketEnvelopes, err)
+	}
+	return nil
+}
+
+// migrateV6 adds the claims of OMS changes by effect and the record of the modals the bot opened.
+func migrateV6(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketEffects, bucketModals} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
 	}
 	return nil
 }
