@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,51 +30,88 @@ type clicked struct {
 }
 
 // loadAction finds a button's action and refuses, with the reason, one that is unknown, tampered,
-// expired or used. Nothing changes when it refuses.
+// pressed on another card, from an earlier version of its card, expired or used. A refusal is audited
+// and changes nothing else.
 func (b *Bot) loadAction(ctx context.Context, req request, id string) (clicked, bool) {
+	c, reason, text := b.checkAction(ctx, req, id)
+	if reason != "" {
+		b.refuse(ctx, req, c, reason, text)
+		return clicked{}, false
+	}
+	return c, true
+}
+
+// checkAction loads a button's action and its conversation; reason and text say why it must not run, or
+// are empty. The clicked it returns holds what was found, for the audit of a refusal.
+func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicked, reason, text string) {
 	a, err := b.opts.Store.Action(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			b.tell(ctx, req, blocks.Note("This button is unknown to me: it may come from an old card or been altered. Run `/preorder check SKU` again."))
-		} else {
-			b.log.Error("action lookup failed", "error", err)
-			b.tell(ctx, req, blocks.Note("I could not read this button's action from my database. Please try again."))
+			return c, "unknown", "This button is unknown to me: it may come from an old card or been altered. Run `/preorder check SKU` again."
 		}
-		return clicked{}, false
+		b.log.Error("action lookup failed", "error", err)
+		return c, "unreadable", "I could not read this button's action from my database. Please try again."
 	}
+	c.action = a
 	conv, err := b.opts.Store.Conversation(ctx, a.ConversationID)
 	if err != nil {
-		b.tell(ctx, req, blocks.Note("This button's check is gone (older than the retention period). Run `/preorder check SKU` again."))
-		return clicked{}, false
+		return c, "gone", "This button's check is gone (older than the retention period). Run `/preorder check SKU` again."
 	}
-	// A click arrives from a message; its card must be the one the action was made for.
-	if req.Kind == kindClick && req.ViewID == "" && (conv.Channel != req.Channel || conv.CardTS != req.MessageTS) {
-		b.log.Warn("action used on a foreign card", "action", a.ID, "channel", req.Channel, "ts", req.MessageTS)
-		b.tell(ctx, req, blocks.Note("This button does not belong to this card, so I did nothing."))
-		return clicked{}, false
+	c.conv = conv
+	// A click must come from the card the action was made for, wherever Slack says it was pressed: a
+	// button copied into a modal or another message is not on its card.
+	if req.Kind == kindClick && (conv.Channel != req.Channel || conv.CardTS != req.MessageTS || req.ViewID != "") {
+		b.log.Warn("action used on a foreign card", "action", a.ID, "channel", req.Channel, "ts", req.MessageTS, "view", req.ViewID)
+		return c, "foreign card", "This button does not belong to this card, so I did nothing."
 	}
 	if req.Kind == kindClick && a.Kind != diagnostics.RemedyRecheck && a.Params["v"] != "" && a.Params["v"] != strconv.Itoa(conv.CardVersion) {
-		b.tell(ctx, req, blocks.Note("This button is from an earlier version of this card, so I did nothing. Use the buttons the card shows now."))
-		return clicked{}, false
+		return c, "earlier version", "This button is from an earlier version of this card, so I did nothing. Use the buttons the card shows now."
 	}
 	// A re-check changes nothing, so an old Re-check button still works.
 	if a.Kind != diagnostics.RemedyRecheck && !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt) {
-		b.tell(ctx, req, blocks.Note(fmt.Sprintf("This button expired at %s. Press Re-check for fresh buttons.", slackTime(a.ExpiresAt))))
-		return clicked{}, false
+		return c, "expired", fmt.Sprintf("This button expired at %s. Press Re-check for fresh buttons.", slackTime(a.ExpiresAt))
 	}
 	if a.UsedBy != "" && a.Kind != diagnostics.RemedyRecheck {
-		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> already used this button at %s. Press Re-check for the current state.", a.UsedBy, slackTime(a.UsedAt))))
-		return clicked{}, false
+		return c, "used", fmt.Sprintf("<@%s> already used this button at %s. Press Re-check for the current state.", a.UsedBy, slackTime(a.UsedAt))
 	}
-	c := clicked{action: a, conv: conv}
 	if js := a.Params["remedy"]; js != "" {
 		if err := json.Unmarshal([]byte(js), &c.remedy); err != nil {
-			b.tell(ctx, req, blocks.Note("This button's stored action no longer reads; press Re-check."))
-			return clicked{}, false
+			return c, "unreadable", "This button's stored action no longer reads; press Re-check."
 		}
 	}
 	c.remedy.Kind = a.Kind
-	return c, true
+	return c, "", ""
+}
+
+// refuse tells the person why their button or form did nothing, and audits the refusal with what is
+// known of the button.
+func (b *Bot) refuse(ctx context.Context, req request, c clicked, reason, text string) {
+	b.audit(ctx, refusalRecord(req, c, reason))
+	b.metrics.observeRemedy(cmp.Or(c.action.Kind, "unknown"), "refused")
+	b.tell(ctx, req, blocks.Note(text))
+}
+
+// refusalRecord is the audit record of a refused button or form.
+func refusalRecord(req request, c clicked, reason string) store.AuditRecord {
+	rec := store.AuditRecord{
+		Actor: req.User, Action: "refused:" + cmp.Or(c.action.Kind, "unknown"), ConversationID: c.conv.ID,
+		SKU: c.action.Params["sku"], ProductStoreID: c.conv.ProductStoreID, Outcome: reason, Detail: c.remedy.Label,
+	}
+	if c.conv.CardTS != "" {
+		rec.Card = &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
+	}
+	if c.action.ID == "" {
+		rec.Detail = "button value " + truncate(cmp.Or(req.Value, req.Metadata), 40)
+	}
+	return rec
+}
+
+// truncate keeps the first n runes of s, which came from outside.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func (b *Bot) handleClick(ctx context.Context, req request) {
@@ -89,14 +127,14 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 		b.recheck(ctx, c.conv, req.User, "", true)
 	case diagnostics.RemedyEscalate:
 		dest, thread := b.escalationTarget(ctx, c)
-		b.openModal(ctx, req, blocks.EscalateModal(blocks.EscalateForm{
+		b.openModal(ctx, req, c, blocks.EscalateModal(blocks.EscalateForm{
 			SKU: c.action.Params["sku"], Cause: c.action.Params["cause"], Destination: dest, ThreadURL: thread,
 			Note: c.remedy.Params["note"], PrivateMetadata: c.action.ID,
 		}))
 	case diagnostics.RemedyScheduleJob:
 		if b.authorise(ctx, req, c) {
 			limit, _ := strconv.Atoi(c.remedy.Params["limit"])
-			b.openModal(ctx, req, blocks.ScheduleModal(blocks.ScheduleForm{
+			b.openModal(ctx, req, c, blocks.ScheduleModal(blocks.ScheduleForm{
 				Remedy: c.remedy, SKU: c.action.Params["sku"], Frequencies: b.freqs.get(),
 				FirstRun: b.now().Add(time.Minute).Truncate(time.Minute), Limit: limit, PrivateMetadata: c.action.ID,
 			}))
@@ -108,7 +146,7 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 			if r.Product != nil {
 				form.ProductID, form.ProductName = r.Product.ProductID, r.Product.Name
 			}
-			b.openModal(ctx, req, blocks.LinkModal(form))
+			b.openModal(ctx, req, c, blocks.LinkModal(form))
 		}
 	case diagnostics.RemedyEnableJob, diagnostics.RemedyRunJob:
 		// The button's confirm dialog was the confirmation.
@@ -144,22 +182,32 @@ func (b *Bot) authorise(ctx context.Context, req request, c clicked) bool {
 	if ok {
 		return true
 	}
-	b.audit(ctx, store.AuditRecord{
-		Actor: req.User, Action: "refused:" + c.action.Kind, ConversationID: c.conv.ID, SKU: c.action.Params["sku"],
-		ProductStoreID: c.conv.ProductStoreID, Card: &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS},
-		Outcome: "not an operator", Detail: c.remedy.Label,
-	})
-	b.metrics.observeRemedy(c.action.Kind, "refused")
-	b.tell(ctx, req, blocks.Note(fmt.Sprintf(refusal, req.User)))
+	b.refuse(ctx, req, c, "not an operator", fmt.Sprintf(refusal, req.User))
 	return false
 }
 
-func (b *Bot) openModal(ctx context.Context, req request, view slack.ModalViewRequest) {
-	_, err := b.api.OpenViewContext(ctx, req.TriggerID, view)
+// openModal opens a form for the person who pressed c's button, recorded first so that only its
+// submission, by that person, for that button and of that kind, is accepted.
+func (b *Bot) openModal(ctx context.Context, req request, c clicked, view slack.ModalViewRequest) {
+	view.ExternalID = store.NewActionID()
+	m := store.Modal{ExternalID: view.ExternalID, User: req.User, ActionID: c.action.ID, CallbackID: view.CallbackID, OpenedAt: b.now()}
+	if err := b.opts.Store.PutModal(ctx, m); err != nil {
+		b.log.Error("could not record the form", "error", err)
+		b.tell(ctx, req, blocks.Note("I could not record the form in my database, so I did not open it. Press the button again."))
+		return
+	}
+	resp, err := b.api.OpenViewContext(ctx, req.TriggerID, view)
 	b.metrics.observeSlack("views.open", err, false)
 	if err != nil {
 		b.log.Error("views.open failed", "error", err)
 		b.tell(ctx, req, blocks.Note("I could not open the form (Slack said "+err.Error()+"). Press the button again."))
+		return
+	}
+	if resp != nil && resp.ID != "" {
+		m.ViewID = resp.ID
+		if err := b.opts.Store.PutModal(ctx, m); err != nil {
+			b.log.Warn("could not record the form's view id", "error", err)
+		}
 	}
 }
 

@@ -17,43 +17,38 @@ import (
 )
 
 // validateSubmission checks a modal's inputs before the ack, because Slack shows inline errors only
-// from the ack. It returns nil when the modal may close.
+// from the ack. It returns nil when the modal may close. The inputs are checked by diagnostics.Validate,
+// the executor's own check, so nothing is claimed that the executor would refuse.
 func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSubmissionResponse {
-	errs := map[string]string{}
-	// The button behind the modal may have been used or expired while it was open: say so in the modal.
-	if block, ok := firstInput[req.CallbackID]; ok {
-		if problem := b.actionProblem(ctx, req.Metadata); problem != "" {
-			return slack.NewErrorsViewSubmissionResponse(map[string]string{block: problem})
-		}
+	block, known := firstInput[req.CallbackID]
+	if !known {
+		return nil // not one of the bot's forms: handleSubmission refuses it
 	}
+	// The form may be foreign, or its button used or expired while it was open: say so in the modal.
+	if _, problem := b.formProblem(ctx, req); problem != "" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: problem})
+	}
+	errs := map[string]string{}
 	switch req.CallbackID {
-	case blocks.CallbackSchedule:
-		v := req.Values
-		if f := v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]; !slices.Contains(b.freqs.get(), f) {
+	case blocks.CallbackSchedule, blocks.CallbackLink:
+		c, reason, _ := b.checkAction(ctx, req, req.Metadata)
+		if reason != "" {
+			return slack.NewErrorsViewSubmissionResponse(map[string]string{block: "This form's button can no longer be used; close it and press Re-check."})
+		}
+		r, in, err := b.submitted(c, req)
+		if err == nil {
+			err = diagnostics.Validate(r, in, b.now())
+		}
+		for _, p := range diagnostics.Problems(err) {
+			if id := inputBlocks[req.CallbackID][p.Field]; id != "" && errs[id] == "" {
+				errs[id] = sentence(p.Message)
+			}
+		}
+		if req.CallbackID == blocks.CallbackSchedule && !slices.Contains(b.freqs.get(), in.Frequency) && errs[blocks.BlockScheduleFrequency] == "" {
 			errs[blocks.BlockScheduleFrequency] = "Pick one of the OMS's frequencies."
 		}
-		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {
-			if n, err := strconv.Atoi(l); err != nil || n < 1 || n > 10000 {
-				errs[blocks.BlockScheduleLimit] = "The limit is a whole number from 1 to 10000."
-			}
-		}
-		if t, ok := firstRun(v); ok && t.Before(b.now().Add(-5*time.Minute)) {
-			errs[blocks.BlockScheduleFirstRun] = "The first run is in the past; pick a time from now on."
-		}
-	case blocks.CallbackLink:
-		v := req.Values
-		shop := v[blocks.BlockLinkShop][blocks.ActionLinkShop]
-		if a, err := b.opts.Store.Action(ctx, req.Metadata); err == nil {
-			conv, _ := b.opts.Store.Conversation(ctx, a.ConversationID)
-			if !shopOffered(missingShops(clicked{action: a, conv: conv}), shop) {
-				errs[blocks.BlockLinkShop] = "Pick one of the shops missing the link."
-			}
-		}
-		if !diagnostics.ShopifyID(strings.TrimSpace(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant])) {
-			errs[blocks.BlockLinkVariant] = "The Shopify variant id is a number, like 44596467138724 (the end of the variant's admin URL)."
-		}
-		if !diagnostics.ShopifyID(strings.TrimSpace(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem])) {
-			errs[blocks.BlockLinkInventoryItem] = "The inventory item id is a number, like 46447064219812."
+		if req.CallbackID == blocks.CallbackLink && !shopOffered(missingShops(c), r.ShopID) {
+			errs[blocks.BlockLinkShop] = "Pick one of the shops missing the link."
 		}
 	case blocks.CallbackEscalate:
 		if n := len([]rune(req.Values[blocks.BlockEscalateNote][blocks.ActionEscalateNote])); n > 2000 {
@@ -66,27 +61,103 @@ func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSu
 	return slack.NewErrorsViewSubmissionResponse(errs)
 }
 
-// firstInput is where a modal shows a problem with the action itself rather than with one input.
+// firstInput is where a modal shows a problem with the form or its button rather than with one input.
 var firstInput = map[string]string{
 	blocks.CallbackSchedule: blocks.BlockScheduleFrequency,
 	blocks.CallbackLink:     blocks.BlockLinkShop,
 	blocks.CallbackEscalate: blocks.BlockEscalateNote,
 }
 
-// actionProblem says why a modal's action can no longer run, or "" when it can.
-func (b *Bot) actionProblem(ctx context.Context, id string) string {
-	a, err := b.opts.Store.Action(ctx, id)
+// inputBlocks maps a diagnostics.ValidationError's field to the modal block that shows it.
+var inputBlocks = map[string]map[string]string{
+	blocks.CallbackSchedule: {
+		"job": blocks.BlockScheduleFrequency, "frequency": blocks.BlockScheduleFrequency,
+		"limit": blocks.BlockScheduleLimit, "firstRun": blocks.BlockScheduleFirstRun,
+	},
+	blocks.CallbackLink: {
+		"shop": blocks.BlockLinkShop, "productId": blocks.BlockLinkShop,
+		"variantId": blocks.BlockLinkVariant, "inventoryItemId": blocks.BlockLinkInventoryItem,
+	},
+}
+
+// callbackOf is the form each kind of button opens.
+var callbackOf = map[string]string{
+	diagnostics.RemedyScheduleJob: blocks.CallbackSchedule,
+	diagnostics.RemedyLinkProduct: blocks.CallbackLink,
+	diagnostics.RemedyEscalate:    blocks.CallbackEscalate,
+}
+
+// submitted reads a form's answers as the remedy and input the executor will get.
+func (b *Bot) submitted(c clicked, req request) (diagnostics.Remedy, diagnostics.Input, error) {
+	v := req.Values
+	r := c.remedy
+	switch req.CallbackID {
+	case blocks.CallbackSchedule:
+		in := diagnostics.Input{
+			Frequency: v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency],
+			Limit:     strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]),
+		}
+		if s := v[blocks.BlockScheduleFirstRun][blocks.ActionScheduleFirstRun]; s != "" {
+			t, ok := firstRun(v)
+			if !ok {
+				return r, in, &diagnostics.ValidationError{Field: "firstRun", Message: "pick the first run with the date and time picker"}
+			}
+			in.FirstRun = t
+		}
+		return r, in, nil
+	case blocks.CallbackLink:
+		r.ShopID = v[blocks.BlockLinkShop][blocks.ActionLinkShop]
+		r.ShopName = ""
+		for _, s := range missingShops(c) {
+			if s.ShopID == r.ShopID {
+				r.ShopName = s.Name
+			}
+		}
+		return r, diagnostics.Input{
+			ProductID:       c.action.Params["productId"],
+			VariantID:       strings.TrimSpace(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant]),
+			InventoryItemID: strings.TrimSpace(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem]),
+		}, nil
+	}
+	return r, diagnostics.Input{}, nil
+}
+
+// sentence makes a validation message read as a sentence in a modal.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:]) + "."
+}
+
+// formProblem says why a submission is not a form the bot opened for this person from this button, or
+// why that button can no longer run; reason is the audit's word for it. Both are "" when it may go on.
+func (b *Bot) formProblem(ctx context.Context, req request) (reason, problem string) {
+	const foreign = "I did not open this form for you from this button; close it and use the card's buttons."
+	m, err := b.opts.Store.Modal(ctx, req.ExternalID)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || req.ExternalID == "":
+		return "foreign form", foreign
+	case err != nil:
+		return "unreadable", "I could not read this form's record from my database; please submit again."
+	case m.User != req.User || m.ActionID != req.Metadata || m.CallbackID != req.CallbackID || (m.ViewID != "" && m.ViewID != req.ViewID):
+		return "foreign form", foreign
+	}
+	a, err := b.opts.Store.Action(ctx, req.Metadata)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return "This form's button is unknown to me; close it and use the card's buttons."
+		return "unknown", "This form's button is unknown to me; close it and use the card's buttons."
 	case err != nil:
-		return "I could not read this form's action from my database; please submit again."
+		return "unreadable", "I could not read this form's action from my database; please submit again."
+	case callbackOf[a.Kind] != req.CallbackID:
+		return "foreign form", foreign
 	case a.UsedBy != "":
-		return fmt.Sprintf("%s already did this at %s; close the form and press Re-check.", userName(a.UsedBy), a.UsedAt.UTC().Format("15:04 UTC"))
+		return "used", fmt.Sprintf("%s already did this at %s; close the form and press Re-check.", userName(a.UsedBy), a.UsedAt.UTC().Format("15:04 UTC"))
 	case !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt):
-		return "This form's button expired; close it and press Re-check for fresh buttons."
+		return "expired", "This form's button expired; close it and press Re-check for fresh buttons."
 	}
-	return ""
+	return "", ""
 }
 
 // userName is how a modal's plain-text error names a user (mentions do not render there).
@@ -112,49 +183,46 @@ func firstRun(v map[string]map[string]string) (time.Time, bool) {
 }
 
 func (b *Bot) handleSubmission(ctx context.Context, req request) {
-	if req.Rejected {
-		return // the ack showed the errors and the modal stayed open
-	}
 	// A modal has no channel: answers go where its card is, found before anything can be refused.
 	if a, err := b.opts.Store.Action(ctx, req.Metadata); err == nil {
 		if conv, err := b.opts.Store.Conversation(ctx, a.ConversationID); err == nil {
 			req.Channel = conv.Channel
 		}
 	}
+	reason, problem := b.formProblem(ctx, req)
+	if req.Rejected {
+		// The ack showed the errors and the modal stayed open; a refused form is still audited.
+		if reason != "" {
+			c, _, _ := b.checkAction(ctx, req, req.Metadata)
+			b.audit(ctx, refusalRecord(req, c, reason))
+		}
+		return
+	}
+	if reason != "" {
+		c, _, _ := b.checkAction(ctx, req, req.Metadata)
+		b.refuse(ctx, req, c, reason, problem)
+		return
+	}
 	c, ok := b.loadAction(ctx, req, req.Metadata)
 	if !ok {
 		return
 	}
-	v := req.Values
 	switch req.CallbackID {
 	case blocks.CallbackEscalate:
-		b.escalate(ctx, req, c, strings.TrimSpace(v[blocks.BlockEscalateNote][blocks.ActionEscalateNote]))
-	case blocks.CallbackSchedule:
+		b.escalate(ctx, req, c, strings.TrimSpace(req.Values[blocks.BlockEscalateNote][blocks.ActionEscalateNote]))
+	case blocks.CallbackSchedule, blocks.CallbackLink:
 		if !b.authorise(ctx, req, c) {
 			return
 		}
-		in := diagnostics.Input{Frequency: v[blocks.BlockScheduleFrequency][blocks.ActionScheduleFrequency]}
-		if l := strings.TrimSpace(v[blocks.BlockScheduleLimit][blocks.ActionScheduleLimit]); l != "" {
-			in.Limit = l
+		r, in, err := b.submitted(c, req)
+		if err == nil {
+			err = diagnostics.Validate(r, in, b.now())
 		}
-		if t, ok := firstRun(v); ok {
-			in.FirstRun = t
+		if err != nil {
+			b.tell(ctx, req, blocks.Note("I did not run this: "+blocks.Escape(err.Error())))
+			return
 		}
+		c.remedy = r
 		b.remediate(ctx, req, c, in)
-	case blocks.CallbackLink:
-		if !b.authorise(ctx, req, c) {
-			return
-		}
-		c.remedy.ShopID = v[blocks.BlockLinkShop][blocks.ActionLinkShop]
-		for _, s := range missingShops(c) {
-			if s.ShopID == c.remedy.ShopID {
-				c.remedy.ShopName = s.Name
-			}
-		}
-		b.remediate(ctx, req, c, diagnostics.Input{
-			ProductID:       c.action.Params["productId"],
-			VariantID:       strings.TrimSpace(v[blocks.BlockLinkVariant][blocks.ActionLinkVariant]),
-			InventoryItemID: strings.TrimSpace(v[blocks.BlockLinkInventoryItem][blocks.ActionLinkInventoryItem]),
-		})
 	}
 }

@@ -17,24 +17,39 @@ import (
 // remedyTimeout bounds one OMS write; past it the outcome is unknown and the card says so.
 const remedyTimeout = 30 * time.Second
 
-// remediate claims the action and records the fix as under way on the card, in one transaction, so
-// neither a second click nor a second button for the same fix (from another render of the card) can start
-// it again. It then performs the fix against the OMS, says how it went on the card and in its thread,
-// and watches the job it started.
+// effectStale is how long a claimed OMS change without a result holds off the same change: past it its
+// writer has died, and the next writer re-reads the OMS before writing.
+const effectStale = 2*remedyTimeout + finishTimeout
+
+// remediate makes one OMS write per effect, whichever card, button or person asks. Writes of the same
+// effect wait for each other (a keyed lock in this process, a claim in the store across restarts); the
+// button, the effect and the card's record of the fix under way are claimed in one transaction; the
+// executor re-reads the OMS before it writes, so a second request finds the first one's change and its
+// asker is told who made it and when. Then the card and its thread say how it went, and the job started
+// is watched.
 func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnostics.Input) {
 	log := b.log.With("conversation_id", c.conv.ID, "action", c.action.ID, "kind", c.action.Kind)
 	in.UserLogin = "slack:" + req.User
 	card := &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
 	sku := c.action.Params["sku"]
+	effect := c.remedy.Effect(c.conv.ProductStoreID)
+	unlock := b.locks.lock("effect/" + effect)
+	locked := true
+	defer func() {
+		if locked {
+			unlock()
+		}
+	}()
 	started := b.now()
 	fix := store.InFlight{
 		Keys: b.inFlightKeys(c.remedy), By: req.User, At: started, Until: untilWatch,
 		Line: fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(c.remedy.Label), req.User, slackTime(started)),
 	}
-	_, conv, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, started, &store.AuditRecord{
+	claim := store.Effect{Key: effect, ActionID: c.action.ID, ConversationID: c.conv.ID, By: req.User, At: started, Label: c.remedy.Label}
+	_, conv, first, err := b.opts.Store.ClaimEffectOn(ctx, c.action.ID, req.User, started, &store.AuditRecord{
 		Actor: req.User, Action: "claim:" + c.action.Kind, ConversationID: c.conv.ID, SKU: sku,
 		ProductStoreID: c.conv.ProductStoreID, Card: card, Detail: c.remedy.Label,
-	}, func(cv *store.Conversation) error {
+	}, claim, effectStale, func(cv *store.Conversation) error {
 		for _, f := range cv.InFlight {
 			if overlaps(f.Keys, fix.Keys) {
 				return &store.BusyError{InFlight: f}
@@ -46,15 +61,20 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	})
 	var used *store.UsedError
 	var busy *store.BusyError
+	var elsewhere *store.EffectBusyError
 	switch {
 	case errors.As(err, &used):
-		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> already used this button at %s, so I did nothing.", used.By, slackTime(used.At))))
+		b.refuse(ctx, req, c, "used", fmt.Sprintf("<@%s> already used this button at %s, so I did nothing.", used.By, slackTime(used.At)))
 		return
 	case errors.As(err, &busy):
-		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> started this fix at %s and it is still under way, so I did nothing.", busy.InFlight.By, slackTime(busy.InFlight.At))))
+		b.refuse(ctx, req, c, "under way", fmt.Sprintf("<@%s> started this fix at %s and it is still under way, so I did nothing.", busy.InFlight.By, slackTime(busy.InFlight.At)))
+		return
+	case errors.As(err, &elsewhere):
+		b.refuse(ctx, req, c, "under way", fmt.Sprintf("<@%s> started the same change (%s) at %s and it is still under way, so I did nothing. Press Re-check in a minute.",
+			elsewhere.Effect.By, blocks.Escape(elsewhere.Effect.Label), slackTime(elsewhere.Effect.At)))
 		return
 	case errors.Is(err, store.ErrActionExpired):
-		b.tell(ctx, req, blocks.Note("This button expired. Press Re-check for fresh buttons."))
+		b.refuse(ctx, req, c, "expired", "This button expired. Press Re-check for fresh buttons.")
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
@@ -70,6 +90,9 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	defer cancel()
 	out, err := b.execute(ctx, c.remedy, in, c.conv)
 	outcome, result := describeOutcome(c.remedy, out, err)
+	b.finishEffect(ctx, claim, first, result, outcome)
+	unlock()
+	locked = false
 	b.metrics.observeRemedy(c.action.Kind, result)
 	if serr := b.opts.Store.SetActionResult(ctx, c.action.ID, result+": "+outcome, &store.AuditRecord{
 		Actor: req.User, Action: "remedy:" + c.action.Kind, ConversationID: c.conv.ID, SKU: sku,
@@ -77,13 +100,21 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	}); serr != nil {
 		log.Error("could not record the remedy's result", "error", serr)
 	}
+	if result == "already" {
+		// Nothing was written: the asker learns who made the change, and the card shows the OMS as it is.
+		b.tell(ctx, req, blocks.Note(alreadyDone(first, outcome)))
+		b.endFix(ctx, c.conv.ID, fix, nil)
+		b.recheck(ctx, c.conv, req.User, "", false)
+		return
+	}
 	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(c.remedy.Label), blocks.Escape(outcome))
 	b.postThread(ctx, c.conv, blocks.Note(line))
 
 	job := c.remedy
 	if err == nil && c.remedy.Kind == diagnostics.RemedyLinkProduct && b.opts.CatalogSyncJob != "" {
 		job = b.followUpSync(c.remedy)
-		out, err = b.execute(ctx, job, diagnostics.Input{UserLogin: in.UserLogin}, c.conv)
+		// Only a run that starts after the link can push it (hotwax-api §7).
+		out, err = b.execute(ctx, job, diagnostics.Input{UserLogin: in.UserLogin, RanSince: b.now()}, c.conv)
 		text, res := describeOutcome(job, out, err)
 		result = res
 		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + job.Kind, ConversationID: c.conv.ID, SKU: sku,
@@ -160,6 +191,8 @@ func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (
 	var ve *diagnostics.ValidationError
 	refusal, refused := diagnostics.OMSRefusal(err)
 	switch {
+	case err == nil && out.Already:
+		return out.Summary, "already"
 	case err == nil:
 		if out.Summary != "" {
 			return out.Summary, "ok"
@@ -174,6 +207,29 @@ func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (
 	default:
 		return "failed: " + err.Error(), "failed"
 	}
+}
+
+// finishEffect records how the claimed write went. A write that found the change already made gives the
+// effect back to whoever made it through the bot, so later askers are told about them.
+func (b *Bot) finishEffect(ctx context.Context, claim, first store.Effect, result, outcome string) {
+	done := claim
+	done.Result, done.Summary, done.DoneAt = result, outcome, b.now()
+	if result == "already" && first.Result == "ok" {
+		done = first
+	}
+	if err := b.opts.Store.FinishEffect(ctx, claim.ActionID, done); err != nil {
+		b.log.Error("could not record the effect's result", "effect", claim.Key, "error", err)
+	}
+}
+
+// alreadyDone answers someone whose fix the OMS already showed: who made the change and when, when the
+// bot made it.
+func alreadyDone(first store.Effect, outcome string) string {
+	if first.Result == "ok" {
+		return fmt.Sprintf("<@%s> already did this at %s (%s: %s), so I did nothing.", first.By, slackTime(first.At),
+			blocks.Escape(first.Label), blocks.Escape(first.Summary))
+	}
+	return fmt.Sprintf("The OMS already shows this done (%s), so I did nothing.", blocks.Escape(outcome))
 }
 
 func resultEmoji(result string) string {

@@ -45,8 +45,9 @@ type request struct {
 	Metadata   string                       // submission: private_metadata
 	Values     map[string]map[string]string // submission: block id → action id → value
 	ViewID     string
-	Rejected   bool // submission: its ack carried validation errors, so the modal is still open
-	Replayed   bool // from the journal after a restart: handled even if its envelope was seen
+	ExternalID string // submission: the view's external_id, which names the modal the bot opened
+	Rejected   bool   // submission: its ack carried validation errors, so the modal is still open
+	Replayed   bool   // from the journal after a restart: handled even if its envelope was seen
 }
 
 // normalise turns a Socket Mode event into a request. ok is false for events that carry no work
@@ -118,6 +119,7 @@ func normalise(evt socketmode.Event, now time.Time) (request, bool, error) {
 		case slack.InteractionTypeViewSubmission:
 			r.Kind = kindSubmission
 			r.CallbackID, r.Metadata, r.ViewID = cb.View.CallbackID, cb.View.PrivateMetadata, cb.View.ID
+			r.ExternalID = cb.View.ExternalID
 			r.Values = viewValues(cb.View.State)
 			return r, true, nil
 		case slack.InteractionTypeViewClosed:
