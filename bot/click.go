@@ -86,6 +86,18 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 // refuse tells the person why their button or form did nothing, and audits the refusal with what is
 // known of the button.
 func (b *Bot) refuse(ctx context.Context, req request, c clicked, reason, text string) {
+	if c.conv.ID == 0 && req.Kind == kindClick {
+		// An unknown button is audited on the card it was pressed on, when that is one of ours.
+		if conv, err := b.opts.Store.ConversationByCard(ctx, req.Channel, req.MessageTS); err == nil {
+			c.conv = conv
+			if len(conv.SKUs) == 1 {
+				c.action.Params = map[string]string{"sku": conv.SKUs[0]}
+			}
+		}
+	}
+	if req.Channel == "" {
+		req.Channel = c.conv.Channel // a click in a view, or a form: answer beside the card
+	}
 	b.audit(ctx, refusalRecord(req, c, reason))
 	b.metrics.observeRemedy(cmp.Or(c.action.Kind, "unknown"), "refused")
 	b.tell(ctx, req, blocks.Note(text))

@@ -1,0 +1,123 @@
+package bot_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/bot/slacktest"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+)
+
+// sameFix is one fix offered on every card of a SKU, and the OMS write it makes.
+type sameFix struct {
+	scenario, sku, button, write string
+	// form, when set, is what each presser enters in the modal the button opens.
+	form map[string]map[string]string
+}
+
+var sameFixes = []sameFix{
+	{scenario: "presell-jobs-disabled", sku: "HW-BEANIE-BLK", button: "Enable Auto Refresh Pre-sell Catalog", write: "scheduleService"},
+	{scenario: "associated-after-sync", sku: "HW-SCARF-GRN", button: "Run full catalog sync for Acme CA", write: "scheduleService"},
+	{scenario: "needs-manual-link", sku: "HW-SOCK-S", button: "Link product to Acme CA", write: "service/createShopifyShopProduct",
+		form: map[string]map[string]string{
+			blocks.BlockLinkShop:          {blocks.ActionLinkShop: hotwaxtest.ShopCA},
+			blocks.BlockLinkVariant:       {blocks.ActionLinkVariant: "45012000000077"},
+			blocks.BlockLinkInventoryItem: {blocks.ActionLinkInventoryItem: "47020000000077"},
+		}},
+}
+
+// press presses the fix's button on card as user and, for a fix with a form, fills it in and submits it.
+func (e *env) press(f sameFix, user string, card slacktest.Message) {
+	e.t.Helper()
+	open := map[string]bool{}
+	for _, v := range e.slack.OpenViews(user) {
+		open[v.ID] = true
+	}
+	_, err := e.slack.ClickButton(user, card.Channel, card.TS, f.button)
+	require.NoError(e.t, err)
+	if f.form == nil {
+		return
+	}
+	v := e.openView(user)
+	e.waitFor("the form for "+user, func() bool { v = e.openView(user); return !open[v.ID] })
+	e.submit(user, v, f.form)
+}
+
+// newCard runs /preorder check SKU and returns its card once final: a new top-level bot message.
+func (e *env) newCard(sku string) slacktest.Message {
+	e.t.Helper()
+	seen := map[string]bool{}
+	for _, m := range botPosts(e.slack, opsChannel) {
+		seen[m.TS] = true
+	}
+	e.slash(viewer, "check "+sku)
+	return e.card(opsChannel, func(m slacktest.Message) bool { return !seen[m.TS] && strings.HasPrefix(m.Text, sku) })
+}
+
+// alreadyAnswers are the ephemeral answers saying the fix was already made by someone, with when.
+func (e *env) alreadyAnswers(user string) []string {
+	var out []string
+	for _, m := range e.slack.Ephemeral(user) {
+		if strings.Contains(m.Text, "already did this at <!date^") {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+// Two cards for one SKU and the same fix pressed on both at once, again and again: each time the OMS gets
+// exactly one write, and the second presser is told who made the change and when.
+func TestSameFixOnTwoCardsOneWrite(t *testing.T) {
+	rounds := 4
+	if testing.Short() {
+		rounds = 2
+	}
+	for _, f := range sameFixes {
+		t.Run(f.button, func(t *testing.T) {
+			e := newEnv(t, f.scenario, func(o *botOptions, _ *hotwaxtest.Options) { o.Operators = []string{operator, viewer} })
+			for round := range rounds {
+				require.NoError(t, e.oms.SetScenario(f.scenario))
+				e.oms.ResetCounts()
+				first, second := e.newCard(f.sku), e.newCard(f.sku)
+				told := len(e.alreadyAnswers(operator)) + len(e.alreadyAnswers(viewer))
+
+				var wg sync.WaitGroup
+				wg.Go(func() { e.press(f, operator, first) })
+				wg.Go(func() { e.press(f, viewer, second) })
+				wg.Wait()
+				e.waitFor("the second presser told", func() bool {
+					return len(e.alreadyAnswers(operator))+len(e.alreadyAnswers(viewer)) == told+1
+				})
+				e.settled(first)
+				e.settled(second)
+				assert.Equal(t, 1, e.oms.Counts()[f.write], "round %d: one OMS write for the same fix pressed on two cards", round)
+				answers := append(e.alreadyAnswers(operator), e.alreadyAnswers(viewer)...)
+				last := answers[len(answers)-1]
+				assert.True(t, strings.Contains(last, "<@"+operator+">") || strings.Contains(last, "<@"+viewer+">"), "names who did it: %q", last)
+			}
+		})
+	}
+}
+
+// "Run full catalog sync" pressed on one card, then on the other once the first run is done: the second
+// press finds the run in the OMS and writes nothing.
+func TestRunNowOneAfterTheOther(t *testing.T) {
+	f := sameFixes[1]
+	e := newEnv(t, f.scenario)
+	first, second := e.newCard(f.sku), e.newCard(f.sku)
+	e.press(f, operator, first)
+	e.settled(first)
+	e.press(f, operator, second)
+	e.waitFor("the second press answered", func() bool { return len(e.alreadyAnswers(operator)) == 1 })
+	assert.Equal(t, 1, e.oms.Counts()["scheduleService"])
+	answer := e.alreadyAnswers(operator)[0]
+	assert.Contains(t, answer, fmt.Sprintf("<@%s> already did this at <!date^", operator))
+	assert.Contains(t, answer, "Run full catalog sync for Acme CA")
+	assert.Contains(t, e.audit(f.sku), "remedy:run-job=already")
+}
