@@ -64,8 +64,8 @@ func (e *env) newCard(sku string) slacktest.Message {
 func (e *env) alreadyAnswers(user string) []string {
 	var out []string
 	for _, m := range e.slack.Ephemeral(user) {
-		if strings.Contains(m.Text, "already did this at <!date^") {
-			out = append(out, m.Text)
+		if b := unescape(m.Blocks); strings.Contains(b, "already did this at <!date^") {
+			out = append(out, b)
 		}
 	}
 	return out
