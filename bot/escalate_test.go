@@ -63,7 +63,8 @@ func TestEscalationThreadWithPacket(t *testing.T) {
 		for _, m := range e.slack.Thread(supportChannel, top[0].TS) {
 			all.WriteString(unescape(m.Blocks))
 		}
-		return strings.Contains(all.String(), "job-failures") && strings.Contains(all.String(), "Steps already taken")
+		// The evidence is the last of the packet's messages; "job-failures" alone also names a block id of the first.
+		return strings.Contains(all.String(), "Evidence for") && strings.Contains(all.String(), "Steps already taken")
 	})
 	summary := topLevel(e.slack, supportChannel)[0]
 	assert.Contains(t, summary.Text, "HW-GLOVE-L")
