@@ -78,15 +78,29 @@ func (f Failed) Text() string {
 	return f.ErrorMessage
 }
 
-func (m Match) matches(f Failed) bool {
-	for _, field := range []struct{ name, text string }{{InJobResult, f.JobResult}, {InErrorMessage, f.ErrorMessage}} {
-		if field.text == "" || (m.In != "" && m.In != field.name) {
+// failureText is one field of a failure, with its lower-case form computed once for every pattern.
+type failureText struct{ field, text, lower string }
+
+func textsOf(f Failed) []failureText {
+	var out []failureText
+	for _, t := range []failureText{{field: InJobResult, text: f.JobResult}, {field: InErrorMessage, text: f.ErrorMessage}} {
+		if t.text != "" {
+			t.lower = strings.ToLower(t.text)
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (m Match) matches(texts []failureText) bool {
+	for _, t := range texts {
+		if m.In != "" && m.In != t.field {
 			continue
 		}
-		if m.Contains != "" && strings.Contains(strings.ToLower(field.text), strings.ToLower(m.Contains)) {
+		if m.Contains != "" && strings.Contains(t.lower, strings.ToLower(m.Contains)) {
 			return true
 		}
-		if m.re != nil && m.re.MatchString(field.text) {
+		if m.re != nil && m.re.MatchString(t.text) {
 			return true
 		}
 	}
@@ -94,9 +108,11 @@ func (m Match) matches(f Failed) bool {
 }
 
 // Matches reports whether any of the signature's patterns recognises the failure.
-func (s Signature) Matches(f Failed) bool {
+func (s Signature) Matches(f Failed) bool { return s.matches(textsOf(f)) }
+
+func (s Signature) matches(texts []failureText) bool {
 	for _, m := range s.Match {
-		if m.matches(f) {
+		if m.matches(texts) {
 			return true
 		}
 	}
@@ -188,8 +204,9 @@ func (c *Signatures) Match(f Failed) (Signature, bool) {
 	if c == nil {
 		return Signature{}, false
 	}
+	texts := textsOf(f)
 	for _, s := range c.list {
-		if s.Matches(f) {
+		if s.matches(texts) {
 			return s, true
 		}
 	}

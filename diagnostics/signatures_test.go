@@ -272,3 +272,16 @@ func TestGroupBySignature(t *testing.T) {
 	assert.Equal(t, "shopify-access-scope", groups[2].Label)
 	assert.Empty(t, diagnostics.GroupBySignature(nil))
 }
+
+// BenchmarkMatchFailure is the cost of explaining one failed run against the built-in catalogue, for a
+// text no entry knows (every pattern is tried).
+func BenchmarkMatchFailure(b *testing.B) {
+	sigs := diagnostics.DefaultSignatures()
+	f := jr("Error while pushing preorder catalog to Shopify for shop 10002: " + strings.Repeat("something unexpected happened; ", 20))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := sigs.Match(f); ok {
+			b.Fatal("matched")
+		}
+	}
+}
