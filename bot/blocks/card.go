@@ -43,7 +43,7 @@ func Card(r diagnostics.Report, meta CardMeta) Message {
 		blocks = append(blocks, packSections("failures", "*Could not read, so some checks are unknown*", lines)...)
 	}
 	if lines := jobFailureLines(r); len(lines) > 0 {
-		blocks = append(blocks, packSections("job-failures", "*Why the job fails*", lines)...)
+		blocks = append(blocks, packSections("failed-runs", "*Why the job fails*", lines)...)
 	}
 	blocks = append(blocks, liveLines(meta)...)
 	blocks = append(blocks, slack.NewDividerBlock())

@@ -91,7 +91,7 @@ func EscalationPacket(e Escalation) []ThreadMessage {
 		body = append(body, packSections("causes", "*Causes that apply, most likely first*", causes)...)
 	}
 	if failures := failureSummary(e.Report); len(failures) > 0 {
-		body = append(body, packSections("job-failures", "*Failed runs*", failures)...)
+		body = append(body, packSections("failed-runs", "*Failed runs*", failures)...)
 	}
 	body = append(body, packSections("timeline", "*Steps already taken*", lines)...)
 	out := splitMessages("Steps already taken for "+e.Report.SKU, nil, body)
