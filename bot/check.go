@@ -36,7 +36,12 @@ func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
 		return
 	}
 	log := b.log.With("conversation_id", conv.ID, "skus", cmd.SKUs)
-	ts, err := b.post(ctx, log, conv.Channel, conv.ThreadTS, blocks.Progress(cmd.SKUs, nil, req.User, b.now()))
+	ts, err := b.postCard(ctx, log, conv)
+	if err != nil && (ctx.Err() != nil || mayHaveLanded(err)) {
+		// The card may be in the channel: the next start looks for it and finishes it.
+		log.Error("could not post the card; it is looked for at the next start", "error", err)
+		return
+	}
 	if err != nil {
 		b.tell(ctx, req, blocks.Note(postFailure(err)))
 		b.markConversation(ctx, conv.ID, store.StatusFailed)
@@ -52,6 +57,18 @@ func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
 		b.settle(ctx, req) // from here the card's conversation carries the check across a restart
 	}
 	b.runCheck(ctx, conv, checkRun{by: req.User})
+}
+
+// postCard posts a conversation's card with every check pending. Its client message id comes from the
+// conversation, stored before the post, so a restart can find a card whose ts was never saved.
+func (b *Bot) postCard(ctx context.Context, log *slog.Logger, conv store.Conversation) (string, error) {
+	return b.postOnce(ctx, log, conv.Channel, conv.ThreadTS, cardKey(conv), conv.CreatedAt,
+		blocks.Progress(conv.SKUs, nil, conv.RequestedBy, b.now()))
+}
+
+// cardKey is the client message id of a conversation's card.
+func cardKey(conv store.Conversation) string {
+	return fmt.Sprintf("card-%d-%d", conv.ID, conv.CreatedAt.UnixNano())
 }
 
 // mentionThread is the thread a mention is answered in; slash commands answer in the channel.
@@ -90,8 +107,9 @@ type checkRun struct {
 const finishTimeout = 30 * time.Second
 
 // runCheck runs the chain for a conversation, fills its card in as checks finish, then shows the verdict,
-// posts the evidence in the card's thread and keeps the report for the next "what changed".
-func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRun) []diagnostics.Report {
+// posts the evidence in the card's thread and keeps the report for the next "what changed". final is
+// false when Slack did not take the final card: the conversation is then left "checking".
+func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRun) (reports []diagnostics.Report, final bool) {
 	unlock := b.lockCard(conv.ID)
 	defer unlock()
 	log := b.log.With("conversation_id", conv.ID, "skus", conv.SKUs)
@@ -100,7 +118,6 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 
 	ed := &cardEditor{b: b, log: log, conv: conv, every: b.opts.EditInterval}
 	ed.start()
-	var reports []diagnostics.Report
 	var err error
 	if pc, ok := b.opts.Checker.(ProgressChecker); ok {
 		reports, err = pc.RunWithProgress(ctx, conv.ProductStoreID, conv.SKUs, ed.progress)
@@ -125,10 +142,21 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	b.keep(ctx, log, conv, reports, run)
 	msg := b.render(ctx, conv.ID, reports, run, changes)
 	if err := b.update(ctx, log, conv.Channel, conv.CardTS, msg); err != nil {
-		log.Error("final card edit failed", "error", err)
+		// The conversation stays "checking": the next start finishes the card.
+		log.Error("final card edit failed; the card is finished at the next start", "error", err)
+		return reports, false
+	}
+	// Done only now that Slack shows the final card.
+	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		if c.Status == store.StatusChecking || c.Status == "" {
+			c.Status = store.StatusDone
+		}
+		return nil
+	}); err != nil {
+		log.Error("could not mark the check done", "error", err)
 	}
 	b.postEvidence(ctx, log, conv, reports)
-	return reports
+	return reports, true
 }
 
 // unavailableReports stands in when the chain itself failed, so the card says so instead of "checking".
@@ -218,12 +246,8 @@ func (b *Bot) keep(ctx context.Context, log *slog.Logger, conv store.Conversatio
 		log.Error("could not encode reports", "error", err)
 		return
 	}
-	status := store.StatusDone
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
 		c.LastReport = js
-		if c.Status == store.StatusChecking || c.Status == "" {
-			c.Status = status
-		}
 		return nil
 	}); err != nil {
 		log.Error("could not store the report", "error", err)

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/preorderbot/preorderbot/bot"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -88,4 +90,70 @@ func TestAckWaitsForTheJournal(t *testing.T) {
 	close(release)
 	e.waitFor("ack after the commit", func() bool { _, ok := e.slack.AckFor(env); return ok })
 	e.card(opsChannel, nil)
+}
+
+// A card post answered 503 or timing out had landed: the bot finds it instead of posting a second card.
+func TestCardPostThatLandedIsNotRepeated(t *testing.T) {
+	cases := map[string]func(e *env){
+		"503":     func(e *env) { e.slack.LandThenFailNext("chat.postMessage", 503, 1) },
+		"timeout": func(e *env) { e.slack.LandThenHangNext("chat.postMessage", 3*time.Second, 1) },
+	}
+	for name, fault := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) {
+				o.HTTPClient = &http.Client{Timeout: time.Second}
+			})
+			fault(e)
+			e.check("HW-JACKET-M")
+			assert.Len(t, botPosts(e.slack, opsChannel), 1, "one card")
+			assert.GreaterOrEqual(t, e.slack.Count("conversations.history"), 1, "it looked before posting again")
+		})
+	}
+}
+
+// A revoked bot token mid-check leaves the card unfinished: /readyz says so, the conversation is not
+// done, and the next start (with the token back) finishes the card.
+func TestRevokedTokenMidCheckIsFinishedAtRestart(t *testing.T) {
+	e := newEnv(t, "healthy", func(_ *botOptions, o *hotwaxtest.Options) { o.Latency = 200 * time.Millisecond })
+	e.slash(viewer, "check HW-JACKET-M")
+	e.waitFor("progress card", func() bool { return len(botPosts(e.slack, opsChannel)) == 1 })
+	e.slack.Revoke(e.slack.BotToken(), "token_revoked")
+	e.waitFor("not ready, with the reason", func() bool {
+		return strings.Contains(strings.Join(e.bot.Problems(), " "), "token_revoked")
+	})
+	busy, err := e.db.BusyConversations(context.Background())
+	require.NoError(t, err)
+	require.Len(t, busy, 1, "the check is not done while its card is not final")
+	assert.Equal(t, store.StatusChecking, busy[0].Status)
+
+	e.shutdown()
+	e.slack.Revoke(e.slack.BotToken(), "")
+	e.start()
+	card := e.card(opsChannel, nil)
+	assert.True(t, strings.HasPrefix(card.Text, "HW-JACKET-M: "), "finished at restart, got %q", card.Text)
+	assert.Len(t, botPosts(e.slack, opsChannel), 1)
+	e.waitFor("the conversation done", func() bool {
+		busy, err := e.db.BusyConversations(context.Background())
+		return err == nil && len(busy) == 0
+	})
+	assert.Empty(t, e.bot.Problems())
+}
+
+// A process stopped after the card landed but before its ts was saved leaves an orphan card: the next
+// start finds it by its client message id and finishes it, instead of posting a second one.
+func TestOrphanCardIsFoundAndFinished(t *testing.T) {
+	e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) { o.ShutdownTimeout = 500 * time.Millisecond })
+	e.slack.LandThenHangNext("chat.postMessage", 20*time.Second, 1)
+	e.slash(viewer, "check HW-JACKET-M")
+	e.waitFor("the card in the channel", func() bool { return len(botPosts(e.slack, opsChannel)) == 1 })
+	e.shutdown() // the post's answer never came: the card's ts is not saved
+	busy, err := e.db.BusyConversations(context.Background())
+	require.NoError(t, err)
+	require.Len(t, busy, 1)
+	require.Empty(t, busy[0].CardTS, "the stop came before the ts was saved")
+
+	e.start()
+	card := e.card(opsChannel, nil)
+	assert.True(t, strings.HasPrefix(card.Text, "HW-JACKET-M: "), "got %q", card.Text)
+	assert.Len(t, botPosts(e.slack, opsChannel), 1, "the orphan was finished, not duplicated")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -60,11 +59,19 @@ func (b *Bot) reconcile(ctx context.Context) {
 	}
 }
 
-// resumeCheck runs an interrupted check again, posting its card first if the crash came before it.
+// resumeCheck runs an interrupted check again on its card. A card whose ts was never saved (the process
+// stopped between the post and the save) is looked for by its client message id before one is posted.
 func (b *Bot) resumeCheck(ctx context.Context, c store.Conversation) {
+	log := b.log.With("conversation_id", c.ID)
 	if c.CardTS == "" {
-		ts, err := b.post(ctx, b.log.With("conversation_id", c.ID), c.Channel, c.ThreadTS, blocks.Progress(c.SKUs, nil, c.RequestedBy, b.now()))
+		ts, err := b.findPost(ctx, c.Channel, c.ThreadTS, cardKey(c), c.CreatedAt)
 		if err != nil {
+			log.Error("could not look for the card of an interrupted check; finishing it at the next start", "error", err)
+			return
+		}
+		if ts != "" {
+			log.Info("found the card of an interrupted check", "ts", ts)
+		} else if ts, err = b.postCard(ctx, log, c); err != nil {
 			b.markConversation(ctx, c.ID, store.StatusFailed)
 			return
 		}
@@ -72,7 +79,7 @@ func (b *Bot) resumeCheck(ctx context.Context, c store.Conversation) {
 			cv.CardTS = ts
 			return nil
 		}); err != nil {
-			b.log.Error("could not record card", "conversation_id", c.ID, "error", err)
+			log.Error("could not record card", "error", err)
 			return
 		}
 	}

@@ -2,8 +2,12 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -17,19 +21,126 @@ import (
 const postRetryFor = 2 * time.Minute
 
 // post sends a message (a card, or a thread reply when threadTS is set) and returns its ts. A failure
-// that may be transient is logged with the conversation and retried, so a card never stays unposted.
+// that may be transient is logged and retried without ever posting the message twice (see postOnce).
 func (b *Bot) post(ctx context.Context, log *slog.Logger, channel, threadTS string, m blocks.Message) (string, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	return b.postOnce(ctx, log, channel, threadTS, newPostKey(), b.now(), m)
+}
+
+// postMetadataType marks the bot's messages with a client message id (event_payload.key), so a post
+// whose answer was lost can be found again.
+const postMetadataType = "preorderbot_post"
+
+// postOnce posts m carrying key in its metadata. An attempt that may have landed (a 5xx, a timeout, a
+// dropped connection) is looked for, by key, in the messages since since, before any new attempt: a
+// retry never shows the message twice. A caller that wrote key down before posting can find the message
+// the same way after a crash (findPost).
+func (b *Bot) postOnce(ctx context.Context, log *slog.Logger, channel, threadTS, key string, since time.Time, m blocks.Message) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...),
+		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: postMetadataType, EventPayload: map[string]any{"key": key}})}
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
 	var ts string
+	unsure := false
 	err := b.retrying(ctx, log, "chat.postMessage", func() error {
+		if unsure {
+			found, err := b.findPost(ctx, channel, threadTS, key, since)
+			switch {
+			case err != nil && !permanent(err):
+				return err // still unsure: look again before posting
+			case err != nil:
+				log.Warn("cannot look for a post that may have landed; posting again", "error", err)
+			case found != "":
+				log.Info("a post answered with an error had landed", "ts", found)
+				ts = found
+				return nil
+			}
+			unsure = false
+		}
 		_, t, err := b.api.PostMessageContext(ctx, channel, opts...)
+		unsure = err != nil && mayHaveLanded(err)
 		ts = t
 		return err
 	})
 	return ts, err
+}
+
+// newPostKey is a fresh client message id.
+func newPostKey() string {
+	var k [12]byte
+	_, _ = rand.Read(k[:])
+	return hex.EncodeToString(k[:])
+}
+
+// findPostPages bounds how far back findPost reads: a page is 200 messages.
+const findPostPages = 5
+
+// findPost looks for the bot's message carrying key, posted in channel (or in threadTS's thread) since
+// since, and returns its ts, or "" when there is none.
+func (b *Bot) findPost(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error) {
+	// Slack's clock, not ours, stamps the ts: leave room for skew.
+	oldest := fmt.Sprintf("%d.000000", since.Add(-2*time.Minute).Unix())
+	cursor := ""
+	for range findPostPages {
+		var (
+			msgs []slack.Message
+			next string
+			err  error
+		)
+		if threadTS != "" {
+			method := "conversations.replies"
+			msgs, _, next, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+			b.metrics.observeSlack(method, err, false)
+		} else {
+			var h *slack.GetConversationHistoryResponse
+			h, err = b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Oldest: oldest, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+			b.metrics.observeSlack("conversations.history", err, false)
+			if err == nil {
+				msgs, next = h.Messages, h.ResponseMetaData.NextCursor
+			}
+		}
+		if err != nil {
+			return "", fmt.Errorf("look for post %s: %w", key, err)
+		}
+		for _, m := range msgs {
+			if m.Metadata.EventType == postMetadataType && m.Metadata.EventPayload["key"] == key {
+				return m.Timestamp, nil
+			}
+		}
+		if next == "" {
+			return "", nil
+		}
+		cursor = next
+	}
+	return "", nil
+}
+
+// mayHaveLanded reports a failed call whose effect may still have happened: Slack's answer was lost or
+// was a server error, not a refusal.
+func mayHaveLanded(err error) bool {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+			return true
+		}
+		return false
+	}
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return false
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return sc.Code >= 500
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return false // never sent
+	}
+	return true // a timeout or a connection dropped mid-answer
 }
 
 // update edits a card in place.
@@ -84,7 +195,7 @@ func (b *Bot) retrying(ctx context.Context, log *slog.Logger, method string, cal
 		if errors.As(err, &rl) {
 			wait = max(wait, rl.RetryAfter)
 		}
-		if permanent(err) || time.Now().Add(wait).After(deadline) {
+		if ctx.Err() != nil || permanent(err) || time.Now().Add(wait).After(deadline) {
 			log.Error("slack call failed", "method", method, "attempt", attempt, "error", err)
 			return err
 		}
@@ -112,7 +223,7 @@ func permanent(err error) bool {
 	if errors.As(err, &sc) {
 		return sc.Code < 500 && sc.Code != http.StatusTooManyRequests
 	}
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, context.Canceled)
 }
 
 // instrument counts every Slack HTTP call and 429 by method, including slack-go's own retries.

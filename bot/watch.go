@@ -119,11 +119,12 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 	before := lastReports(conv)
 	// Marked checking first, so a restart mid-way finishes the re-check and the card.
 	b.markConversation(ctx, conv.ID, store.StatusChecking)
-	reports := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true, clearRecheck: asked})
+	reports, final := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true, clearRecheck: asked})
 	underWay := 0
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
 		underWay = len(c.InFlight)
 		switch {
+		case !final: // Slack does not show the verdict yet: the next start finishes the card
 		case len(c.InFlight) > 0: // another fix is still under way
 			c.Status = store.StatusWatching
 		case allHealthy(reports) && len(before) > 0 && !allHealthy(before):

@@ -60,6 +60,8 @@ var wantScopes = []string{
 	"users:read",        // names in escalations and audit
 	"usergroups:read",   // operator groups
 	"files:write",       // evidence packet when no support channel is set
+	"channels:history",  // find a post that landed though its answer was an error
+	"groups:history",    // the same in private channels
 }
 
 // mustSlackManifest returns the single document of slack-app.yaml.

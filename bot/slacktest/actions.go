@@ -79,7 +79,7 @@ func (s *Server) showSlashAckLocked(env *envelope, payload json.RawMessage) {
 	}
 	if body.ResponseType == "in_channel" {
 		if c := s.st.channel(env.channel); c != nil {
-			s.postLocked(c, BotUserID, "", body.Text, blocks)
+			s.postLocked(c, BotUserID, "", body.Text, blocks, nil)
 		}
 		return
 	}
@@ -100,7 +100,7 @@ func (s *Server) Mention(user, channel, text, threadTS string) (string, error) {
 		return "", fmt.Errorf("mention in %s: %w", channel, ErrNoSuchChannel)
 	}
 	u := s.st.user(user)
-	m := s.postLocked(c, u.ID, threadTS, text, nil)
+	m := s.postLocked(c, u.ID, threadTS, text, nil, nil)
 	event := obj{
 		"type": "app_mention", "user": u.ID, "text": text, "ts": m.TS, "channel": c.ID, "event_ts": m.TS,
 		"team": TeamID, "client_msg_id": newEnvelopeID(),
@@ -188,7 +188,7 @@ func (s *Server) ClickButton(user, channel, messageTS, buttonText string) (strin
 		"type": "block_actions", "api_app_id": AppID, "token": "verification-token", "is_enterprise_install": false,
 		"enterprise": nil, "user": userRef(u), "team": obj{"id": TeamID, "domain": TeamDomain},
 		"container": container, "channel": obj{"id": c.ID, "name": c.Name},
-		"message":      messageJSON(m),
+		"message":      messageJSON(m, false),
 		"state":        obj{"values": obj{}},
 		"trigger_id":   s.newTriggerLocked(u.ID),
 		"response_url": s.newResponseURLLocked(c.ID, u.ID, m.TS, m.Ephemeral),

@@ -51,13 +51,17 @@ func (s *Server) chatPostMessage(r *apiRequest) (obj, *apiError) {
 	if utf8.RuneCountInString(text) > maxPostText {
 		return nil, fail("msg_too_long")
 	}
-	m := s.postLocked(c, BotUserID, r.str("thread_ts"), text, blocks)
-	return obj{"channel": c.ID, "ts": m.TS, "message": messageJSON(m)}, nil
+	meta, aerr := messageMetadata(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	m := s.postLocked(c, BotUserID, r.str("thread_ts"), text, blocks, meta)
+	return obj{"channel": c.ID, "ts": m.TS, "message": messageJSON(m, true)}, nil
 }
 
 // postLocked stores a channel message and announces it.
-func (s *Server) postLocked(c *channelState, user, threadTS, text string, blocks json.RawMessage) *Message {
-	m := &Message{TS: s.st.nextTS(), ThreadTS: threadTS, User: user, Text: text, Blocks: blocks}
+func (s *Server) postLocked(c *channelState, user, threadTS, text string, blocks, metadata json.RawMessage) *Message {
+	m := &Message{TS: s.st.nextTS(), ThreadTS: threadTS, User: user, Text: text, Blocks: blocks, Metadata: metadata}
 	if user == BotUserID {
 		m.BotID = BotID
 	}
@@ -87,7 +91,7 @@ func (s *Server) chatUpdate(r *apiRequest) (obj, *apiError) {
 		return nil, fail("msg_too_long")
 	}
 	s.updateLocked(m, text, blocks, r.raw("blocks") != nil)
-	return obj{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": messageJSON(m)}, nil
+	return obj{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": messageJSON(m, false)}, nil
 }
 
 // updateLocked edits a message in place; blocks are replaced only when the caller sent some.
@@ -244,8 +248,9 @@ func (s *Server) conversationsInfo(r *apiRequest) (obj, *apiError) {
 	return obj{"channel": obj{"id": c.ID, "name": c.Name, "is_channel": true, "is_member": true, "is_private": false}}, nil
 }
 
-// messageJSON is a message as Slack returns it in API answers and interaction payloads.
-func messageJSON(m *Message) obj {
+// messageJSON is a message as Slack returns it in API answers and interaction payloads; its metadata only
+// when asked for (conversations.* with include_all_metadata, and the answer to the post that set it).
+func messageJSON(m *Message, withMetadata bool) obj {
 	out := obj{"type": "message", "ts": m.TS, "text": m.Text, "user": m.User, "team": TeamID}
 	if m.BotID != "" {
 		out["bot_id"] = m.BotID
@@ -257,5 +262,36 @@ func messageJSON(m *Message) obj {
 	if m.Blocks != nil {
 		out["blocks"] = m.Blocks
 	}
+	if withMetadata && m.Metadata != nil {
+		out["metadata"] = m.Metadata
+	}
+	if len(m.Replies) > 0 {
+		out["reply_count"] = len(m.Replies)
+	}
 	return out
+}
+
+// messageMetadata reads chat.postMessage's metadata: a JSON object with a non-empty event_type and an
+// object event_payload, as Slack requires; slack-go sends {"event_type":"","event_payload":null} when a
+// message has none, which Slack ignores.
+func messageMetadata(r *apiRequest) (json.RawMessage, *apiError) {
+	raw := r.raw("metadata")
+	if raw == nil {
+		return nil, nil
+	}
+	var m struct {
+		EventType    string          `json:"event_type"`
+		EventPayload json.RawMessage `json:"event_payload"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fail("invalid_metadata_format")
+	}
+	if m.EventType == "" && (len(m.EventPayload) == 0 || string(m.EventPayload) == "null") {
+		return nil, nil
+	}
+	if m.EventType == "" || len(m.EventPayload) == 0 || m.EventPayload[0] != '{' {
+		return nil, fail("invalid_metadata_schema")
+	}
+	out, _ := json.Marshal(obj{"event_type": m.EventType, "event_payload": m.EventPayload})
+	return out, nil
 }

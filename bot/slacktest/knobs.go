@@ -22,6 +22,8 @@ type rateLimit struct {
 type scriptedFailure struct {
 	code      string // Slack error code answered with HTTP 200
 	status    int    // or an HTTP status (5xx, 404) with a plain-text body
+	landed    bool          // the call is served first: its effect lands, only the answer fails
+	hang      time.Duration // with landed: the answer is held this long (a client timeout)
 	remaining int
 }
 
@@ -105,6 +107,23 @@ func (s *Server) FailHTTPNext(method string, status, calls int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.knobs.failures[method] = &scriptedFailure{status: status, remaining: calls}
+}
+
+// LandThenFailNext serves the next calls to method (or "*") — a post is posted — but answers them with
+// the HTTP status (e.g. 500, 503) and a plain-text body: the answer is lost, not the effect, as when
+// Slack's edge fails after its backend wrote.
+func (s *Server) LandThenFailNext(method string, status, calls int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.knobs.failures[method] = &scriptedFailure{status: status, landed: true, remaining: calls}
+}
+
+// LandThenHangNext serves the next calls to method (or "*"), then holds each answer for d before
+// sending it: a client whose timeout is shorter sees a timeout for a call that took effect.
+func (s *Server) LandThenHangNext(method string, d time.Duration, calls int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.knobs.failures[method] = &scriptedFailure{hang: d, landed: true, remaining: calls}
 }
 
 // Revoke makes token (BotToken or AppToken) fail with code, e.g. "token_revoked" or

@@ -117,7 +117,7 @@ func (s *Server) respondLocked(id string, body responseBody) (int, obj) {
 		}
 		s.updateLocked(m, body.Text, blocks, true)
 	case body.ResponseType == "in_channel" && c != nil:
-		s.postLocked(c, BotUserID, body.ThreadTS, body.Text, blocks)
+		s.postLocked(c, BotUserID, body.ThreadTS, body.Text, blocks, nil)
 	default:
 		s.postEphemeralLocked(ru.channel, ru.user, BotUserID, body.ThreadTS, body.Text, blocks)
 	}

@@ -17,6 +17,7 @@ type Message struct {
 	BotID     string
 	Text      string
 	Blocks    json.RawMessage // as stored by Slack: every block and element has its ids
+	Metadata  json.RawMessage // {"event_type","event_payload"} as posted, nil when none
 	Files     []File
 	Replies   []string // ts of the replies, on a thread parent
 	Edits     int      // number of chat.update / replace_original applied

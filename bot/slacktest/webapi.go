@@ -129,6 +129,8 @@ var apiMethods = map[string]apiHandler{
 	"users.info":                   (*Server).usersInfo,
 	"usergroups.users.list":        (*Server).usergroupsUsersList,
 	"conversations.info":           (*Server).conversationsInfo,
+	"conversations.history":        (*Server).conversationsHistory,
+	"conversations.replies":        (*Server).conversationsReplies,
 	"files.getUploadURLExternal":   (*Server).filesGetUploadURLExternal,
 	"files.completeUploadExternal": (*Server).filesCompleteUploadExternal,
 }
@@ -148,9 +150,14 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 		resp     obj
 		aerr     *apiError
 		httpFail int
+		hang     time.Duration
 	)
 	if !limited {
-		if f, ok := s.knobs.scriptedFailureLocked(method); ok && f.status != 0 {
+		if f, ok := s.knobs.scriptedFailureLocked(method); ok && f.landed {
+			// The call takes effect; only its answer is lost.
+			resp, aerr = s.serveLocked(method, req)
+			httpFail, hang = f.status, f.hang
+		} else if ok && f.status != 0 {
 			httpFail = f.status
 		} else if ok {
 			aerr = fail(f.code)
@@ -175,6 +182,13 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 	s.mu.Unlock()
 	s.log.Debug("slacktest api call", "method", method, "status", status, "error", call.Error)
 
+	if hang > 0 {
+		select {
+		case <-time.After(hang):
+		case <-hr.Context().Done():
+			return
+		}
+	}
 	if httpFail != 0 {
 		http.Error(w, http.StatusText(httpFail), httpFail)
 		return

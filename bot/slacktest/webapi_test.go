@@ -440,7 +440,7 @@ func TestFileUploadV2(t *testing.T) {
 
 func TestUnknownMethod(t *testing.T) {
 	srv := slacktest.NewTestServer(t, slacktest.Options{})
-	_, err := apiClient(srv).GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: "C0PREORDER"})
+	_, _, err := apiClient(srv).GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: "C0PREORDER"})
 	assert.Equal(t, "unknown_method", slackErr(t, err))
 	assert.True(t, errors.Is(slacktest.ValidateBlocks(`[{"type":"header","text":{"type":"mrkdwn","text":"x"}}]`, slacktest.SurfaceMessage), slacktest.ErrInvalidBlocks))
 }
