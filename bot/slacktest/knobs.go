@@ -20,8 +20,8 @@ type rateLimit struct {
 }
 
 type scriptedFailure struct {
-	code      string // Slack error code answered with HTTP 200
-	status    int    // or an HTTP status (5xx, 404) with a plain-text body
+	code      string        // Slack error code answered with HTTP 200
+	status    int           // or an HTTP status (5xx, 404) with a plain-text body
 	landed    bool          // the call is served first: its effect lands, only the answer fails
 	hang      time.Duration // with landed: the answer is held this long (a client timeout)
 	remaining int
