@@ -15,6 +15,7 @@ import (
 
 	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/internal/redact"
 )
 
 // HotWaxConfig is how to reach the OMS and which of its ids to use; `check` needs only this.
@@ -259,6 +260,13 @@ func parseLevel(s string) (slog.Level, error) {
 		return l, fmt.Errorf("PREORDERBOT_LOG_LEVEL: %q is not debug, info, warn or error", s)
 	}
 	return l, nil
+}
+
+// redactor takes every secret of the configuration out of text: the Slack tokens, the HotWax token and
+// password, the webhook URL (it may carry a key) and the admin token.
+func (c BotConfig) redactor() *redact.Redactor {
+	return redact.New(c.Slack.AppToken, c.Slack.BotToken, c.HotWax.Token, c.HotWax.Password, c.SupportWebhook,
+		c.AdminToken)
 }
 
 // LogValue keeps secrets out of logs: tokens and the password are reported only as set or not.

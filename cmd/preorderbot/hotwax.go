@@ -6,11 +6,13 @@ import (
 	"net/http"
 
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/internal/redact"
 )
 
 // newHotWaxClient builds the OMS client from the configuration; `check` and `serve` share it.
 // rt wraps the HTTP transport (serve counts OMS health with it); nil uses the default transport.
-func newHotWaxClient(cfg HotWaxConfig, logger *slog.Logger, rt http.RoundTripper) (*hotwax.Client, error) {
+// red takes secrets out of the OMS text errors quote; without it the client redacts its own credentials.
+func newHotWaxClient(cfg HotWaxConfig, logger *slog.Logger, rt http.RoundTripper, red ...*redact.Redactor) (*hotwax.Client, error) {
 	opts := hotwax.Options{
 		BaseURL:  cfg.BaseURL,
 		Token:    cfg.Token,
@@ -18,6 +20,9 @@ func newHotWaxClient(cfg HotWaxConfig, logger *slog.Logger, rt http.RoundTripper
 		Password: cfg.Password,
 		Timeout:  cfg.Timeout,
 		Logger:   logger,
+	}
+	if len(red) > 0 {
+		opts.Redactor = red[0]
 	}
 	if rt != nil {
 		opts.HTTPClient = &http.Client{Transport: rt}

@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string, _ func(string) string, stdout,
 		return 2
 	}
 	level, _ := parseLevel(cfg.LogLevel)
-	logger := newJSONLogger(stdout, level)
+	logger := slog.New(cfg.redactor().Handler(newJSONLogger(stdout, level).Handler()))
 	logger.Info("starting preorderbot", "version", version, "commit", commit, "config", cfg)
 	if err := serve(ctx, cfg, logger); err != nil {
 		logger.Error("preorderbot stopped", "error", err)
@@ -101,7 +101,8 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	omsHealth := newOMSMetrics(reg)
-	client, err := newHotWaxClient(cfg.HotWax, logger.WithGroup("hotwax"), omsHealth.wrap(http.DefaultTransport))
+	client, err := newHotWaxClient(cfg.HotWax, logger.WithGroup("hotwax"), omsHealth.wrap(http.DefaultTransport),
+		cfg.redactor())
 	if err != nil {
 		return nil, nil, err
 	}

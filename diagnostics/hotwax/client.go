@@ -1,6 +1,7 @@
 package hotwax
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/preorderbot/preorderbot/internal/redact"
 )
 
 // Defaults for Options fields left zero.
@@ -37,6 +40,8 @@ type Options struct {
 	HTTPClient  *http.Client  // optional transport settings; its Timeout is left as is
 	RetryWait   time.Duration // base of the jittered read backoff; default DefaultRetryWait
 	MaxAttempts int           // attempts per read (and login); default DefaultMaxAttempts
+	// Redactor takes secrets out of the OMS text errors quote; nil redacts Token and Password.
+	Redactor *redact.Redactor
 }
 
 // Client calls the HotWax OMS REST layer. It is safe for concurrent use.
@@ -49,6 +54,7 @@ type Client struct {
 	retryWait   time.Duration
 	maxAttempts int
 	auth        *auth
+	redact      *redact.Redactor
 	calls       atomic.Int64
 
 	// sleep waits between read attempts; tests replace it to observe backoff without waiting.
@@ -92,6 +98,7 @@ func New(opts Options) (*Client, error) {
 		retryWait:   orDefault(opts.RetryWait, DefaultRetryWait),
 		maxAttempts: orDefault(opts.MaxAttempts, DefaultMaxAttempts),
 		auth:        a,
+		redact:      cmp.Or(opts.Redactor, redact.New(opts.Token, opts.Password)),
 		sleep:       sleepContext,
 	}
 	return c, nil

@@ -11,8 +11,11 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/preorderbot/preorderbot/internal/redact"
 )
 
 // request is one OMS call as the transport sees it.
@@ -53,8 +56,34 @@ func (c *Client) do(ctx context.Context, req request, out reply) error {
 }
 
 // send posts req, retrying reads on network errors, timeouts, 5xx and 429 with jittered backoff.
-// Writes get exactly one attempt.
+// Writes get exactly one attempt. Its errors never quote the client's secrets.
 func (c *Client) send(ctx context.Context, req request, token string, out reply) error {
+	return c.scrub(c.attempts(ctx, req, token, out), token)
+}
+
+// scrub takes the client's secrets out of the OMS text an error quotes: an OMS (or a proxy in front of
+// it) may echo the Authorization header or the login body, and that text is shown on cards and logged.
+// token is the bearer token of the request, which after a login is known to no one else.
+func (c *Client) scrub(err error, token string) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	clean := func(s string) string {
+		if token != "" {
+			s = strings.ReplaceAll(s, token, redact.Marker)
+		}
+		return c.redact.String(s)
+	}
+	for i, m := range apiErr.Messages {
+		apiErr.Messages[i] = clean(m)
+	}
+	apiErr.Excerpt, apiErr.Reason = clean(apiErr.Excerpt), clean(apiErr.Reason)
+	return err
+}
+
+// attempts is send without the scrubbing.
+func (c *Client) attempts(ctx context.Context, req request, token string, out reply) error {
 	payload, err := json.Marshal(req.body)
 	if err != nil {
 		return fmt.Errorf("hotwax %s: encode request: %w", req.call, err)

@@ -24,6 +24,9 @@ type Faults struct {
 	Malformed bool
 	// OMSError answers affected requests with HTTP 200 and {"_ERROR_MESSAGE_": OMSError}.
 	OMSError string
+	// Echo answers affected requests with HTTP 200 and an _ERROR_MESSAGE_ quoting the request's Authorization
+	// header and body, as a misconfigured OMS or a debugging proxy does: the client must not pass it on.
+	Echo bool
 	// ExpireTokens expires every token issued so far (the configured one included): requests carrying them get
 	// 401 until a new token is obtained through login.
 	ExpireTokens bool
@@ -52,6 +55,7 @@ type faultPlan struct {
 	fail500   bool
 	malformed bool
 	omsError  string
+	echo      bool
 }
 
 func (s *Server) planFaults(endpoint, source string) faultPlan {
@@ -67,6 +71,7 @@ func (s *Server) planFaults(endpoint, source string) faultPlan {
 	plan.hang = f.Hang
 	plan.malformed = f.Malformed
 	plan.omsError = f.OMSError
+	plan.echo = f.Echo
 	if f.ErrorRate > 0 {
 		// Fail request n when the running total of failures due, floor(n*rate), steps up.
 		n := float64(s.requests)

@@ -60,6 +60,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, internalErrorBody)
 		return
 	}
+	if plan.echo {
+		echoed, _ := json.Marshal(body)
+		writeJSON(w, http.StatusOK, map[string]any{"_ERROR_MESSAGE_": fmt.Sprintf(
+			"Could not process request. Authorization: %s; body: %s", r.Header.Get("Authorization"), echoed)})
+		return
+	}
 	if r.Method != http.MethodPost {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "Method Not Allowed: use POST"})
 		return
