@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -99,4 +101,22 @@ func writeTemp(t *testing.T, content string) string {
 	path := filepath.Join(t.TempDir(), "state.db")
 	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
 	return path
+}
+
+// The online backup answers 500 with the reason instead of streaming a damaged file.
+func TestOnlineBackupRefusesADamagedStateFile(t *testing.T) {
+	db, err := store.Open(damageStore(t), store.Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer db.Close()
+	srv := httptest.NewServer((&opsServer{db: db}).adminHandler(""))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/backup")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.Contains(t, string(body), "backup refused: ")
+	assert.Contains(t, string(body), "not a preorderbot database or corrupted")
+	assert.Empty(t, resp.Header.Get("Content-Disposition"), "no file offered")
 }
