@@ -64,7 +64,7 @@ func slowOMS(w *world, latency time.Duration, calls *atomic.Int64) *fakeOMS {
 			}
 			return inner.FindJobs(ctx, q)
 		},
-		ListingsFn: func(ctx context.Context, shop string, ids []string) ([]hotwax.Listing, error) {
+		ListingsFn: func(ctx context.Context, shop string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
 			if err := wait(ctx); err != nil {
 				return nil, err
 			}

@@ -488,7 +488,7 @@ func TestRunUnavailableOrIncomplete(t *testing.T) {
 func listingsFail(shop string, err error) func(f *fakeOMS) {
 	return func(f *fakeOMS) {
 		inner := f.ListingsFn
-		f.ListingsFn = func(ctx context.Context, shopID string, ids []string) ([]hotwax.Listing, error) {
+		f.ListingsFn = func(ctx context.Context, shopID string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
 			if shopID == shop {
 				return nil, err
 			}

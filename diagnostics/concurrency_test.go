@@ -108,7 +108,7 @@ func TestRunInFlightBound(t *testing.T) {
 					defer enter()()
 					return inner.FindJobs(ctx, q)
 				},
-				ListingsFn: func(ctx context.Context, shop string, ids []string) ([]hotwax.Listing, error) {
+				ListingsFn: func(ctx context.Context, shop string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
 					defer enter()()
 					return inner.Listings(ctx, shop, ids)
 				},
@@ -159,7 +159,7 @@ func TestRunBatchesSKUs(t *testing.T) {
 			count("jobs")
 			return inner.FindJobs(ctx, q)
 		},
-		ListingsFn: func(ctx context.Context, shop string, ids []string) ([]hotwax.Listing, error) {
+		ListingsFn: func(ctx context.Context, shop string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
 			count("listings")
 			return inner.Listings(ctx, shop, ids)
 		},

@@ -156,20 +156,24 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	if runNow {
 		req.Frequency = ""
 	}
+	requested := e.opts.Now()
 	res, err := e.oms.ScheduleJob(ctx, req)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("schedule %s%s: %w", r.Job, where, err)
 	}
+	// The reply carries no usable jobId; the Job Manager re-reads the job before it reports success
+	// (hotwax-api §4.3), and so do we.
+	j, found, err := e.newJob(ctx, storeID, r.Job, r.ShopID, runNow, requested)
 	if runNow {
-		return Outcome{JobID: res.JobID, Message: res.SuccessMessage, Summary: fmt.Sprintf("%s started%s", name, where)}, nil
+		if err != nil || !found { // it was started: failing now would invite a second run
+			return Outcome{Message: res.SuccessMessage, Summary: fmt.Sprintf("%s started%s", name, where)}, nil
+		}
+		return Outcome{JobID: j.JobID, Message: res.SuccessMessage, Summary: fmt.Sprintf("%s started%s", name, where)}, nil
 	}
-	// The Job Manager re-reads the pending row before it reports success (hotwax-api §4.3); so do we.
-	pending, err := e.oms.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{hotwax.StatusPending}, ViewSize: 100})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("confirm %s%s is scheduled: %w", r.Job, where, err)
 	}
-	j, ok := pendingFor(pending, storeID, r.Job, r.ShopID)
-	if !ok {
+	if !found {
 		return Outcome{Message: res.SuccessMessage}, fmt.Errorf("schedule %s%s: the OMS accepted it but shows no pending job", r.Job, where)
 	}
 	return Outcome{JobID: j.JobID, Message: res.SuccessMessage, Summary: fmt.Sprintf("%s scheduled%s, %s, next run %s", name, where, j.TempExprID, fmtTime(j.RunTime))}, nil
@@ -207,6 +211,9 @@ func draftFor(jobs []hotwax.Job, enum, shopID string) (hotwax.Job, error) {
 	}
 	if best.ServiceName == "" || best.ServiceName == "_NA_" {
 		return hotwax.Job{}, invalid("job", "the %s draft has no service configured", enum)
+	}
+	if reason := best.RuntimeError(); reason != "" {
+		return hotwax.Job{}, &hotwax.DraftError{EnumID: enum, JobID: best.JobID, Reason: reason}
 	}
 	return best, nil
 }

@@ -38,7 +38,7 @@ func TestExecutorScheduleRequest(t *testing.T) {
 	f.ScheduleJobFn = func(_ context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
 		got = req
 		w.jobs = append(w.jobs, hotwax.Job{JobID: "NEW", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusPending,
-			TempExprID: req.Frequency, ShopID: req.ShopID, ProductStoreID: "STORE", RunTime: testNow})
+			TempExprID: req.Frequency, ShopID: req.ShopID, ProductStoreID: "STORE", RunTime: testNow, CreatedDate: testNow})
 		return hotwax.ScheduleResult{SuccessMessage: "Service scheduled successfully"}, nil
 	}
 	r := Remedy{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}

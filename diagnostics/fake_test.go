@@ -15,7 +15,7 @@ type fakeOMS struct {
 	PreorderCategoriesFn func(ctx context.Context, storeID string) ([]hotwax.Category, error)
 	CategoryMembersFn    func(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error)
 	FindJobsFn           func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
-	ListingsFn           func(ctx context.Context, shopID string, variantIDs []string) ([]hotwax.Listing, error)
+	ListingsFn           func(ctx context.Context, shopID string, variantIDs []hotwax.VariantRef) ([]hotwax.Listing, error)
 	ScheduleJobFn        func(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error)
 	CreateShopLinkFn     func(ctx context.Context, link hotwax.ShopLink) error
 	VariantLinksFn       func(ctx context.Context, shopID, variantID string) ([]hotwax.ShopLink, error)
@@ -63,7 +63,7 @@ func (f *fakeOMS) FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job
 	return f.FindJobsFn(ctx, q)
 }
 
-func (f *fakeOMS) Listings(ctx context.Context, shopID string, variantIDs []string) ([]hotwax.Listing, error) {
+func (f *fakeOMS) Listings(ctx context.Context, shopID string, variantIDs []hotwax.VariantRef) ([]hotwax.Listing, error) {
 	if f.ListingsFn == nil {
 		return nil, nil
 	}
@@ -183,7 +183,7 @@ func (w *world) oms() *fakeOMS {
 			}
 			return out, nil
 		},
-		ListingsFn: func(_ context.Context, shopID string, _ []string) ([]hotwax.Listing, error) {
+		ListingsFn: func(_ context.Context, shopID string, _ []hotwax.VariantRef) ([]hotwax.Listing, error) {
 			var out []hotwax.Listing
 			for _, l := range w.listings {
 				if l.ShopID == shopID {

@@ -130,6 +130,9 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 	}, func(err error) { f.shops.err = err })
 	run(1, func(ctx context.Context) {
 		v, err := c.oms.FindJobs(ctx, c.pendingQuery())
+		if err == nil && !hasDraft(v) {
+			err = hotwax.EmptyAnswer("findJobs", "no draft of the pre-order jobs")
+		}
 		f.jobs = result[[]hotwax.Job]{val: v, err: err}
 	}, func(err error) { f.jobs.err = err })
 	run(1, func(ctx context.Context) {
@@ -150,7 +153,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 
 	// Listings the index already points at, per shop; the rest once the links are known.
 	var listMu sync.Mutex
-	asked := map[string][]string{} // shop id → variant ids whose listings were asked for
+	asked := map[string][]hotwax.VariantRef{} // shop id → variants whose listings were asked for
 	for shopID, variants := range indexedVariants(f.products.val) {
 		asked[shopID] = variants
 		c.fetchListings(f, run, shopID, variants)
@@ -169,10 +172,10 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 			listMu.Lock()
 			defer listMu.Unlock()
 			for shopID, variants := range variantsByShop(v) {
-				var missing []string
-				for _, id := range variants {
-					if !slices.Contains(asked[shopID], id) {
-						missing = append(missing, id)
+				var missing []hotwax.VariantRef
+				for _, ref := range variants {
+					if !slices.Contains(asked[shopID], ref) {
+						missing = append(missing, ref)
 					}
 				}
 				if len(missing) > 0 {
@@ -203,7 +206,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 	return f
 }
 
-func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), func(error)), shopID string, variants []string) {
+func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), func(error)), shopID string, variants []hotwax.VariantRef) {
 	run(1, func(ctx context.Context) {
 		v, err := c.oms.Listings(ctx, shopID, variants)
 		f.setListings(shopID, v, err)
@@ -219,6 +222,13 @@ func (c *Chain) pendingQuery() hotwax.JobQuery {
 		Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending},
 		ViewSize: 200,
 	}
+}
+
+// hasDraft reports whether the answer holds a draft. Every job exists as a draft in the OMS, so an answer
+// without any ({}, {"docs":null}, "No record found") could not be read: taken as evidence, it would report
+// every job as unscheduled and offer to schedule drafts that cannot be found.
+func hasDraft(jobs []hotwax.Job) bool {
+	return slices.ContainsFunc(jobs, func(j hotwax.Job) bool { return j.StatusID == hotwax.StatusDraft })
 }
 
 // historyQuery asks for the store's recent finished and failed runs of the pre-order jobs, newest first.
@@ -267,23 +277,23 @@ func memberIDs(ps []hotwax.Product) []string {
 }
 
 // indexedVariants reads "ShopifyShopProduct/<shopId>/<variantId>" goodIdentifications (hotwax-api §5.4).
-func indexedVariants(ps []hotwax.Product) map[string][]string {
-	out := map[string][]string{}
+func indexedVariants(ps []hotwax.Product) map[string][]hotwax.VariantRef {
+	out := map[string][]hotwax.VariantRef{}
 	for _, p := range ps {
 		for _, gi := range p.GoodIdentifications {
 			parts := strings.Split(gi, "/")
 			if len(parts) == 3 && parts[0] == "ShopifyShopProduct" && parts[1] != "" && parts[2] != "" {
-				out[parts[1]] = append(out[parts[1]], parts[2])
+				out[parts[1]] = append(out[parts[1]], hotwax.VariantRef{VariantID: parts[2], ProductID: p.ProductID})
 			}
 		}
 	}
 	return out
 }
 
-func variantsByShop(links []hotwax.ShopLink) map[string][]string {
-	out := map[string][]string{}
+func variantsByShop(links []hotwax.ShopLink) map[string][]hotwax.VariantRef {
+	out := map[string][]hotwax.VariantRef{}
 	for _, l := range links {
-		out[l.ShopID] = append(out[l.ShopID], l.ShopifyProductID)
+		out[l.ShopID] = append(out[l.ShopID], hotwax.VariantRef{VariantID: l.ShopifyProductID, ProductID: l.ProductID})
 	}
 	return out
 }

@@ -15,7 +15,7 @@ type OMS interface {
 	PreorderCategories(ctx context.Context, storeID string) ([]hotwax.Category, error)
 	CategoryMembers(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error)
 	FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
-	Listings(ctx context.Context, shopID string, variantIDs []string) ([]hotwax.Listing, error)
+	Listings(ctx context.Context, shopID string, variants []hotwax.VariantRef) ([]hotwax.Listing, error)
 }
 
 // Jobs names the job enum ids the chain reasons about. HotWax's own documents disagree on some of them,

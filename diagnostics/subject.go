@@ -252,6 +252,8 @@ func (s *subject) listing(shopID string) (string, hotwax.Listing) {
 	switch {
 	case !found:
 		return listingNoData, newest
+	case newest.Status == "": // the document names the variant, but its value could not be attributed to it
+		return listingUnknown, newest
 	case newest.ContainsError:
 		return listingFailed, newest
 	case strings.EqualFold(newest.Status, "active"):

@@ -82,7 +82,7 @@ func TestLoginTokenIsCachedUntilShortlyBeforeExpiry(t *testing.T) {
 			o := newLoginOMS(t, tt.validity)
 			c := newLoginClient(t, o)
 			for range 2 {
-				_, err := c.Shops(context.Background(), "STORE")
+				_, err := c.ShopLinks(context.Background(), []string{"P1"})
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tt.wantLogins, o.logins.Load())
@@ -96,18 +96,18 @@ func TestReloginOnceOn401(t *testing.T) {
 	o := newLoginOMS(t, time.Hour)
 	c := newLoginClient(t, o)
 	ctx := context.Background()
-	_, err := c.Shops(ctx, "STORE")
+	_, err := c.ShopLinks(ctx, []string{"P1"})
 	require.NoError(t, err)
 
 	o.rejected.Store("tok-1", true) // the OMS revoked the session
-	_, err = c.Shops(ctx, "STORE")
+	_, err = c.ShopLinks(ctx, []string{"P1"})
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), o.logins.Load())
 	assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-2"}, authHeaders(o.fakeOMS))
 
 	o.rejected.Store("tok-2", true)
 	o.rejected.Store("tok-3", true) // the fresh token is refused too: give up after one re-login
-	_, err = c.Shops(ctx, "STORE")
+	_, err = c.ShopLinks(ctx, []string{"P1"})
 	require.ErrorIs(t, err, ErrUnauthorized)
 	assert.Equal(t, int64(3), o.logins.Load())
 }
@@ -115,7 +115,7 @@ func TestReloginOnceOn401(t *testing.T) {
 func TestReloginAfter401RepeatsAWrite(t *testing.T) {
 	o := newLoginOMS(t, time.Hour)
 	c := newLoginClient(t, o)
-	_, err := c.Shops(context.Background(), "STORE")
+	_, err := c.ShopLinks(context.Background(), []string{"P1"})
 	require.NoError(t, err)
 	o.rejected.Store("tok-1", true)
 
@@ -183,7 +183,7 @@ func TestLoginFailures(t *testing.T) {
 				respond(w, tt.status, tt.body)
 			})
 			c := newTestClient(t, f, func(opts *Options) { opts.Token, opts.Username, opts.Password = "", "bot", testPassword })
-			_, err := c.Shops(context.Background(), "STORE")
+			_, err := c.ShopLinks(context.Background(), []string{"P1"})
 			require.Error(t, err)
 			if tt.wantIs != nil {
 				assert.ErrorIs(t, err, tt.wantIs)

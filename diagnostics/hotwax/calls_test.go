@@ -2,6 +2,7 @@ package hotwax
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -114,17 +115,6 @@ func TestCalls(t *testing.T) {
 			},
 		},
 		{
-			name: "PreorderCategories of a store without catalog",
-			exchanges: []exchange{{
-				path: "/api/performFind",
-				body: `{"entityName":"ProductStoreCatalog","inputFields":{"productStoreId":"STORE"},
-					"fieldList":["productStoreId","prodCatalogId"],"filterByDate":"Y","viewSize":1}`,
-				reply: `{"error":"No record found"}`,
-			}},
-			call: func(ctx context.Context, c *Client) (any, error) { return c.PreorderCategories(ctx, "STORE") },
-			want: []Category(nil),
-		},
-		{
 			name: "CategoryMembers",
 			exchanges: []exchange{{
 				path: "/api/performFind",
@@ -160,7 +150,9 @@ func TestCalls(t *testing.T) {
 				JobID: "J1", JobName: "Associate", SystemJobEnumID: JobAssociation, StatusID: StatusPending, TempExprID: "HOURLY",
 				ServiceName: "queueAssociationImport", ProductStoreID: "STORE", ShopID: "10001", CurrentRetryCount: 2,
 				RunTime: firstRun, CreatedDate: firstRun,
-				RuntimeData:     map[string]string{"shopifyConfigId": "SHOP_CONFIG_CA", "sinceId": "", "limit": "100"},
+				RuntimeData: map[string]string{"shopifyConfigId": "SHOP_CONFIG_CA", "sinceId": "", "limit": "100"},
+				RuntimeValues: map[string]json.RawMessage{"shopifyConfigId": json.RawMessage(`"SHOP_CONFIG_CA"`),
+					"sinceId": json.RawMessage(`"null"`), "limit": json.RawMessage(`"100"`)},
 				ServiceInParams: []ServiceParam{{Name: "limit", Type: "Integer", Optional: true}},
 			}},
 		},
@@ -199,7 +191,7 @@ func TestCalls(t *testing.T) {
 					TimeZone: "America/New_York", UserLogin: "ops",
 				})
 			},
-			want: ScheduleResult{JobID: "J9", SuccessMessage: "Service scheduled"},
+			want: ScheduleResult{SuccessMessage: "Service scheduled"}, // a jobId in the reply is not read
 		},
 		{
 			name: "ScheduleJob run now",
@@ -258,23 +250,31 @@ func TestCalls(t *testing.T) {
 			},
 		},
 		{
+			// The documents are shaped as shopifyCore returns them: every field an array, as
+			// hotwax/preorder:src/views/audit-product-details.vue reads them (contains_error[0],
+			// JSON.parse(metafieldValueList[0]), data.productVariantUpdate.productVariant.* names).
 			name: "Listings keeps the newest doc per variant",
 			exchanges: []exchange{{
 				path: "/api/solr-query",
 				body: `{"coreName":"shopifyCore","json":{"params":{"rows":50,"sort":"_timestamp_ desc"},"query":"*:*",
-					"filter":"docType: BULKOPERATION AND operation: (SHOP_PREORDER_SYNC OR \"10001\") AND data.productVariantsBulkUpdate.productVariants.id: (\"gid://shopify/ProductVariant/111\" OR \"gid://shopify/ProductVariant/222\" OR \"gid://shopify/ProductVariant/333\") AND data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace: \"HC_PREORDER\""}}`,
-				reply: `{"response":{"numFound":3,"start":0,"docs":[
-					{"operation":"SHOP_PREORDER_SYNC","_timestamp_":"2026-01-02T10:00:00Z","contains_error":false,
-					 "data.productVariantsBulkUpdate.productVariants.id":["gid://shopify/ProductVariant/111","gid://shopify/ProductVariant/222"],
-					 "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.value":[
+					"filter":"docType: BULKOPERATION AND operation: (SHOP_PREORDER_SYNC OR \"10001\") AND data.productVariantUpdate.productVariant.id: (\"gid://shopify/ProductVariant/111\" OR \"gid://hotwax/ProductVariant/id/P1\" OR \"gid://shopify/ProductVariant/222\" OR \"gid://shopify/ProductVariant/333\") AND data.productVariantUpdate.productVariant.metafields.edges.node.namespace: \"HC_PREORDER\""}}`,
+				reply: `{"responseHeader":{"status":0,"QTime":3},"response":{"numFound":3,"start":0,"docs":[
+					{"id":["a1"],"docType":["BULKOPERATION"],"operation":["SHOP_PREORDER_SYNC"],"_timestamp_":["2026-01-02T10:00:00Z"],
+					 "contains_error":[false],
+					 "data.productVariantUpdate.productVariant.id":["gid://shopify/ProductVariant/111","gid://shopify/ProductVariant/222"],
+					 "data.productVariantUpdate.productVariant.metafields.edges.node.namespace":["HC_PREORDER","HC_PREORDER"],
+					 "data.productVariantUpdate.productVariant.metafields.edges.node.value":[
 					   "{\"status\":\"active\",\"promise_date\":\"02/15/2026\",\"last_updated_at\":\"Jan 02,2026 09:59:00\"}",
 					   "{\"status\":\"inactive\",\"promise_date\":\"_NA_\",\"last_updated_at\":\"Jan 02,2026 09:59:30\"}"]},
-					{"operation":"10001","_timestamp_":"2026-01-01T10:00:00Z","contains_error":true,
-					 "data.productVariantsBulkUpdate.productVariants.id":"gid://shopify/ProductVariant/111",
-					 "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.value":"{\"status\":\"inactive\"}"}]}}`,
+					{"id":["a0"],"docType":["BULKOPERATION"],"operation":["SHOP_PREORDER_SYNC"],"_timestamp_":["2026-01-01T10:00:00Z"],
+					 "contains_error":[true],
+					 "data.productVariantUpdate.productVariant.id":["gid://shopify/ProductVariant/111"],
+					 "data.productVariantUpdate.productVariant.metafields.edges.node.namespace":["HC_PREORDER"],
+					 "data.productVariantUpdate.productVariant.metafields.edges.node.value":["{\"status\":\"inactive\"}"]}]}}`,
 			}},
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Listings(ctx, "10001", []string{"111", "gid://shopify/ProductVariant/222", "333"})
+				return c.Listings(ctx, "10001", []VariantRef{{VariantID: "111", ProductID: "P1"},
+					{VariantID: "gid://shopify/ProductVariant/222"}, {VariantID: "333"}, {}})
 			},
 			want: []Listing{
 				{ShopID: "10001", VariantID: "111", Status: "active", PromiseDate: "02/15/2026",
@@ -357,7 +357,7 @@ func TestCallsRejectBadArgumentsWithoutARequest(t *testing.T) {
 	assert.Error(t, c.CancelJob(ctx, ""))
 	assert.Error(t, c.UpdateJob(ctx, UpdateJobRequest{}))
 	assert.Error(t, c.CreateShopLink(ctx, ShopLink{ShopID: "1"}))
-	_, err = c.Listings(ctx, "", []string{"1"})
+	_, err = c.Listings(ctx, "", []VariantRef{{VariantID: "1"}})
 	assert.Error(t, err)
 
 	links, err := c.ShopLinks(ctx, nil)

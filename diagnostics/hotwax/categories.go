@@ -6,12 +6,13 @@ import (
 )
 
 // PreorderCategories returns the pre-order and backorder categories of the store's active catalog
-// (hotwax-api §5.3 steps 1–2). A store without an active catalog has none.
+// (hotwax-api §5.3 steps 1–2). Every product store has an active catalog, so an answer without one is an
+// empty answer (ErrEmptyAnswer), not a store without pre-order categories.
 func (c *Client) PreorderCategories(ctx context.Context, storeID string) ([]Category, error) {
 	if storeID == "" {
 		return nil, errors.New("hotwax preorder categories: product store id is empty")
 	}
-	catalogs, err := performFind[wireStoreCatalog](ctx, c, "ProductStoreCatalog", map[string]any{
+	catalogs, err := findOnce[wireStoreCatalog](ctx, c, "ProductStoreCatalog", map[string]any{
 		"inputFields":  map[string]any{"productStoreId": storeID},
 		"fieldList":    []string{"productStoreId", "prodCatalogId"},
 		"filterByDate": "Y",
@@ -20,7 +21,7 @@ func (c *Client) PreorderCategories(ctx context.Context, storeID string) ([]Cate
 		return nil, err
 	}
 	if len(catalogs) == 0 || catalogs[0].ProdCatalogID == "" {
-		return nil, nil
+		return nil, EmptyAnswer("performFind ProductStoreCatalog", "no active catalog for product store "+storeID)
 	}
 
 	docs, err := performFind[wireCategory](ctx, c, "ProdCatalogCategory", map[string]any{

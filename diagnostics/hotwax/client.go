@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,6 +58,11 @@ type Client struct {
 	redact      *redact.Redactor
 	calls       atomic.Int64
 
+	// The listing index generation the tenant answers, found by the first listing query (see Listings).
+	listingMu    sync.Mutex
+	listingGen   *listingFields
+	listingProbe chan struct{} // admits one caller at a time to find the generation
+
 	// sleep waits between read attempts; tests replace it to observe backoff without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -90,16 +96,17 @@ func New(opts Options) (*Client, error) {
 		SetHeader("Accept", "application/json")
 
 	c := &Client{
-		base:        base,
-		basePath:    basePath(base),
-		http:        rc,
-		log:         log,
-		timeout:     orDefault(opts.Timeout, DefaultTimeout),
-		retryWait:   orDefault(opts.RetryWait, DefaultRetryWait),
-		maxAttempts: orDefault(opts.MaxAttempts, DefaultMaxAttempts),
-		auth:        a,
-		redact:      cmp.Or(opts.Redactor, redact.New(opts.Token, opts.Password)),
-		sleep:       sleepContext,
+		base:         base,
+		basePath:     basePath(base),
+		http:         rc,
+		log:          log,
+		timeout:      orDefault(opts.Timeout, DefaultTimeout),
+		retryWait:    orDefault(opts.RetryWait, DefaultRetryWait),
+		maxAttempts:  orDefault(opts.MaxAttempts, DefaultMaxAttempts),
+		auth:         a,
+		redact:       cmp.Or(opts.Redactor, redact.New(opts.Token, opts.Password)),
+		listingProbe: make(chan struct{}, 1),
+		sleep:        sleepContext,
 	}
 	return c, nil
 }

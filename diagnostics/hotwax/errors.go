@@ -19,6 +19,14 @@ type APIError struct {
 	Excerpt  string   // start of a body that could not be decoded, at most maxExcerpt bytes
 	Reason   string   // why the body could not be used, when it could not
 	Err      error    // the *json.UnmarshalTypeError behind Reason, naming the field in another shape
+
+	empty bool // a well-formed answer without the rows that must exist; matches ErrEmptyAnswer
+}
+
+// EmptyAnswer is the error for a well-formed answer that holds none of the rows the question must have,
+// such as a product store without shops: the OMS could not be read, and the answer is not evidence.
+func EmptyAnswer(call, reason string) *APIError {
+	return &APIError{Call: call, Status: 200, Reason: "empty answer: " + reason, empty: true}
 }
 
 // maxExcerpt bounds how much of a bad body an error quotes, so logs and cards stay readable.
@@ -48,9 +56,11 @@ func (e *APIError) Error() string {
 // Unwrap exposes the decoding error, so callers can name the field the OMS sent in another shape.
 func (e *APIError) Unwrap() error { return e.Err }
 
-// Is makes 401 and 403 answers match ErrUnauthorized and ErrForbidden.
+// Is makes 401 and 403 answers match ErrUnauthorized and ErrForbidden, and empty answers ErrEmptyAnswer.
 func (e *APIError) Is(target error) bool {
 	switch target {
+	case ErrEmptyAnswer:
+		return e.empty
 	case ErrUnauthorized:
 		return e.Status == http.StatusUnauthorized
 	case ErrForbidden:

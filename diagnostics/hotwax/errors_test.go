@@ -35,13 +35,13 @@ func TestErrorRule(t *testing.T) {
 		{
 			name: "other error text on a find is a failure", call: "find", status: 200,
 			body: `{"error":"Permission denied to view ShopifyShopAndConfig"}`,
-			want: &APIError{Call: "performFind ShopifyShopAndConfig", Status: 200,
+			want: &APIError{Call: "performFind ShopifyShopProduct", Status: 200,
 				Messages: []string{"Permission denied to view ShopifyShopAndConfig"}},
 		},
 		{
 			name: "_ERROR_MESSAGE_", call: "find", status: 200,
 			body: `{"_ERROR_MESSAGE_":"Entity ShopifyShopAndConfig not found","count":0}`,
-			want: &APIError{Call: "performFind ShopifyShopAndConfig", Status: 200,
+			want: &APIError{Call: "performFind ShopifyShopProduct", Status: 200,
 				Messages: []string{"Entity ShopifyShopAndConfig not found"}},
 		},
 		{
@@ -62,17 +62,17 @@ func TestErrorRule(t *testing.T) {
 		},
 		{
 			name: "html instead of json", call: "find", status: 200, body: html,
-			want: &APIError{Call: "performFind ShopifyShopAndConfig", Status: 200, Reason: "body is not a JSON object",
+			want: &APIError{Call: "performFind ShopifyShopProduct", Status: 200, Reason: "body is not a JSON object",
 				Excerpt: clip(html, maxExcerpt)},
 		},
 		{
 			name: "json that is not an object", call: "find", status: 200, body: `["a"]`,
-			want: &APIError{Call: "performFind ShopifyShopAndConfig", Status: 200, Reason: "body is not a JSON object",
+			want: &APIError{Call: "performFind ShopifyShopProduct", Status: 200, Reason: "body is not a JSON object",
 				Excerpt: `["a"]`},
 		},
 		{
 			name: "truncated json", call: "find", status: 200, body: `{"count":1,"docs":[{"shopId":"100`,
-			want: &APIError{Call: "performFind ShopifyShopAndConfig", Status: 200,
+			want: &APIError{Call: "performFind ShopifyShopProduct", Status: 200,
 				Reason: "invalid JSON: unexpected end of JSON input", Excerpt: `{"count":1,"docs":[{"shopId":"100`},
 		},
 		{
@@ -83,7 +83,7 @@ func TestErrorRule(t *testing.T) {
 		},
 		{
 			name: "401", call: "find", status: 401, body: `{"_ERROR_MESSAGE_":"Token expired"}`,
-			want:    &APIError{Call: "performFind ShopifyShopAndConfig", Status: 401, Messages: []string{"Token expired"}},
+			want:    &APIError{Call: "performFind ShopifyShopProduct", Status: 401, Messages: []string{"Token expired"}},
 			wantIs:  []error{ErrUnauthorized},
 			wantNot: []error{ErrForbidden},
 		},
@@ -109,10 +109,10 @@ func TestErrorRule(t *testing.T) {
 			var err error
 			switch tt.call {
 			case "find":
-				var shops []Shop
-				shops, err = c.Shops(ctx, "STORE")
+				var links []ShopLink
+				links, err = c.ShopLinks(ctx, []string{"P1"})
 				if err == nil {
-					assert.Empty(t, shops)
+					assert.Empty(t, links)
 				}
 			case "solr":
 				_, err = c.ProductsBySKU(ctx, "STORE", []string{"A"})

@@ -1,6 +1,9 @@
 package hotwax
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // defaultJobViewSize is the findJobs page size when JobQuery.ViewSize is zero, as in the Job Manager.
 const defaultJobViewSize = 50
@@ -62,7 +65,7 @@ type wireJob struct {
 	CancelDateTime    msTime      `json:"cancelDateTime"`
 	CreatedDate       msTime      `json:"createdDate"`
 	LastUpdatedStamp  msTime      `json:"lastUpdatedStamp"`
-	RuntimeData       runtimeData `json:"runtimeData"`
+	RuntimeData       wireRuntime `json:"runtimeData"`
 	ServiceInParams   []wireParam `json:"serviceInParams"`
 }
 
@@ -70,6 +73,20 @@ type wireParam struct {
 	Name     string   `json:"name"`
 	Type     string   `json:"type"`
 	Optional flexBool `json:"optional"`
+}
+
+// wireRuntime decodes a job's parsed runtimeData twice: as strings for reading, and as the raw values
+// that scheduling forwards as the OMS gave them.
+type wireRuntime struct {
+	strs runtimeData
+	raw  map[string]json.RawMessage
+}
+
+func (w *wireRuntime) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &w.strs); err != nil {
+		return err
+	}
+	return json.Unmarshal(b, &w.raw)
 }
 
 func jobsOf(docs []wireJob) []Job {
@@ -90,7 +107,7 @@ func (w *wireJob) job() Job {
 	j.CancelDateTime = w.CancelDateTime.time()
 	j.CreatedDate = w.CreatedDate.time()
 	j.LastUpdatedStamp = w.LastUpdatedStamp.time()
-	j.RuntimeData = w.RuntimeData
+	j.RuntimeData, j.RuntimeValues = w.RuntimeData.strs, w.RuntimeData.raw
 	if len(w.ServiceInParams) > 0 {
 		j.ServiceInParams = make([]ServiceParam, len(w.ServiceInParams))
 		for i, p := range w.ServiceInParams {

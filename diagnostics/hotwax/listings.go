@@ -4,63 +4,216 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
 )
 
-// variantGIDPrefix turns a numeric Shopify variant id into the GID the bulk-operation docs carry.
-const variantGIDPrefix = "gid://shopify/ProductVariant/"
+// GID prefixes the shopifyCore documents name variants with: the Shopify variant id, and the HotWax
+// productId for variants a third-party tool listed (hotwax-api §5.5).
+const (
+	shopifyVariantGID = "gid://shopify/ProductVariant/"
+	hotwaxVariantGID  = "gid://hotwax/ProductVariant/id/"
+)
+
+// preorderNamespace is the metafield namespace the pre-order sync writes.
+const preorderNamespace = "HC_PREORDER"
 
 // lastUpdatedLayout is the metafield's last_updated_at format, "MMM dd,yyyy HH:mm:ss".
 const lastUpdatedLayout = "Jan 2,2006 15:04:05"
 
-// Field names of the shopifyCore bulk-operation documents.
+// Listing index generations: the field names a tenant's shopifyCore documents carry.
 const (
-	fieldVariantIDs     = "data.productVariantsBulkUpdate.productVariants.id"
-	fieldMetafieldValue = "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.value"
-	fieldNamespace      = "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace"
+	GenerationDotted     = "dotted"     // data.productVariantUpdate.productVariant.*
+	GenerationUnderscore = "underscore" // data_productVariantUpdate_productVariant_*, older flows
 )
 
+// listingFields are the names of the fields a listing query reads in one generation.
+type listingFields struct {
+	generation string
+	variantIDs string
+	namespace  string
+	value      string
+}
+
+// listingGenerations in the order they are tried: the names the Audit page queries today first
+// (hotwax/preorder:src/views/audit-product-details.vue), then those of its earlier revisions.
+var listingGenerations = []listingFields{
+	{
+		generation: GenerationDotted,
+		variantIDs: "data.productVariantUpdate.productVariant.id",
+		namespace:  "data.productVariantUpdate.productVariant.metafields.edges.node.namespace",
+		value:      "data.productVariantUpdate.productVariant.metafields.edges.node.value",
+	},
+	{
+		generation: GenerationUnderscore,
+		variantIDs: "data_productVariantUpdate_productVariant_id",
+		namespace:  "data_productVariantUpdate_productVariant_metafields_edges_node_namespace",
+		value:      "data_productVariantUpdate_productVariant_metafields_edges_node_value",
+	},
+}
+
+// VariantRef names a variant for a listing query: its Shopify variant id in the shop (numeric or a GID) and
+// its HotWax productId, under which third-party listing tools index it. Either may be empty.
+type VariantRef struct {
+	VariantID string
+	ProductID string
+}
+
+// ListingGeneration is the listing index generation the tenant answered ("dotted" or "underscore"), or ""
+// while no listing query has succeeded.
+func (c *Client) ListingGeneration() string {
+	c.listingMu.Lock()
+	defer c.listingMu.Unlock()
+	if c.listingGen == nil {
+		return ""
+	}
+	return c.listingGen.generation
+}
+
+func (c *Client) knownListingFields() (listingFields, bool) {
+	c.listingMu.Lock()
+	defer c.listingMu.Unlock()
+	if c.listingGen == nil {
+		return listingFields{}, false
+	}
+	return *c.listingGen, true
+}
+
 // Listings returns, per variant, the newest pre-order sync result Shopify reported for the shop (Solr core
-// shopifyCore, hotwax-api §5.5). variantIDs are Shopify variant ids, numeric or GIDs. A variant without
-// any document is absent: "no listing data". The core may not exist on every OMS.
-func (c *Client) Listings(ctx context.Context, shopID string, variantIDs []string) ([]Listing, error) {
+// shopifyCore, hotwax-api §5.5), keyed by the VariantID asked for. A variant without any document is
+// absent: "no listing data". A Listing with an empty Status names the variant but its HC_PREORDER value
+// could not be attributed to it: the listing is unknown.
+//
+// The first call of a client finds the tenant's index generation: it queries the dotted field names and, when
+// Solr answers that a field is undefined, once more with the underscore names. Concurrent first calls wait
+// for it, so the fallback costs one request per client, not one per call.
+func (c *Client) Listings(ctx context.Context, shopID string, variants []VariantRef) ([]Listing, error) {
 	if shopID == "" {
 		return nil, errors.New("hotwax listings: shop id is empty")
 	}
-	variantIDs = nonEmpty(variantIDs)
-	if len(variantIDs) == 0 {
+	variants = usableRefs(variants)
+	if len(variants) == 0 {
 		return nil, nil
 	}
-	gids := make([]string, len(variantIDs))
-	for i, v := range variantIDs {
-		gids[i] = variantGID(v)
+	if f, ok := c.knownListingFields(); ok {
+		return c.queryListings(ctx, f, shopID, variants)
+	}
+	select {
+	case c.listingProbe <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("hotwax listings: %w", ctx.Err())
+	}
+	defer func() { <-c.listingProbe }()
+	if f, ok := c.knownListingFields(); ok {
+		return c.queryListings(ctx, f, shopID, variants) // another caller found it while this one waited
+	}
+	var err error
+	for _, f := range listingGenerations {
+		var ls []Listing
+		ls, err = c.queryListings(ctx, f, shopID, variants)
+		if err == nil {
+			c.listingMu.Lock()
+			c.listingGen = &f
+			c.listingMu.Unlock()
+			return ls, nil
+		}
+		if !undefinedField(err) {
+			return nil, err
+		}
+		c.log.LogAttrs(ctx, slog.LevelDebug, "shopifyCore does not index this listing generation",
+			slog.String("generation", f.generation))
+	}
+	return nil, err
+}
+
+// undefinedField reports whether Solr refused a query because it names a field the core does not define.
+func undefinedField(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	for _, m := range apiErr.Messages {
+		if strings.Contains(strings.ToLower(m), "undefined field") {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Client) queryListings(ctx context.Context, f listingFields, shopID string, variants []VariantRef) ([]Listing, error) {
+	var gids []string
+	for _, v := range variants {
+		for _, gid := range v.gids() {
+			if !contains(gids, gid) {
+				gids = append(gids, gid)
+			}
+		}
 	}
 	filter := "docType: BULKOPERATION AND operation: (SHOP_PREORDER_SYNC OR " + quoteLucene(shopID) + ") AND " +
-		fieldVariantIDs + ": " + anyOf(gids) + " AND " + fieldNamespace + ": \"HC_PREORDER\""
+		f.variantIDs + ": " + anyOf(gids) + " AND " + f.namespace + ": " + quoteLucene(preorderNamespace)
 	body := map[string]any{
 		"coreName": "shopifyCore",
 		"json": map[string]any{
 			// Several syncs per variant are common; the headroom keeps each variant's newest doc in the page.
-			"params": map[string]any{"rows": max(50, 10*len(variantIDs)), "sort": "_timestamp_ desc"},
+			"params": map[string]any{"rows": max(50, 10*len(gids)), "sort": "_timestamp_ desc"},
 			"query":  "*:*",
 			"filter": filter,
 		},
 	}
-	var r solrReply[listingDoc]
-	if err := c.do(ctx, request{call: "solr-query shopifyCore", path: "solr-query", body: body}, &r); err != nil {
+	req := request{call: "solr-query shopifyCore", path: "solr-query", body: body}
+	var r solrReply[map[string]json.RawMessage]
+	if err := c.do(ctx, req, &r); err != nil {
 		return nil, err
 	}
-	return newestListings(shopID, variantIDs, r.Response.Docs), nil
+	raw, err := r.docs(req)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]listingDoc, 0, len(raw))
+	for _, d := range raw {
+		doc, err := decodeListingDoc(f, d)
+		if err != nil {
+			return nil, &APIError{Call: req.call, Status: 200, Reason: err.Error()}
+		}
+		docs = append(docs, doc)
+	}
+	return newestListings(shopID, variants, docs), nil
 }
 
+// listingDoc holds the fields of a bulk-operation document the chain uses, whatever their generation.
 type listingDoc struct {
-	Operation     string     `json:"operation"`
-	Timestamp     msTime     `json:"_timestamp_"`
-	ContainsError flexBool   `json:"contains_error"`
-	VariantIDs    stringList `json:"data.productVariantsBulkUpdate.productVariants.id"`
-	Values        stringList `json:"data.productVariantsBulkUpdate.productVariants.metafields.edges.node.value"`
+	Timestamp     msTime
+	ContainsError flexBool
+	VariantIDs    stringList
+	Namespaces    stringList
+	Values        stringList
+}
+
+func decodeListingDoc(f listingFields, d map[string]json.RawMessage) (listingDoc, error) {
+	var doc listingDoc
+	fields := []struct {
+		name string
+		into any
+	}{
+		{"_timestamp_", &doc.Timestamp},
+		{"contains_error", &doc.ContainsError},
+		{f.variantIDs, &doc.VariantIDs},
+		{f.namespace, &doc.Namespaces},
+		{f.value, &doc.Values},
+	}
+	for _, fd := range fields {
+		raw, ok := d[fd.name]
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(raw, fd.into); err != nil {
+			return listingDoc{}, fmt.Errorf("field %s: %w", fd.name, err)
+		}
+	}
+	return doc, nil
 }
 
 // metafieldValue is the HC_PREORDER metafield JSON the sync writes per variant.
@@ -70,25 +223,29 @@ type metafieldValue struct {
 	LastUpdatedAt string `json:"last_updated_at"`
 }
 
-// newestListings picks, for each requested variant, the newest document naming it. Ids and metafield values
-// are parallel arrays in a document; a single value applies to every id.
-func newestListings(shopID string, variantIDs []string, docs []listingDoc) []Listing {
+// newestListings picks, for each requested variant, the newest document naming it by its Shopify GID or,
+// failing that, its HotWax GID.
+func newestListings(shopID string, variants []VariantRef, docs []listingDoc) []Listing {
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].Timestamp.time().After(docs[j].Timestamp.time()) })
 	var listings []Listing
-	for _, variant := range variantIDs {
-		gid := variantGID(variant)
+	for _, v := range variants {
 		for _, d := range docs {
-			i := indexOf(d.VariantIDs, gid)
+			i := -1
+			for _, gid := range v.gids() {
+				if i = indexOf(d.VariantIDs, gid); i >= 0 {
+					break
+				}
+			}
 			if i < 0 {
 				continue
 			}
 			l := Listing{
 				ShopID:        shopID,
-				VariantID:     variant,
+				VariantID:     v.VariantID,
 				ContainsError: bool(d.ContainsError),
 				Timestamp:     d.Timestamp.time(),
 			}
-			if v, ok := valueFor(d, i); ok {
+			if v, ok := preorderValue(d, i); ok {
 				l.Status = v.Status
 				if v.PromiseDate != "_NA_" {
 					l.PromiseDate = v.PromiseDate
@@ -102,19 +259,36 @@ func newestListings(shopID string, variantIDs []string, docs []listingDoc) []Lis
 	return listings
 }
 
-// valueFor decodes the metafield value belonging to the i-th variant id of a document.
-func valueFor(d listingDoc, i int) (metafieldValue, bool) {
+// preorderValue decodes the HC_PREORDER metafield value of the i-th variant of a document. The index
+// flattens every variant's metafields into parallel namespace and value arrays, so a value belongs to a
+// variant only when each variant has exactly one metafield, or when the document names one variant and
+// one HC_PREORDER value. Anything else cannot be attributed.
+func preorderValue(d listingDoc, i int) (metafieldValue, bool) {
+	if len(d.Namespaces) != len(d.Values) {
+		return metafieldValue{}, false
+	}
 	var raw string
 	switch {
-	case i < len(d.Values) && len(d.Values) == len(d.VariantIDs):
+	case len(d.Values) == len(d.VariantIDs):
+		if d.Namespaces[i] != preorderNamespace {
+			return metafieldValue{}, false
+		}
 		raw = d.Values[i]
-	case len(d.Values) == 1:
-		raw = d.Values[0]
+	case len(d.VariantIDs) == 1:
+		found := 0
+		for j, ns := range d.Namespaces {
+			if ns == preorderNamespace {
+				raw, found = d.Values[j], found+1
+			}
+		}
+		if found != 1 {
+			return metafieldValue{}, false
+		}
 	default:
 		return metafieldValue{}, false
 	}
 	var v metafieldValue
-	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+	if err := json.Unmarshal([]byte(raw), &v); err != nil || v.Status == "" {
 		return metafieldValue{}, false
 	}
 	return v, true
@@ -128,11 +302,30 @@ func parseLastUpdated(s string) time.Time {
 	return t
 }
 
-func variantGID(id string) string {
-	if strings.HasPrefix(id, "gid://") {
-		return id
+// gids are the ids a document may name the variant by, the shop's own first.
+func (v VariantRef) gids() []string {
+	var out []string
+	switch {
+	case strings.HasPrefix(v.VariantID, "gid://"):
+		out = append(out, v.VariantID)
+	case v.VariantID != "":
+		out = append(out, shopifyVariantGID+v.VariantID)
 	}
-	return variantGIDPrefix + id
+	if v.ProductID != "" {
+		out = append(out, hotwaxVariantGID+v.ProductID)
+	}
+	return out
+}
+
+// usableRefs drops references that name no variant, so a stray "" never widens the query.
+func usableRefs(refs []VariantRef) []VariantRef {
+	out := make([]VariantRef, 0, len(refs))
+	for _, r := range refs {
+		if r.VariantID != "" || r.ProductID != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func indexOf(values []string, want string) int {
@@ -143,3 +336,5 @@ func indexOf(values []string, want string) int {
 	}
 	return -1
 }
+
+func contains(values []string, want string) bool { return indexOf(values, want) >= 0 }

@@ -55,7 +55,7 @@ func TestDebugLogShowsRequestsButNoSecrets(t *testing.T) {
 		o.Logger = logger
 	})
 	ctx := context.Background()
-	_, err := c.Shops(ctx, "STORE") // login, 401, login, 200
+	_, err := c.ShopLinks(ctx, []string{"P1"}) // login, 401, login, 200
 	require.NoError(t, err)
 	_, err = c.FindJobs(ctx, JobQuery{}) // 500 ×3
 	require.Error(t, err)

@@ -24,22 +24,30 @@ func (c *Client) ProductsBySKU(ctx context.Context, storeID string, skus []strin
 			"filter": filter,
 		},
 	}
+	req := request{call: "solr-query products", path: "solr-query", body: body}
 	var r solrReply[wireProduct]
-	if err := c.do(ctx, request{call: "solr-query products", path: "solr-query", body: body}, &r); err != nil {
+	if err := c.do(ctx, req, &r); err != nil {
 		return nil, err
 	}
-	products := make([]Product, 0, len(r.Response.Docs))
-	for _, d := range r.Response.Docs {
+	docs, err := r.docs(req)
+	if err != nil {
+		return nil, err
+	}
+	products := make([]Product, 0, len(docs))
+	for _, d := range docs {
 		products = append(products, d.product())
 	}
 	return products, nil
 }
 
-// wireProduct overrides the Product fields whose JSON type varies between Solr schemas.
+// wireProduct is a Solr product document, every field read by the one tolerant rule of wire.go: a schema may
+// make any of them multi-valued.
 type wireProduct struct {
-	Product
 	ProductID            flexString `json:"productId"`
 	SKU                  flexString `json:"sku"`
+	InternalName         flexString `json:"internalName"`
+	Name                 flexString `json:"productName"`
+	ParentName           flexString `json:"parentProductName"`
 	GroupID              flexString `json:"groupId"`
 	IsVirtual            flexBool   `json:"isVirtual"`
 	IsVariant            flexBool   `json:"isVariant"`
@@ -50,15 +58,18 @@ type wireProduct struct {
 }
 
 func (w wireProduct) product() Product {
-	p := w.Product
-	p.ProductID = string(w.ProductID)
-	p.SKU = string(w.SKU)
-	p.GroupID = string(w.GroupID)
-	p.IsVirtual = bool(w.IsVirtual)
-	p.IsVariant = bool(w.IsVariant)
-	p.GoodIdentifications = w.GoodIdentifications
-	p.CatalogCategoryTypes = w.CatalogCategoryTypes
-	p.Categories = w.Categories
-	p.ProductStoreIDs = w.ProductStoreIDs
-	return p
+	return Product{
+		ProductID:            string(w.ProductID),
+		SKU:                  string(w.SKU),
+		InternalName:         string(w.InternalName),
+		Name:                 string(w.Name),
+		ParentName:           string(w.ParentName),
+		GroupID:              string(w.GroupID),
+		IsVirtual:            bool(w.IsVirtual),
+		IsVariant:            bool(w.IsVariant),
+		GoodIdentifications:  w.GoodIdentifications,
+		CatalogCategoryTypes: w.CatalogCategoryTypes,
+		Categories:           w.Categories,
+		ProductStoreIDs:      w.ProductStoreIDs,
+	}
 }

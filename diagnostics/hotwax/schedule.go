@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // ScheduleJob copies a draft job into a pending one (scheduleService, hotwax-api §4.3), or with RunNow
 // creates a one-off copy that runs at once (§4.4). It is a write: never retried, and an unknown outcome
-// wraps ErrOutcomeUnknown. The OMS does not always return the new jobId; confirm with FindJobs.
+// wraps ErrOutcomeUnknown. No jobId is read from the reply (no HotWax app does, and the OMS does not always
+// send one): find the new row with FindJobs. A draft the OMS marks unusable is refused with a *DraftError
+// before any request.
 func (c *Client) ScheduleJob(ctx context.Context, req ScheduleRequest) (ScheduleResult, error) {
 	payload, err := schedulePayload(req)
 	if err != nil {
@@ -20,18 +23,19 @@ func (c *Client) ScheduleJob(ctx context.Context, req ScheduleRequest) (Schedule
 	if err := c.do(ctx, request{call: "scheduleService", path: "scheduleService", body: payload, write: true}, &r); err != nil {
 		return ScheduleResult{}, fmt.Errorf("schedule %s: %w", req.Draft.SystemJobEnumID, err)
 	}
-	return ScheduleResult{JobID: string(r.JobID), SuccessMessage: r.SuccessMessage}, nil
+	return ScheduleResult{SuccessMessage: r.SuccessMessage}, nil
 }
 
 type scheduleReply struct {
 	omsStatus
-	JobID          flexString `json:"jobId"`
-	SuccessMessage string     `json:"successMessage"`
+	SuccessMessage string `json:"successMessage"`
 }
 
-// schedulePayload builds the scheduleService body the Job Manager sends: the draft's runtime data at the
-// root ("null" as ""), the store and shop keys the runtime data names, the custom Params, then the
-// service fields, which nothing can override. A run-now copy has no frequency, recurrence or run-as user.
+// schedulePayload builds the scheduleService body the Job Manager sends
+// (hotwax/job-manager:src/store/modules/job/actions.ts scheduleService, v2.35.2): the draft's runtime data at
+// the root as the OMS gave it ("null" as ""), without the keys starting with "_" (the OMS's own markers, such
+// as _ERROR_MESSAGE_), the store and shop keys the runtime data names, the custom Params, then the service
+// fields, which nothing can override. A run-now copy has no frequency, recurrence or run-as user.
 func schedulePayload(req ScheduleRequest) (map[string]any, error) {
 	d := req.Draft
 	switch {
@@ -41,10 +45,19 @@ func schedulePayload(req ScheduleRequest) (map[string]any, error) {
 		return nil, fmt.Errorf("hotwax schedule %s: the draft job has no service configured", d.SystemJobEnumID)
 	case !req.RunNow && req.Frequency == "":
 		return nil, fmt.Errorf("hotwax schedule %s: a frequency is required", d.SystemJobEnumID)
+	case d.RuntimeError() != "":
+		return nil, &DraftError{EnumID: d.SystemJobEnumID, JobID: d.JobID, Reason: d.RuntimeError()}
 	}
 
 	p := make(map[string]any, len(d.RuntimeData)+len(req.Params)+8)
 	for k, v := range d.RuntimeData {
+		if strings.HasPrefix(k, "_") {
+			continue
+		}
+		if raw, ok := d.RuntimeValues[k]; ok && v != "" {
+			p[k] = raw // as the OMS gave it: a number stays a number
+			continue
+		}
 		p[k] = nullToEmpty(v)
 	}
 	shopID, hasShop := d.RuntimeData["shopId"]

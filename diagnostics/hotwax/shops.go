@@ -7,6 +7,8 @@ import (
 )
 
 // Shops lists the Shopify shops of a product store, parent and children, by name (ShopifyShopAndConfig).
+// A store the bot checks has at least its parent shop, so an answer without any is an empty answer
+// (ErrEmptyAnswer), never "the store has no shops".
 func (c *Client) Shops(ctx context.Context, storeID string) ([]Shop, error) {
 	if storeID == "" {
 		return nil, errors.New("hotwax shops: product store id is empty")
@@ -20,6 +22,9 @@ func (c *Client) Shops(ctx context.Context, storeID string) ([]Shop, error) {
 	docs, err := performFind[wireShop](ctx, c, "ShopifyShopAndConfig", body, 100)
 	if err != nil {
 		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, EmptyAnswer("performFind ShopifyShopAndConfig", "no shops for product store "+storeID)
 	}
 	shops := make([]Shop, 0, len(docs))
 	for _, d := range docs {

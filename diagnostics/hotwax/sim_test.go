@@ -76,7 +76,7 @@ func TestSimulatedHealthyStore(t *testing.T) {
 	assert.Equal(t, "10001", jobs[0].Shop())
 	assert.False(t, jobs[0].RunTime.IsZero())
 
-	listings, err := c.Listings(ctx, "10001", []string{"45012000000011"})
+	listings, err := c.Listings(ctx, "10001", []hotwax.VariantRef{{VariantID: "45012000000011", ProductID: "20011"}})
 	require.NoError(t, err)
 	require.Len(t, listings, 1)
 	assert.Equal(t, "active", listings[0].Status)

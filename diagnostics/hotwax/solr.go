@@ -5,11 +5,20 @@ import "strings"
 // solrReply is the answer of solr-query: {"response":{"numFound","start","docs"}}.
 type solrReply[T any] struct {
 	omsStatus
-	Response struct {
+	Response *struct {
 		NumFound flexInt `json:"numFound"`
 		Start    flexInt `json:"start"`
 		Docs     []T     `json:"docs"`
 	} `json:"response"`
+}
+
+// docs are the documents of the answer. An answer without a response object is not a Solr answer at all:
+// reading it as "no documents" would turn an unknown SKU or listing into evidence.
+func (r *solrReply[T]) docs(req request) ([]T, error) {
+	if r.Response == nil {
+		return nil, &APIError{Call: req.call, Status: 200, Reason: "answer has no response object"}
+	}
+	return r.Response.Docs, nil
 }
 
 // quoteLucene makes s one Lucene phrase: inside double quotes only the backslash and the quote are special,

@@ -1,7 +1,9 @@
 package hotwax
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -119,7 +121,9 @@ type Job struct {
 	CreatedDate             time.Time         `json:"createdDate"`
 	LastUpdatedStamp        time.Time         `json:"lastUpdatedStamp"`
 	RuntimeData             map[string]string `json:"runtimeData,omitempty"` // "null" values arrive as ""
-	ServiceInParams         []ServiceParam    `json:"serviceInParams,omitempty"`
+	// RuntimeValues are the runtimeData values exactly as the OMS sent them, which scheduling forwards.
+	RuntimeValues   map[string]json.RawMessage `json:"-"`
+	ServiceInParams []ServiceParam             `json:"serviceInParams,omitempty"`
 }
 
 // ServiceParam describes one IN parameter of a job's service.
@@ -135,6 +139,26 @@ func (j Job) Shop() string {
 		return j.ShopID
 	}
 	return j.RuntimeData["shopId"]
+}
+
+// RuntimeError is the _ERROR_MESSAGE_ the OMS put in the job's runtimeData: the job has no usable
+// configuration (the Job Manager's hasJobDataError).
+func (j Job) RuntimeError() string { return j.RuntimeData["_ERROR_MESSAGE_"] }
+
+// DraftError is a draft the OMS marks as unusable, so scheduling it is refused before any write. It unwraps
+// to an *APIError carrying the OMS's reason, as an OMS refusal does.
+type DraftError struct {
+	EnumID string
+	JobID  string
+	Reason string // the draft's runtimeData._ERROR_MESSAGE_
+}
+
+func (e *DraftError) Error() string {
+	return fmt.Sprintf("the %s draft (job %s) has no usable runtime data configuration: %s", e.EnumID, e.JobID, e.Reason)
+}
+
+func (e *DraftError) Unwrap() error {
+	return &APIError{Call: "findJobs " + e.EnumID + " draft", Status: 200, Messages: []string{clip(e.Reason, maxMessage)}}
 }
 
 // Scheduled reports whether the job is enabled in the Job Manager's sense: pending with a frequency.
@@ -173,9 +197,9 @@ type ScheduleRequest struct {
 	RunNow          bool
 }
 
-// ScheduleResult is what scheduleService answered.
+// ScheduleResult is what scheduleService answered. No HotWax app reads a jobId from the reply, and the OMS
+// does not always send one: find the new row with FindJobs.
 type ScheduleResult struct {
-	JobID          string // empty when the OMS did not say; find the pending row with FindJobs
 	SuccessMessage string
 }
 
@@ -205,4 +229,7 @@ var (
 	ErrUnauthorized   = errors.New("oms credentials rejected")
 	ErrForbidden      = errors.New("oms permission denied")
 	ErrOutcomeUnknown = errors.New("oms write outcome unknown")
+	// ErrEmptyAnswer marks a well-formed answer without the rows that must exist ({}, {"docs":null}, or
+	// "No record found" for the store's shops, its catalog or the job drafts): "could not read", not evidence.
+	ErrEmptyAnswer = errors.New("oms answer holds no rows where some must exist")
 )

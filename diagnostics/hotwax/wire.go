@@ -12,6 +12,10 @@ import (
 // The OMS is loose about JSON types: entity timestamps are epoch milliseconds while Solr sends ISO strings,
 // counts and retry counts arrive as numbers or strings, and ids may be numbers. The types below accept every
 // form seen so that one odd value does not fail a whole diagnostic.
+//
+// One rule covers Solr documents: any field may come as a scalar or as an array, because a schemaless core
+// (shopifyCore) makes every field multi-valued, single values included. The scalar types read an array as
+// its first element (see solrScalar); stringList reads a scalar as a one-element list.
 
 var jsonNull = []byte("null")
 
@@ -27,6 +31,10 @@ var timeLayouts = []string{
 }
 
 func (t *msTime) UnmarshalJSON(b []byte) error {
+	b, err := solrScalar(b)
+	if err != nil {
+		return fmt.Errorf("timestamp: %w", err)
+	}
 	if bytes.Equal(b, jsonNull) {
 		*t = msTime{}
 		return nil
@@ -66,6 +74,10 @@ func (t msTime) time() time.Time { return time.Time(t) }
 type flexInt int64
 
 func (n *flexInt) UnmarshalJSON(b []byte) error {
+	b, err := solrScalar(b)
+	if err != nil {
+		return fmt.Errorf("number: %w", err)
+	}
 	s := string(b)
 	if len(b) > 0 && b[0] == '"' {
 		var err error
@@ -94,15 +106,24 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 type flexString string
 
 func (s *flexString) UnmarshalJSON(b []byte) error {
+	b, err := solrScalar(b)
+	if err != nil {
+		return fmt.Errorf("string: %w", err)
+	}
 	*s = flexString(scalarText(b))
 	return nil
 }
 
-// flexBool decodes true/false, "true"/"false" and the OFBiz "Y"/"N" indicators.
+// flexBool decodes true/false, "true"/"false" and the OFBiz "Y"/"N" indicators, bare or as the only
+// element of an array: [true] and ["true"] are true.
 type flexBool bool
 
 func (v *flexBool) UnmarshalJSON(b []byte) error {
-	switch strings.ToLower(scalarText(b)) {
+	b, err := solrScalar(b)
+	if err != nil {
+		return fmt.Errorf("boolean: %w", err)
+	}
+	switch strings.ToLower(strings.TrimSpace(scalarText(b))) {
 	case "true", "y", "yes", "1":
 		*v = true
 	default:
@@ -169,6 +190,23 @@ func (m *runtimeData) UnmarshalJSON(b []byte) error {
 	}
 	*m = out
 	return nil
+}
+
+// solrScalar returns the value itself, or the first element of an array (null for an empty one), so that a
+// multi-valued Solr field decodes into a single-valued Go field.
+func solrScalar(b []byte) ([]byte, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '[' {
+		return b, nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return jsonNull, nil
+	}
+	return bytes.TrimSpace(items[0]), nil
 }
 
 // scalarText is the text of a JSON value: a string unquoted, null as "", anything else as its JSON text.

@@ -191,16 +191,49 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-// Field names of a shopifyCore bulk-operation document.
+// Listing index generations of shopifyCore, as Options.ListingGeneration names them.
 const (
-	fieldVariantIDs = "data.productVariantsBulkUpdate.productVariants.id"
-	fieldNamespaces = "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace"
-	fieldValues     = "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.value"
+	GenerationDotted     = "dotted"     // data.productVariantUpdate.productVariant.* (the Audit page today)
+	GenerationUnderscore = "underscore" // data_productVariantUpdate_productVariant_* (older flows)
 )
 
+// listingFieldNames are the variant id, metafield namespace and metafield value fields of one generation.
+type listingFieldNames struct{ ids, namespaces, values string }
+
+// listingFieldsOf gives the field names the Audit page reads in each generation
+// (hotwax/preorder:src/views/audit-product-details.vue, current and earlier revisions).
+func listingFieldsOf(generation string) listingFieldNames {
+	if generation == GenerationUnderscore {
+		return listingFieldNames{
+			ids:        "data_productVariantUpdate_productVariant_id",
+			namespaces: "data_productVariantUpdate_productVariant_metafields_edges_node_namespace",
+			values:     "data_productVariantUpdate_productVariant_metafields_edges_node_value",
+		}
+	}
+	return listingFieldNames{
+		ids:        "data.productVariantUpdate.productVariant.id",
+		namespaces: "data.productVariantUpdate.productVariant.metafields.edges.node.namespace",
+		values:     "data.productVariantUpdate.productVariant.metafields.edges.node.value",
+	}
+}
+
+// listingSchema is every field the shopifyCore of a generation defines; a query naming another one is
+// refused as Solr refuses it.
+func listingSchema(generation string) []string {
+	f := listingFieldsOf(generation)
+	return []string{"id", "_version_", "_timestamp_", "docType", "operation", "shopId", "contains_error", f.ids, f.namespaces, f.values}
+}
+
+// productSchema is every field of the products core.
+var productSchema = []string{"id", "_version_", "docType", "productId", "sku", "upc", "internalName", "productName",
+	"parentProductName", "groupId", "isVirtual", "isVariant", "goodIdentifications", "productStoreIds", "prodCatalogIds",
+	"prodCatalogCategoryTypeIds", "productCategories", "brandName", "search_goodIdentifications"}
+
 // listingDocs are the Solr shopifyCore: one SHOP_PREORDER_SYNC bulk-operation document per shop and variant,
-// as the last catalog sync to that shop left it.
-func (m *model) listingDocs() []map[string]any {
+// as the last catalog sync to that shop left it. The core is schemaless, so every field is an array, single
+// values included, as the Audit page expects (listDataDoc.contains_error[0]).
+func (m *model) listingDocs(generation string) []map[string]any {
+	f := listingFieldsOf(generation)
 	keys := make([]listingKey, 0, len(m.listings))
 	for k := range m.listings {
 		keys = append(keys, k)
@@ -219,15 +252,15 @@ func (m *model) listingDocs() []map[string]any {
 			"last_updated_at": l.LastUpdatedAt.UTC().Format("Jan 02,2006 15:04:05"),
 		})
 		docs = append(docs, map[string]any{
-			"id":             fmt.Sprintf("%s-%s", l.ShopID, l.VariantID),
-			"docType":        "BULKOPERATION",
-			"operation":      "SHOP_PREORDER_SYNC",
-			"shopId":         l.ShopID,
-			"_timestamp_":    l.Timestamp,
-			"contains_error": l.ContainsError,
-			fieldVariantIDs:  []string{"gid://shopify/ProductVariant/" + l.VariantID},
-			fieldNamespaces:  []string{"HC_PREORDER"},
-			fieldValues:      []string{string(value)},
+			"id":             []string{fmt.Sprintf("%s-%s", l.ShopID, l.VariantID)},
+			"docType":        []string{"BULKOPERATION"},
+			"operation":      []string{"SHOP_PREORDER_SYNC"},
+			"shopId":         []string{l.ShopID},
+			"_timestamp_":    []time.Time{l.Timestamp},
+			"contains_error": []bool{l.ContainsError},
+			f.ids:            []string{"gid://shopify/ProductVariant/" + l.VariantID},
+			f.namespaces:     []string{"HC_PREORDER"},
+			f.values:         []string{string(value)},
 		})
 	}
 	return docs

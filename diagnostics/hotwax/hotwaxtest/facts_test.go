@@ -47,8 +47,8 @@ func factsOf(t *testing.T, s *Server, sku string) skuFacts {
 		listings := solrDocs(t, post(t, s, "solr-query", map[string]any{"coreName": "shopifyCore", "json": map[string]any{
 			"params": map[string]any{"rows": 1, "sort": "_timestamp_ desc"}, "query": "*:*",
 			"filter": `docType: BULKOPERATION AND operation: (SHOP_PREORDER_SYNC OR "` + str(l["shopId"]) + `") AND ` +
-				`data.productVariantsBulkUpdate.productVariants.id: ("gid://shopify/ProductVariant/` + str(l["shopifyProductId"]) + `") AND ` +
-				`data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace: "HC_PREORDER"`,
+				`data.productVariantUpdate.productVariant.id: ("gid://shopify/ProductVariant/` + str(l["shopifyProductId"]) + `") AND ` +
+				`data.productVariantUpdate.productVariant.metafields.edges.node.namespace: "HC_PREORDER"`,
 		}}))
 		if len(listings) > 0 {
 			f.Listed = append(f.Listed, str(l["shopId"]))

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -146,7 +147,8 @@ func omsFailure(msg string) (int, any) {
 func (s *Server) login(body map[string]any) (int, any) {
 	user, pass := str(body["USERNAME"]), str(body["PASSWORD"])
 	if s.opts.Username == "" || user != s.opts.Username || pass != s.opts.Password {
-		return http.StatusUnauthorized, map[string]any{"_ERROR_MESSAGE_": "The password was not correct, please re-enter."}
+		// OFBiz answers a refused login with 200 and the reason (hotwax-api §2.1).
+		return omsFailure("The password was not correct, please re-enter.")
 	}
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
@@ -205,10 +207,15 @@ func (s *Server) findJobs(body map[string]any) (int, any) {
 	return findAnswer(req, s.m.jobRows(), s.nowLocked())
 }
 
+// solrFailure is Solr's 400 answer, as Solr writes it: {"responseHeader":{…},"error":{"metadata":[…],"msg","code"}}.
 func solrFailure(err error) (int, any) {
 	return http.StatusBadRequest, map[string]any{
 		"responseHeader": map[string]any{"status": http.StatusBadRequest, "QTime": 0},
-		"error":          map[string]any{"msg": err.Error(), "code": http.StatusBadRequest},
+		"error": map[string]any{
+			"metadata": []string{"error-class", "org.apache.solr.common.SolrException",
+				"root-error-class", "org.apache.solr.common.SolrException"},
+			"msg": err.Error(), "code": http.StatusBadRequest,
+		},
 	}
 }
 
@@ -246,16 +253,30 @@ func (s *Server) solrQuery(body map[string]any) (int, any) {
 		}
 		nodes = append(nodes, n)
 	}
-	s.mu.Lock()
-	var docs []map[string]any
+	var schema []string
 	switch core := str(body["coreName"]); core {
 	case "", "enterpriseSearch":
-		docs = s.m.productDocs(s.nowLocked())
+		schema = productSchema
 	case "shopifyCore":
-		docs = s.m.listingDocs()
+		schema = listingSchema(s.opts.ListingGeneration)
 	default:
-		s.mu.Unlock()
 		return http.StatusNotFound, map[string]any{"error": map[string]any{"msg": fmt.Sprintf("no such core: %s", core), "code": http.StatusNotFound}}
+	}
+	named := fields(solrAnd(nodes))
+	for _, k := range sortKeys {
+		named = append(named, k.field)
+	}
+	for _, f := range named {
+		if !slices.Contains(schema, f) {
+			return solrFailure(fmt.Errorf("undefined field %s", f))
+		}
+	}
+	s.mu.Lock()
+	var docs []map[string]any
+	if str(body["coreName"]) == "shopifyCore" {
+		docs = s.m.listingDocs(s.opts.ListingGeneration)
+	} else {
+		docs = s.m.productDocs(s.nowLocked())
 	}
 	s.mu.Unlock()
 	var matched []map[string]any
@@ -278,11 +299,12 @@ func (s *Server) solrQuery(body map[string]any) (int, any) {
 func (s *Server) scheduleService(body map[string]any) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, err := s.m.schedule(body, s.nowLocked(), time.Now())
-	if err != nil {
+	// No jobId in the answer: the apps never read one (hotwax/job-manager:src/store/modules/job/actions.ts
+	// scheduleService re-reads findJobs), and the OMS does not always send it.
+	if _, err := s.m.schedule(body, s.nowLocked(), time.Now()); err != nil {
 		return omsFailure(err.Error())
 	}
-	return http.StatusOK, map[string]any{"jobId": id, "successMessage": "Service scheduled successfully", "responseMessage": "success"}
+	return http.StatusOK, map[string]any{"successMessage": "Service scheduled successfully", "responseMessage": "success"}
 }
 
 func (s *Server) updateJobSandbox(body map[string]any) (int, any) {

@@ -52,6 +52,7 @@ const (
 	ScenarioNeedsManualLink            = "needs-manual-link"
 	ScenarioNotPreorder                = "not-preorder"
 	ScenarioUnknownSKU                 = "unknown-sku"
+	ScenarioDraftWithoutConfiguration  = "draft-without-configuration"
 )
 
 // Shop ids of every scenario.
@@ -64,6 +65,11 @@ const (
 
 // ControlSKU is the healthy product present in every scenario.
 const ControlSKU = "HW-JACKET-M"
+
+// DraftRuntimeError is the _ERROR_MESSAGE_ the association job's draft carries in its runtimeData in the
+// draft-without-configuration scenario: the OMS could not read the draft's RuntimeData.
+const DraftRuntimeError = "Problem deserializing RuntimeData [500001] for job JOB_UPD_PROD_ASSOC: " +
+	"org.xml.sax.SAXParseException; Premature end of file."
 
 // CatalogSyncFailure is the jobResult of the failing catalog sync runs of the job-failing scenario.
 const CatalogSyncFailure = "Error while pushing preorder catalog to Shopify for shop 10001: [API] Access denied for " +
@@ -141,6 +147,15 @@ var scenarios = []Scenario{
 		build: buildNotPreorder,
 	},
 	{
+		Name: ScenarioDraftWithoutConfiguration, Title: "Association job draft without configuration",
+		Cause: ScenarioAssociationJobNotScheduled,
+		SKUs:  []string{"HW-PARKA-S", ControlSKU},
+		Description: "HW-PARKA-S (20081) is in PREORDER_CAT (10 days) and linked to 10000 only, listed there only. " +
+			"JOB_UPD_PROD_ASSOC has no pending row, and its draft's runtimeData holds _ERROR_MESSAGE_ " +
+			"(DraftRuntimeError): the Job Manager refuses to schedule it, and so must the bot.",
+		build: buildDraftWithoutConfiguration,
+	},
+	{
 		Name: ScenarioUnknownSKU, Title: "Unknown SKU", Cause: ScenarioUnknownSKU,
 		SKUs:        []string{"HW-NOPE-1", ControlSKU},
 		Description: "HW-NOPE-1 exists nowhere: not in Solr, not a Product. The rest is the healthy data.",
@@ -194,6 +209,19 @@ func buildAssociationJobNotScheduled(b *builder) {
 	b.link(21, ShopUS, b.ago(30*day))
 	b.listing(21, ShopUS, b.lastSync().Add(30*time.Second))
 	b.dropScheduled(hotwax.JobAssociation)
+}
+
+func buildDraftWithoutConfiguration(b *builder) {
+	b.family(19080, "HW-PARKA", "Down Parka", variant{81, "HW-PARKA-S", "Down Parka S"})
+	b.member(81, preorderCatID, b.ago(10*day), b.ago(10*day))
+	b.link(81, ShopUS, b.ago(30*day))
+	b.listing(81, ShopUS, b.lastSync().Add(30*time.Second))
+	b.dropScheduled(hotwax.JobAssociation)
+	for _, j := range b.m.jobs {
+		if j.SystemJobEnumID == hotwax.JobAssociation && j.StatusID == hotwax.StatusDraft {
+			j.RuntimeData = map[string]string{"_ERROR_MESSAGE_": DraftRuntimeError}
+		}
+	}
 }
 
 func buildAssociatedAfterSync(b *builder) {

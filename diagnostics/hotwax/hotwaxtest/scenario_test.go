@@ -66,11 +66,13 @@ func TestScenarioFacts(t *testing.T) {
 
 func TestScenarioList(t *testing.T) {
 	list := Scenarios()
-	require.Len(t, list, 8)
+	require.Len(t, list, 9)
 	assert.Equal(t, []string{"healthy", "association-job-not-scheduled", "associated-after-sync", "presell-jobs-disabled",
-		"job-failing", "needs-manual-link", "not-preorder", "unknown-sku"}, ScenarioNames())
+		"job-failing", "needs-manual-link", "not-preorder", "draft-without-configuration", "unknown-sku"}, ScenarioNames())
 	for _, sc := range list {
-		assert.Equal(t, sc.Name, sc.Cause, "the cause ids are the scenario names")
+		if sc.Name != ScenarioDraftWithoutConfiguration {
+			assert.Equal(t, sc.Name, sc.Cause, "the cause ids are the scenario names")
+		}
 		assert.NotEmpty(t, sc.Title)
 		assert.NotEmpty(t, sc.Description)
 		assert.Contains(t, sc.SKUs, ControlSKU)

@@ -31,6 +31,10 @@ type Options struct {
 	RunDelay time.Duration
 	Clock    func() time.Time // default time.Now; Advance adds an offset to it
 	Faults   Faults
+	// ListingGeneration is the field-name generation shopifyCore indexes: GenerationDotted (default) or
+	// GenerationUnderscore, the older tenants' flow. A query naming the other generation's fields gets Solr's
+	// 400 "undefined field".
+	ListingGeneration string
 }
 
 // Server is a running simulated OMS. It is safe for concurrent use.
@@ -83,6 +87,13 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
+	}
+	switch opts.ListingGeneration {
+	case "":
+		opts.ListingGeneration = GenerationDotted
+	case GenerationDotted, GenerationUnderscore:
+	default:
+		return nil, fmt.Errorf("unknown listing generation %q (known: %s, %s)", opts.ListingGeneration, GenerationDotted, GenerationUnderscore)
 	}
 	s := &Server{
 		opts: opts, quit: make(chan struct{}), bgEnd: make(chan struct{}),

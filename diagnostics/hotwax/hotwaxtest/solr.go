@@ -127,20 +127,72 @@ func (n solrTerm) match(doc map[string]any) bool {
 	if !ok {
 		return false
 	}
-	values := []any{v}
-	if list, isList := v.([]string); isList {
-		values = values[:0]
-		for _, s := range list {
-			values = append(values, s)
-		}
-	}
-	for _, x := range values {
+	for _, x := range solrValues(v) {
 		s := solrString(x)
 		if n.value == "*" && s != "" || s == n.value {
 			return true
 		}
 	}
 	return false
+}
+
+// solrValues lists the values of a single- or multi-valued field.
+func solrValues(v any) []any {
+	switch x := v.(type) {
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	case []bool:
+		out := make([]any, len(x))
+		for i, b := range x {
+			out[i] = b
+		}
+		return out
+	case []time.Time:
+		out := make([]any, len(x))
+		for i, t := range x {
+			out[i] = t
+		}
+		return out
+	case []any:
+		return x
+	}
+	return []any{v}
+}
+
+// sortValue is what a field sorts by: its first value.
+func sortValue(v any) any {
+	if vs := solrValues(v); len(vs) > 0 {
+		return vs[0]
+	}
+	return nil
+}
+
+// fields lists the field names a parsed query names, "*" of *:* excluded.
+func fields(n solrNode) []string {
+	switch x := n.(type) {
+	case solrTerm:
+		if x.field == "*" {
+			return nil
+		}
+		return []string{x.field}
+	case solrAnd:
+		var out []string
+		for _, c := range x {
+			out = append(out, fields(c)...)
+		}
+		return out
+	case solrOr:
+		var out []string
+		for _, c := range x {
+			out = append(out, fields(c)...)
+		}
+		return out
+	}
+	return nil
 }
 
 func solrString(v any) string {
@@ -347,7 +399,7 @@ func parseSolrSort(s string) ([]solrSort, error) {
 func sortSolr(docs []map[string]any, keys []solrSort) {
 	slices.SortStableFunc(docs, func(a, b map[string]any) int {
 		for _, k := range keys {
-			c := compareValues(a[k.field], b[k.field])
+			c := compareValues(sortValue(a[k.field]), sortValue(b[k.field]))
 			if k.desc {
 				c = -c
 			}
@@ -366,11 +418,18 @@ func solrDoc(doc map[string]any, fl []string) map[string]any {
 		if len(fl) > 0 && !slices.Contains(fl, k) && !slices.Contains(fl, "*") {
 			continue
 		}
-		if t, ok := v.(time.Time); ok {
-			out[k] = t.UTC().Format(time.RFC3339Nano)
-			continue
+		switch x := v.(type) {
+		case time.Time:
+			out[k] = x.UTC().Format(time.RFC3339Nano)
+		case []time.Time:
+			iso := make([]string, len(x))
+			for i, t := range x {
+				iso[i] = t.UTC().Format(time.RFC3339Nano)
+			}
+			out[k] = iso
+		default:
+			out[k] = v
 		}
-		out[k] = v
 	}
 	return out
 }

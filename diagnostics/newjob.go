@@ -1,0 +1,42 @@
+package diagnostics
+
+import (
+	"context"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// clockSlack is how far the OMS's clock may run behind the bot's when a new job row is matched by its
+// createdDate.
+const clockSlack = time.Minute
+
+// newJob finds the row a scheduleService request created: the job's row for the shop ("" for store-wide
+// jobs) created at or after the request. A schedule makes a pending row with a frequency; a run-now copy
+// makes a row without one, which may already have run by the time it is read. The newest match wins.
+func (e *Executor) newJob(ctx context.Context, storeID, enum, shopID string, runNow bool, requested time.Time) (hotwax.Job, bool, error) {
+	statuses := []string{hotwax.StatusPending, hotwax.StatusQueued, hotwax.StatusRunning}
+	if runNow {
+		statuses = append(statuses, hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed)
+	}
+	jobs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{
+		EnumIDs: []string{enum}, Statuses: statuses, ShopID: shopID, OrderBy: "createdDate DESC", ViewSize: 20,
+	})
+	if err != nil {
+		return hotwax.Job{}, false, err
+	}
+	var best hotwax.Job
+	found := false
+	for _, j := range jobs {
+		switch {
+		case j.SystemJobEnumID != enum || j.Shop() != shopID:
+		case jobStore(j) != "" && jobStore(j) != storeID:
+		case j.CreatedDate.Before(requested.Add(-clockSlack)):
+		case runNow && j.TempExprID != "":
+		case !runNow && !j.Scheduled():
+		case !found || j.CreatedDate.After(best.CreatedDate):
+			best, found = j, true
+		}
+	}
+	return best, found, nil
+}

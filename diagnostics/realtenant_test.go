@@ -1,0 +1,102 @@
+package diagnostics_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+)
+
+// The simulated OMS answers as a real tenant does: shopifyCore fields as arrays, a strict schema, no jobId
+// from scheduleService. These tests hold the chain and the executor to it.
+
+func TestUnderscoreListingGenerationCostsOneRequestOnce(t *testing.T) {
+	for _, gen := range []string{hotwaxtest.GenerationDotted, hotwaxtest.GenerationUnderscore} {
+		t.Run(gen, func(t *testing.T) {
+			srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, ListingGeneration: gen})
+			chain := diagnostics.New(client, diagnostics.Options{})
+			extra := 0
+			if gen == hotwaxtest.GenerationUnderscore {
+				extra = 1
+			}
+			for run := range 2 {
+				srv.ResetCounts()
+				reports, err := chain.Run(context.Background(), "STORE", []string{"HW-SCARF-GRN"})
+				require.NoError(t, err)
+				r := reports[0]
+				assert.Equal(t, []string{diagnostics.CauseAssociatedAfterSync}, r.Causes, "run %d", run)
+				assert.Empty(t, r.Failures)
+				listing := r.Checks[len(r.Checks)-1]
+				require.Equal(t, diagnostics.CheckShopListing, listing.ID)
+				assert.Equal(t, diagnostics.StatusFail, listing.Status, "CA is not listed: %s", listing.Summary)
+				want := r.OMSCalls
+				if run == 0 {
+					want += extra // the probe of the generation, once per client
+				}
+				assert.Equal(t, want, srv.Total(), "run %d: %v", run, srv.Counts())
+				assert.LessOrEqual(t, srv.Total(), 12)
+			}
+			assert.Equal(t, gen, client.ListingGeneration())
+		})
+	}
+}
+
+func TestDraftWithRuntimeErrorIsRefusedWithTheOMSReason(t *testing.T) {
+	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioDraftWithoutConfiguration})
+	r := check(t, client, "HW-PARKA-S")
+	assert.Equal(t, []string{diagnostics.CauseAssociationJobMissing}, r.Causes)
+	assert.Contains(t, remedyKeys(r.Remedies), escalate, "the card offers escalation")
+
+	srv.ResetCounts()
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	for _, kind := range []string{diagnostics.RemedyScheduleJob, diagnostics.RemedyRunJob} {
+		_, err := ex.Execute(context.Background(), "STORE", remedyOf(t, r, kind, "10001"), diagnostics.Input{})
+		var de *hotwax.DraftError
+		require.ErrorAs(t, err, &de, kind)
+		assert.Equal(t, hotwaxtest.DraftRuntimeError, de.Reason)
+		reason, refused := diagnostics.OMSRefusal(err)
+		assert.True(t, refused, "shown as the OMS refusing")
+		assert.Equal(t, []string{hotwaxtest.DraftRuntimeError}, reason)
+	}
+	assert.Zero(t, srv.Counts()["scheduleService"], "nothing was written")
+}
+
+func TestExecutorFindsTheNewJobWithoutAJobIDInTheReply(t *testing.T) {
+	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, RunDelay: time.Hour})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{Now: srv.Now})
+	r := check(t, client, "HW-BOOT-42")
+
+	out, err := ex.Execute(context.Background(), "STORE", remedyOf(t, r, diagnostics.RemedyScheduleJob, "10001"), diagnostics.Input{})
+	require.NoError(t, err)
+	var pending hotwax.Job
+	for _, j := range srv.Jobs() {
+		if j.SystemJobEnumID == hotwax.JobAssociation && j.StatusID == hotwax.StatusPending && j.ShopID == "10001" {
+			pending = j
+		}
+	}
+	require.NotEmpty(t, pending.JobID)
+	assert.Equal(t, pending.JobID, out.JobID, "the pending row found through findJobs")
+
+	out, err = ex.Execute(context.Background(), "STORE", remedyOf(t, r, diagnostics.RemedyRunJob, "10002"), diagnostics.Input{})
+	require.NoError(t, err)
+	jobs := srv.Jobs()
+	last := jobs[len(jobs)-1]
+	assert.Equal(t, last.JobID, out.JobID, "the run-now copy, so the bot can watch it")
+	assert.Empty(t, last.TempExprID)
+	assert.Equal(t, "10002", last.ShopID)
+}
+
+func TestBadLoginNamesTheCredentials(t *testing.T) {
+	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Username: "ops", Password: "secret"})
+	client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Username: "ops", Password: "wrong", RetryWait: time.Millisecond})
+	require.NoError(t, err)
+	_, err = client.Shops(context.Background(), "STORE")
+	assert.ErrorIs(t, err, hotwax.ErrUnauthorized, "a 200 with _ERROR_MESSAGE_ from login is refused credentials")
+	assert.Contains(t, err.Error(), "The password was not correct")
+}
