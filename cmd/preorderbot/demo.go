@@ -39,6 +39,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	addr := fs.String("addr", "127.0.0.1:8080", "address of the demo page, which also serves /healthz, /readyz and /metrics")
 	scenario := fs.String("scenario", hotwaxtest.ScenarioAssociationJobNotScheduled, "simulated OMS scenario to start with: "+
 		strings.Join(hotwaxtest.ScenarioNames(), ", "))
+	generation := fs.String("listing-generation", hotwaxtest.GenerationDotted, listingGenerationUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -49,6 +50,10 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if _, ok := findScenario(*scenario); !ok {
 		fmt.Fprintf(stderr, "preorderbot demo: unknown scenario %q; known scenarios: %s\n",
 			*scenario, strings.Join(hotwaxtest.ScenarioNames(), ", "))
+		return 2
+	}
+	if err := checkGeneration(*generation); err != nil {
+		fmt.Fprintf(stderr, "preorderbot demo: %v\n", err)
 		return 2
 	}
 	levelName := getenv("PREORDERBOT_LOG_LEVEL")
@@ -62,7 +67,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	d, err := startDemo(ctx, demoOptions{Addr: *addr, Scenario: *scenario, Logger: logger})
+	d, err := startDemo(ctx, demoOptions{Addr: *addr, Scenario: *scenario, ListingGeneration: *generation, Logger: logger})
 	if err != nil {
 		fmt.Fprintf(stderr, "preorderbot demo: %v\n", err)
 		return 1
@@ -94,6 +99,8 @@ func printDemoBanner(w io.Writer, url, current string) {
 type demoOptions struct {
 	Addr     string // page address; "127.0.0.1:0" picks a free port
 	Scenario string
+	// ListingGeneration is the simulated tenant's shopifyCore field names; default the dotted ones.
+	ListingGeneration string
 	// RunDelay is how soon the simulated OMS runs a job after it falls due; default 2 s.
 	RunDelay time.Duration
 	// WatchPoll is how often the bot re-checks a card after a fix; default 1 s.
@@ -150,7 +157,8 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 		return nil, err
 	}
 	undo = append(undo, func() { _ = db.Close() })
-	oms, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: o.Scenario, RunDelay: o.RunDelay, Token: demoToken(time.Now())})
+	oms, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: o.Scenario, RunDelay: o.RunDelay, Token: demoToken(time.Now()),
+		ListingGeneration: o.ListingGeneration})
 	if err != nil {
 		return nil, fmt.Errorf("simulated OMS: %w", err)
 	}

@@ -24,6 +24,7 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	token := fs.String("token", "", "bearer token to accept (default: a random one)")
 	username := fs.String("username", "", "enable POST /api/login with this user name")
 	password := fs.String("password", "", "password for -username")
+	generation := fs.String("listing-generation", hotwaxtest.GenerationDotted, listingGenerationUsage)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: preorderbot fake-oms [flags]\n\n"+
 			"Serves a simulated HotWax OMS (performFind, findJobs, solr-query, scheduleService, …) on loopback.\n\nFlags:\n")
@@ -49,16 +50,20 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			*scenario, strings.Join(hotwaxtest.ScenarioNames(), ", "))
 		return 2
 	}
+	if err := checkGeneration(*generation); err != nil {
+		fmt.Fprintf(stderr, "fake-oms: %v\n", err)
+		return 2
+	}
 	srv, err := hotwaxtest.NewServer(hotwaxtest.Options{
 		Scenario: sc.Name, Addr: *addr, Latency: *latency, RunDelay: *runDelay,
-		Token: *token, Username: *username, Password: *password,
+		Token: *token, Username: *username, Password: *password, ListingGeneration: *generation,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "fake-oms: %v\n", err)
 		return 1
 	}
 	defer srv.Close()
-	fmt.Fprintf(stdout, "# simulated HotWax OMS, scenario %s: %s\n", sc.Name, sc.Title)
+	fmt.Fprintf(stdout, "# simulated HotWax OMS, scenario %s: %s; shopifyCore generation %s\n", sc.Name, sc.Title, *generation)
 	fmt.Fprintf(stdout, "HOTWAX_BASE_URL=%s\n", srv.URL())
 	fmt.Fprintf(stdout, "HOTWAX_TOKEN=%s\n", srv.Token())
 	fmt.Fprintf(stdout, "HOTWAX_PRODUCT_STORE_ID=STORE\n")
@@ -66,6 +71,18 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintf(stdout, "# SKUs: %s\n", strings.Join(sc.SKUs, " "))
 	<-ctx.Done()
 	return 0
+}
+
+// listingGenerationUsage documents the -listing-generation flag of fake-oms and demo.
+const listingGenerationUsage = "shopifyCore field names the simulated tenant indexes: " + hotwaxtest.GenerationDotted +
+	" (data.productVariantUpdate.productVariant.*) or " + hotwaxtest.GenerationUnderscore +
+	" (data_productVariantUpdate_productVariant_*, older tenants; the bot falls back to it once)"
+
+func checkGeneration(g string) error {
+	if g != hotwaxtest.GenerationDotted && g != hotwaxtest.GenerationUnderscore {
+		return fmt.Errorf("unknown listing generation %q; use %s or %s", g, hotwaxtest.GenerationDotted, hotwaxtest.GenerationUnderscore)
+	}
+	return nil
 }
 
 func findScenario(name string) (hotwaxtest.Scenario, bool) {

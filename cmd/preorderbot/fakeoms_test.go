@@ -65,6 +65,14 @@ func TestRunFakeOMSFlags(t *testing.T) {
 			name: "unknown scenario", args: []string{"--scenario", "nope"},
 			code: 2, stderr: append([]string{`unknown scenario "nope"`}, hotwaxtest.ScenarioNames()...),
 		},
+		{
+			name: "underscore listing generation", args: []string{"--listing-generation", "underscore"},
+			code: 0, stdout: []string{"shopifyCore generation underscore"},
+		},
+		{
+			name: "unknown listing generation", args: []string{"--listing-generation", "bulk"},
+			code: 2, stderr: []string{`unknown listing generation "bulk"`},
+		},
 		{name: "bad flag", args: []string{"--nope"}, code: 2, stderr: []string{"flag provided but not defined"}},
 		{name: "bad duration", args: []string{"--latency", "soon"}, code: 2, stderr: []string{"invalid value"}},
 		{name: "extra arguments", args: []string{"extra"}, code: 2, stderr: []string{"unexpected arguments: extra"}},
@@ -86,6 +94,48 @@ func TestRunFakeOMSFlags(t *testing.T) {
 			assert.NotContains(t, stderr.String(), "fake-jwt-", "no token on stderr")
 		})
 	}
+}
+
+func TestRunFakeOMSServesTheUnderscoreGeneration(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &fakeOMSOutput{ready: make(chan struct{})}
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- runFakeOMS(ctx, []string{"--listing-generation", "underscore"}, out, &stderr) }()
+	select {
+	case <-out.ready:
+	case code := <-done:
+		require.FailNow(t, "fake-oms exited early", "code %d: %s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "fake-oms printed no settings")
+	}
+	base := regexp.MustCompile(`HOTWAX_BASE_URL=(\S+)`).FindStringSubmatch(out.String())
+	token := regexp.MustCompile(`HOTWAX_TOKEN=(\S+)`).FindStringSubmatch(out.String())
+	require.Len(t, base, 2)
+	require.Len(t, token, 2)
+	query := func(field string) (int, string) {
+		body := `{"coreName":"shopifyCore","json":{"query":"*:*","filter":"docType: BULKOPERATION AND ` + field +
+			`: \"gid://shopify/ProductVariant/45012000000011\""}}`
+		req, err := http.NewRequest(http.MethodPost, base[1]+"solr-query", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token[1])
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, err = b.ReadFrom(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, b.String()
+	}
+	status, body := query("data.productVariantUpdate.productVariant.id")
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, body, "undefined field data.productVariantUpdate.productVariant.id")
+	status, body = query("data_productVariantUpdate_productVariant_id")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, `"numFound":1`)
+	cancel()
+	<-done
 }
 
 func TestRunFakeOMSServes(t *testing.T) {
