@@ -22,7 +22,8 @@ func TestJobAnswerWithoutDraftsIsNotEvidence(t *testing.T) {
 	}
 	i := slices.IndexFunc(r.Failures, func(f Failure) bool { return f.Call == callJobs })
 	if assert.GreaterOrEqual(t, i, 0, "the failure names the call: %+v", r.Failures) {
-		assert.Contains(t, r.Failures[i].Error, "empty answer")
+		assert.Contains(t, r.Failures[i].Message, "no rows where some must exist")
+		assert.Contains(t, r.Failures[i].Fix, "HOTWAX_PRODUCT_STORE_ID")
 	}
 }
 

@@ -93,6 +93,9 @@ func classifyAPI(err error, ae *hotwax.APIError) Failure {
 	case errors.Is(err, hotwax.ErrForbidden):
 		return Failure{Kind: FailureCredentials, Message: "the OMS refused permission: " + orText(said, status),
 			Fix: "give the HotWax user of HOTWAX_TOKEN (or HOTWAX_USERNAME) permission to read this entity"}
+	case errors.Is(err, hotwax.ErrEmptyAnswer):
+		return Failure{Kind: FailureUnexpected, Message: "the answer held no rows where some must exist: " + ae.Reason,
+			Fix: "check HOTWAX_PRODUCT_STORE_ID and that the HotWax user can read this entity"}
 	case ae.Reason != "":
 		return Failure{Kind: FailureUnexpected, Message: unexpectedShape(ae),
 			Fix: "report it to the bot's maintainers with this message: the OMS answered in a shape the bot does not read"}

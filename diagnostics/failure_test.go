@@ -45,12 +45,12 @@ func TestClassify(t *testing.T) {
 	}{
 		{
 			name: "solr refuses the query", status: http.StatusBadRequest,
-			body: `{"responseHeader":{"status":400},"error":{"msg":"undefined field data.productVariantsBulkUpdate.productVariants.id","code":400}}`,
+			body: `{"responseHeader":{"status":400},"error":{"msg":"undefined field data.productVariantUpdate.productVariant.id","code":400}}`,
 			call: func(ctx context.Context, c *hotwax.Client) error {
-				_, err := c.Listings(ctx, "10001", []string{"1"})
+				_, err := c.Listings(ctx, "10001", []hotwax.VariantRef{{VariantID: "1"}})
 				return err
 			},
-			kind: diagnostics.FailureSolr, message: "Solr refused the query: undefined field data.productVariantsBulkUpdate.productVariants.id",
+			kind: diagnostics.FailureSolr, message: "Solr refused the query: undefined field data.productVariantUpdate.productVariant.id",
 		},
 		{
 			name: "an answer in another shape names the field", status: http.StatusOK, body: `{"count":1,"docs":"not a list"}`,

@@ -272,8 +272,8 @@ func TestOlderTenantAnswersTheUnderscoreGeneration(t *testing.T) {
 		if !strings.HasSuffix(path, "/solr-query") || !strings.Contains(s, "shopifyCore") {
 			return 0, "", false
 		}
-		if strings.Contains(s, "data.productVariantsBulkUpdate") {
-			return http.StatusBadRequest, solrUndefined("data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace"), true
+		if strings.Contains(s, "data.productVariantUpdate") {
+			return http.StatusBadRequest, solrUndefined("data.productVariantUpdate.productVariant.metafields.edges.node.namespace"), true
 		}
 		return http.StatusOK, `{"response":{"numFound":4,"start":0,"docs":[{"docType":["BULKOPERATION"]}]}}`, true
 	})

@@ -10,15 +10,17 @@ import (
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
-// Listing field-name generations of shopifyCore (hotwax-api §5.5): current tenants index bulk updates under
-// dotted names, older ones single-variant updates under underscore-flattened names, and a query naming a
-// field the core does not define fails with Solr's "undefined field".
+// Listing field-name generations of shopifyCore (hotwax-api §5.5): current tenants index under dotted
+// names, older ones under underscore-flattened names, and a query naming a field the core does not define
+// fails with Solr's "undefined field". The names are the client's, so the probe asks what the chain reads.
 const (
-	GenerationDotted     = "dotted"
-	GenerationUnderscore = "underscore"
+	GenerationDotted     = hotwax.GenerationDotted
+	GenerationUnderscore = hotwax.GenerationUnderscore
+)
 
-	dottedNamespace     = "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace"
-	underscoreNamespace = "data_productVariantUpdate_productVariant_metafields_edges_node_namespace"
+var (
+	dottedNamespace     = hotwax.ListingNamespaceField(hotwax.GenerationDotted)
+	underscoreNamespace = hotwax.ListingNamespaceField(hotwax.GenerationUnderscore)
 )
 
 // listingCore finds which field-name generation shopifyCore answers, with one query per generation at most,
@@ -32,7 +34,7 @@ func (p *probe) listingCore(ctx context.Context) {
 	if errD == nil && dotted.Count > 0 {
 		p.r.ListingGeneration = GenerationDotted
 		p.r.add(Finding{Area: AreaSolr, Item: item, Status: OK,
-			Detail: fmt.Sprintf("answers the dotted field names (productVariantsBulkUpdate); %d pre-order sync results", dotted.Count)})
+			Detail: fmt.Sprintf("answers the dotted field names (data.productVariantUpdate…); %d pre-order sync results", dotted.Count)})
 		return
 	}
 	if errD != nil && !hotwax.IsUndefinedField(errD) {

@@ -31,7 +31,7 @@
 //	                     → {"count","docs":[Job…]} (no fieldList, so docs carry runtimeData and serviceInParams)
 //	ScheduleJob        POST scheduleService (payload of hotwax-api §4.3; run-now omits SERVICE_RUN_AS_SYSTEM,
 //	                     jobFields.maxRecurrenceCount and jobFields.runAsUser) → the service OUT map,
-//	                     {"jobId"?, "successMessage"?}
+//	                     {"successMessage"?}; no jobId is read (find the new row with FindJobs)
 //	UpdateJob          POST service/updateJobSandbox {"jobId","systemJobEnumId","tempExprId","statusId":
 //	                     "SERVICE_PENDING","runTime"?,"recurrenceTimeZone","lastModifiedByUserLogin"}
 //	CancelJob          POST service/cancelScheduledJob {"jobId"}
@@ -39,12 +39,14 @@
 //	                     "shopifyInventoryItemId"}
 //	Listings           POST solr-query {"coreName":"shopifyCore","json":{"params":{"rows":N,
 //	                     "sort":"_timestamp_ desc"},"query":"*:*","filter":"docType: BULKOPERATION AND
-//	                     operation: (SHOP_PREORDER_SYNC OR \"H\") AND data.productVariantsBulkUpdate.
-//	                     productVariants.id: (\"gid://shopify/ProductVariant/V1\" OR …) AND
-//	                     data.productVariantsBulkUpdate.productVariants.metafields.edges.node.namespace:
-//	                     \"HC_PREORDER\""}} → docs {"operation","_timestamp_"(ISO),"contains_error",
-//	                     "data.productVariantsBulkUpdate.productVariants.id":[gid…],
-//	                     "data.productVariantsBulkUpdate.productVariants.metafields.edges.node.value":[json…]}
+//	                     operation: (SHOP_PREORDER_SYNC OR \"H\") AND data.productVariantUpdate.
+//	                     productVariant.id: (\"gid://shopify/ProductVariant/V1\" OR
+//	                     \"gid://hotwax/ProductVariant/id/P1\" OR …) AND data.productVariantUpdate.productVariant.
+//	                     metafields.edges.node.namespace: \"HC_PREORDER\""}} → docs with every field an array:
+//	                     {"_timestamp_":[ISO],"contains_error":[bool],"…productVariant.id":[gid…],
+//	                     "…metafields.edges.node.namespace":[ns…],"…metafields.edges.node.value":[json…]};
+//	                     on Solr's 400 "undefined field", once per client, the same with
+//	                     data_productVariantUpdate_productVariant_* names
 //
 // Error rule (hotwax-api §1.1): a body that is not a JSON object, or a non-empty _ERROR_MESSAGE_,
 // _ERROR_MESSAGE_LIST_ or error, is a failure; {"error":"No record found"} without docs on a find is

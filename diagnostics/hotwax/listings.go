@@ -120,7 +120,7 @@ func (c *Client) Listings(ctx context.Context, shopID string, variants []Variant
 			c.listingMu.Unlock()
 			return ls, nil
 		}
-		if !undefinedField(err) {
+		if !IsUndefinedField(err) {
 			return nil, err
 		}
 		c.log.LogAttrs(ctx, slog.LevelDebug, "shopifyCore does not index this listing generation",
@@ -129,18 +129,15 @@ func (c *Client) Listings(ctx context.Context, shopID string, variants []Variant
 	return nil, err
 }
 
-// undefinedField reports whether Solr refused a query because it names a field the core does not define.
-func undefinedField(err error) bool {
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	for _, m := range apiErr.Messages {
-		if strings.Contains(strings.ToLower(m), "undefined field") {
-			return true
+// ListingNamespaceField is the metafield namespace field of a listing generation, for probes that ask
+// whether shopifyCore defines it; "" for an unknown generation.
+func ListingNamespaceField(generation string) string {
+	for _, f := range listingGenerations {
+		if f.generation == generation {
+			return f.namespace
 		}
 	}
-	return false
+	return ""
 }
 
 func (c *Client) queryListings(ctx context.Context, f listingFields, shopID string, variants []VariantRef) ([]Listing, error) {
