@@ -29,6 +29,7 @@ func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout
 	asJSON := fs.Bool("json", false, "print JSON for scripts instead of the table")
 	storeFlag := fs.String("store", "", "product store id (default $HOTWAX_PRODUCT_STORE_ID)")
 	demo := fs.String("demo", "", "probe an in-process simulated OMS running this scenario: "+strings.Join(hotwaxtest.ScenarioNames(), ", "))
+	generation := fs.String("listing-generation", hotwaxtest.GenerationDotted, "with --demo: "+listingGenerationUsage)
 	timeout := fs.Duration("timeout", defaultDoctorTimeout, "give up on the OMS after this long")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -37,7 +38,11 @@ func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout
 		fmt.Fprintf(stderr, "preorderbot doctor: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return exitUncertain
 	}
-	client, opts, closeOMS, err := doctorTarget(*demo, *storeFlag)
+	if err := checkGeneration(*generation); err != nil {
+		fmt.Fprintf(stderr, "preorderbot doctor: %v\n", err)
+		return exitUncertain
+	}
+	client, opts, closeOMS, err := doctorTarget(*demo, *generation, *storeFlag)
 	if err != nil {
 		fmt.Fprintf(stderr, "preorderbot doctor: %v\n", err)
 		return exitUncertain
@@ -62,13 +67,13 @@ func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout
 
 // doctorTarget is the OMS and settings to probe: the simulated demo tenant, or the environment's, as serve
 // reads it.
-func doctorTarget(demo, storeFlag string) (*hotwax.Client, doctor.Options, func(), error) {
+func doctorTarget(demo, generation, storeFlag string) (*hotwax.Client, doctor.Options, func(), error) {
 	noop := func() {}
 	if demo != "" {
 		if !slices.Contains(hotwaxtest.ScenarioNames(), demo) {
 			return nil, doctor.Options{}, noop, fmt.Errorf("unknown scenario %q; scenarios: %s", demo, strings.Join(hotwaxtest.ScenarioNames(), ", "))
 		}
-		srv, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: demo, Token: demoToken(time.Now())})
+		srv, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: demo, Token: demoToken(time.Now()), ListingGeneration: generation})
 		if err != nil {
 			return nil, doctor.Options{}, noop, fmt.Errorf("start the simulated OMS: %w", err)
 		}

@@ -98,3 +98,15 @@ func TestDoctorDemoTable(t *testing.T) {
 	assert.Contains(t, stdout, "the JWT expires on "+time.Now().AddDate(1, 0, 0).UTC().Format("2006-01-02"))
 	assert.NotContains(t, stdout, "What to do")
 }
+
+func TestDoctorDemoOlderTenant(t *testing.T) {
+	code, stdout, stderr := runDoctorCmd(t, "--json", "--demo", hotwaxtest.ScenarioHealthy, "--listing-generation", hotwaxtest.GenerationUnderscore)
+	assert.Equal(t, 0, code, stderr)
+	var r doctor.Report
+	require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+	assert.Equal(t, doctor.GenerationUnderscore, r.ListingGeneration, "the strict simulated core refuses the dotted names")
+
+	code, _, stderr = runDoctorCmd(t, "--demo", hotwaxtest.ScenarioHealthy, "--listing-generation", "flat")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown listing generation "flat"`)
+}
