@@ -1,17 +1,21 @@
 package bot_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/bot/slacktest"
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+	"github.com/preorderbot/preorderbot/store"
 )
 
 // sameFix is one fix offered on every card of a SKU, and the OMS write it makes.
@@ -120,4 +124,47 @@ func TestRunNowOneAfterTheOther(t *testing.T) {
 	assert.Contains(t, answer, fmt.Sprintf("<@%s> already did this at <!date^", operator))
 	assert.Contains(t, answer, "Run full catalog sync for Acme CA")
 	assert.Contains(t, e.audit(f.sku), "remedy:run-job=already")
+}
+
+// A write claimed before a crash is still claimed after the restart: the same change asked for on another
+// card is refused as under way; once the claim is stale, the OMS is re-read and written once.
+func TestClaimedEffectSurvivesRestart(t *testing.T) {
+	f := sameFixes[1]
+	e := newEnv(t, f.scenario, func(o *botOptions, _ *hotwaxtest.Options) { o.Operators = []string{operator, viewer} })
+	first, second := e.newCard(f.sku), e.newCard(f.sku)
+	var fix diagnostics.Remedy
+	for _, rm := range e.report(first).Remedies {
+		if rm.Label == f.button {
+			fix = rm
+		}
+	}
+	require.NotEmpty(t, fix.Kind)
+	conv, err := e.db.ConversationByCard(context.Background(), first.Channel, first.TS)
+	require.NoError(t, err)
+	// The state a kill -9 leaves between the claim and the OMS's answer, written at at.
+	crash := func(at time.Time) {
+		acts, err := e.db.CreateActions(context.Background(), store.Action{Kind: fix.Kind, ConversationID: conv.ID})
+		require.NoError(t, err)
+		_, _, _, err = e.db.ClaimEffectOn(context.Background(), acts[0].ID, operator, at, nil,
+			store.Effect{Key: fix.Effect(storeID), ActionID: acts[0].ID, ConversationID: conv.ID, By: operator, At: at, Label: fix.Label},
+			-24*time.Hour, func(*store.Conversation) error { return nil }) // replaces any claim there
+		require.NoError(t, err)
+	}
+	e.shutdown()
+	crash(time.Now())
+	e.start()
+
+	e.press(f, viewer, second)
+	e.told(viewer, "still under way")
+	assert.Zero(t, e.oms.Counts()["scheduleService"])
+	assert.Contains(t, e.audit(f.sku), "refused:run-job=under way")
+
+	// A claim from long ago is stale: the fix re-reads the OMS and runs once.
+	e.shutdown()
+	crash(time.Now().Add(-time.Hour))
+	e.start()
+	e.press(f, viewer, second)
+	e.waitFor("the fix written", func() bool { return e.oms.Counts()["scheduleService"] > 0 })
+	e.settled(second)
+	assert.Equal(t, 1, e.oms.Counts()["scheduleService"])
 }
