@@ -18,6 +18,8 @@ type PruneStats struct {
 	Audit         int
 	Envelopes     int
 	Requests      int
+	Effects       int
+	Modals        int
 }
 
 // Prune removes conversations (with their card index), actions and snapshots older than
@@ -85,9 +87,35 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	}, nil); err != nil {
 		return st, err
 	}
+	if st.Effects, st.Modals, err = db.pruneClaims(ctx, cutoff); err != nil {
+		return st, err
+	}
 	db.log.Info("store pruned", "conversations", st.Conversations, "actions", st.Actions,
-		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes, "requests", st.Requests)
+		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes, "requests", st.Requests,
+		"effects", st.Effects, "modals", st.Modals)
 	return st, nil
+}
+
+// pruneClaims removes effect claims and modal records older than cutoff: the buttons they answer for
+// have expired and been pruned.
+func (db *DB) pruneClaims(ctx context.Context, cutoff time.Time) (effects, modals int, err error) {
+	if effects, err = db.pruneScan(ctx, bucketEffects, func(k, v []byte) (verdict, error) {
+		var e Effect
+		if decode(bucketEffects, k, v, &e) != nil {
+			return drop, nil // an unreadable claim guards nothing; the OMS is re-read before every write
+		}
+		return dropIf(e.At.Before(cutoff) && e.DoneAt.Before(cutoff)), nil
+	}, nil); err != nil {
+		return effects, 0, err
+	}
+	modals, err = db.pruneScan(ctx, bucketModals, func(k, v []byte) (verdict, error) {
+		var m Modal
+		if decode(bucketModals, k, v, &m) != nil {
+			return drop, nil // an unreadable record accepts no submission anyway
+		}
+		return dropIf(m.OpenedAt.Before(cutoff)), nil
+	}, nil)
+	return effects, modals, err
 }
 
 // RunPruner calls Prune every interval until ctx ends, logging failures; it returns nil when ctx ends.

@@ -54,9 +54,20 @@ func TestPrune(t *testing.T) {
 		require.NoError(t, err)
 	}
 
+	for key, at := range map[string]time.Time{"old": old, "young": young} {
+		require.NoError(t, db.PutModal(ctx, Modal{ExternalID: key, User: "U1", ActionID: "a", OpenedAt: at}))
+		require.NoError(t, db.update(ctx, "seed effect", func(tx *bolt.Tx) error {
+			return put(tx.Bucket(bucketEffects), []byte("run/"+key), Effect{Key: "run/" + key, ActionID: key, At: at, Result: "ok", DoneAt: at})
+		}))
+	}
+
 	st, err := db.Prune(ctx, now)
 	require.NoError(t, err)
-	assert.Equal(t, PruneStats{Conversations: 3, Actions: 1, Snapshots: 1, Audit: 2, Envelopes: 1}, st)
+	assert.Equal(t, PruneStats{Conversations: 3, Actions: 1, Snapshots: 1, Audit: 2, Envelopes: 1, Effects: 1, Modals: 1}, st)
+	_, err = db.Modal(ctx, "young")
+	assert.NoError(t, err)
+	_, err = db.Effect(ctx, "run/young")
+	assert.NoError(t, err)
 
 	for _, c := range oldConv {
 		_, err := db.Conversation(ctx, c.ID)
