@@ -235,7 +235,8 @@ func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input)
 }
 
 // recentRun re-reads the OMS before a run-now: a run of the same job, shop and parameters that is waiting,
-// running, or started since in.RanSince (default the last RecentRun) makes this one redundant.
+// running, or finished after starting since in.RanSince (default the last RecentRun) makes this one
+// redundant. With in.RanSince set, a run that began before it does not count, even while it runs.
 func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in Input, what string) (Outcome, bool, error) {
 	since := in.RanSince
 	if since.IsZero() {
@@ -257,8 +258,15 @@ func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in I
 			continue
 		}
 		started := cmp.Or(j.StartDateTime, j.RunTime, j.CreatedDate)
-		if j.StatusID == hotwax.StatusFinished && started.Before(since) {
-			continue
+		switch fresh := !started.Before(since); j.StatusID {
+		case hotwax.StatusRunning:
+			if !fresh && !in.RanSince.IsZero() {
+				continue // it began before the change it is asked to carry
+			}
+		case hotwax.StatusFinished:
+			if !fresh {
+				continue
+			}
 		}
 		state := map[string]string{hotwax.StatusFinished: "finished", hotwax.StatusRunning: "running"}[j.StatusID]
 		return Outcome{JobID: j.JobID, Already: true, Summary: fmt.Sprintf("%s already %s (job %s, started %s)",

@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,4 +51,35 @@ func TestExecutorScheduleRequest(t *testing.T) {
 		Draft: w.jobs[0], Frequency: "EVERY_6_HOUR", FirstRun: testNow, Params: map[string]string{"limit": "250"},
 		ProductStoreID: "STORE", ShopID: "10001", ShopifyConfigID: "CFG_10001", TimeZone: "UTC", UserLogin: "ops",
 	}, got, "the modal's answers override the remedy's defaults; the shop's config travels with it")
+}
+
+// A run already under way answers a second run-now, unless it began before the change the run must carry
+// (the full sync after a manual link).
+func TestExecutorRunNowAndARunningCopy(t *testing.T) {
+	w := healthyWorld()
+	w.jobs = append(w.jobs, hotwax.Job{JobID: "RUN1", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusRunning,
+		ShopID: "10001", ProductStoreID: "STORE", StartDateTime: testNow.Add(-20 * time.Minute), RuntimeData: map[string]string{"includeAll": "Y"}})
+	writes := 0
+	f := w.oms()
+	f.ScheduleJobFn = func(context.Context, hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+		writes++
+		return hotwax.ScheduleResult{}, nil
+	}
+	r := Remedy{Kind: RemedyRunJob, Job: hotwax.JobCatalogSync, ShopID: "10001", Params: map[string]string{"includeAll": "Y"}}
+	ex := NewExecutor(f, testOptions())
+
+	out, err := ex.Execute(context.Background(), "STORE", r, Input{})
+	require.NoError(t, err)
+	assert.True(t, out.Already)
+	assert.Equal(t, "RUN1", out.JobID)
+	assert.Zero(t, writes)
+
+	_, err = ex.Execute(context.Background(), "STORE", r, Input{RanSince: testNow})
+	require.NoError(t, err)
+	assert.Equal(t, 1, writes, "a run begun before the link cannot push it")
+
+	w.jobs[len(w.jobs)-1].RuntimeData = nil // a delta run does not do a full sync's work
+	_, err = ex.Execute(context.Background(), "STORE", r, Input{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, writes, "a run without the fix's parameters is not the fix")
 }
