@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -103,12 +104,14 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
 	g := newGroup(ctx, c.opts.MaxInFlight)
 
-	// run counts weight OMS requests and runs ask in the group; fail records an error when the
+	// run runs ask in the group and counts its OMS requests: those the HotWax client reports making
+	// (retries, a login and a one-time probe included), else weight; fail records an error when the
 	// deadline passed before a slot was free.
 	run := func(weight int64, ask func(ctx context.Context), fail func(err error)) {
 		g.Go(func(ctx context.Context) {
-			f.calls.Add(weight)
-			ask(ctx)
+			var made atomic.Int64
+			ask(hotwax.CountRequests(ctx, &made))
+			f.calls.Add(cmp.Or(made.Load(), weight))
 		}, fail)
 	}
 

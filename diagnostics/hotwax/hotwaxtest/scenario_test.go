@@ -193,3 +193,12 @@ func TestScenarioTimings(t *testing.T) {
 		assert.NotContains(t, s.m.shopify[ShopCA], "HW-SOCK-S")
 	})
 }
+
+func TestDraftWithoutConfigurationCarriesTheOMSError(t *testing.T) {
+	s := newTest(t, ScenarioDraftWithoutConfiguration)
+	drafts := findJobDocs(t, s, map[string]any{"systemJobEnumId": hotwax.JobAssociation, "statusId": "SERVICE_DRAFT"})
+	require.Len(t, drafts, 1)
+	// findJobs' parsed runtimeData, as hotwax/job-manager:src/utils/index.ts hasJobDataError reads it.
+	assert.Equal(t, map[string]any{"_ERROR_MESSAGE_": DraftRuntimeError}, drafts[0]["runtimeData"])
+	assert.Empty(t, findJobDocs(t, s, map[string]any{"systemJobEnumId": hotwax.JobAssociation, "statusId": "SERVICE_PENDING"}))
+}

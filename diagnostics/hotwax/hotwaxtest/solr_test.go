@@ -132,3 +132,52 @@ func TestSolrQueryWire(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, status)
 	})
 }
+
+func TestShopifyCoreSchemaIsStrict(t *testing.T) {
+	listing := func(s *Server, idField string) (int, map[string]any) {
+		status, raw := call(t, s, s.Token(), "solr-query", map[string]any{"coreName": "shopifyCore", "json": map[string]any{
+			"params": map[string]any{"rows": 5, "sort": "_timestamp_ desc"}, "query": "*:*",
+			"filter": `docType: BULKOPERATION AND ` + idField + `: "gid://shopify/ProductVariant/45012000000011"`,
+		}})
+		var resp map[string]any
+		require.NoError(t, json.Unmarshal(raw, &resp))
+		return status, resp
+	}
+	dotted, underscore := listingFieldsOf(GenerationDotted).ids, listingFieldsOf(GenerationUnderscore).ids
+	for _, tt := range []struct{ generation, defined, undefined string }{
+		{GenerationDotted, dotted, underscore},
+		{GenerationUnderscore, underscore, dotted},
+	} {
+		t.Run(tt.generation, func(t *testing.T) {
+			s := NewTestServer(t, Options{ListingGeneration: tt.generation})
+			status, resp := listing(s, tt.defined)
+			require.Equal(t, http.StatusOK, status)
+			docs := resp["response"].(map[string]any)["docs"].([]any)
+			require.Len(t, docs, 1)
+			doc := docs[0].(map[string]any)
+			for k, v := range doc {
+				assert.IsType(t, []any{}, v, "field %s is an array, as in a schemaless core", k)
+			}
+			assert.Contains(t, doc, listingFieldsOf(tt.generation).values)
+
+			status, resp = listing(s, tt.undefined)
+			assert.Equal(t, http.StatusBadRequest, status)
+			assert.Equal(t, map[string]any{
+				"metadata": []any{"error-class", "org.apache.solr.common.SolrException",
+					"root-error-class", "org.apache.solr.common.SolrException"},
+				"msg": "undefined field " + tt.undefined, "code": float64(400),
+			}, resp["error"], "Solr's own 400 body")
+		})
+	}
+	t.Run("products core too", func(t *testing.T) {
+		s := newTest(t, ScenarioHealthy)
+		status, raw := call(t, s, s.Token(), "solr-query", map[string]any{"json": map[string]any{
+			"query": "*:*", "filter": `docType: PRODUCT AND colour: red`}})
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, string(raw), "undefined field colour")
+	})
+	t.Run("unknown generation", func(t *testing.T) {
+		_, err := NewServer(Options{ListingGeneration: "bulk"})
+		assert.ErrorContains(t, err, `unknown listing generation "bulk"`)
+	})
+}
