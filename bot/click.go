@@ -19,6 +19,8 @@ import (
 
 // Executor performs a remedy against the OMS; diagnostics.Executor satisfies it.
 type Executor interface {
+	// Check refuses what Execute would refuse without writing; it may read the OMS, never write.
+	Check(ctx context.Context, storeID string, r diagnostics.Remedy, in diagnostics.Input) error
 	Execute(ctx context.Context, storeID string, r diagnostics.Remedy, in diagnostics.Input) (diagnostics.Outcome, error)
 }
 

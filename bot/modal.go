@@ -216,11 +216,17 @@ func (b *Bot) handleSubmission(ctx context.Context, req request) {
 		}
 		r, in, err := b.submitted(c, req)
 		if err == nil {
-			err = diagnostics.Validate(r, in, b.now())
+			cctx, cancel := context.WithTimeout(ctx, remedyTimeout)
+			err = b.opts.Executor.Check(cctx, c.conv.ProductStoreID, r, in)
+			cancel()
+		}
+		if problems := diagnostics.Problems(err); len(problems) > 0 {
+			// Refused before the button is used: it stays on the card for a corrected try.
+			b.tell(ctx, req, blocks.Note("I did not run this, and the button still works: "+blocks.Escape(sentence(problems[0].Message))))
+			return
 		}
 		if err != nil {
-			b.tell(ctx, req, blocks.Note("I did not run this: "+blocks.Escape(err.Error())))
-			return
+			b.log.Warn("could not check the fix against the OMS; the executor checks again", "error", err)
 		}
 		c.remedy = r
 		b.remediate(ctx, req, c, in)

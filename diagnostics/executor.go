@@ -95,6 +95,21 @@ func (e *Executor) Execute(ctx context.Context, storeID string, r Remedy, in Inp
 	return Outcome{}, invalid("kind", "unknown remedy kind %q", r.Kind)
 }
 
+// Check refuses, before anything is claimed, what Execute would refuse without writing: the input (see
+// Validate) and, for a link, a shop the store lacks or cannot reach and a variant that is another
+// product's in that shop. It reads the OMS and never writes; Execute checks again before it writes.
+func (e *Executor) Check(ctx context.Context, storeID string, r Remedy, in Input) error {
+	if err := Validate(r, in, e.opts.Now()); err != nil || r.Kind != RemedyLinkProduct {
+		return err
+	}
+	shop, err := e.shopOf(ctx, storeID, r.ShopID)
+	if err != nil {
+		return err
+	}
+	_, _, err = e.existingLink(ctx, shop, cmp.Or(in.ProductID, r.Params["productId"]), in.VariantID)
+	return err
+}
+
 // shopOf returns the shop when it belongs to the store and HotWax can reach it.
 func (e *Executor) shopOf(ctx context.Context, storeID, shopID string) (hotwax.Shop, error) {
 	shops, err := e.oms.Shops(ctx, storeID)

@@ -240,3 +240,20 @@ func TestShopifyID(t *testing.T) {
 		assert.Equal(t, want, diagnostics.ShopifyID(s), s)
 	}
 }
+
+// Check refuses before anything is claimed what Execute would refuse, and writes nothing.
+func TestExecutorCheck(t *testing.T) {
+	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	link := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20077"}}
+	var verr *diagnostics.ValidationError
+	err := ex.Check(context.Background(), "STORE", link, diagnostics.Input{VariantID: "45012000000011", InventoryItemID: "47020000000077"})
+	require.ErrorAs(t, err, &verr)
+	assert.Equal(t, "variantId", verr.Field)
+	assert.Contains(t, verr.Message, "already belongs to product 20011")
+	assert.NoError(t, ex.Check(context.Background(), "STORE", link, diagnostics.Input{VariantID: "45012000000077", InventoryItemID: "47020000000077"}))
+	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY"}
+	require.ErrorAs(t, ex.Check(context.Background(), "STORE", schedule, diagnostics.Input{Limit: "+5"}), &verr)
+	assert.Equal(t, "limit", verr.Field)
+	assert.Zero(t, srv.Counts()["service/createShopifyShopProduct"]+srv.Counts()["scheduleService"])
+}
