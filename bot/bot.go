@@ -35,7 +35,10 @@ type Options struct {
 	APIURL     string // ends with "/"; default Slack's
 	HTTPClient *http.Client
 
-	Store    *store.DB
+	Store *store.DB
+	// Journal holds the requests acknowledged and not yet handled; default Store. A file of its own
+	// keeps acks from waiting behind the store's other writers (bbolt has one writer at a time).
+	Journal  *store.DB
 	Checker  Checker
 	Executor Executor
 	Watcher  JobWatcher
@@ -108,6 +111,9 @@ type Bot struct {
 func New(opts Options) (*Bot, error) {
 	if opts.Store == nil || opts.Checker == nil {
 		return nil, errors.New("bot: a store and a checker are required")
+	}
+	if opts.Journal == nil {
+		opts.Journal = opts.Store
 	}
 	if opts.APIURL == "" {
 		opts.APIURL = slack.APIURL

@@ -139,14 +139,27 @@ func (b *Bot) admitAll(admit <-chan admission, q queues) {
 			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ids := make([]string, len(batch))
+		for i, a := range batch {
+			ids[i] = a.req.DedupeKey
+		}
+		// A redelivery of a request already being handled, or handled, is not journaled: a restart must
+		// not replay it. Reading never waits for the store's writers.
+		seen, err := b.opts.Store.SeenEnvelopes(ctx, ids)
+		if err != nil {
+			b.log.Error("could not read the envelopes seen; journaling every request", "error", err)
+		}
 		entries := make([]store.JournaledRequest, 0, len(batch))
 		for _, a := range batch {
+			if seen[a.req.DedupeKey] {
+				continue
+			}
 			if js, err := json.Marshal(a.req); err == nil {
 				// Keyed like the dedupe: a redelivery shares its first delivery's entry.
 				entries = append(entries, store.JournaledRequest{ID: a.req.DedupeKey, At: a.req.Received, Payload: js})
 			}
 		}
-		if err := b.opts.Store.JournalRequests(ctx, entries); err != nil {
+		if err := b.opts.Journal.JournalRequests(ctx, entries); err != nil {
 			// Unacknowledged, Slack re-sends events and tells the person a command failed: better than
 			// an ack for work a crash would lose.
 			b.log.Error("could not journal requests; leaving them unacknowledged", "requests", len(entries), "error", err)
@@ -184,7 +197,7 @@ func (b *Bot) enqueue(ctx context.Context, req request, q queues) {
 // settle removes a request from the journal: it was handled, or durable state (a card, a claimed
 // action) now carries it.
 func (b *Bot) settle(ctx context.Context, req request) {
-	if err := b.opts.Store.DoneRequest(context.WithoutCancel(ctx), req.DedupeKey); err != nil {
+	if err := b.opts.Journal.DoneRequest(context.WithoutCancel(ctx), req.DedupeKey); err != nil {
 		b.log.Error("could not settle a journaled request", "envelope_id", req.EnvelopeID, "error", err)
 	}
 }
@@ -194,7 +207,7 @@ const replayTTL = 30 * time.Minute
 
 // replay queues the requests a previous process acknowledged but did not finish.
 func (b *Bot) replay(ctx context.Context, q queues) {
-	pending, err := b.opts.Store.PendingRequests(ctx)
+	pending, err := b.opts.Journal.PendingRequests(ctx)
 	if err != nil {
 		b.log.Error("could not read the request journal", "error", err)
 		return
@@ -208,13 +221,13 @@ func (b *Bot) replay(ctx context.Context, q queues) {
 	}
 	for _, p := range pending {
 		if carried[p.ID] {
-			_ = b.opts.Store.DoneRequest(ctx, p.ID)
+			_ = b.opts.Journal.DoneRequest(ctx, p.ID)
 			continue
 		}
 		var req request
 		if err := json.Unmarshal(p.Payload, &req); err != nil || b.now().Sub(p.At) > replayTTL {
 			b.log.Warn("dropping a journaled request", "envelope_id", p.ID, "age", b.now().Sub(p.At), "error", err)
-			_ = b.opts.Store.DoneRequest(ctx, p.ID)
+			_ = b.opts.Journal.DoneRequest(ctx, p.ID)
 			continue
 		}
 		b.log.Info("replaying a request acknowledged before a restart", "envelope_id", p.ID)

@@ -75,3 +75,22 @@ func (db *DB) PendingRequests(ctx context.Context) ([]JournaledRequest, error) {
 	})
 	return out, err
 }
+
+// SeenEnvelopes reports which of ids SeenEnvelope has recorded. It only reads, so it never waits for a
+// writer.
+func (db *DB) SeenEnvelopes(ctx context.Context, ids []string) (map[string]bool, error) {
+	seen := map[string]bool{}
+	err := db.view(ctx, "seen envelopes", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketEnvelopes)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if b.Get([]byte(id)) != nil {
+				seen[id] = true
+			}
+		}
+		return nil
+	})
+	return seen, err
+}

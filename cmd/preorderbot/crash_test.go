@@ -44,8 +44,8 @@ func TestKill9(t *testing.T) {
 		skuOf   = map[string]string{} // envelope id → SKU of its command
 		clicked = map[string]bool{}   // card ts → its run button was pressed
 	)
-	stopLoad := make(chan struct{})
-	var load sync.WaitGroup
+	stopLoad, stopClicks := make(chan struct{}), make(chan struct{})
+	var load, clicks sync.WaitGroup
 	load.Go(func() { // commands: unknown SKUs, one per command, and now and then the known one
 		tick := time.NewTicker(time.Second / time.Duration(fig.rate))
 		defer tick.Stop()
@@ -69,10 +69,10 @@ func TestKill9(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	load.Go(func() { // clicks: the fix on each final card of the known SKU, sometimes twice
+	clicks.Go(func() { // clicks: the fix on each final card of the known SKU, sometimes twice
 		for {
 			select {
-			case <-stopLoad:
+			case <-stopClicks:
 				return
 			case <-time.After(50 * time.Millisecond):
 			}
@@ -132,6 +132,9 @@ func TestKill9(t *testing.T) {
 	for !settled() && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
+	time.Sleep(time.Second) // the clicks on the last cards
+	close(stopClicks)
+	clicks.Wait()
 	bot.stop()
 
 	cards := cardsBySKU(sl, channel)

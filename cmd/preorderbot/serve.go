@@ -72,8 +72,15 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	if err := db.Check(ctx); err != nil {
 		return fmt.Errorf("%w; restore the last backup (see the README's Operations)", err)
 	}
+	// The request journal has a file of its own: an ack waits for its commit, and must not wait behind
+	// the checks' and fixes' writes to the main file.
+	journal, err := store.Open(cfg.DBPath+".requests", store.Options{Logger: logger.WithGroup("journal")})
+	if err != nil {
+		return err
+	}
+	defer journal.Close()
 
-	b, ops, err := newBot(cfg, db, logger, nil)
+	b, ops, err := newBot(cfg, db, logger, func(o *bot.Options) { o.Journal = journal })
 	if err != nil {
 		return err
 	}
