@@ -64,6 +64,10 @@ func (db *DB) CreateActions(ctx context.Context, actions ...Action) ([]Action, e
 			if err := put(b, []byte(a.ID), a); err != nil {
 				return fmt.Errorf("action %s: %w", a.ID, err)
 			}
+			// CreatedAt and ExpiresAt never change after creation, so this entry stays right.
+			if err := indexTime(tx, actionTime(a), kindAction, []byte(a.ID), nil); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -243,11 +243,22 @@ func putConversation(tx *bolt.Tx, c Conversation, old *Conversation) error {
 	if err != nil {
 		return err
 	}
-	if old == nil {
-		convs.FillPercent = appendFill
-	}
+	// Ids and card timestamps only grow, and updates mostly touch the newest conversations.
+	convs.FillPercent, cards.FillPercent = appendFill, appendFill
 	if err := put(convs, u64(c.ID), c); err != nil {
 		return fmt.Errorf("conversation %d: %w", c.ID, err)
+	}
+	if old != nil {
+		if err := unindexTime(tx, conversationTime(*old), kindConversation, u64(c.ID)); err != nil {
+			return err
+		}
+	}
+	var card []byte
+	if c.CardTS != "" {
+		card = cardKey(c.Channel, c.CardTS)
+	}
+	if err := indexTime(tx, conversationTime(c), kindConversation, u64(c.ID), card); err != nil {
+		return err
 	}
 	if old != nil && old.CardTS != "" && (old.CardTS != c.CardTS || old.Channel != c.Channel) {
 		if err := cards.Delete(cardKey(old.Channel, old.CardTS)); err != nil {

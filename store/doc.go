@@ -2,12 +2,13 @@
 // show them, one-shot button actions, the append-only audit trail, report snapshots, escalation threads,
 // job watches and the ids of Socket Mode envelopes already handled.
 //
-// Records are plain Go values stored as JSON; the store knows neither Slack nor HotWax types. Every
+// Records are plain Go values stored as JSON, compressed with zstd and a built-in dictionary when longer
+// than a few lines (see compress.go); the store knows neither Slack nor HotWax types. Every
 // exported method takes a context first and checks it before opening a transaction. Callers only ever
 // see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
 // never bbolt's.
 //
-// Bucket tree (schema version 6) and key formats:
+// Bucket tree (schema version 7) and key formats:
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
@@ -40,10 +41,15 @@
 //	  <effect key, e.g. run/STORE/JOB/10001>     → Effect JSON (the last claim of that OMS change)
 //	modals                                       (since v6)
 //	  <external id>                              → Modal JSON (a form the bot opened, for whom, from which button)
+//	by_time                                      (since v7)
+//	  <at: 8-byte BE unix nanos><kind: c|a|s><conversation, action or snapshot key>
+//	                                             → card key (conversations) or empty; at is when the
+//	                                               record's retention starts (see timeindex.go)
 //
 // Schema history: v1 created the first seven record buckets and meta; v2 added the two audit indexes and
 // back-filled them from existing audit records; v3 added envelopes; v4 added the request journal; v5
 // added the index of busy conversations, filled from the conversations already there; v6 added effects and
-// modals. Migrations run in order, in the same read-write transaction that creates the file, when Open
-// finds an older version.
+// modals; v7 added the time index, filled from the conversations, actions and snapshots already there, and
+// rewrote their values compressed. Migrations run in order, in the same read-write transaction that creates
+// the file, when Open finds an older version.
 package store

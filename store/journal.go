@@ -51,13 +51,13 @@ func (db *DB) DoneRequest(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return translate("done request", db.bolt.Batch(func(tx *bolt.Tx) error {
+	return translate("done request", db.bolt.Batch(db.counted(func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketRequests)
 		if err != nil {
 			return err
 		}
 		return b.Delete([]byte(id))
-	}))
+	})))
 }
 
 // PendingRequests lists the journal in key order; records that no longer decode are logged and skipped.

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -24,40 +23,15 @@ type PruneStats struct {
 
 // Prune removes conversations (with their card index), actions and snapshots older than
 // Options.Retention, audit records older than Options.AuditRetention and envelope ids older than
-// Options.EnvelopeRetention, as of now. Each bucket is walked in transactions of Options.PruneBatch
-// entries, so writers wait at most one batch and readers are never blocked. Records that no longer decode
-// are logged and kept.
+// Options.EnvelopeRetention, as of now. Work goes in transactions of Options.PruneBatch entries, so writers
+// wait at most one batch and readers are never blocked. Conversations, actions and snapshots are found
+// through the time index without reading their values; audit records are keyed by time already.
 func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	var (
 		st  PruneStats
 		err error
 	)
-	cutoff := now.Add(-db.opts.Retention)
-	if st.Conversations, err = db.pruneScan(ctx, bucketConversations, func(k, v []byte) (verdict, error) {
-		var c Conversation
-		if err := decode(bucketConversations, k, v, &c); err != nil {
-			return keep, err
-		}
-		return dropIf(c.UpdatedAt.Before(cutoff)), nil
-	}, unindexCard); err != nil {
-		return st, err
-	}
-	if st.Actions, err = db.pruneScan(ctx, bucketActions, func(k, v []byte) (verdict, error) {
-		var a Action
-		if err := decode(bucketActions, k, v, &a); err != nil {
-			return keep, err
-		}
-		return dropIf(a.CreatedAt.Before(cutoff) && a.ExpiresAt.Before(cutoff)), nil
-	}, nil); err != nil {
-		return st, err
-	}
-	if st.Snapshots, err = db.pruneScan(ctx, bucketSnapshots, func(k, v []byte) (verdict, error) {
-		var s Snapshot
-		if err := decode(bucketSnapshots, k, v, &s); err != nil {
-			return keep, err
-		}
-		return dropIf(s.At.Before(cutoff)), nil
-	}, nil); err != nil {
+	if err := db.pruneExpired(ctx, now.Add(-db.opts.Retention), &st); err != nil {
 		return st, err
 	}
 	auditCutoff := now.Add(-db.opts.AuditRetention)
@@ -132,6 +106,27 @@ func (db *DB) RunPruner(ctx context.Context, interval time.Duration) error {
 			}
 		}
 	}
+}
+
+// pruneExpired deletes the conversations, actions and snapshots whose retention started before cutoff,
+// walking the head of the time index.
+func (db *DB) pruneExpired(ctx context.Context, cutoff time.Time, st *PruneStats) error {
+	for more := true; more; {
+		var batch PruneStats
+		err := db.update(ctx, "prune by time", func(tx *bolt.Tx) error {
+			batch = PruneStats{}
+			var err error
+			more, err = db.pruneByTime(tx, cutoff, &batch)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		st.Conversations += batch.Conversations
+		st.Actions += batch.Actions
+		st.Snapshots += batch.Snapshots
+	}
+	return nil
 }
 
 // verdict is what pruneScan does with one entry.
@@ -220,30 +215,6 @@ func (db *DB) pruneScan(ctx context.Context, name []byte, judge func(k, v []byte
 		}
 		resume = next
 	}
-}
-
-// unindexCard removes the cards and busy entries of a pruned conversation if they still point at it.
-func unindexCard(tx *bolt.Tx, k, v []byte) error {
-	if busy, err := bucket(tx, bucketBusy); err == nil {
-		if err := busy.Delete(k); err != nil {
-			return err
-		}
-	}
-	var c Conversation
-	if decode(bucketConversations, k, v, &c) != nil || c.CardTS == "" {
-		return nil
-	}
-	cards, err := bucket(tx, bucketCards)
-	if err != nil {
-		return err
-	}
-	key := cardKey(c.Channel, c.CardTS)
-	if id := cards.Get(key); len(id) == 8 && binary.BigEndian.Uint64(id) == c.ID {
-		if err := cards.Delete(key); err != nil {
-			return fmt.Errorf("unindex card of conversation %d: %w", c.ID, err)
-		}
-	}
-	return nil
 }
 
 // unindexAuditEntry removes the index entries of a pruned audit record.

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -26,6 +28,7 @@ var migrations = []migration{
 	{version: 4, name: "request journal", migrate: migrateV4},
 	{version: 5, name: "index of conversations with work under way", migrate: migrateV5},
 	{version: 6, name: "effect claims and opened modals", migrate: migrateV6},
+	{version: 7, name: "time index for pruning, compressed large values", migrate: migrateV7},
 }
 
 // SchemaVersion is the schema this binary writes.
@@ -174,6 +177,75 @@ func migrateV6(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bucketEffects, bucketModals} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrateV7 adds the time index that lets Prune skip reading values, fills it from the conversations,
+// actions and snapshots already there, and rewrites their large values compressed (see compress). Records
+// that no longer decode get no entry, so pruning keeps them, as it did before.
+func migrateV7(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketByTime); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketByTime, err)
+	}
+	if err := reindexV7(tx, bucketConversations, func(v []byte) (time.Time, byte, []byte, bool) {
+		var c Conversation
+		if decode(bucketConversations, nil, v, &c) != nil {
+			return time.Time{}, 0, nil, false
+		}
+		var card []byte
+		if c.CardTS != "" {
+			card = cardKey(c.Channel, c.CardTS)
+		}
+		return conversationTime(c), kindConversation, card, true
+	}); err != nil {
+		return err
+	}
+	if err := reindexV7(tx, bucketActions, func(v []byte) (time.Time, byte, []byte, bool) {
+		var a Action
+		ok := decode(bucketActions, nil, v, &a) == nil
+		return actionTime(a), kindAction, nil, ok
+	}); err != nil {
+		return err
+	}
+	return reindexV7(tx, bucketSnapshots, func(v []byte) (time.Time, byte, []byte, bool) {
+		var s Snapshot
+		ok := decode(bucketSnapshots, nil, v, &s) == nil
+		return snapshotTime(s), kindSnapshot, nil, ok
+	})
+}
+
+// reindexV7 indexes by time, and stores compressed, every record of bucket name that entry can read.
+func reindexV7(tx *bolt.Tx, name []byte, entry func(v []byte) (at time.Time, kind byte, value []byte, ok bool)) error {
+	b, err := bucket(tx, name)
+	if err != nil {
+		return err
+	}
+	// A bucket must not change under ForEach: collect the keys first.
+	var keys [][]byte
+	if err := b.ForEach(func(k, _ []byte) error {
+		keys = append(keys, bytes.Clone(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		v := b.Get(k)
+		at, kind, value, ok := entry(v)
+		if !ok {
+			continue
+		}
+		if err := indexTime(tx, at, kind, k, value); err != nil {
+			return err
+		}
+		if bytes.HasPrefix(v, zstdMagic) {
+			continue
+		}
+		if packed := compress(v); len(packed) < len(v) {
+			if err := b.Put(k, packed); err != nil {
+				return fmt.Errorf("rewrite %s %s: %w", name, printableKey(k), err)
+			}
 		}
 	}
 	return nil

@@ -32,7 +32,14 @@ func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) error {
 		if err != nil {
 			return err
 		}
-		return put(b, snapshotKey(s.ProductStoreID, s.SKU), s)
+		key := snapshotKey(s.ProductStoreID, s.SKU)
+		if err := unindexSnapshot(tx, b, key); err != nil {
+			return err
+		}
+		if err := put(b, key, s); err != nil {
+			return err
+		}
+		return indexTime(tx, snapshotTime(s), kindSnapshot, key, nil)
 	})
 }
 
@@ -50,4 +57,17 @@ func (db *DB) Snapshot(ctx context.Context, storeID, sku string) (Snapshot, erro
 		return nil
 	})
 	return s, err
+}
+
+// unindexSnapshot removes the time index entry of the snapshot stored under key, if any.
+func unindexSnapshot(tx *bolt.Tx, b *bolt.Bucket, key []byte) error {
+	var old Snapshot
+	switch err := get(b, bucketSnapshots, key, &old); {
+	case err == nil:
+		return unindexTime(tx, snapshotTime(old), kindSnapshot, key)
+	case isCorrupt(err):
+		return unindexTimeAnyAt(tx, kindSnapshot, key)
+	default:
+		return nil // none yet
+	}
 }

@@ -81,6 +81,8 @@ type DB struct {
 	path string
 	opts Options
 	log  *slog.Logger
+
+	commits commitCounter
 }
 
 // Open opens or creates the store at path and brings its schema up to date in one transaction. When
@@ -95,7 +97,7 @@ func Open(path string, opts Options) (*DB, error) {
 		var err error
 		// PreLoadFreelist reads the freelist here, under safely, also for read-only opens.
 		bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly,
-			PreLoadFreelist: true})
+			PreLoadFreelist: true, PageSize: pageSize})
 		return err
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
@@ -108,6 +110,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.MaxBatchDelay > 0 {
 		bdb.MaxBatchDelay = opts.MaxBatchDelay
 	}
+	bdb.AllocSize = allocSize
 	db := &DB{bolt: bdb, path: path, opts: opts, log: opts.Logger}
 	if !opts.ReadOnly {
 		if err := safely("migrate", db.migrate); err != nil {
@@ -203,7 +206,7 @@ func (db *DB) update(ctx context.Context, op string, fn func(*bolt.Tx) error) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return safely(op, func() error { return translate(op, db.bolt.Update(fn)) })
+	return safely(op, func() error { return translate(op, db.bolt.Update(db.counted(fn))) })
 }
 
 // batch is update for idempotent fn: with Options.Batch it may share a commit with concurrent callers,
@@ -215,5 +218,13 @@ func (db *DB) batch(ctx context.Context, op string, fn func(*bolt.Tx) error) err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return safely(op, func() error { return translate(op, db.bolt.Batch(fn)) })
+	return safely(op, func() error { return translate(op, db.bolt.Batch(db.counted(fn))) })
+}
+
+// counted makes fn's transaction count in Commits.
+func (db *DB) counted(fn func(*bolt.Tx) error) func(*bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		db.commits.watch(tx)
+		return fn(tx)
+	}
 }

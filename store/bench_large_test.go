@@ -1,0 +1,201 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/preorderbot/preorderbot/store/internal/reportgen"
+)
+
+// The large-store benchmarks fill a store through its API with the records the bot writes, each holding
+// a report of the diagnostic chain (about 5 KB of JSON, see reportgen). Filling runs without fsync, which
+// changes how long it takes but not what ends up in the file.
+
+const (
+	largeN      = 100_000
+	largeSpread = 100 * 24 * time.Hour // checks spread over 100 days: a 90-day pass prunes a tenth
+)
+
+// largeContents is what each of the n checks leaves in the store.
+type largeContents int
+
+const (
+	conversationsOnly largeContents = iota // the conversation and its card
+	wholeCheck                             // and the card's actions, the SKU's snapshot and the audit record
+)
+
+// fillLarge writes n checks spread over largeSpread before t0, one conversation each.
+func fillLarge(tb testing.TB, db *DB, n int, contents largeContents) {
+	tb.Helper()
+	ctx := context.Background()
+	gen, err := reportgen.New(ctx)
+	require.NoError(tb, err)
+	db.bolt.NoSync = true
+	defer func() { db.bolt.NoSync = false }()
+	from := t0.Add(-largeSpread)
+	for i := range n {
+		at := from.Add(time.Duration(int64(largeSpread) / int64(n) * int64(i)))
+		sku, report := gen.Report(i, at)
+		c, err := db.CreateConversation(ctx, Conversation{Kind: "check", SKUs: []string{sku},
+			ProductStoreID: "STORE", RequestedBy: "U012AB3CDE", Channel: "C012AB3CDE",
+			CardTS: fmt.Sprintf("%d.%06d", at.Unix(), i%1_000_000), Status: StatusChecking,
+			Request: fmt.Sprintf("9c41-%08d", i), CreatedAt: at})
+		require.NoError(tb, err)
+		if contents == wholeCheck {
+			// The card's buttons, as the bot makes them: a re-check, then one per remedy.
+			acts := []Action{{Kind: "recheck", ConversationID: c.ID, CreatedBy: c.RequestedBy, CreatedAt: at,
+				ExpiresAt: at.Add(24 * time.Hour), Params: map[string]string{"v": "1"}}}
+			for _, rem := range gen.Remedies(i) {
+				js, _ := json.Marshal(rem)
+				acts = append(acts, Action{Kind: rem.Kind, ConversationID: c.ID, CreatedBy: c.RequestedBy,
+					CreatedAt: at, ExpiresAt: at.Add(24 * time.Hour),
+					Params: map[string]string{"remedy": string(js), "sku": sku, "store": "STORE", "v": "1",
+						"cause": "unexplained"}})
+			}
+			_, err = db.CreateActions(ctx, acts...)
+			require.NoError(tb, err)
+		}
+		done := at.Add(2 * time.Second)
+		_, err = db.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+			c.Status, c.LastReport, c.UpdatedAt, c.CardVersion = StatusDone, json.RawMessage("["+string(report)+"]"), done, 1
+			return nil
+		})
+		require.NoError(tb, err)
+		if contents == wholeCheck {
+			require.NoError(tb, db.PutSnapshot(ctx, Snapshot{ProductStoreID: "STORE", SKU: sku, Report: report, At: done}))
+			_, err = db.AppendAudit(ctx, AuditRecord{At: done, Actor: c.RequestedBy, Action: "check",
+				ConversationID: c.ID, SKU: sku, ProductStoreID: "STORE",
+				Card: &MessageRef{Channel: c.Channel, TS: c.CardTS}, Outcome: "healthy", Detail: "11 OMS calls in 412ms"})
+			require.NoError(tb, err)
+		}
+	}
+}
+
+// largeStore builds a store of largeN checks in a temporary directory and returns its closed file.
+func largeStore(b *testing.B, contents largeContents) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "preorderbot.db")
+	db, err := Open(path, Options{Now: func() time.Time { return t0 }})
+	require.NoError(b, err)
+	fillLarge(b, db, largeN, contents)
+	require.NoError(b, db.Close())
+	return path
+}
+
+// BenchmarkOpen100k reports the file size of 100,000 checks with real reports and the time to open it.
+// "conversations" holds what the target counts (conversations and their cards); "whole-check" adds
+// everything else one check writes.
+func BenchmarkOpen100k(b *testing.B) {
+	for _, bc := range []struct {
+		name     string
+		contents largeContents
+	}{{"conversations", conversationsOnly}, {"whole-check", wholeCheck}} {
+		b.Run(bc.name, func(b *testing.B) {
+			path := largeStore(b, bc.contents)
+			st, err := os.Stat(path)
+			require.NoError(b, err)
+			for b.Loop() {
+				db, err := Open(path, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = db.Close()
+			}
+			b.ReportMetric(float64(st.Size())/(1<<20), "file-MiB")
+		})
+	}
+}
+
+// BenchmarkPrune100k times one prune pass over 100,000 whole checks spread over 100 days (a tenth are past
+// the 90-day retention), each pass on a fresh copy of the file, and measures the peak RSS (VmHWM) of a
+// separate process that opens the store and runs one pass.
+func BenchmarkPrune100k(b *testing.B) {
+	path := largeStore(b, wholeCheck)
+	work := filepath.Join(b.TempDir(), "work.db")
+	var pruned PruneStats
+	for b.Loop() {
+		b.StopTimer()
+		copyFile(b, path, work)
+		db, err := Open(work, Options{})
+		require.NoError(b, err)
+		b.StartTimer()
+		pruned, err = db.Prune(context.Background(), t0)
+		b.StopTimer()
+		require.NoError(b, err)
+		require.NoError(b, db.Close())
+		b.StartTimer()
+	}
+	require.InDelta(b, largeN/10, pruned.Conversations, largeN/100, "a tenth of the conversations pruned")
+	hwm := pruneProcessHWM(b, path)
+	b.ReportMetric(float64(hwm)/(1<<10), "VmHWM-MiB")
+	b.ReportMetric(float64(pruned.Conversations+pruned.Actions+pruned.Snapshots), "pruned/op")
+}
+
+func copyFile(tb testing.TB, from, to string) {
+	tb.Helper()
+	src, err := os.Open(from)
+	require.NoError(tb, err)
+	defer src.Close()
+	dst, err := os.Create(to)
+	require.NoError(tb, err)
+	_, err = io.Copy(dst, src)
+	require.NoError(tb, err)
+	require.NoError(tb, dst.Close())
+}
+
+// envPruneDB names the store TestPruneProcess prunes; only pruneProcessHWM sets it.
+const envPruneDB = "PREORDERBOT_BENCH_PRUNE_DB"
+
+// pruneProcessHWM runs TestPruneProcess on a copy of path in a child process and returns its VmHWM in KiB.
+func pruneProcessHWM(b *testing.B, path string) int {
+	work := filepath.Join(b.TempDir(), "child.db")
+	copyFile(b, path, work)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPruneProcess$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), envPruneDB+"="+work)
+	out, err := cmd.CombinedOutput()
+	require.NoError(b, err, "%s", out)
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "VmHWM:"); ok {
+			kib, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			require.NoError(b, err)
+			return kib
+		}
+	}
+	b.Fatalf("no VmHWM in the child's output:\n%s", out)
+	return 0
+}
+
+// TestPruneProcess is the child of BenchmarkPrune100k: it opens the store named by envPruneDB, runs one
+// prune pass and prints its peak RSS. Without the variable it does nothing.
+func TestPruneProcess(t *testing.T) {
+	path := os.Getenv(envPruneDB)
+	if path == "" {
+		t.Skip("run by BenchmarkPrune100k")
+	}
+	db, err := Open(path, Options{})
+	require.NoError(t, err)
+	st, err := db.Prune(context.Background(), t0)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	status, err := os.ReadFile("/proc/self/status")
+	require.NoError(t, err)
+	for line := range strings.Lines(string(status)) {
+		if strings.HasPrefix(line, "VmHWM:") || strings.HasPrefix(line, "VmRSS:") {
+			fmt.Print(line)
+		}
+	}
+	fmt.Printf("pruned %+v\n", st)
+}
