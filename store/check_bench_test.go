@@ -13,7 +13,7 @@ func BenchmarkCheck100k(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "preorderbot.db")
 	db, err := Open(path, Options{})
 	require.NoError(b, err)
-	seedConversations(b, db, 100_000)
+	fillLarge(b, db, 100_000, conversationsOnly)
 	defer db.Close()
 	for b.Loop() {
 		if err := db.Check(context.Background()); err != nil {

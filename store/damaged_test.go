@@ -59,7 +59,6 @@ func openDamaged(t *testing.T, content []byte, opts Options) error {
 
 func TestTruncatedFileIsRefusedNotMapped(t *testing.T) {
 	_, good := seedFile(t)
-	pageSize := 4096
 	require.Greater(t, len(good), 8*pageSize, "the seed spans many pages")
 	m, err := newestMeta(bytes.NewReader(good), int64(len(good)))
 	require.NoError(t, err)
@@ -97,7 +96,6 @@ func TestGarbageFileIsRefused(t *testing.T) {
 // become ErrDamaged at open, at the consistency check, or when the page is read.
 func TestFlippedByteInAPageIsAnError(t *testing.T) {
 	_, good := seedFile(t)
-	const pageSize = 4096
 	damaged := 0
 	for page := 2; page < len(good)/pageSize; page++ {
 		for _, off := range []int{0, 8, 10} { // page id, flags, element count
@@ -146,7 +144,6 @@ func TestImpossibleSchemaVersion(t *testing.T) {
 func damagedButOpenable(t *testing.T) []byte {
 	t.Helper()
 	_, good := seedFile(t)
-	const pageSize = 4096
 	for page := 2; page < len(good)/pageSize; page++ {
 		content := append([]byte(nil), good...)
 		content[page*pageSize+8] ^= 0x5a
