@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -23,7 +24,7 @@ func damageStore(t *testing.T) string {
 	path, _ := seedStore(t)
 	good, err := os.ReadFile(path)
 	require.NoError(t, err)
-	const pageSize = 4096
+	pageSize := filePageSize(good)
 	for page := 2; page < len(good)/pageSize; page++ {
 		content := append([]byte(nil), good...)
 		content[page*pageSize+8] ^= 0x5a
@@ -50,8 +51,14 @@ func truncateStore(t *testing.T) string {
 	good, err := os.ReadFile(path)
 	require.NoError(t, err)
 	cut := filepath.Join(t.TempDir(), "truncated.db")
-	require.NoError(t, os.WriteFile(cut, good[:4096], 0o600))
+	require.NoError(t, os.WriteFile(cut, good[:filePageSize(good)], 0o600))
 	return cut
+}
+
+// filePageSize reads a bbolt file's page size from its first meta page (after the 16-byte page header,
+// the 4-byte magic and the 4-byte version).
+func filePageSize(file []byte) int {
+	return int(binary.LittleEndian.Uint32(file[24:28]))
 }
 
 func TestServeRefusesADamagedStateFile(t *testing.T) {
