@@ -31,7 +31,8 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 		st  PruneStats
 		err error
 	)
-	if err := db.pruneExpired(ctx, now.Add(-db.opts.Retention), &st); err != nil {
+	cutoff := now.Add(-db.opts.Retention)
+	if err := db.pruneExpired(ctx, cutoff, &st); err != nil {
 		return st, err
 	}
 	auditCutoff := now.Add(-db.opts.AuditRetention)
