@@ -16,7 +16,9 @@ func (db *DB) SeenEnvelope(ctx context.Context, id string, now time.Time) (bool,
 		return false, fmt.Errorf("envelope without id: %w", ErrInvalid)
 	}
 	var seen bool
-	err := db.batch(ctx, "seen envelope", func(tx *bolt.Tx) error {
+	// Never batched: Slack's acknowledgement waits on it, and envelopes mostly come one at a time, which
+	// Batch would make wait out its delay (see ClaimAction).
+	err := db.update(ctx, "seen envelope", func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketEnvelopes)
 		if err != nil {
 			return err
