@@ -190,7 +190,7 @@ func (b *Bot) changesSinceLast(ctx context.Context, storeID string, reports []di
 	if json.Unmarshal(snap.Report, &old) != nil {
 		return nil
 	}
-	return diagnostics.Diff(old, reports[0])
+	return blocks.ChangeLines(diagnostics.Diff(old, reports[0]))
 }
 
 func hasRemedy(r diagnostics.Report, kind string) bool {

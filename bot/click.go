@@ -74,7 +74,7 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 		return c, "expired", fmt.Sprintf("This button expired at %s. Press Re-check for fresh buttons.", slackTime(a.ExpiresAt))
 	}
 	if a.UsedBy != "" && a.Kind != diagnostics.RemedyRecheck {
-		return c, "used", fmt.Sprintf("<@%s> already used this button at %s. Press Re-check for the current state.", a.UsedBy, slackTime(a.UsedAt))
+		return c, "used", fmt.Sprintf("%s already used this button at %s. Press Re-check for the current state.", whoUsed(a.UsedBy, req.User), slackTime(a.UsedAt))
 	}
 	if js := a.Params["remedy"]; js != "" {
 		if err := json.Unmarshal([]byte(js), &c.remedy); err != nil {
@@ -223,6 +223,14 @@ func (b *Bot) openModal(ctx context.Context, req request, c clicked, view slack.
 			b.log.Warn("could not record the form's view id", "error", err)
 		}
 	}
+}
+
+// whoUsed names who used a button for the person who pressed it again: "You" when it was them.
+func whoUsed(by, viewer string) string {
+	if by == viewer {
+		return "You"
+	}
+	return "<@" + by + ">"
 }
 
 // slackTime renders a time that each reader sees in their own time zone.

@@ -113,12 +113,15 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 		if a.ProductStoreID != "" && a.ProductStoreID != storeID {
 			continue
 		}
-		e := blocks.HistoryEntry{At: a.At, Who: a.Actor, What: cmp.Or(a.Detail, a.Action), Outcome: a.Outcome}
+		e := blocks.HistoryEntry{At: a.At, Who: a.Actor, What: cmp.Or(a.Detail, a.Action), Result: a.Outcome}
 		switch {
 		case a.Action == "check":
-			e.Kind, e.What, e.Cause, e.Outcome = blocks.HistoryCheck, "check", a.Outcome, ""
+			e.Kind, e.What, e.Cause, e.Result = blocks.HistoryCheck, "check", a.Outcome, ""
+		case a.Action == actionJobRun:
+			e.Kind, e.What, e.Outcome = blocks.HistoryJobRun, a.Request, a.Detail
 		case strings.HasPrefix(a.Action, "escalate"):
-			e.Kind = blocks.HistoryEscalation
+			e.Kind, e.What, e.Result = blocks.HistoryEscalation, "", ""
+			e.Link = b.threadLink(ctx, a.Outcome)
 		case strings.HasPrefix(a.Action, "claim:"):
 			continue // the remedy record that follows says what happened
 		default:
@@ -129,9 +132,26 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 	b.whisper(ctx, req, blocks.History(v))
 }
 
+// threadLink is the permalink of the support thread an escalation record names ("thread C…/17…; …"), or
+// a channel link when Slack gives no permalink.
+func (b *Bot) threadLink(ctx context.Context, outcome string) string {
+	ref, ok := strings.CutPrefix(outcome, "thread ")
+	if !ok {
+		return ""
+	}
+	ref, _, _ = strings.Cut(ref, ";")
+	channel, ts, ok := strings.Cut(ref, "/")
+	if !ok || channel == "" || ts == "" {
+		return ""
+	}
+	return b.permalink(ctx, channel, ts)
+}
+
 // shortErr keeps an error readable on a card: its first line, at most 300 characters.
-func shortErr(err error) string {
-	s := err.Error()
+func shortErr(err error) string { return shortText(err.Error()) }
+
+// shortText is the first line of s, at most 300 characters.
+func shortText(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}

@@ -151,6 +151,9 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 
 	outcome := "thread " + esc.Channel + "/" + esc.ThreadTS
 	line := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s", intent.By, slackTime(intent.At))
+	if packet.ThreadURL != "" {
+		line += ": <" + packet.ThreadURL + "|support thread>"
+	}
 	if b.opts.SupportWebhook != "" {
 		if b.deliver(ctx, esc.Fingerprint, packet, convID) {
 			outcome += "; support ticket sent"

@@ -153,7 +153,11 @@ func (b *Bot) formProblem(ctx context.Context, req request) (reason, problem str
 	case callbackOf[a.Kind] != req.CallbackID:
 		return "foreign form", foreign
 	case a.UsedBy != "":
-		return "used", fmt.Sprintf("%s already did this at %s; close the form and press Re-check.", userName(a.UsedBy), a.UsedAt.UTC().Format("15:04 UTC"))
+		who := userName(a.UsedBy)
+		if a.UsedBy == req.User {
+			who = "You"
+		}
+		return "used", fmt.Sprintf("%s already did this at %s; close the form and press Re-check.", who, a.UsedAt.UTC().Format("15:04 UTC"))
 	case !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt):
 		return "expired", "This form's button expired; close it and press Re-check for fresh buttons."
 	}

@@ -64,7 +64,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	var elsewhere *store.EffectBusyError
 	switch {
 	case errors.As(err, &used):
-		b.refuse(ctx, req, c, "used", fmt.Sprintf("<@%s> already used this button at %s, so I did nothing.", used.By, slackTime(used.At)))
+		b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already used this button at %s, so I did nothing.", whoUsed(used.By, req.User), slackTime(used.At)))
 		return
 	case errors.As(err, &busy):
 		b.refuse(ctx, req, c, "under way", fmt.Sprintf("<@%s> started this fix at %s and it is still under way, so I did nothing.", busy.InFlight.By, slackTime(busy.InFlight.At)))

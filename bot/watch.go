@@ -69,11 +69,8 @@ func (b *Bot) watch(w store.Watch) {
 				log.Warn("watch poll failed", "error", err)
 			}
 			if done {
-				note := fmt.Sprintf("🏁 Job run %s finished (%s) at %s.", run.JobID, run.StatusID, slackTime(run.Finished))
-				if run.Result != "" {
-					note += " OMS: " + blocks.Escape(run.Result)
-				}
-				b.endWatch(ctx, conv, w, note)
+				b.auditRun(ctx, conv, run)
+				b.endWatch(ctx, conv, w, runNote(run))
 				return
 			}
 			w.Attempts++
@@ -81,6 +78,32 @@ func (b *Bot) watch(w store.Watch) {
 			wait = min(wait*3/2, maxPoll)
 		}
 	})
+}
+
+// actionJobRun is the audit action of a watched job run's end, so the history says how it ended.
+const actionJobRun = "job-run"
+
+func (b *Bot) auditRun(ctx context.Context, conv store.Conversation, run diagnostics.JobRun) {
+	result, what := "ok", "Job run "+run.JobID+" finished"
+	if run.Failed() {
+		result, what = "failed", "Job run "+run.JobID+" failed"
+	}
+	for _, sku := range conv.SKUs {
+		b.audit(ctx, store.AuditRecord{Actor: "preorderbot", Action: actionJobRun, ConversationID: conv.ID, SKU: sku,
+			ProductStoreID: conv.ProductStoreID, Request: what, Outcome: result, Detail: run.Result})
+	}
+}
+
+// runNote says on the card how a watched run ended: a failed run as failed, with the OMS's words.
+func runNote(run diagnostics.JobRun) string {
+	note := fmt.Sprintf("🏁 Job run %s finished at %s.", run.JobID, slackTime(run.Finished))
+	if run.Failed() {
+		note = fmt.Sprintf("❌ Job run %s failed at %s.", run.JobID, slackTime(run.Finished))
+	}
+	if run.Result != "" {
+		note += " The OMS said: " + blocks.Escape(shortText(run.Result))
+	}
+	return note
 }
 
 // endWatch ends the fix the watch followed, re-checks and shows the result, and only then forgets the
@@ -139,7 +162,7 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 	var lines []string
 	if len(before) == len(reports) {
 		for i := range reports {
-			for _, l := range diagnostics.Diff(before[i], reports[i]) {
+			for _, l := range blocks.ChangeLines(diagnostics.Diff(before[i], reports[i])) {
 				lines = append(lines, blocks.Escape(reports[i].SKU+": "+l))
 			}
 		}
@@ -168,7 +191,7 @@ func fixedWord(rs []diagnostics.Report, underWay int) string {
 		return "✅ Fixed: every shop is in sync."
 	}
 	if underWay > 0 {
-		return fmt.Sprintf("⏳ Not fixed yet: %d more fix(es) on this card are still under way; I re-check when each ends.", underWay)
+		return stillUnderWay(underWay)
 	}
 	for _, r := range rs {
 		switch r.Cause {
@@ -185,4 +208,12 @@ func fixedWord(rs []diagnostics.Report, underWay int) string {
 		}
 	}
 	return ""
+}
+
+// stillUnderWay is the re-check verdict while other fixes on the card still run.
+func stillUnderWay(n int) string {
+	if n == 1 {
+		return "⏳ Not fixed yet: 1 more fix on this card is still under way; I re-check when it ends."
+	}
+	return fmt.Sprintf("⏳ Not fixed yet: %d more fixes on this card are still under way; I re-check when each ends.", n)
 }

@@ -270,7 +270,7 @@ func TestRunHealthyReport(t *testing.T) {
 	require.Len(t, r.Shops, 4)
 	assert.Equal(t, []string{RoleParent, RoleChild, RoleChild, RoleDisconnected}, []string{r.Shops[0].Role, r.Shops[1].Role, r.Shops[2].Role, r.Shops[3].Role})
 	assert.Equal(t, ShopFacts{ShopID: "10001", Name: "Acme CA", Role: RoleChild, Linked: true, LinkedAt: ago(30 * day), VariantID: "45000000000001",
-		AssociationJob: "scheduled HOURLY", LastSync: ago(10 * time.Minute), Listing: "Listed", ListingAt: ago(9 * time.Minute), ShopifyConfigID: "CFG_10001"}, r.Shops[1])
+		AssociationJob: "scheduled every hour", LastSync: ago(10 * time.Minute), Listing: "Listed", ListingAt: ago(9 * time.Minute), ShopifyConfigID: "CFG_10001"}, r.Shops[1])
 	assert.Equal(t, ShopFacts{ShopID: "10003", Name: "Acme AU", Role: RoleDisconnected, ShopifyConfigID: "CFG_10003"}, r.Shops[3])
 }
 

@@ -114,7 +114,7 @@ func (s *subject) checkAssociation(fd *findings) Check {
 		lacking = append(lacking, sh.Name)
 		if j, ok := s.scheduled(s.opts.Jobs.Association, sh.ShopID, true); ok {
 			scheduled = append(scheduled, sh.Name)
-			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "scheduled " + j.TempExprID + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "scheduled " + FrequencyName(j.TempExprID) + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
 			if !fd.failingFor[sh.ShopID] {
 				fd.manualLink = append(fd.manualLink, sh.ShopID)
 			}
@@ -243,13 +243,13 @@ func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (hotwax.
 func (s *subject) checkPresell(fd *findings) Check {
 	enum := s.opts.Jobs.PresellRefresh
 	if j, ok := s.scheduled(enum, "", false); ok {
-		return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + j.TempExprID,
-			Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: j.TempExprID + ", next run " + fmtTime(j.RunTime), JobID: j.JobID, At: j.RunTime}}}
+		return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + FrequencyName(j.TempExprID),
+			Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: FrequencyName(j.TempExprID) + ", next run " + fmtTime(j.RunTime), JobID: j.JobID, At: j.RunTime}}}
 	}
 	for _, j := range s.f.jobs.val { // a shop-specific row also enables it (shop empty or any)
 		if j.SystemJobEnumID == enum && j.Scheduled() && (jobStore(j) == "" || jobStore(j) == s.storeID) {
-			return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + j.TempExprID + s.where(j.Shop()),
-				Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: j.TempExprID, Shop: j.Shop(), JobID: j.JobID, At: j.RunTime}}}
+			return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + FrequencyName(j.TempExprID) + s.where(j.Shop()),
+				Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: FrequencyName(j.TempExprID), Shop: j.Shop(), JobID: j.JobID, At: j.RunTime}}}
 		}
 	}
 	r := s.enableJob(enum, "")
@@ -258,7 +258,7 @@ func (s *subject) checkPresell(fd *findings) Check {
 	if s.hasDraft(enum) {
 		state = "draft only"
 	}
-	return Check{ID: CheckPresellRefresh, Status: StatusFail, Summary: s.opts.jobName(enum) + " is not enabled",
+	return Check{ID: CheckPresellRefresh, Status: StatusFail, Summary: "not enabled: " + state,
 		Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: state}}, Remedies: []Remedy{r}}
 }
 
@@ -268,7 +268,7 @@ func (s *subject) checkSync(fd *findings) Check {
 	var off []string
 	for _, sh := range s.connected() {
 		if j, ok := s.scheduled(enum, sh.ShopID, false); ok {
-			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "enabled, " + j.TempExprID + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "enabled, " + FrequencyName(j.TempExprID) + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
 			continue
 		}
 		off = append(off, sh.Name)
@@ -279,7 +279,7 @@ func (s *subject) checkSync(fd *findings) Check {
 	}
 	if len(off) > 0 {
 		c.Status = StatusFail
-		c.Summary = s.opts.jobName(enum) + " not enabled for " + strings.Join(off, ", ")
+		c.Summary = "not enabled for " + strings.Join(off, ", ")
 		return c
 	}
 	c.Summary = "enabled for every connected shop"

@@ -15,28 +15,28 @@ func TestDiff(t *testing.T) {
 	tests := []struct {
 		name     string
 		old, new Report
-		want     []string
+		want     []Change
 	}{
 		{name: "same report", old: after, new: after, want: nil},
-		{name: "fixed", old: before, new: after, want: []string{
-			"status: fail → pass",
-			"cause: association-job-not-scheduled → healthy",
-			"shop-links: fail → pass",
-			"association-job: fail → pass",
-			"shop-listing: fail → pass",
-			"Acme CA: linked",
-			"Acme CA: Not linked → Listed",
-			"Acme CA association job: draft only → scheduled HOURLY",
+		{name: "fixed", old: before, new: after, want: []Change{
+			{Kind: ChangeStatus, From: "fail", To: "pass"},
+			{Kind: ChangeCause, From: CauseAssociationJobMissing, To: CauseHealthy},
+			{Kind: ChangeCheck, Name: CheckShopLinks, From: "fail", To: "pass"},
+			{Kind: ChangeCheck, Name: CheckAssociationJob, From: "fail", To: "pass"},
+			{Kind: ChangeCheck, Name: CheckShopListing, From: "fail", To: "pass"},
+			{Kind: ChangeLinked, Name: "Acme CA"},
+			{Kind: ChangeListing, Name: "Acme CA", From: "Not linked", To: "Listed"},
+			{Kind: ChangeAssociationJob, Name: "Acme CA", From: "draft only", To: "scheduled every hour"},
 		}},
-		{name: "broken again", old: after, new: before, want: []string{
-			"status: pass → fail",
-			"cause: healthy → association-job-not-scheduled",
-			"shop-links: pass → fail",
-			"association-job: pass → fail",
-			"shop-listing: pass → fail",
-			"Acme CA: no longer linked",
-			"Acme CA: Listed → Not linked",
-			"Acme CA association job: scheduled HOURLY → draft only",
+		{name: "broken again", old: after, new: before, want: []Change{
+			{Kind: ChangeStatus, From: "pass", To: "fail"},
+			{Kind: ChangeCause, From: CauseHealthy, To: CauseAssociationJobMissing},
+			{Kind: ChangeCheck, Name: CheckShopLinks, From: "pass", To: "fail"},
+			{Kind: ChangeCheck, Name: CheckAssociationJob, From: "pass", To: "fail"},
+			{Kind: ChangeCheck, Name: CheckShopListing, From: "pass", To: "fail"},
+			{Kind: ChangeUnlinked, Name: "Acme CA"},
+			{Kind: ChangeListing, Name: "Acme CA", From: "Listed", To: "Not linked"},
+			{Kind: ChangeAssociationJob, Name: "Acme CA", From: "scheduled every hour", To: "draft only"},
 		}},
 	}
 	for _, tt := range tests {
@@ -49,7 +49,7 @@ func TestDiff(t *testing.T) {
 func TestDiffSecondaryCauses(t *testing.T) {
 	old := Report{Cause: CauseNotPreorder, Causes: []string{CauseNotPreorder, CausePresellJobsDisabled}}
 	new := Report{Cause: CauseNotPreorder, Causes: []string{CauseNotPreorder, CauseJobFailing}}
-	assert.Equal(t, []string{"no longer: presell-jobs-disabled", "also: job-failing"}, Diff(old, new))
+	assert.Equal(t, []Change{{Kind: ChangeCauseGone, Name: CausePresellJobsDisabled}, {Kind: ChangeCauseAdded, Name: CauseJobFailing}}, Diff(old, new))
 }
 
 func runOneWorld(t *testing.T, change func(w *world)) Report {

@@ -24,3 +24,24 @@ func FrequencyInterval(id string) (time.Duration, bool) {
 	d, ok := frequencyIntervals[id]
 	return d, ok
 }
+
+var frequencyNames = map[string]string{
+	"EVERY_5_MIN":  "every 5 minutes",
+	"EVERY_15_MIN": "every 15 minutes",
+	"EVERY_30_MIN": "every 30 minutes",
+	"HOURLY":       "every hour",
+	"EVERY_6_HOUR": "every 6 hours",
+	"EVERYDAY":     "every day",
+}
+
+// FrequencyName reads a TemporalExpression id in words ("every 15 minutes"); an id the Job Manager does
+// not offer stays as it is, since it is the only name the operator can look up.
+func FrequencyName(id string) string {
+	if n, ok := frequencyNames[id]; ok {
+		return n
+	}
+	if id == "" {
+		return "no frequency"
+	}
+	return id
+}

@@ -219,13 +219,16 @@ func startOf(j hotwax.Job) time.Time {
 	return j.RunTime
 }
 
+// ListingNotLinked is a shop's listing state when the product is not linked to it.
+const ListingNotLinked = "Not linked"
+
 // listing states per shop, as the Pre-order app's Audit page words them (hotwax-api §5.5).
 const (
 	listingListed    = "Listed"
 	listingNotListed = "Not listed"
 	listingFailed    = "Listing failed"
 	listingNoData    = "No listing data"
-	listingNotLinked = "Not linked"
+	listingNotLinked = ListingNotLinked
 	listingUnknown   = "Unknown"
 )
 

@@ -143,7 +143,7 @@ func (s *subject) shopFacts(fd *findings) []ShopFacts {
 		if sf.Role == RoleChild && s.f.jobs.ok() {
 			switch j, ok := s.scheduled(s.opts.Jobs.Association, sh.ShopID, true); {
 			case ok:
-				sf.AssociationJob = "scheduled " + j.TempExprID
+				sf.AssociationJob = "scheduled " + FrequencyName(j.TempExprID)
 			case s.hasDraft(s.opts.Jobs.Association):
 				sf.AssociationJob = "draft only"
 			default:

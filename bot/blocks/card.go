@@ -1,7 +1,9 @@
 package blocks
 
 import (
+	"cmp"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
@@ -100,7 +102,7 @@ func liveLines(meta CardMeta) []slack.Block {
 	if meta.Outcome != "" {
 		out = append(out, section("outcome", meta.Outcome))
 	}
-	if meta.EscalationURL != "" {
+	if meta.EscalationURL != "" && !strings.Contains(meta.Status, meta.EscalationURL) { // one escalation line, not two
 		out = append(out, contextLine("escalation", "📨 Escalated to HotWax Support: <"+meta.EscalationURL+"|support thread>"))
 	}
 	return out
@@ -115,16 +117,15 @@ func shopLines(shops []diagnostics.ShopFacts) []string {
 				escape(shopName(s)), escape(s.ShopID)))
 			continue
 		}
-		linked := "❌ not linked"
-		if s.Linked {
-			linked = "✅ linked"
+		facts := "✅ linked · " + escape(cmp.Or(s.Listing, "No listing data"))
+		if !s.Linked {
+			facts = "❌ not linked"
+			if s.Listing != "" && s.Listing != diagnostics.ListingNotLinked { // else it says "not linked" twice
+				facts += " · " + escape(s.Listing)
+			}
 		}
-		listing := s.Listing
-		if listing == "" {
-			listing = "No listing data"
-		}
-		lines = append(lines, fmt.Sprintf("*%s* `%s` · %s · %s · %s · last sync %s",
-			escape(shopName(s)), escape(s.ShopID), s.Role, linked, escape(listing), slackDate(s.LastSync)))
+		lines = append(lines, fmt.Sprintf("*%s* `%s` · %s · %s · last sync %s",
+			escape(shopName(s)), escape(s.ShopID), s.Role, facts, slackDate(s.LastSync)))
 	}
 	return lines
 }

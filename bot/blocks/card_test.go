@@ -29,7 +29,8 @@ func TestCardLiveLines(t *testing.T) {
 		Status:        "⏳ Association job for Acme CA scheduled by <@U2>, next run 10:15",
 		Outcome:       "✅ <@U2> scheduled “Associate Products with Sub Catalog” for Acme CA at 10:02: OMS answered job M100500",
 		EscalationURL: "https://acme.slack.com/archives/C9/p1700000000000100",
-		Changes:       []string{"Acme CA: not linked → linked", "Association job: fail → pass"},
+		Changes: ChangeLines([]diagnostics.Change{{Kind: diagnostics.ChangeLinked, Name: "Acme CA"},
+			{Kind: diagnostics.ChangeCheck, Name: diagnostics.CheckAssociationJob, From: "fail", To: "pass"}}),
 	})
 	require.NoError(t, validateMessage(msg))
 	assertGolden(t, msg)

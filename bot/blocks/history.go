@@ -18,16 +18,19 @@ const (
 	HistoryCheck      = "check"
 	HistoryAction     = "action"
 	HistoryEscalation = "escalation"
+	HistoryJobRun     = "job-run"
 )
 
 // HistoryEntry is one past check or action.
 type HistoryEntry struct {
 	At      time.Time
-	Kind    string // HistoryCheck, HistoryAction or HistoryEscalation
+	Kind    string // HistoryCheck, HistoryAction, HistoryEscalation or HistoryJobRun
 	Who     string // Slack user id
 	What    string // "check", "Schedule association job for Acme CA", …
 	Cause   string // for checks: the cause id found
-	Outcome string // for actions: what the OMS answered
+	Result  string // for actions: ok, failed, rejected, unknown or already; for job runs: ok or failed
+	Outcome string // what the OMS answered
+	Link    string // for escalations: the support thread's permalink
 }
 
 // maxHistoryLines bounds the answer; older entries are counted, not shown.
@@ -63,11 +66,29 @@ func historyLine(e HistoryEntry) string {
 		}
 	case HistoryEscalation:
 		line += "📨 escalated by " + userMention(e.Who)
+		if e.Link != "" {
+			line += " · <" + e.Link + "|support thread>"
+		}
+	case HistoryJobRun:
+		line += resultEmoji(e.Result) + " " + escape(oneLine(e.What))
 	default:
-		line += "🔧 " + userMention(e.Who) + " " + escape(oneLine(e.What))
+		line += resultEmoji(e.Result) + " " + userMention(e.Who) + " " + escape(oneLine(e.What))
 	}
 	if e.Outcome != "" {
-		line += " → " + escape(truncate(oneLine(e.Outcome), 300))
+		line += ": " + escape(truncate(oneLine(e.Outcome), 300))
 	}
 	return line
+}
+
+// resultEmoji shows how an action or a job run ended; an action whose result was not recorded shows 🔧.
+func resultEmoji(result string) string {
+	switch result {
+	case "ok", "already":
+		return "✅"
+	case "unknown":
+		return "⚠️"
+	case "":
+		return "🔧"
+	}
+	return "❌"
 }

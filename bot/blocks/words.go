@@ -79,25 +79,8 @@ func jobName(enumID string) string {
 	return enumID
 }
 
-var frequencyNames = map[string]string{
-	"EVERY_5_MIN":  "every 5 minutes",
-	"EVERY_15_MIN": "every 15 minutes",
-	"EVERY_30_MIN": "every 30 minutes",
-	"HOURLY":       "every hour",
-	"EVERY_6_HOUR": "every 6 hours",
-	"EVERYDAY":     "every day",
-}
-
 // frequencyName reads a TemporalExpression id in words.
-func frequencyName(id string) string {
-	if n, ok := frequencyNames[id]; ok {
-		return n
-	}
-	if id == "" {
-		return "no frequency"
-	}
-	return id
-}
+func frequencyName(id string) string { return diagnostics.FrequencyName(id) }
 
 // shortCauses are a few words per cause, for the multi-SKU matrix.
 var shortCauses = map[string]string{
