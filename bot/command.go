@@ -104,7 +104,10 @@ func ParseCommand(text string) (Command, error) {
 		if len(rest) != 1 {
 			return c, &UsageError{Message: "History takes exactly one SKU.", Usage: usageOf(cmdHistory)}
 		}
-		c.SKUs = rest
+		c.SKUs = dedupe(rest)
+		if len(c.SKUs) != 1 {
+			return c, &UsageError{Message: "History takes exactly one SKU.", Usage: usageOf(cmdHistory)}
+		}
 	case cmdJobs:
 		if len(rest) > 0 {
 			return c, &UsageError{Message: fmt.Sprintf("Jobs takes no SKU (got %q).", strings.Join(rest, " ")), Usage: usageOf(cmdJobs)}
@@ -123,12 +126,17 @@ func ParseCommand(text string) (Command, error) {
 	return c, nil
 }
 
-// dedupe keeps the first occurrence of each SKU, so "check A A" checks A once.
+// skuPunctuation is what people put around a SKU they paste: list separators, and straight, typographic
+// and code quotes (Slack's clients turn "…" into “…” as you type). No SKU character is among them.
+const skuPunctuation = ",;\"'`“”‘’„‚«»"
+
+// dedupe keeps the first occurrence of each SKU, so "check A A" checks A once, without the punctuation
+// around it; the case stays as typed, since SKUs are case-sensitive.
 func dedupe(skus []string) []string {
 	seen := make(map[string]bool, len(skus))
 	out := make([]string, 0, len(skus))
 	for _, s := range skus {
-		s = strings.Trim(s, ",;")
+		s = strings.Trim(s, skuPunctuation)
 		if s == "" || seen[s] {
 			continue
 		}
