@@ -100,8 +100,8 @@ type Bot struct {
 	inProgress   map[string]int // deliveries queued or being handled, by dedupe key
 
 	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
-	work      context.Context // lives until work in flight is drained or its deadline passes
-	finish    context.Context // lives until the shutdown grace ends: for recording work already done
+	drainEnd  <-chan struct{} // closed when work in flight is drained or its deadline passes
+	graceEnd  <-chan struct{} // closed when the shutdown grace ends: recording work already done stops
 	watchWG   sync.WaitGroup
 	watchesMu sync.Mutex
 	watches   int
@@ -181,7 +181,7 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	// runCtx ends when the socket stops for any reason (shutdown, rejected tokens): background loops and
 	// watches stop with it. Work already started outlives it until the drain deadline (workCtx), and
-	// what a fix or a check must still record outlives that by finishGrace (b.finish).
+	// what a fix or a check must still record outlives that by finishGrace (graceEnd).
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	b.stopping = runCtx.Done()
@@ -189,7 +189,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer cancelWork()
 	finish, cancelFinish := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelFinish()
-	b.work, b.finish = workCtx, finish
+	b.drainEnd, b.graceEnd = workCtx.Done(), finish.Done()
 
 	// Clicks and modals have their own workers: a modal must open within 3 s of its click, whatever
 	// number of checks are running.
@@ -277,14 +277,27 @@ func (b *Bot) running(key string, delta int) bool {
 // finishGrace is how long, past the drain deadline, work may take to record what it already did.
 const finishGrace = 3 * time.Second
 
-// finishing is a context for recording the result of work already done: it survives the request's
-// cancellation but not the shutdown grace.
-func (b *Bot) finishing(d time.Duration) (context.Context, context.CancelFunc) {
-	parent := b.finish
-	if parent == nil {
-		parent = context.Background()
+// finishing is a context for recording the result of work already done: it keeps ctx's values and
+// survives its cancellation, but not d nor the shutdown grace.
+func (b *Bot) finishing(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := until(context.WithoutCancel(ctx), b.graceEnd)
+	ctx, cancelTimeout := context.WithTimeout(ctx, d)
+	return ctx, func() { cancelTimeout(); cancel() }
+}
+
+// until returns ctx, cancelled also when end closes. A nil end never closes.
+func until(ctx context.Context, end <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	if end != nil {
+		go func() {
+			select {
+			case <-end:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
 	}
-	return context.WithTimeout(parent, d)
+	return ctx, cancel
 }
 
 // handle runs one request; a panic in a handler is logged, never fatal to the bot. The request leaves

@@ -135,7 +135,7 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	}
 
 	// From here on the work finishes even if shutdown cancels ctx: a card must never stay at "checking".
-	ctx, cancel := b.finishing(finishTimeout)
+	ctx, cancel := b.finishing(ctx, finishTimeout)
 	defer cancel()
 	changes := b.changesSinceLast(ctx, conv.ProductStoreID, reports)
 	// The report is stored before the card shows its buttons: a click must find what the card shows.

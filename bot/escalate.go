@@ -104,7 +104,7 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 // again at start for an intent a crash left, so each step tolerates having been done already.
 func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.EscalationIntent) error {
 	// Sending finishes even if shutdown begins: the claim is taken, the escalation must go out.
-	ctx, cancel := b.finishing(finishTimeout + webhookBudget)
+	ctx, cancel := b.finishing(ctx, finishTimeout+webhookBudget)
 	defer cancel()
 	log := b.log.With("conversation_id", convID)
 	conv, err := b.opts.Store.Conversation(ctx, convID)

@@ -86,7 +86,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	b.redraw(ctx, conv.ID, "")
 
 	// The write and what follows it finish even if shutdown begins: an OMS write must be recorded.
-	ctx, cancel := b.finishing(2*remedyTimeout + finishTimeout)
+	ctx, cancel := b.finishing(ctx, 2*remedyTimeout+finishTimeout)
 	defer cancel()
 	out, err := b.execute(ctx, c.remedy, in, c.conv)
 	outcome, result := describeOutcome(c.remedy, out, err)
@@ -153,7 +153,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		})
 		b.markConversation(ctx, c.conv.ID, store.StatusWatching)
 		b.redraw(ctx, c.conv.ID, line)
-		b.watch(w)
+		b.watch(ctx, w)
 	}
 }
 

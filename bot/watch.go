@@ -28,20 +28,21 @@ func (b *Bot) resumeWatches(ctx context.Context) {
 	}
 	for _, w := range ws {
 		b.log.Info("resuming watch", "job_id", w.JobID, "conversation_id", w.ConversationID)
-		b.watch(w)
+		b.watch(ctx, w)
 	}
 }
 
 // watch polls the OMS with backoff until the job's run finishes or the deadline passes, then re-checks
 // the SKU and says on the card whether that fixed it. Shutdown leaves the watch stored for the next start.
 //
-// A watch outlives the request that started it, so it runs on the bot's own work context.
-func (b *Bot) watch(w store.Watch) {
+// A watch outlives the request that started it: it keeps ctx's values but lasts until the drain ends.
+func (b *Bot) watch(ctx context.Context, w store.Watch) {
 	if b.opts.Watcher == nil {
 		return
 	}
-	ctx := b.work
 	b.watchWG.Go(func() {
+		ctx, cancel := until(context.WithoutCancel(ctx), b.drainEnd)
+		defer cancel()
 		b.watchCount(1)
 		defer b.watchCount(-1)
 		log := b.log.With("conversation_id", w.ConversationID, "job_id", w.JobID)
@@ -109,7 +110,7 @@ func runNote(run diagnostics.JobRun) string {
 // endWatch ends the fix the watch followed, re-checks and shows the result, and only then forgets the
 // watch: a crash before that resumes it at the next start and re-checks again.
 func (b *Bot) endWatch(ctx context.Context, conv store.Conversation, w store.Watch, note string) {
-	ctx, cancel := b.finishing(finishTimeout + b.opts.ShutdownTimeout)
+	ctx, cancel := b.finishing(ctx, finishTimeout+b.opts.ShutdownTimeout)
 	defer cancel()
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
 		c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool { return f.JobID == w.JobID })

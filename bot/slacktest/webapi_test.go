@@ -348,10 +348,10 @@ func TestViewsOpenTriggers(t *testing.T) {
 			assert.Contains(t, call.ContentType, "application/json")
 			require.Len(t, call.Blocks, 1)
 
-			upd, err := api.UpdateView(view, "", "stale-hash", resp.ID)
+			_, err = api.UpdateView(view, "", "stale-hash", resp.ID)
 			assert.Equal(t, "hash_conflict", slackErr(t, err))
 			view.Title.Text = "Linked"
-			upd, err = api.UpdateView(view, "", resp.Hash, resp.ID)
+			upd, err := api.UpdateView(view, "", resp.Hash, resp.ID)
 			require.NoError(t, err)
 			assert.Equal(t, resp.ID, upd.ID)
 			assert.NotEqual(t, resp.Hash, upd.Hash)

@@ -50,7 +50,7 @@ func lexSolr(s string) ([]solrToken, error) {
 				i++
 			}
 			if !closed {
-				return nil, fmt.Errorf("Cannot parse '%s': Lexical error: unterminated quoted string", s)
+				return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Lexical error: unterminated quoted string", s)
 			}
 			toks = append(toks, solrToken{kind: 't', text: b.String(), quoted: true})
 		default:
@@ -60,7 +60,7 @@ func lexSolr(s string) ([]solrToken, error) {
 				c := rs[i]
 				if c == '\\' {
 					if i+1 >= len(rs) {
-						return nil, fmt.Errorf("Cannot parse '%s': Lexical error: escape at end of query", s)
+						return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Lexical error: escape at end of query", s)
 					}
 					b.WriteRune(rs[i+1])
 					i += 2
@@ -72,7 +72,7 @@ func lexSolr(s string) ([]solrToken, error) {
 				// A wildcard term "*" is fine; '-' and '+' are only operators at the start of a term.
 				inner := i > start && (c == '-' || c == '+')
 				if strings.ContainsRune(solrSpecial, c) && !inner && !(c == '*' && i == start && (i+1 == len(rs) || !isTermRune(rs[i+1]))) {
-					return nil, fmt.Errorf("Cannot parse '%s': Encountered unexpected character %q at column %d; escape or quote it", s, c, i)
+					return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Encountered unexpected character %q at column %d; escape or quote it", s, c, i)
 				}
 				b.WriteRune(c)
 				i++
@@ -381,6 +381,12 @@ type solrSort struct {
 	desc  bool
 }
 
+// solrError is a message in Solr's own words, capitalised as Solr writes it; the reply carries it as the
+// error's msg.
+type solrError string
+
+func (e solrError) Error() string { return string(e) }
+
 func parseSolrSort(s string) ([]solrSort, error) {
 	var keys []solrSort
 	for part := range strings.SplitSeq(s, ",") {
@@ -389,7 +395,7 @@ func parseSolrSort(s string) ([]solrSort, error) {
 			continue
 		}
 		if len(fields) != 2 || (fields[1] != "asc" && fields[1] != "desc") {
-			return nil, fmt.Errorf("Can't determine a Sort Order (asc or desc) in sort spec '%s'", strings.TrimSpace(part))
+			return nil, solrError(fmt.Sprintf("Can't determine a Sort Order (asc or desc) in sort spec '%s'", strings.TrimSpace(part)))
 		}
 		keys = append(keys, solrSort{field: fields[0], desc: fields[1] == "desc"})
 	}
