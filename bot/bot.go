@@ -209,7 +209,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	// The journal is read before reconcile changes anything: a request whose conversation is still busy
 	// is reconcile's to finish, not replay's.
-	b.replay(workCtx, q)
+	replayed := b.replay(workCtx)
 	b.resumeWatches(workCtx)
 	b.reconcile(workCtx)
 	if b.opts.SupportWebhook != "" {
@@ -222,6 +222,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 
 	admit := make(chan admission, queueSize)
+	b.admitting.Go(func() { b.feed(replayed, q) })
 	b.admitting.Go(func() { b.admitAll(admit, q) })
 	sockErr := b.serveSocket(runCtx, admit)
 	cancelRun()

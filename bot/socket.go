@@ -103,8 +103,8 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	select {
 	case admit <- a:
 	default:
+		// Not acknowledged: only what will be handled is.
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
-		a.ack(a.payload)
 		go b.tell(context.WithoutCancel(ctx), req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
 	}
 }
@@ -170,28 +170,21 @@ func (b *Bot) admitAll(admit <-chan admission, q queues) {
 			a.ack(a.payload)
 		}
 		for _, a := range batch {
-			b.enqueue(ctx, a.req, q)
+			b.enqueue(a.req, q)
 		}
 		cancel()
 	}
 }
 
-// enqueue hands a request to its workers without ever blocking: a full queue answers "busy".
-func (b *Bot) enqueue(ctx context.Context, req request, q queues) {
+// enqueue hands a request to its workers, waiting for room: it was acknowledged, so it is never
+// dropped. While the workers are behind, the admission queue fills and new envelopes go unacknowledged.
+func (b *Bot) enqueue(req request, q queues) {
 	queue := q.commands
 	if req.Kind != kindCommand && req.Kind != kindMention {
 		queue = q.interactive
 	}
 	b.running(req.DedupeKey, 1)
-	select {
-	case queue <- req:
-	default:
-		b.log.Error("request queue full; answering busy", "envelope_id", req.EnvelopeID)
-		if !b.running(req.DedupeKey, -1) { // another delivery may still need the journal entry
-			b.settle(ctx, req)
-		}
-		b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
-	}
+	queue <- req
 }
 
 // settle removes a request from the journal: it was handled, or durable state (a card, a claimed
@@ -205,12 +198,13 @@ func (b *Bot) settle(ctx context.Context, req request) {
 // replayTTL bounds replay: past it a request's response_url and trigger are dead and its asker gone.
 const replayTTL = 30 * time.Minute
 
-// replay queues the requests a previous process acknowledged but did not finish.
-func (b *Bot) replay(ctx context.Context, q queues) {
+// replay reads the requests a previous process acknowledged but did not finish, and returns those to
+// handle again; feed queues them.
+func (b *Bot) replay(ctx context.Context) []request {
 	pending, err := b.opts.Journal.PendingRequests(ctx)
 	if err != nil {
 		b.log.Error("could not read the request journal", "error", err)
-		return
+		return nil
 	}
 	// A request whose conversation exists was carried to a card before the crash: reconcile finishes it.
 	carried := map[string]bool{}
@@ -219,20 +213,35 @@ func (b *Bot) replay(ctx context.Context, q queues) {
 			carried[c.Request] = true
 		}
 	}
+	var out []request
+	var done []string
 	for _, p := range pending {
 		if carried[p.ID] {
-			_ = b.opts.Journal.DoneRequest(ctx, p.ID)
+			done = append(done, p.ID)
 			continue
 		}
 		var req request
 		if err := json.Unmarshal(p.Payload, &req); err != nil || b.now().Sub(p.At) > replayTTL {
 			b.log.Warn("dropping a journaled request", "envelope_id", p.ID, "age", b.now().Sub(p.At), "error", err)
-			_ = b.opts.Journal.DoneRequest(ctx, p.ID)
+			done = append(done, p.ID)
 			continue
 		}
-		b.log.Info("replaying a request acknowledged before a restart", "envelope_id", p.ID)
 		req.Replayed = true
-		b.enqueue(ctx, req, q)
+		out = append(out, req)
+	}
+	if err := b.opts.Journal.DoneRequest(ctx, done...); err != nil {
+		b.log.Error("could not clear the journal", "error", err)
+	}
+	if len(out) > 0 {
+		b.log.Info("replaying requests acknowledged before a restart", "requests", len(out))
+	}
+	return out
+}
+
+// feed queues replayed requests, waiting for room, beside the new ones.
+func (b *Bot) feed(reqs []request, q queues) {
+	for _, r := range reqs {
+		b.enqueue(r, q)
 	}
 }
 

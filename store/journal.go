@@ -46,17 +46,25 @@ func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest) error 
 	})
 }
 
-// DoneRequest removes request id from the journal; removing an absent one is not an error.
-func (db *DB) DoneRequest(ctx context.Context, id string) error {
+// DoneRequest removes requests from the journal, in one commit; removing an absent one is not an error.
+func (db *DB) DoneRequest(ctx context.Context, ids ...string) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	return translate("done request", db.bolt.Batch(db.counted(func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketRequests)
 		if err != nil {
 			return err
 		}
-		return b.Delete([]byte(id))
+		for _, id := range ids {
+			if err := b.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})))
 }
 
