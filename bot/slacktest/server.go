@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -164,8 +163,16 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// TB is the part of testing.TB that NewTestServer uses. It is declared here so that the simulator, which
+// the demo links into the binary, does not import package testing.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewTestServer starts a server for tb and closes it when the test ends.
-func NewTestServer(tb testing.TB, opts Options) *Server {
+func NewTestServer(tb TB, opts Options) *Server {
 	tb.Helper()
 	s, err := New(opts)
 	if err != nil {

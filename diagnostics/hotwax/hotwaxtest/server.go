@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
@@ -117,8 +116,16 @@ func NewServer(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// TB is the part of testing.TB that NewTestServer uses. It is declared here so that the simulator, which
+// the demo links into the binary, does not import package testing.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewTestServer starts a server for a test and closes it when the test ends.
-func NewTestServer(tb testing.TB, opts Options) *Server {
+func NewTestServer(tb TB, opts Options) *Server {
 	tb.Helper()
 	s, err := NewServer(opts)
 	if err != nil {
