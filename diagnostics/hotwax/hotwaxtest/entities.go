@@ -18,6 +18,8 @@ func (m *model) entityRows(entity string, now time.Time) ([]row, bool) {
 		return m.shopRows(), true
 	case "ShopifyShopProduct":
 		return m.linkRows(), true
+	case "ProductStore":
+		return []row{{"productStoreId": m.storeID, "storeName": "Acme"}}, true
 	case "ProductStoreCatalog":
 		return []row{{"productStoreId": m.storeID, "prodCatalogId": m.catalogID, "fromDate": m.catalogSince, "sequenceNum": 1}}, true
 	case "ProdCatalogCategory":
@@ -146,11 +148,26 @@ func maxRecurrence(j *jobRow) any {
 // productDocs are the Solr products core: one document per product, with the shop links as
 // goodIdentifications "ShopifyShopProduct/<shopId>/<variantId>" and the catalog category types it is in.
 func (m *model) productDocs(now time.Time) []map[string]any {
-	var docs []map[string]any
+	members := map[string][]hotwax.CategoryMember{}
+	for _, mb := range m.members {
+		members[mb.ProductID] = append(members[mb.ProductID], mb)
+	}
+	links := map[string][]hotwax.ShopLink{}
+	for _, l := range m.links {
+		links[l.ProductID] = append(links[l.ProductID], l)
+	}
+	docs := make([]map[string]any, 0, len(m.products))
 	for _, p := range m.products {
+		if m.unindexed[p.ID] {
+			continue
+		}
 		var types, cats []string
-		for _, mb := range m.members {
-			if (mb.ProductID == p.ID || mb.ProductID == p.GroupID && p.GroupID != "") && activeMember(mb, now) {
+		own := members[p.ID]
+		if p.GroupID != "" {
+			own = append(slices.Clip(own), members[p.GroupID]...)
+		}
+		for _, mb := range own {
+			if activeMember(mb, now) {
 				cats = appendUnique(cats, mb.ProductCategoryID)
 				types = appendUnique(types, m.categoryType(mb.ProductCategoryID))
 			}
@@ -159,10 +176,8 @@ func (m *model) productDocs(now time.Time) []map[string]any {
 		if p.SKU != "" && !p.Virtual {
 			ids = append(ids, "SKU/"+p.SKU)
 		}
-		for _, l := range m.links {
-			if l.ProductID == p.ID {
-				ids = append(ids, fmt.Sprintf("ShopifyShopProduct/%s/%s", l.ShopID, l.ShopifyProductID))
-			}
+		for _, l := range links[p.ID] {
+			ids = append(ids, fmt.Sprintf("ShopifyShopProduct/%s/%s", l.ShopID, l.ShopifyProductID))
 		}
 		doc := map[string]any{
 			"docType": "PRODUCT", "productId": p.ID, "internalName": p.SKU, "productName": p.Name,

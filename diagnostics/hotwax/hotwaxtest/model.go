@@ -56,6 +56,8 @@ type model struct {
 	shopify      map[string]map[string]shopifyVariant // shopId → SKU → variant
 	failing      map[failKey]string                   // job enum + shop → failure message
 	promiseDate  time.Time                            // the promise date the catalog sync pushes
+	unindexed    map[string]bool                      // productIds the search index lacks
+	intended     map[string]string                    // generated SKU → the cause it was built for
 	nextJobID    int
 	nextRuntime  int
 }
@@ -67,6 +69,8 @@ type failKey struct{ enum, shop string }
 func newModel() *model {
 	return &model{
 		listings:    map[listingKey]hotwax.Listing{},
+		unindexed:   map[string]bool{},
+		intended:    map[string]string{},
 		watermarks:  map[string]time.Time{},
 		shopify:     map[string]map[string]shopifyVariant{},
 		failing:     map[failKey]string{},

@@ -1,6 +1,7 @@
 package hotwaxtest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -34,6 +35,9 @@ type Options struct {
 	// GenerationUnderscore, the older tenants' flow. A query naming the other generation's fields gets Solr's
 	// 400 "undefined field".
 	ListingGeneration string
+	// Seed and CatalogSKUs shape ScenarioCatalog; defaults DefaultCatalogSeed and DefaultCatalogSKUs.
+	Seed        int64
+	CatalogSKUs int
 }
 
 // Server is a running simulated OMS. It is safe for concurrent use.
@@ -155,6 +159,9 @@ func (s *Server) SetScenario(name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sc, ok := scenarioByName(name)
+	if name == ScenarioCatalog {
+		sc, ok = catalogScenario(cmp.Or(s.opts.Seed, DefaultCatalogSeed), cmp.Or(s.opts.CatalogSKUs, DefaultCatalogSKUs)), true
+	}
 	if !ok {
 		return fmt.Errorf("unknown scenario %q (known: %v)", name, ScenarioNames())
 	}

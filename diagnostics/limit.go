@@ -1,0 +1,140 @@
+package diagnostics
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// SweepOMS is what a sweep reads: the chain's questions plus the listing of the pre-order catalog.
+// *hotwax.Client satisfies it.
+type SweepOMS interface {
+	OMS
+	ProductStores(ctx context.Context) ([]hotwax.Store, error)
+	CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (hotwax.MembersPage, error)
+	SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (hotwax.ProductsPage, error)
+}
+
+// Limiter bounds the OMS requests of the sweeps that share it: at most Concurrency in flight and, when RPS
+// is set, at most RPS started per second. Interactive checks do not use it, so they never queue behind a
+// sweep; the OMS sees at most Concurrency more requests than the checks alone make.
+type Limiter struct {
+	slots chan struct{}
+	every time.Duration // zero: no rate limit
+
+	mu   sync.Mutex
+	next time.Time // earliest start of the next request under the rate limit
+}
+
+// Default OMS protection of a sweep.
+const DefaultSweepConcurrency = 4
+
+// NewLimiter returns a limiter; concurrency ≤ 0 takes DefaultSweepConcurrency, rps ≤ 0 means no rate limit.
+func NewLimiter(concurrency int, rps float64) *Limiter {
+	if concurrency <= 0 {
+		concurrency = DefaultSweepConcurrency
+	}
+	l := &Limiter{slots: make(chan struct{}, concurrency)}
+	if rps > 0 {
+		l.every = time.Duration(float64(time.Second) / rps)
+	}
+	return l
+}
+
+// Concurrency is the number of requests the limiter lets in flight.
+func (l *Limiter) Concurrency() int { return cap(l.slots) }
+
+// acquire waits for a slot and, under a rate limit, for the request's turn; release gives the slot back.
+func (l *Limiter) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	release = func() { <-l.slots }
+	if l.every > 0 {
+		l.mu.Lock()
+		now := time.Now()
+		start := now
+		if l.next.After(now) {
+			start = l.next
+		}
+		l.next = start.Add(l.every)
+		l.mu.Unlock()
+		if wait := start.Sub(now); wait > 0 {
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				release()
+				return nil, ctx.Err()
+			}
+		}
+	}
+	return release, nil
+}
+
+// Limit returns oms with every call going through l.
+func Limit(oms SweepOMS, l *Limiter) SweepOMS { return limited{oms: oms, l: l} }
+
+type limited struct {
+	oms SweepOMS
+	l   *Limiter
+}
+
+func call[T any](ctx context.Context, l *Limiter, fn func() (T, error)) (T, error) {
+	release, err := l.acquire(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer release()
+	return fn()
+}
+
+func (o limited) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error) {
+	return call(ctx, o.l, func() ([]hotwax.Product, error) { return o.oms.ProductsBySKU(ctx, storeID, skus) })
+}
+
+func (o limited) Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error) {
+	return call(ctx, o.l, func() ([]hotwax.Shop, error) { return o.oms.Shops(ctx, storeID) })
+}
+
+func (o limited) ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error) {
+	return call(ctx, o.l, func() ([]hotwax.ShopLink, error) { return o.oms.ShopLinks(ctx, productIDs) })
+}
+
+func (o limited) PreorderCategories(ctx context.Context, storeID string) ([]hotwax.Category, error) {
+	return call(ctx, o.l, func() ([]hotwax.Category, error) { return o.oms.PreorderCategories(ctx, storeID) })
+}
+
+func (o limited) CategoryMembers(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error) {
+	return call(ctx, o.l, func() ([]hotwax.CategoryMember, error) { return o.oms.CategoryMembers(ctx, productIDs) })
+}
+
+func (o limited) FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+	return call(ctx, o.l, func() ([]hotwax.Job, error) { return o.oms.FindJobs(ctx, q) })
+}
+
+func (o limited) Listings(ctx context.Context, shopID string, variants []hotwax.VariantRef) ([]hotwax.Listing, error) {
+	return call(ctx, o.l, func() ([]hotwax.Listing, error) { return o.oms.Listings(ctx, shopID, variants) })
+}
+
+func (o limited) ProductStores(ctx context.Context) ([]hotwax.Store, error) {
+	return call(ctx, o.l, func() ([]hotwax.Store, error) { return o.oms.ProductStores(ctx) })
+}
+
+func (o limited) CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (hotwax.MembersPage, error) {
+	return call(ctx, o.l, func() (hotwax.MembersPage, error) {
+		return o.oms.CategoryMembersPage(ctx, categoryIDs, viewIndex, viewSize)
+	})
+}
+
+func (o limited) SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (hotwax.ProductsPage, error) {
+	return call(ctx, o.l, func() (hotwax.ProductsPage, error) {
+		return o.oms.SellableProducts(ctx, storeID, productIDs, start, rows)
+	})
+}

@@ -1,0 +1,270 @@
+package diagnostics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// SweepOptions tune one sweep. The zero value sweeps everything with one retry per failed batch.
+type SweepOptions struct {
+	// MaxSKUs stops the sweep after that many SKUs; 0 is no limit.
+	MaxSKUs int
+	// Retries is how many times a batch the OMS failed on is asked again before it is reported unchecked
+	// (default 1; negative is none).
+	Retries int
+	// Progress, when set, is called after each SKU, never concurrently.
+	Progress func(SweepProgress)
+}
+
+// SweepProgress is how far a sweep got.
+type SweepProgress struct {
+	Done     int // SKUs with a result
+	Expected int // SKUs the sweep expects so far (it grows while the catalog is listed)
+	Problems int // SKUs whose cause is not healthy
+	OMSCalls int
+}
+
+// SweepResult is one SKU of a sweep, compact: a sweep of the whole catalog keeps no full report.
+type SweepResult struct {
+	SKU            string   `json:"sku"`
+	ProductID      string   `json:"productId"`
+	Cause          string   `json:"cause"`
+	Causes         []string `json:"causes"`
+	Failing        []string `json:"failing"`        // ids of the checks that failed
+	ShopsNotListed []string `json:"shopsNotListed"` // connected shops whose listing is not "Listed"
+}
+
+// Problem reports whether the SKU needs attention: anything but healthy, unreadable included.
+func (r SweepResult) Problem() bool { return r.Cause != CauseHealthy }
+
+// FailedBatch is a batch the OMS kept failing on: its SKUs (or, when they could not even be listed, its
+// products) were reported without being fully read.
+type FailedBatch struct {
+	Reason     string   `json:"reason"`
+	SKUs       []string `json:"skus,omitempty"`
+	ProductIDs []string `json:"productIds,omitempty"`
+}
+
+// SweepSummary is what a whole sweep found, by cause and by shop.
+type SweepSummary struct {
+	Store         string            `json:"store"`
+	StartedAt     time.Time         `json:"startedAt"`
+	Elapsed       Duration          `json:"elapsedMs"`
+	OMSCalls      int               `json:"omsCalls"`
+	SKUs          int               `json:"skus"`
+	ByCause       map[string]int    `json:"byCause"`
+	ByShop        map[string]int    `json:"byShop"` // shop id → SKUs with a problem not listed there
+	FailedBatches []FailedBatch     `json:"failedBatches"`
+	ShopNames     map[string]string `json:"-"` // shop id → name, for people
+}
+
+// Problems counts the SKUs whose cause is not healthy.
+func (s SweepSummary) Problems() int { return s.SKUs - s.ByCause[CauseHealthy] }
+
+// UnknownStoreError is a sweep of a product store the OMS does not have.
+type UnknownStoreError struct {
+	Store string
+	Known []hotwax.Store
+}
+
+func (e *UnknownStoreError) Error() string {
+	var names []string
+	for _, s := range e.Known {
+		names = append(names, s.ProductStoreID)
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("product store %q not found, and the OMS lists no product store", e.Store)
+	}
+	return fmt.Sprintf("product store %q not found; the stores are: %s", e.Store, strings.Join(names, ", "))
+}
+
+// ErrNoPreorderCategory is a store whose catalog has neither a pre-order nor a backorder category.
+var ErrNoPreorderCategory = errors.New("the store's catalog has no pre-order (PCCT_PREORDR) or backorder (PCCT_BACKORDER) category")
+
+// Sizes of the sweep's requests.
+const (
+	memberPage    = 250 // ProductCategoryMember rows per performFind page
+	expandChunk   = 100 // member products per product query
+	expandPage    = 250 // product documents per solr-query page
+	sweepBatchMax = batchSize
+)
+
+// Sweeper checks every SKU of a store's pre-order and backorder categories.
+type Sweeper struct {
+	chain *Chain
+	oms   SweepOMS
+}
+
+// NewSweeper returns a sweeper reading from oms; wrap oms with Limit to protect the OMS.
+func NewSweeper(oms SweepOMS, opts Options) *Sweeper {
+	return &Sweeper{chain: New(oms, opts), oms: oms}
+}
+
+// sweep is the state of one run.
+type sweep struct {
+	*Sweeper
+	storeID string
+	opts    SweepOptions
+	made    atomic.Int64 // HTTP requests the client reported
+	asked   atomic.Int64 // OMS calls, for OMS implementations that report none
+	wide    *facts       // store-wide facts, read-only once fetched
+	members map[string][]hotwax.CategoryMember
+
+	mu       sync.Mutex
+	summary  SweepSummary
+	emit     func(SweepResult)
+	expected int
+}
+
+// Run sweeps the store and calls emit with each SKU's result as soon as its batch is checked, never
+// concurrently. The error is for a sweep that could not start: an unknown store, no pre-order category, or
+// an OMS that could not list the catalog. Batches the OMS fails on later are retried, then reported in
+// FailedBatches with their SKUs, whose causes say what could not be read (never healthy).
+func (s *Sweeper) Run(ctx context.Context, storeID string, opts SweepOptions, emit func(SweepResult)) (SweepSummary, error) {
+	storeID = strings.TrimSpace(storeID)
+	if storeID == "" {
+		return SweepSummary{}, errors.New("no product store given")
+	}
+	if opts.Retries == 0 {
+		opts.Retries = 1
+	}
+	opts.Retries = max(opts.Retries, 0)
+	sw := &sweep{Sweeper: s, storeID: storeID, opts: opts, emit: emit}
+	sw.summary = SweepSummary{Store: storeID, StartedAt: s.chain.opts.Now(), ByCause: map[string]int{}, ByShop: map[string]int{},
+		FailedBatches: []FailedBatch{}, ShopNames: map[string]string{}}
+	began := time.Now()
+	ctx, cancel := context.WithCancel(hotwax.CountRequests(ctx, &sw.made))
+	defer cancel()
+
+	if err := sw.fetchStoreWide(ctx); err != nil {
+		return sw.finish(began), err
+	}
+	ids, err := sw.listMembers(ctx)
+	if err != nil {
+		return sw.finish(began), err
+	}
+	sw.check(ctx, ids)
+	return sw.finish(began), ctx.Err()
+}
+
+func (sw *sweep) finish(began time.Time) SweepSummary {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	sw.summary.Elapsed = Duration(time.Since(began))
+	sw.summary.OMSCalls = sw.calls()
+	return sw.summary
+}
+
+func (sw *sweep) calls() int {
+	if n := sw.made.Load(); n > 0 {
+		return int(n)
+	}
+	return int(sw.asked.Load())
+}
+
+// retry asks until the OMS answers or the retries are spent, and returns the last error.
+func retry[T any](ctx context.Context, sw *sweep, ask func(ctx context.Context) (T, error)) (T, error) {
+	var v T
+	var err error
+	for attempt := 0; attempt <= sw.opts.Retries; attempt++ {
+		sw.asked.Add(1)
+		if v, err = ask(ctx); err == nil || ctx.Err() != nil {
+			return v, err
+		}
+	}
+	return v, err
+}
+
+// fetchStoreWide reads what every SKU shares once: shops, jobs, job history, categories.
+func (sw *sweep) fetchStoreWide(ctx context.Context) error {
+	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Shop, error) { return sw.oms.Shops(ctx, sw.storeID) })
+		f.shops = result[[]hotwax.Shop]{val: v, err: err}
+	})
+	wg.Go(func() {
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Job, error) {
+			v, err := sw.oms.FindJobs(ctx, sw.chain.pendingQuery())
+			if err == nil && !hasDraft(v) {
+				err = hotwax.EmptyAnswer("findJobs", "no draft of the pre-order jobs")
+			}
+			return v, err
+		})
+		f.jobs = result[[]hotwax.Job]{val: v, err: err}
+	})
+	wg.Go(func() {
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Job, error) {
+			return sw.oms.FindJobs(ctx, sw.chain.historyQuery(sw.storeID))
+		})
+		f.history = result[[]hotwax.Job]{val: v, err: err}
+	})
+	wg.Go(func() {
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Category, error) {
+			return sw.oms.PreorderCategories(ctx, sw.storeID)
+		})
+		f.categories = result[[]hotwax.Category]{val: v, err: err}
+	})
+	wg.Wait()
+	sw.wide = f
+	for _, sh := range f.shops.val {
+		sw.summary.ShopNames[sh.ShopID] = sh.Name
+	}
+	if err := f.categories.err; err != nil {
+		if errors.Is(err, hotwax.ErrEmptyAnswer) {
+			// Every store has an active catalog: none at all is most often a store that does not exist.
+			if stores, serr := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Store, error) { return sw.oms.ProductStores(ctx) }); serr == nil &&
+				!slices.ContainsFunc(stores, func(s hotwax.Store) bool { return s.ProductStoreID == sw.storeID }) {
+				return &UnknownStoreError{Store: sw.storeID, Known: stores}
+			}
+		}
+		return fmt.Errorf("read the pre-order categories of %s: %w", sw.storeID, err)
+	}
+	if len(f.categories.val) == 0 {
+		return fmt.Errorf("product store %s: %w", sw.storeID, ErrNoPreorderCategory)
+	}
+	return nil
+}
+
+// listMembers pages through the current members of the categories and returns their product ids, in the
+// order the OMS lists them. A product in both categories is listed once.
+func (sw *sweep) listMembers(ctx context.Context) ([]string, error) {
+	var cats []string
+	for _, c := range sw.wide.categories.val {
+		cats = append(cats, c.ProductCategoryID)
+	}
+	now := sw.chain.opts.Now()
+	sw.members = map[string][]hotwax.CategoryMember{}
+	var ids []string
+	for page := 0; ; page++ {
+		p, err := retry(ctx, sw, func(ctx context.Context) (hotwax.MembersPage, error) {
+			return sw.oms.CategoryMembersPage(ctx, cats, page, memberPage)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list the pre-order products of %s (page %d): %w", sw.storeID, page+1, err)
+		}
+		for _, m := range p.Members {
+			if m.FromDate.After(now) || (!m.ThruDate.IsZero() && !m.ThruDate.After(now)) {
+				continue // filterByDate already drops these; a lagging clock must not bring them back
+			}
+			if _, seen := sw.members[m.ProductID]; !seen {
+				ids = append(ids, m.ProductID)
+			}
+			sw.members[m.ProductID] = append(sw.members[m.ProductID], m)
+		}
+		if len(p.Members) < memberPage || (page+1)*memberPage >= p.Total {
+			return ids, nil
+		}
+		if page+1 >= 10_000 {
+			return nil, fmt.Errorf("list the pre-order products of %s: more than %d pages", sw.storeID, page+1)
+		}
+	}
+}

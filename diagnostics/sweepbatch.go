@@ -1,0 +1,260 @@
+package diagnostics
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+)
+
+// check expands the member products to their sellable SKUs and checks them in batches: one producer lists
+// the SKUs, workers check the batches, as many as the OMS may answer at once.
+func (sw *sweep) check(ctx context.Context, memberIDs []string) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []hotwax.Product)
+	go func() {
+		defer close(batches)
+		sw.expand(ctx, memberIDs, batches, cancel)
+	}()
+	workers := DefaultSweepConcurrency
+	if l, ok := sw.oms.(limited); ok {
+		workers = l.l.Concurrency()
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for b := range batches {
+				sw.checkBatch(ctx, b)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// expand turns member products into batches of sellable products: the product itself, or a virtual
+// product's variants. A chunk is released only once every page of it was read, so a failure leaves no SKU
+// half-listed; its products are reported unchecked. Members the index does not hold are unknown SKUs.
+func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []hotwax.Product, stop func()) {
+	var pending []hotwax.Product
+	sent := 0
+	send := func(b []hotwax.Product) bool {
+		select {
+		case out <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	limit := sw.opts.MaxSKUs
+	for _, chunk := range chunks(memberIDs, expandChunk) {
+		products, err := sw.expandChunk(ctx, chunk)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			sw.unlisted(chunk, err)
+			continue
+		}
+		covered := map[string]bool{}
+		for _, p := range products {
+			covered[p.ProductID], covered[p.GroupID] = true, true
+		}
+		for _, id := range chunk {
+			if !covered[id] {
+				sw.record(SweepResult{ProductID: id, Cause: CauseUnknownSKU, Causes: []string{CauseUnknownSKU}, Failing: []string{CheckProduct}, ShopsNotListed: []string{}})
+			}
+		}
+		sw.mu.Lock()
+		sw.expected += len(products)
+		sw.mu.Unlock()
+		for _, p := range products {
+			if limit > 0 && sent >= limit {
+				break
+			}
+			pending = append(pending, p)
+			sent++
+			if len(pending) == sweepBatchMax {
+				if !send(pending) {
+					return
+				}
+				pending = nil
+			}
+		}
+		if limit > 0 && sent >= limit {
+			break
+		}
+	}
+	if len(pending) > 0 {
+		send(pending)
+	}
+}
+
+// expandChunk reads every page of the sellable products of a chunk of members.
+func (sw *sweep) expandChunk(ctx context.Context, chunk []string) ([]hotwax.Product, error) {
+	var out []hotwax.Product
+	for start := 0; ; start += expandPage {
+		p, err := retry(ctx, sw, func(ctx context.Context) (hotwax.ProductsPage, error) {
+			return sw.oms.SellableProducts(ctx, sw.storeID, chunk, start, expandPage)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Products...)
+		if start+expandPage >= p.Total {
+			return out, nil
+		}
+	}
+}
+
+// unlisted reports member products whose SKUs could not be listed: nothing about them was read.
+func (sw *sweep) unlisted(productIDs []string, err error) {
+	f := Classify(callProducts, err)
+	cause := CauseIncomplete
+	if f.Unavailable() {
+		cause = CauseOMSUnavailable
+	}
+	sw.mu.Lock()
+	sw.summary.FailedBatches = append(sw.summary.FailedBatches, FailedBatch{Reason: f.Message, ProductIDs: productIDs})
+	sw.mu.Unlock()
+	for _, id := range productIDs {
+		sw.record(SweepResult{ProductID: id, Cause: cause, Causes: []string{cause}, Failing: []string{}, ShopsNotListed: []string{}})
+	}
+}
+
+// checkBatch reads the links and listings of a batch, retrying the batch when a read fails, and records
+// each SKU's result.
+func (sw *sweep) checkBatch(ctx context.Context, batch []hotwax.Product) {
+	var f *facts
+	for attempt := 0; attempt <= sw.opts.Retries; attempt++ {
+		f = sw.fetchBatch(ctx, batch)
+		if f.batchErr() == nil || ctx.Err() != nil {
+			break
+		}
+	}
+	var skus []string
+	now := sw.chain.opts.Now()
+	for _, p := range batch {
+		sku := skuOf(p)
+		skus = append(skus, sku)
+		sw.record(compact(sw.chain.evaluate(sw.storeID, sku, f, now), p.ProductID))
+	}
+	if err := f.batchErr(); err != nil && ctx.Err() == nil {
+		sw.mu.Lock()
+		sw.summary.FailedBatches = append(sw.summary.FailedBatches, FailedBatch{Reason: err.Error(), SKUs: skus})
+		sw.mu.Unlock()
+	}
+}
+
+// skuOf is the identifier people know the product by: the SKU, else the internal name, else the id.
+func skuOf(p hotwax.Product) string {
+	for _, s := range []string{p.SKU, p.InternalName, p.ProductID} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// fetchBatch builds the facts of one batch: the store-wide facts, the members already listed, and the
+// batch's own links and listings.
+func (sw *sweep) fetchBatch(ctx context.Context, batch []hotwax.Product) *facts {
+	w := sw.wide
+	f := &facts{
+		products: result[[]hotwax.Product]{val: batch},
+		shops:    w.shops, jobs: w.jobs, history: w.history, categories: w.categories,
+		listings: map[string]result[[]hotwax.Listing]{},
+	}
+	for _, id := range memberIDs(batch) {
+		f.members.val = append(f.members.val, sw.members[id]...)
+	}
+	connected := map[string]bool{}
+	for _, sh := range w.shops.val {
+		connected[sh.ShopID] = !sh.Disconnected()
+	}
+	listings := func(shopID string, variants []hotwax.VariantRef, wg *sync.WaitGroup) {
+		if w.shops.ok() && !connected[shopID] {
+			return // the checks read no listing of a disconnected shop
+		}
+		wg.Go(func() {
+			sw.asked.Add(1)
+			v, err := sw.oms.Listings(ctx, shopID, variants)
+			f.setListings(shopID, v, err)
+		})
+	}
+	var wg sync.WaitGroup
+	asked := indexedVariants(batch)
+	for shopID, variants := range asked {
+		listings(shopID, variants, &wg)
+	}
+	sw.asked.Add(1)
+	links, err := sw.oms.ShopLinks(ctx, productIDsOf(batch))
+	f.links = result[[]hotwax.ShopLink]{val: links, err: err}
+	if err == nil {
+		for shopID, variants := range variantsByShop(links) {
+			var missing []hotwax.VariantRef
+			for _, ref := range variants {
+				if !slices.Contains(asked[shopID], ref) {
+					missing = append(missing, ref)
+				}
+			}
+			if len(missing) > 0 {
+				listings(shopID, missing, &wg)
+			}
+		}
+	}
+	wg.Wait()
+	return f
+}
+
+// batchErr is the first read of a batch that failed.
+func (f *facts) batchErr() error {
+	if f.links.err != nil {
+		return f.links.err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, l := range f.listings {
+		if l.err != nil {
+			return l.err
+		}
+	}
+	return nil
+}
+
+// compact keeps what a sweep needs of a report.
+func compact(r Report, productID string) SweepResult {
+	res := SweepResult{SKU: r.SKU, ProductID: productID, Cause: r.Cause, Causes: r.Causes, Failing: []string{}, ShopsNotListed: []string{}}
+	for _, c := range r.Checks {
+		if c.Status == StatusFail {
+			res.Failing = append(res.Failing, c.ID)
+		}
+	}
+	for _, sh := range r.Shops {
+		if sh.Role != RoleDisconnected && sh.Listing != "" && sh.Listing != listingListed {
+			res.ShopsNotListed = append(res.ShopsNotListed, sh.ShopID)
+		}
+	}
+	return res
+}
+
+// record counts a result into the summary and hands it to the caller.
+func (sw *sweep) record(r SweepResult) {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	s := &sw.summary
+	s.SKUs++
+	s.ByCause[r.Cause]++
+	if r.Problem() {
+		for _, shop := range r.ShopsNotListed {
+			s.ByShop[shop]++
+		}
+	}
+	if sw.emit != nil {
+		sw.emit(r)
+	}
+	if sw.opts.Progress != nil {
+		sw.opts.Progress(SweepProgress{Done: s.SKUs, Expected: max(sw.expected, s.SKUs), Problems: s.Problems(), OMSCalls: sw.calls()})
+	}
+}
