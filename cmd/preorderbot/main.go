@@ -36,6 +36,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the Slack bot (Socket Mode)", runServe},
 		{"check", "run the diagnostic chain for SKUs and print the verdict", runCheckCommand},
+		{"sweep", "check every pre-order SKU of a store and list the ones with a problem", runSweep},
 		{"doctor", "probe the HotWax tenant read-only and say what the bot needs fixed", runDoctor},
 		{"demo", "run the bot against a simulated Slack and OMS, with a local web workspace", runDemo},
 		{"fake-oms", "serve a simulated HotWax OMS on loopback", func(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) int {

@@ -248,6 +248,23 @@ var productSchema = []string{"id", "_version_", "docType", "productId", "sku", "
 // as the last catalog sync to that shop left it. The core is schemaless, so every field is an array, single
 // values included, as the Audit page expects (listDataDoc.contains_error[0]).
 func (m *model) listingDocs(generation string) []map[string]any {
+	if c := m.listingCache; c != nil && c.generation == generation && c.count == len(m.listings) {
+		return c.docs
+	}
+	docs := m.buildListingDocs(generation)
+	m.listingCache = &listingCache{generation: generation, count: len(m.listings), docs: docs}
+	return docs
+}
+
+// listingCache keeps the shopifyCore documents between queries: a sweep asks for them hundreds of times.
+// Whatever writes a listing clears it; the count catches a listing added without clearing.
+type listingCache struct {
+	generation string
+	count      int
+	docs       []map[string]any
+}
+
+func (m *model) buildListingDocs(generation string) []map[string]any {
 	f := listingFieldsOf(generation)
 	keys := make([]listingKey, 0, len(m.listings))
 	for k := range m.listings {

@@ -342,6 +342,7 @@ func (m *model) syncCatalog(shopID string, includeAll bool, now time.Time) strin
 		if l.ShopID != shopID || !selected[l.ProductID] {
 			continue
 		}
+		m.listingCache = nil
 		m.listings[listingKey{shopID, l.ShopifyProductID}] = hotwax.Listing{
 			ShopID: shopID, VariantID: l.ShopifyProductID, Status: "active",
 			PromiseDate: m.promiseDate.Format("01/02/2006"), LastUpdatedAt: now, Timestamp: now,

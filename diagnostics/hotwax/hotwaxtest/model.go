@@ -58,6 +58,7 @@ type model struct {
 	promiseDate  time.Time                            // the promise date the catalog sync pushes
 	unindexed    map[string]bool                      // productIds the search index lacks
 	intended     map[string]string                    // generated SKU → the cause it was built for
+	listingCache *listingCache                        // listingDocs until a listing changes
 	nextJobID    int
 	nextRuntime  int
 }

@@ -127,9 +127,44 @@ func (n solrTerm) match(doc map[string]any) bool {
 	if !ok {
 		return false
 	}
+	hit := func(s string) bool { return n.value == "*" && s != "" || s == n.value }
+	if ss, ok := v.([]string); ok { // the common multi-valued field, without boxing each value
+		for _, s := range ss {
+			if hit(s) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, x := range solrValues(v) {
-		s := solrString(x)
-		if n.value == "*" && s != "" || s == n.value {
+		if hit(solrString(x)) {
+			return true
+		}
+	}
+	return false
+}
+
+// solrIn is field: (a OR b OR …) of plain values, matched with a set: a sweep asks for hundreds at once.
+type solrIn struct {
+	field  string
+	values map[string]bool
+}
+
+func (n solrIn) match(doc map[string]any) bool {
+	v, ok := doc[n.field]
+	if !ok {
+		return false
+	}
+	if ss, ok := v.([]string); ok {
+		for _, s := range ss {
+			if n.values[s] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, x := range solrValues(v) {
+		if n.values[solrString(x)] {
 			return true
 		}
 	}
@@ -178,6 +213,8 @@ func fields(n solrNode) []string {
 		if x.field == "*" {
 			return nil
 		}
+		return []string{x.field}
+	case solrIn:
 		return []string{x.field}
 	case solrAnd:
 		var out []string
@@ -366,8 +403,17 @@ func bindField(n solrNode, field string) solrNode {
 		return out
 	case solrOr:
 		out := make(solrOr, len(x))
+		set := map[string]bool{}
 		for i, c := range x {
 			out[i] = bindField(c, field)
+			if t, ok := out[i].(solrTerm); ok && t.value != "*" && set != nil {
+				set[t.value] = true
+			} else {
+				set = nil
+			}
+		}
+		if set != nil && len(out) > 1 {
+			return solrIn{field: field, values: set}
 		}
 		return out
 	default:
