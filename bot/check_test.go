@@ -18,6 +18,7 @@ import (
 
 // Every scenario of the simulated OMS, checked through Slack, ends on a card naming its cause.
 func TestSlashCheckEveryScenario(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		scenario, sku, cause string
 	}{
@@ -45,6 +46,7 @@ func TestSlashCheckEveryScenario(t *testing.T) {
 
 // A single-SKU check costs at most 4 Web API calls besides its thread replies.
 func TestCheckSlackCallBudget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "association-job-not-scheduled")
 	card, _ := e.check("HW-BOOT-42")
 	threadPosts := len(e.slack.Thread(opsChannel, card.TS)) - 1 // Thread starts with the card itself
@@ -54,6 +56,7 @@ func TestCheckSlackCallBudget(t *testing.T) {
 }
 
 func TestMentionAnswersInThread(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	_, err := e.slack.Mention(viewer, opsChannel, "<@"+slacktest.BotUserID+"> check HW-JACKET-M", "")
 	require.NoError(t, err)
@@ -80,6 +83,7 @@ func TestMentionAnswersInThread(t *testing.T) {
 }
 
 func TestBadCommandsAnswerPrivately(t *testing.T) {
+	t.Parallel()
 	var many string
 	for i := range 51 {
 		many += fmt.Sprintf("SKU-%d ", i)
@@ -106,6 +110,7 @@ func TestBadCommandsAnswerPrivately(t *testing.T) {
 }
 
 func TestHelpJobsHistory(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	e.check("HW-GLOVE-L")
 
@@ -133,6 +138,7 @@ func TestHelpJobsHistory(t *testing.T) {
 
 // The OMS down: the card says so (never stuck at "checking") and offers a re-check.
 func TestOMSDownGivesUnavailableCard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(_ *botOptions, o *hotwaxtest.Options) {
 		o.Faults = hotwaxtest.Faults{ErrorRate: 1}
 	})
@@ -143,6 +149,7 @@ func TestOMSDownGivesUnavailableCard(t *testing.T) {
 
 // Slack drops the socket mid-check; the card still completes and nothing is lost.
 func TestDisconnectMidCheck(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "association-job-not-scheduled", func(_ *botOptions, o *hotwaxtest.Options) {
 		o.Latency = 150 * time.Millisecond
 	})
@@ -157,6 +164,7 @@ func TestDisconnectMidCheck(t *testing.T) {
 
 // A 429 storm on chat.update: Retry-After is honoured and the card still ends final.
 func TestRateLimitStorm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", noProgressEdits)
 	e.slack.RateLimitStorm("chat.update", 1500*time.Millisecond, time.Second)
 	card, r := e.check("HW-JACKET-M")
@@ -166,6 +174,7 @@ func TestRateLimitStorm(t *testing.T) {
 }
 
 func TestSeveralSKUsGiveOneMatrix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "needs-manual-link")
 	e.slash(viewer, "check HW-JACKET-M HW-SOCK-S HW-NOPE-1")
 	m := e.card(opsChannel, nil)
@@ -189,6 +198,7 @@ func botPosts(s *slacktest.Server, channel string) []slacktest.Message {
 // Slack re-sends a mention whose ack it did not see, at once or much later; the bot answers it once,
 // and the request leaves the journal, so a restart does not answer it again.
 func TestRedeliveredMentionHandledOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) { o.Workers = 1 }) // FIFO handling
 	id, err := e.slack.Mention(viewer, opsChannel, "<@"+slacktest.BotUserID+"> check HW-JACKET-M", "")
 	require.NoError(t, err)
@@ -219,6 +229,7 @@ func TestRedeliveredMentionHandledOnce(t *testing.T) {
 // With a slow OMS the card fills in: the product check shows done while the rest are still pending,
 // then the final edit.
 func TestCardFillsInAsChecksFinish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(o *botOptions, h *hotwaxtest.Options) {
 		h.Latency = 600 * time.Millisecond
 		o.EditInterval = 300 * time.Millisecond

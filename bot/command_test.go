@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseCommand(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		text    string
 		want    Command
@@ -66,6 +67,7 @@ func skus(n int) string {
 }
 
 func TestStripMention(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "check HW-1", stripMention("<@U0PREBOT> check HW-1"))
 	assert.Equal(t, "check HW-1", stripMention("  <@U0PREBOT|preorderbot>   check HW-1"))
 	assert.Equal(t, "check <@U0OTHER>", stripMention("<@U0PREBOT> check <@U0OTHER>"))

@@ -32,6 +32,7 @@ const (
 )
 
 func TestCommitsPerCheckAndClick(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(_ *botOptions, o *hotwaxtest.Options) { o.RunDelay = time.Hour })
 	start := e.settledCommits()
 	card, _ := e.check("HW-SCARF-GRN")

@@ -25,6 +25,7 @@ func garbledListings(_ *botOptions, o *hotwaxtest.Options) {
 // The listings core answers garbage: the card still gives the cause found from the other reads, says the
 // failed call once, and keeps the fixes.
 func TestCardDegradesPerSource(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "association-job-not-scheduled", garbledListings)
 	card, r := e.check("HW-BOOT-42")
 	assert.Equal(t, diagnostics.CauseAssociationJobMissing, r.Cause)
@@ -37,6 +38,7 @@ func TestCardDegradesPerSource(t *testing.T) {
 
 // An incomplete check escalated: Support's packet carries the failed calls with their kind and fix.
 func TestEscalationPacketCarriesFailures(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var got bot.Packet
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -59,6 +59,7 @@ func (e *env) auditSince(since time.Time) []string {
 }
 
 func TestDoctorCommandAnswersOperatorsPrivately(t *testing.T) {
+	t.Parallel()
 	e, runs := doctorEnv(t, hotwaxtest.ScenarioAssociationJobNotScheduled)
 	start := time.Now()
 	e.slash(operator, "doctor")
@@ -77,6 +78,7 @@ func TestDoctorCommandAnswersOperatorsPrivately(t *testing.T) {
 }
 
 func TestDoctorCommandRefusesNonOperators(t *testing.T) {
+	t.Parallel()
 	e, runs := doctorEnv(t, hotwaxtest.ScenarioHealthy)
 	start := time.Now()
 	e.slash(viewer, "doctor")
@@ -90,6 +92,7 @@ func TestDoctorCommandRefusesNonOperators(t *testing.T) {
 }
 
 func TestDoctorMentionIsAnsweredPrivately(t *testing.T) {
+	t.Parallel()
 	e, _ := doctorEnv(t, hotwaxtest.ScenarioHealthy)
 	_, err := e.slack.Mention(operator, opsChannel, "doctor", "")
 	require.NoError(t, err)
@@ -103,6 +106,7 @@ func TestDoctorMentionIsAnsweredPrivately(t *testing.T) {
 }
 
 func TestDoctorTakesNoArguments(t *testing.T) {
+	t.Parallel()
 	e, runs := doctorEnv(t, hotwaxtest.ScenarioHealthy)
 	e.slash(operator, "doctor HW-JACKET-M")
 	e.ephemeralTo(operator, "Doctor takes no SKU or store")

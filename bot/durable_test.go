@@ -19,6 +19,7 @@ import (
 // A Slack outage at start (auth.test answering 503) is waited out, with the reason on /readyz, instead
 // of being reported as rejected tokens.
 func TestStartWaitsOutASlackOutage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	e.shutdown()
 	before := e.slack.Count("auth.test")
@@ -39,6 +40,7 @@ func TestStartWaitsOutASlackOutage(t *testing.T) {
 
 // Only the four answers that mean the token is no good stop the bot at start.
 func TestStartStopsOnTokenRejection(t *testing.T) {
+	t.Parallel()
 	for _, code := range []string{"invalid_auth", "account_inactive", "token_revoked", "not_authed"} {
 		t.Run(code, func(t *testing.T) {
 			e := newEnv(t, "healthy")
@@ -68,6 +70,7 @@ func TestStartStopsOnTokenRejection(t *testing.T) {
 // A request is acknowledged only once its journal entry is on disk: while the store cannot commit, Slack
 // gets no ack; once it can, the ack follows and the request is handled.
 func TestAckWaitsForTheJournal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	ctx := context.Background()
 	conv, err := e.db.CreateConversation(ctx, store.Conversation{Kind: "check", Channel: opsChannel, Status: store.StatusDone, CreatedAt: time.Now()})
@@ -94,6 +97,7 @@ func TestAckWaitsForTheJournal(t *testing.T) {
 
 // A card post answered 503 or timing out had landed: the bot finds it instead of posting a second card.
 func TestCardPostThatLandedIsNotRepeated(t *testing.T) {
+	t.Parallel()
 	cases := map[string]func(e *env){
 		"503":     func(e *env) { e.slack.LandThenFailNext("chat.postMessage", 503, 1) },
 		"timeout": func(e *env) { e.slack.LandThenHangNext("chat.postMessage", 3*time.Second, 1) },
@@ -114,6 +118,7 @@ func TestCardPostThatLandedIsNotRepeated(t *testing.T) {
 // A revoked bot token mid-check leaves the card unfinished: /readyz says so, the conversation is not
 // done, and the next start (with the token back) finishes the card.
 func TestRevokedTokenMidCheckIsFinishedAtRestart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(_ *botOptions, o *hotwaxtest.Options) { o.Latency = 200 * time.Millisecond })
 	e.slash(viewer, "check HW-JACKET-M")
 	e.waitFor("progress card", func() bool { return len(botPosts(e.slack, opsChannel)) == 1 })
@@ -142,6 +147,7 @@ func TestRevokedTokenMidCheckIsFinishedAtRestart(t *testing.T) {
 // A process stopped after the card landed but before its ts was saved leaves an orphan card: the next
 // start finds it by its client message id and finishes it, instead of posting a second one.
 func TestOrphanCardIsFoundAndFinished(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) { o.ShutdownTimeout = 500 * time.Millisecond })
 	e.slack.LandThenHangNext("chat.postMessage", 20*time.Second, 1)
 	e.slash(viewer, "check HW-JACKET-M")

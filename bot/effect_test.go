@@ -78,6 +78,7 @@ func (e *env) alreadyAnswers(user string) []string {
 // Two cards for one SKU and the same fix pressed on both at once, again and again: each time the OMS gets
 // exactly one write, and the second presser is told who made the change and when.
 func TestSameFixOnTwoCardsOneWrite(t *testing.T) {
+	t.Parallel()
 	rounds := 4
 	if testing.Short() {
 		rounds = 2
@@ -112,6 +113,7 @@ func TestSameFixOnTwoCardsOneWrite(t *testing.T) {
 // "Run full catalog sync" pressed on one card, then on the other once the first run is done: the second
 // press finds the run in the OMS and writes nothing.
 func TestRunNowOneAfterTheOther(t *testing.T) {
+	t.Parallel()
 	f := sameFixes[1]
 	e := newEnv(t, f.scenario)
 	first, second := e.newCard(f.sku), e.newCard(f.sku)
@@ -129,6 +131,7 @@ func TestRunNowOneAfterTheOther(t *testing.T) {
 // A write claimed before a crash is still claimed after the restart: the same change asked for on another
 // card is refused as under way; once the claim is stale, the OMS is re-read and written once.
 func TestClaimedEffectSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	f := sameFixes[1]
 	e := newEnv(t, f.scenario, func(o *botOptions, _ *hotwaxtest.Options) { o.Operators = []string{operator, viewer} })
 	first, second := e.newCard(f.sku), e.newCard(f.sku)

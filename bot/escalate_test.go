@@ -40,6 +40,7 @@ func topLevel(s *slacktest.Server, channel string) []slacktest.Message {
 }
 
 func TestEscalationThreadWithPacket(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportMention = "<!subteam^S0HOTWAX>" })
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(operator, card, "Run Preorder Catalog Sync again for Acme CA") // a step already taken
@@ -106,6 +107,7 @@ func TestEscalationThreadWithPacket(t *testing.T) {
 }
 
 func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	var mu sync.Mutex
 	var got bot.Packet
@@ -152,6 +154,7 @@ func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
 }
 
 func TestEscalationWithoutSupportChannel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportChannel = "" })
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(viewer, card, "📨 Escalate to HotWax Support")

@@ -16,6 +16,7 @@ import (
 )
 
 func TestJobFailuresAreCountedOnceBySignature(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.Metrics = bot.NewMetrics(reg) })
 	count := func() string {
@@ -47,6 +48,7 @@ func TestJobFailuresAreCountedOnceBySignature(t *testing.T) {
 }
 
 func TestEscalationOfAKnownFailureIsPrefilled(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(operator, card, "📨 Escalate to HotWax Support")

@@ -68,6 +68,7 @@ var goodLinkForm = map[string]map[string]string{
 
 // A card's button copied into a modal is not on its card: pressing it there changes nothing.
 func TestButtonInAViewIsCheckedAgainstItsCard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync")
 	card, _ := e.check("HW-SCARF-GRN")
 	value := buttonValue(t, card, "Run full catalog sync for Acme CA")
@@ -86,6 +87,7 @@ func TestButtonInAViewIsCheckedAgainstItsCard(t *testing.T) {
 
 // A form is accepted only when the bot opened it for that person from that button.
 func TestOnlyTheBotsOwnFormIsAccepted(t *testing.T) {
+	t.Parallel()
 	t.Run("a form the bot did not open", func(t *testing.T) {
 		e := newEnv(t, "needs-manual-link")
 		card, r := e.check("HW-SOCK-S")
@@ -121,6 +123,7 @@ func TestOnlyTheBotsOwnFormIsAccepted(t *testing.T) {
 
 // The modal refuses inline exactly what the executor would refuse, before the button is used.
 func TestModalRefusesWhatTheExecutorRefuses(t *testing.T) {
+	t.Parallel()
 	t.Run("schedule: a signed limit and a first run more than a year away", func(t *testing.T) {
 		e := newEnv(t, "association-job-not-scheduled")
 		card, _ := e.check("HW-BOOT-42")
@@ -171,6 +174,7 @@ func TestModalRefusesWhatTheExecutorRefuses(t *testing.T) {
 
 // Every refused button or form is in the audit trail, with the reason.
 func TestEveryRefusalIsAudited(t *testing.T) {
+	t.Parallel()
 	const sku, fix = "HW-SCARF-GRN", "Run full catalog sync for Acme CA"
 	e := newEnv(t, "associated-after-sync")
 	card, _ := e.check(sku)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestFrequenciesFromTheOMS(t *testing.T) {
+	t.Parallel()
 	f := &frequencies{}
 	assert.Equal(t, diagnostics.Frequencies, f.get(), "before the OMS answers, the Job Manager's choices")
 

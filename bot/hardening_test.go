@@ -31,6 +31,7 @@ func hasButton(m slacktest.Message, text string) bool {
 
 // While a fix runs, no re-drawn card (a Re-check, another fix) offers it again.
 func TestFixUnderWayIsNotOfferedAgain(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(_ *botOptions, o *hotwaxtest.Options) { o.RunDelay = time.Second })
 	card, _ := e.check("HW-SCARF-GRN")
 	e.click(operator, card, "Run full catalog sync for Acme CA")
@@ -50,6 +51,7 @@ func TestFixUnderWayIsNotOfferedAgain(t *testing.T) {
 
 // A write whose outcome is unknown is never offered again blindly: the card asks for a re-check first.
 func TestUnknownOutcomeAsksForRecheck(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync")
 	card, _ := e.check("HW-SCARF-GRN")
 	e.oms.SetFaults(hotwaxtest.Faults{Endpoint: "scheduleService", Hang: true})
@@ -69,6 +71,7 @@ func TestUnknownOutcomeAsksForRecheck(t *testing.T) {
 
 // Two people escalating the same store, SKU and cause at once open one support thread.
 func TestConcurrentEscalationsShareOneThread(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	first, _ := e.check("HW-GLOVE-L")
 	second, _ := e.check("HW-GLOVE-L")
@@ -94,6 +97,7 @@ func TestConcurrentEscalationsShareOneThread(t *testing.T) {
 
 // A second submission of a modal whose button was already used is refused inside the modal.
 func TestUsedButtonRefusedInTheModal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(viewer, card, "📨 Escalate to HotWax Support")
@@ -109,6 +113,7 @@ func TestUsedButtonRefusedInTheModal(t *testing.T) {
 
 // Text from people and from the OMS cannot ping a channel or forge a link.
 func TestUserTextIsEscaped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	card, _ := e.check("HW-GLOVE-L")
 	e.escalate(viewer, card, "<!channel> log in at <https://evil.example|HotWax login>")
@@ -135,6 +140,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 
 // The support webhook's URL, which may carry a secret, never reaches the audit trail or a card.
 func TestWebhookSecretNotDisclosed(t *testing.T) {
+	t.Parallel()
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "down", http.StatusBadGateway)
 	}))
@@ -163,6 +169,7 @@ func TestWebhookSecretNotDisclosed(t *testing.T) {
 
 // The shutdown deadline passing mid-check still leaves a final card, never "Checking…".
 func TestShutdownDeadlineLeavesAFinalCard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(o *botOptions, h *hotwaxtest.Options) {
 		h.Latency = 400 * time.Millisecond
 		o.ShutdownTimeout = 50 * time.Millisecond
@@ -176,6 +183,7 @@ func TestShutdownDeadlineLeavesAFinalCard(t *testing.T) {
 
 // A restart finishes what the previous process left half-done, however old the conversation.
 func TestRestartReconciles(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync")
 	card, _ := e.check("HW-SCARF-GRN")
 	e.shutdown()
@@ -207,6 +215,7 @@ func TestRestartReconciles(t *testing.T) {
 
 // An escalation claimed just before a crash is sent by the next start.
 func TestInterruptedEscalationIsSent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	card, _ := e.check("HW-GLOVE-L")
 	e.shutdown()
@@ -230,6 +239,7 @@ func TestInterruptedEscalationIsSent(t *testing.T) {
 
 // Past the drain deadline, queued requests stay in the journal for the next start instead of vanishing.
 func TestQueuedRequestsSurviveTheDrainDeadline(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(o *botOptions, h *hotwaxtest.Options) {
 		o.Workers = 1
 		o.ShutdownTimeout = 100 * time.Millisecond
@@ -259,6 +269,7 @@ func TestQueuedRequestsSurviveTheDrainDeadline(t *testing.T) {
 
 // Shutdown returns soon after its deadline even when an OMS write hangs; what it leaves is recorded.
 func TestShutdownIsBoundedDuringAHungWrite(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(o *botOptions, _ *hotwaxtest.Options) { o.ShutdownTimeout = 100 * time.Millisecond })
 	card, _ := e.check("HW-SCARF-GRN")
 	e.oms.SetFaults(hotwaxtest.Faults{Endpoint: "scheduleService", Hang: true})
@@ -271,6 +282,7 @@ func TestShutdownIsBoundedDuringAHungWrite(t *testing.T) {
 
 // Slack rejecting the tokens ends Run even with background work (a support webhook) configured.
 func TestRevokedTokenEndsRunWithWebhook(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) { o.SupportWebhook = "http://127.0.0.1:1/hook" })
 	e.shutdown()
 	e.slack.Revoke(e.slack.AppToken(), "token_revoked")
@@ -285,6 +297,7 @@ func TestRevokedTokenEndsRunWithWebhook(t *testing.T) {
 
 // A request acknowledged just before a crash is in the journal; the next start handles it.
 func TestJournaledRequestReplayedAfterRestart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	e.shutdown()
 	ctx := context.Background()
@@ -306,6 +319,7 @@ func TestJournaledRequestReplayedAfterRestart(t *testing.T) {
 
 // Every acknowledged request passes through the journal and leaves it once handled.
 func TestJournalEmptiesAfterHandling(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	e.check("HW-JACKET-M")
 	e.slash(viewer, "help")
@@ -319,6 +333,7 @@ func TestJournalEmptiesAfterHandling(t *testing.T) {
 // A redelivery of a mention already handled (Slack retries events whose ack it missed) is not
 // journaled, so a restart does not answer it again.
 func TestRedeliveryOfHandledRequestIsNotReplayed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	id, err := e.slack.Mention(viewer, opsChannel, "<@"+slacktest.BotUserID+"> check HW-JACKET-M", "")
 	require.NoError(t, err)

@@ -98,6 +98,7 @@ func assertInert(t *testing.T, where, text string) {
 }
 
 func TestHostileTextNeverReachesSlackUnescaped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	settle := func(what string, before int) {
 		t.Helper()
@@ -154,6 +155,7 @@ func TestHostileTextNeverReachesSlackUnescaped(t *testing.T) {
 // jobs and history asked by mention answer only the asker, in the mention's thread: the channel sees
 // nothing of a store's jobs or a SKU's past.
 func TestJobsAndHistoryByMentionArePrivate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	e.check("HW-JACKET-M")
 	for _, tc := range []struct{ cmd, answer string }{

@@ -16,6 +16,7 @@ import (
 
 // SIGTERM while a check is in flight: the bot stops taking work but the card still ends final.
 func TestShutdownFinishesWorkInFlight(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy", func(_ *botOptions, o *hotwaxtest.Options) { o.Latency = 300 * time.Millisecond })
 	e.slash(viewer, "check HW-JACKET-M")
 	e.waitFor("progress card", func() bool { return len(botPosts(e.slack, opsChannel)) == 1 })
@@ -27,6 +28,7 @@ func TestShutdownFinishesWorkInFlight(t *testing.T) {
 
 // A revoked app token ends Run with an error that names the settings, instead of retrying forever.
 func TestRevokedAppTokenStopsTheBot(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	e.shutdown()
 	e.slack.Revoke(e.slack.AppToken(), "token_revoked")

@@ -93,6 +93,7 @@ func (e *env) audit(sku string) []string {
 // Pressing the offered fix changes the OMS as HotWax would, the watched job runs, the re-check passes and
 // the card ends fixed, with every step audited.
 func TestFixesEndFixed(t *testing.T) {
+	t.Parallel()
 	t.Run("associated-after-sync: full sync", func(t *testing.T) {
 		e := newEnv(t, "associated-after-sync")
 		card, _ := e.check("HW-SCARF-GRN")
@@ -176,6 +177,7 @@ func TestFixesEndFixed(t *testing.T) {
 }
 
 func TestRemediesAreForOperators(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(o *botOptions, _ *hotwaxtest.Options) {
 		o.OperatorGroups = []string{"S0OPS"}
 		o.GroupCacheTTL = time.Millisecond
@@ -199,6 +201,7 @@ func TestRemediesAreForOperators(t *testing.T) {
 }
 
 func TestModalSubmitIsAuthorisedAgain(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "needs-manual-link", func(o *botOptions, _ *hotwaxtest.Options) {
 		o.Operators = nil
 		o.OperatorGroups = []string{"S0OPS"}
@@ -221,6 +224,7 @@ func TestModalSubmitIsAuthorisedAgain(t *testing.T) {
 
 // Double clicks, two operators at once and redelivered envelopes make one OMS write.
 func TestOneClickOneWrite(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(o *botOptions, _ *hotwaxtest.Options) {
 		o.Operators = []string{operator, viewer}
 	})
@@ -253,6 +257,7 @@ func TestOneClickOneWrite(t *testing.T) {
 }
 
 func TestExpiredAndTamperedButtons(t *testing.T) {
+	t.Parallel()
 	t.Run("expired", func(t *testing.T) {
 		e := newEnv(t, "associated-after-sync", func(o *botOptions, _ *hotwaxtest.Options) { o.ActionTTL = time.Millisecond })
 		card, _ := e.check("HW-SCARF-GRN")
@@ -297,6 +302,7 @@ func TestExpiredAndTamperedButtons(t *testing.T) {
 
 // A restart mid-watch: the watch is stored, resumes on start, and the card completes.
 func TestWatchSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(_ *botOptions, o *hotwaxtest.Options) { o.RunDelay = 1500 * time.Millisecond })
 	card, _ := e.check("HW-SCARF-GRN")
 	e.click(operator, card, "Run full catalog sync for Acme CA")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestNextRun(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 26, 10, 7, 30, 0, time.UTC)
 	cases := []struct {
 		freq, want string
@@ -29,6 +30,7 @@ func TestNextRun(t *testing.T) {
 }
 
 func TestWhenItRuns(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 26, 10, 7, 0, 0, time.UTC)
 	b := &Bot{now: func() time.Time { return now }}
 	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Frequency: "HOURLY"}

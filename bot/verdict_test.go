@@ -9,6 +9,7 @@ import (
 )
 
 func TestFixedWord(t *testing.T) {
+	t.Parallel()
 	healthy := diagnostics.Report{SKU: "A", Cause: diagnostics.CauseHealthy, Status: diagnostics.StatusPass}
 	waiting := diagnostics.Report{SKU: "A", Cause: diagnostics.CauseHealthy, Status: diagnostics.StatusWarn}
 	failing := diagnostics.Report{SKU: "A", Cause: diagnostics.CauseUnexplained, Status: diagnostics.StatusFail}

@@ -14,6 +14,7 @@ import (
 
 // Whoever pressed a used button is told who used it, and "you" when it was them.
 func TestUsedButtonSaysYou(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync")
 	card, _ := e.check("HW-SCARF-GRN")
 	id := buttonValue(t, card, "Run full catalog sync for Acme CA")
@@ -30,6 +31,7 @@ func TestUsedButtonSaysYou(t *testing.T) {
 
 // History links the support thread (never "C…/17…") and shows a run that failed as failed.
 func TestHistoryLinksThreadAndShowsFailedRuns(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	card, _ := e.check("HW-GLOVE-L")
 	e.click(operator, card, "Run Preorder Catalog Sync again for Acme CA")
@@ -52,6 +54,7 @@ func TestHistoryLinksThreadAndShowsFailedRuns(t *testing.T) {
 
 // An escalated card says so once, with the thread's link.
 func TestEscalatedCardHasOneEscalationLine(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "job-failing")
 	card, _ := e.check("HW-GLOVE-L")
 	e.escalate(operator, card, "please look")
