@@ -118,10 +118,11 @@ func BenchmarkOpen100k(b *testing.B) {
 	}
 }
 
-// BenchmarkPrune100k times one prune pass over 100,000 checks spread over 100 days (a tenth are past the
-// 90-day retention), each pass on a fresh copy of the file, and measures the peak RSS (VmHWM) of a separate
-// process that opens the store and runs one pass. "conversations" prunes conversations and their cards;
-// "whole-check" also the card's actions and the SKU's snapshot, whose keys are not in time order.
+// BenchmarkPrune100k times one prune pass over 100,000 checks spread over 100 days, each pass on a fresh
+// copy of the file, and measures the peak RSS (VmHWM) of a separate process that opens the store and runs
+// one pass. "conversations" prunes conversations and their cards; "whole-check" also each card's actions
+// and the SKU's snapshot, whose keys are in no time order. "tenth" prunes ten days of checks at once (a
+// pruner that did not run for ten days), "day" one day's worth (serve prunes every hour).
 func BenchmarkPrune100k(b *testing.B) {
 	for _, bc := range []struct {
 		name     string
@@ -129,26 +130,36 @@ func BenchmarkPrune100k(b *testing.B) {
 	}{{"conversations", conversationsOnly}, {"whole-check", wholeCheck}} {
 		b.Run(bc.name, func(b *testing.B) {
 			path := largeStore(b, bc.contents)
-			work := filepath.Join(b.TempDir(), "work.db")
-			var pruned PruneStats
-			for b.Loop() {
-				b.StopTimer()
-				copyFile(b, path, work)
-				db, err := Open(work, Options{})
-				require.NoError(b, err)
-				b.StartTimer()
-				pruned, err = db.Prune(context.Background(), t0)
-				b.StopTimer()
-				require.NoError(b, err)
-				require.NoError(b, db.Close())
-				b.StartTimer()
+			for _, pass := range []struct {
+				name string
+				at   time.Time
+				want int
+			}{{"tenth", t0, largeN / 10}, {"day", t0.Add(-9 * 24 * time.Hour), largeN / 100}} {
+				b.Run(pass.name, func(b *testing.B) { benchPrune(b, path, pass.at, pass.want) })
 			}
-			require.InDelta(b, largeN/10, pruned.Conversations, largeN/100, "a tenth of the conversations pruned")
-			hwm := pruneProcessHWM(b, path)
-			b.ReportMetric(float64(hwm)/(1<<10), "VmHWM-MiB")
-			b.ReportMetric(float64(pruned.Conversations+pruned.Actions+pruned.Snapshots), "pruned/op")
 		})
 	}
+}
+
+func benchPrune(b *testing.B, path string, at time.Time, want int) {
+	work := filepath.Join(b.TempDir(), "work.db")
+	var pruned PruneStats
+	for b.Loop() {
+		b.StopTimer()
+		copyFile(b, path, work)
+		db, err := Open(work, Options{})
+		require.NoError(b, err)
+		b.StartTimer()
+		pruned, err = db.Prune(context.Background(), at)
+		b.StopTimer()
+		require.NoError(b, err)
+		require.NoError(b, db.Close())
+		b.StartTimer()
+	}
+	require.InDelta(b, want, pruned.Conversations, float64(want)/10, "conversations pruned")
+	hwm := pruneProcessHWM(b, path, at)
+	b.ReportMetric(float64(hwm)/(1<<10), "VmHWM-MiB")
+	b.ReportMetric(float64(pruned.Conversations+pruned.Actions+pruned.Snapshots), "pruned/op")
 }
 
 func copyFile(tb testing.TB, from, to string) {
@@ -163,15 +174,19 @@ func copyFile(tb testing.TB, from, to string) {
 	require.NoError(tb, dst.Close())
 }
 
-// envPruneDB names the store TestPruneProcess prunes; only pruneProcessHWM sets it.
-const envPruneDB = "PREORDERBOT_BENCH_PRUNE_DB"
+// envPruneDB names the store TestPruneProcess prunes and envPruneAt the time of the pass; only
+// pruneProcessHWM sets them.
+const (
+	envPruneDB = "PREORDERBOT_BENCH_PRUNE_DB"
+	envPruneAt = "PREORDERBOT_BENCH_PRUNE_AT"
+)
 
 // pruneProcessHWM runs TestPruneProcess on a copy of path in a child process and returns its VmHWM in KiB.
-func pruneProcessHWM(b *testing.B, path string) int {
+func pruneProcessHWM(b *testing.B, path string, at time.Time) int {
 	work := filepath.Join(b.TempDir(), "child.db")
 	copyFile(b, path, work)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPruneProcess$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), envPruneDB+"="+work)
+	cmd.Env = append(os.Environ(), envPruneDB+"="+work, envPruneAt+"="+at.Format(time.RFC3339Nano))
 	out, err := cmd.CombinedOutput()
 	require.NoError(b, err, "%s", out)
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
@@ -193,9 +208,11 @@ func TestPruneProcess(t *testing.T) {
 	if path == "" {
 		t.Skip("run by BenchmarkPrune100k")
 	}
+	at, err := time.Parse(time.RFC3339Nano, os.Getenv(envPruneAt))
+	require.NoError(t, err)
 	db, err := Open(path, Options{})
 	require.NoError(t, err)
-	st, err := db.Prune(context.Background(), t0)
+	st, err := db.Prune(context.Background(), at)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	status, err := os.ReadFile("/proc/self/status")
