@@ -43,6 +43,8 @@ type Options struct {
 	Executor Executor
 	Watcher  JobWatcher
 	Jobs     JobLister
+	// Catalog lists the product stores, so a store: that does not exist is refused; nil skips that.
+	Catalog diagnostics.Catalog
 	// Frequencies reads the OMS's schedule frequencies (TemporalExpression ids); nil offers the Job
 	// Manager's built-in choices.
 	Frequencies func(ctx context.Context) ([]string, error)

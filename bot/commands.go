@@ -26,6 +26,10 @@ func (b *Bot) handleCommand(ctx context.Context, req request) {
 		b.tell(ctx, req, blocks.Notice(ue.Message, ue.Usage))
 		return
 	}
+	if problem := b.unknownStore(ctx, cmd.StoreID); problem != "" {
+		b.tell(ctx, req, blocks.Notice(problem, usageOf(cmd.Name)))
+		return
+	}
 	switch cmd.Name {
 	case cmdHelp:
 		b.tell(ctx, req, blocks.Help(helpRows()))

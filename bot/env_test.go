@@ -73,8 +73,9 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 	dopts := diagnostics.Options{Deadline: 5 * time.Second}
 	chain := diagnostics.New(client, dopts)
 	if opts.Checker == nil {
-		opts.Checker = chain
+		opts.Checker = diagnostics.Suggesting{Runner: chain, Catalog: client}
 	}
+	opts.Catalog = client
 	opts.Jobs = chain
 	opts.Executor = diagnostics.NewExecutor(client, dopts)
 	opts.Watcher = diagnostics.NewWatcher(client)

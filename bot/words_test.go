@@ -64,3 +64,32 @@ func TestEscalatedCardHasOneEscalationLine(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(string(m.Blocks), "Escalated to HotWax Support"), string(m.Blocks))
 	assert.Contains(t, string(m.Blocks), "|support thread\\u003e")
 }
+
+// A SKU typed in the wrong case is a typo, not a sync problem: the card suggests the store's SKU, lists
+// no shop as "not linked" and offers no escalation.
+func TestUnknownSKUSuggestsClosest(t *testing.T) {
+	e := newEnv(t, "needs-manual-link")
+	card, r := e.check("HW-SOCK-s")
+	require.Equal(t, "unknown-sku", r.Cause)
+	assert.Equal(t, "HW-SOCK-S", r.SimilarSKUs[0], "the same SKU in upper case comes first")
+	body := string(card.Blocks)
+	assert.Contains(t, body, "*Did you mean* `HW-SOCK-S`")
+	assert.Contains(t, body, "case-sensitive")
+	assert.NotContains(t, body, "not linked")
+	assert.NotContains(t, body, "Escalate")
+}
+
+// A store: that does not exist is refused privately, naming the stores that do; nothing runs.
+func TestUnknownStoreIsRefused(t *testing.T) {
+	e := newEnv(t, "healthy")
+	e.slash(viewer, "check HW-JACKET-M store:XYZ")
+	e.slash(viewer, "jobs store:XYZ")
+	e.waitFor("two answers", func() bool { return len(e.slack.Ephemeral(viewer)) >= 2 })
+	for _, m := range e.slack.Ephemeral(viewer) {
+		assert.Contains(t, m.Text, "There is no product store `XYZ` in HotWax")
+		assert.Contains(t, m.Text, "`STORE` (Acme)")
+		assert.NotContains(t, m.Text, "✅")
+	}
+	assert.Empty(t, botPosts(e.slack, opsChannel), "no card for a store that does not exist")
+	assert.Zero(t, e.oms.Counts()["solr-query"], "no check ran")
+}

@@ -139,7 +139,8 @@ type Report struct {
 	Shops          []ShopFacts `json:"shops"`
 	ParentSource   string      `json:"parentSource,omitempty"` // how the parent shop was chosen
 	Remedies       []Remedy    `json:"remedies"`
-	Failures       []Failure   `json:"failures,omitempty"` // each OMS call that failed, once
+	SimilarSKUs    []string    `json:"similarSkus,omitempty"` // for an unknown SKU: the store's closest SKUs
+	Failures       []Failure   `json:"failures,omitempty"`    // each OMS call that failed, once
 	CheckedAt      time.Time   `json:"checkedAt"`
 	Elapsed        Duration    `json:"elapsedMs"`
 	OMSCalls       int         `json:"omsCalls"`

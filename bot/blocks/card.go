@@ -49,7 +49,9 @@ func Card(r diagnostics.Report, meta CardMeta) Message {
 	}
 	blocks = append(blocks, liveLines(meta)...)
 	blocks = append(blocks, slack.NewDividerBlock())
-	if lines := shopLines(r.Shops); len(lines) > 0 {
+	if r.Cause == diagnostics.CauseUnknownSKU {
+		blocks = append(blocks, section("similar", similarSKUs(r)))
+	} else if lines := shopLines(r.Shops); len(lines) > 0 { // an unknown SKU is linked nowhere: no news
 		blocks = append(blocks, packSections("shops", "*Shops*", lines)...)
 	}
 	blocks = append(blocks, packSections("checks", "*Checks*", checkLines(r.Checks))...)
@@ -106,6 +108,18 @@ func liveLines(meta CardMeta) []slack.Block {
 		out = append(out, contextLine("escalation", "📨 Escalated to HotWax Support: <"+meta.EscalationURL+"|support thread>"))
 	}
 	return out
+}
+
+// similarSKUs suggests the store's SKUs closest to an unknown one, for a typo or the wrong case.
+func similarSKUs(r diagnostics.Report) string {
+	if len(r.SimilarSKUs) == 0 {
+		return "No SKU of store `" + escape(r.ProductStoreID) + "` looks like `" + escape(r.SKU) + "`. SKUs are case-sensitive: copy it from the product page."
+	}
+	codes := make([]string, len(r.SimilarSKUs))
+	for i, s := range r.SimilarSKUs {
+		codes[i] = "`" + escape(s) + "`"
+	}
+	return "*Did you mean* " + strings.Join(codes, ", ") + "? SKUs are case-sensitive."
 }
 
 // shopLines is the per-shop matrix: role, linked?, listing status, last sync.

@@ -36,7 +36,7 @@ func Evidence(r diagnostics.Report, omsBase string) []ThreadMessage {
 	if lines := failureDetail(r.Failures); len(lines) > 0 {
 		body = append(body, packSections("failures", "*OMS calls that failed*", lines)...)
 	}
-	if lines := shopDetail(r); len(lines) > 0 {
+	if lines := shopDetail(r); len(lines) > 0 && r.Cause != diagnostics.CauseUnknownSKU {
 		body = append(body, packSections("shops", "*Shops*", lines)...)
 	}
 	for _, c := range r.Checks {

@@ -27,6 +27,7 @@ func scenarios() []scenario {
 	return []scenario{
 		{"healthy", healthyReport()},
 		{"unknown-sku", unknownSKUReport()},
+		{"unknown-sku-typo", typoSKUReport()},
 		{"not-preorder", notPreorderReport()},
 		{"association-job-not-scheduled", associationMissingReport()},
 		{"associated-after-sync", associatedAfterSyncReport()},
@@ -97,9 +98,15 @@ func baseReport(sku, name string) diagnostics.Report {
 
 func healthyReport() diagnostics.Report { return baseReport("HW-JACKET-M", "Waxed Jacket M") }
 
+func typoSKUReport() diagnostics.Report {
+	r := unknownSKUReport()
+	r.SKU, r.SimilarSKUs = "HW-SOCK-s", []string{"HW-SOCK-S", "HW-SOCK-M"}
+	return r
+}
+
 func unknownSKUReport() diagnostics.Report {
 	r := baseReport("HW-NOPE-1", "")
-	r.Product, r.Shops = nil, nil
+	r.Product = nil // the shops stay, as the chain reports them: the card must not list them as "not linked"
 	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseUnknownSKU, []string{diagnostics.CauseUnknownSKU}
 	for i := range r.Checks {
 		r.Checks[i] = diagnostics.Check{ID: r.Checks[i].ID, Status: diagnostics.StatusSkip, Summary: "Skipped: no product"}

@@ -18,6 +18,10 @@ const maxRemedyButtons = 2 * maxActionElements
 func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 	recheckID := meta.RecheckID
 	escalateID := meta.EscalateID
+	likelyTypo := r.Cause == diagnostics.CauseUnknownSKU && len(r.SimilarSKUs) > 0
+	if likelyTypo {
+		escalateID = "" // the card suggests SKUs instead
+	}
 	var fixes []slack.BlockElement
 	hidden := 0
 	for i, m := range r.Remedies {
@@ -28,7 +32,7 @@ func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 				recheckID = id
 			}
 		case m.Kind == diagnostics.RemedyEscalate:
-			if id != "" {
+			if id != "" && !likelyTypo {
 				escalateID = id
 			}
 		case id == "":

@@ -59,7 +59,8 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 	defer closeOMS()
 
 	start := time.Now()
-	reports, err := diagnostics.New(oms, dopts).Run(ctx, storeID, skus)
+	catalog, _ := oms.(diagnostics.Catalog)
+	reports, err := diagnostics.Suggesting{Runner: diagnostics.New(oms, dopts), Catalog: catalog}.Run(ctx, storeID, skus)
 	if err != nil {
 		fmt.Fprintf(stderr, "preorderbot check: %v\n", err)
 		return exitUncertain
@@ -200,6 +201,7 @@ type checkReport struct {
 	Checks         []checkCheck   `json:"checks"`
 	Shops          []checkShop    `json:"shops"`
 	Remedies       []checkRemedy  `json:"remedies"`
+	SimilarSKUs    []string       `json:"similarSkus,omitempty"`
 	Failures       []checkFailure `json:"failures,omitempty"`
 }
 
@@ -251,7 +253,7 @@ func newCheckOutput(reports []diagnostics.Report, calls int, elapsed time.Durati
 	for _, r := range reports {
 		cr := checkReport{
 			SKU: r.SKU, ProductStoreID: r.ProductStoreID, Status: string(r.Status), Cause: r.Cause,
-			Causes: r.Causes, Checks: []checkCheck{}, Shops: []checkShop{}, Remedies: []checkRemedy{},
+			Causes: r.Causes, Checks: []checkCheck{}, Shops: []checkShop{}, Remedies: []checkRemedy{}, SimilarSKUs: r.SimilarSKUs,
 		}
 		if r.Product != nil {
 			cr.Product = &checkProduct{ProductID: r.Product.ProductID, Name: r.Product.Name}
@@ -377,6 +379,13 @@ func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, 
 			_ = tw.Flush()
 		}
 
+		if r.Cause == diagnostics.CauseUnknownSKU {
+			if len(r.SimilarSKUs) > 0 {
+				fmt.Fprintf(w, "\nDid you mean %s? SKUs are case-sensitive.\n", strings.Join(r.SimilarSKUs, ", "))
+			} else {
+				fmt.Fprintln(w, "\nNo SKU of the store looks like it. SKUs are case-sensitive.")
+			}
+		}
 		if len(r.Remedies) > 0 {
 			fmt.Fprintln(w, "\nRemedies")
 			for n, rm := range r.Remedies {

@@ -133,7 +133,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 	chain := diagnostics.New(client, dopts)
 	return bot.Options{
 		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,
-		Store: db, Checker: chain, Jobs: chain,
+		Store: db, Checker: diagnostics.Suggesting{Runner: chain, Catalog: client}, Jobs: chain, Catalog: client,
 		Executor: diagnostics.NewExecutor(client, dopts), Watcher: diagnostics.NewWatcher(client),
 		Frequencies: func(ctx context.Context) ([]string, error) {
 			fs, err := client.Frequencies(ctx)

@@ -8,13 +8,16 @@ import (
 )
 
 // The Solr side understands the Lucene subset the client sends: field: value, field: "quoted",
-// field: (a OR "b"), AND/OR between clauses, parentheses, *:* and backslash escapes. Anything else is a syntax
-// error, which Solr answers with HTTP 400.
+// field: (a OR "b"), AND/OR between clauses, parentheses, *:*, backslash escapes, a trailing wildcard
+// (field: HW\-SOCK*, a prefix query) and fuzzy terms (field: HW\-SOCK\-S~2, at most 2 edits, as Lucene's
+// FuzzyQuery allows). Anything else is a syntax error, which Solr answers with HTTP 400.
 
 type solrToken struct {
 	kind   byte // 't' term, 'q' quoted, '(' , ')', ':'
 	text   string
 	quoted bool
+	prefix bool // an unquoted term ending in an unescaped *
+	fuzzy  int  // the N of an unquoted term ending in ~N; 0 when not fuzzy
 }
 
 // solrSpecial are characters that must be escaped in an unquoted term.
@@ -71,16 +74,46 @@ func lexSolr(s string) ([]solrToken, error) {
 				}
 				// A wildcard term "*" is fine; '-' and '+' are only operators at the start of a term.
 				inner := i > start && (c == '-' || c == '+')
+				if c == '*' && i > start && (i+1 == len(rs) || !isTermRune(rs[i+1])) {
+					i++
+					toks = append(toks, solrToken{kind: 't', text: b.String(), prefix: true})
+					b.Reset()
+					start = -1
+					break
+				}
+				if c == '~' && i > start {
+					n, end, err := fuzzyEdits(rs, i+1, s)
+					if err != nil {
+						return nil, err
+					}
+					i = end
+					toks = append(toks, solrToken{kind: 't', text: b.String(), fuzzy: n})
+					start = -1
+					break
+				}
 				if strings.ContainsRune(solrSpecial, c) && !inner && !(c == '*' && i == start && (i+1 == len(rs) || !isTermRune(rs[i+1]))) {
 					return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Encountered unexpected character %q at column %d; escape or quote it", s, c, i)
 				}
 				b.WriteRune(c)
 				i++
 			}
-			toks = append(toks, solrToken{kind: 't', text: b.String()})
+			if start >= 0 {
+				toks = append(toks, solrToken{kind: 't', text: b.String()})
+			}
 		}
 	}
 	return toks, nil
+}
+
+// fuzzyEdits reads the edit distance after '~' (2 when absent); Lucene refuses more than 2.
+func fuzzyEdits(rs []rune, i int, query string) (n, end int, err error) {
+	if i >= len(rs) || !isTermRune(rs[i]) {
+		return 2, i, nil
+	}
+	if rs[i] < '0' || rs[i] > '2' || (i+1 < len(rs) && isTermRune(rs[i+1])) {
+		return 0, 0, fmt.Errorf("Cannot parse '%s': Fuzzy edits must be 0, 1 or 2", query)
+	}
+	return int(rs[i] - '0'), i + 1, nil
 }
 
 func isTermRune(r rune) bool {
@@ -114,9 +147,13 @@ func (n solrOr) match(doc map[string]any) bool {
 }
 
 // solrTerm matches a field against one value; field "*" with value "*" is *:*, value "*" means "has a value".
+// A prefix term matches values that start with value, a fuzzy one values within fuzzy edits of it; both
+// compare case-sensitively, as Solr does on a string field.
 type solrTerm struct {
-	field string
-	value string
+	field  string
+	value  string
+	prefix bool
+	fuzzy  int
 }
 
 func (n solrTerm) match(doc map[string]any) bool {
@@ -127,7 +164,10 @@ func (n solrTerm) match(doc map[string]any) bool {
 	if !ok {
 		return false
 	}
-	hit := func(s string) bool { return n.value == "*" && s != "" || s == n.value }
+	hit := func(s string) bool {
+		return n.value == "*" && s != "" || s == n.value ||
+			n.prefix && strings.HasPrefix(s, n.value) || n.fuzzy > 0 && editDistance(s, n.value) <= n.fuzzy
+	}
 	if ss, ok := v.([]string); ok { // the common multi-valued field, without boxing each value
 		for _, s := range ss {
 			if hit(s) {
@@ -356,7 +396,7 @@ func (p *solrParser) unary(values bool) (solrNode, error) {
 	}
 	p.pos++
 	if values {
-		return solrValue(t.text), nil
+		return solrValue{text: t.text, prefix: t.prefix, fuzzy: t.fuzzy}, nil
 	}
 	if t.quoted || !p.peek(':') {
 		return nil, p.errorf("term %q has no field (expected field: value)", t.text)
@@ -383,18 +423,22 @@ func (p *solrParser) fieldValue(field string) (solrNode, error) {
 	}
 	t := p.toks[p.pos]
 	p.pos++
-	return solrTerm{field: field, value: t.text}, nil
+	return solrTerm{field: field, value: t.text, prefix: t.prefix, fuzzy: t.fuzzy}, nil
 }
 
 // solrValue is a field-less value inside a group, bound to the field afterwards.
-type solrValue string
+type solrValue struct {
+	text   string
+	prefix bool
+	fuzzy  int
+}
 
 func (solrValue) match(map[string]any) bool { return false }
 
 func bindField(n solrNode, field string) solrNode {
 	switch x := n.(type) {
 	case solrValue:
-		return solrTerm{field: field, value: string(x)}
+		return solrTerm{field: field, value: x.text, prefix: x.prefix, fuzzy: x.fuzzy}
 	case solrAnd:
 		out := make(solrAnd, len(x))
 		for i, c := range x {
@@ -406,7 +450,7 @@ func bindField(n solrNode, field string) solrNode {
 		set := map[string]bool{}
 		for i, c := range x {
 			out[i] = bindField(c, field)
-			if t, ok := out[i].(solrTerm); ok && t.value != "*" && set != nil {
+			if t, ok := out[i].(solrTerm); ok && t.value != "*" && !t.prefix && t.fuzzy == 0 && set != nil {
 				set[t.value] = true
 			} else {
 				set = nil
@@ -484,4 +528,31 @@ func solrDoc(doc map[string]any, fl []string) map[string]any {
 		}
 	}
 	return out
+}
+
+// editDistance is the Damerau-Levenshtein distance (adjacent transpositions count once) Lucene's fuzzy
+// queries use.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range rb {
+		d[0][j+1] = j + 1
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }

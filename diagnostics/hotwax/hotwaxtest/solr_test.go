@@ -36,6 +36,13 @@ func TestSolrFilterMatching(t *testing.T) {
 		{`sku: *`, []string{"1", "2", "3"}},
 		{`productStoreIds: (STORE AND OTHER)`, []string{"2"}},
 		{`sku: hw-jacket-m`, nil},
+		{`sku: HW\-JACK*`, []string{"1"}},
+		{`sku: (HW\-JACKET\-m~1 OR pla*)`, []string{"1", "3"}},
+		{`sku: HW\-JAKCET\-M~1`, []string{"1"}}, // a transposition is one edit
+		{`sku: HW\-JAKCET\-L~1`, nil},
+		{`sku: hw\-jacket\-m~2`, nil}, // case-sensitive, like a string field
+		{`sku: HW\-JACKET\-X~`, []string{"1"}},
+		{`sku: HW\-JACKET\*`, nil}, // an escaped star is a character
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
@@ -65,6 +72,8 @@ func TestSolrFilterRejects(t *testing.T) {
 		`sku: a? AND docType: b`, // wildcard
 		`sku: [a TO b]`,          // ranges
 		`:a`,                     // no field name
+		`sku: a~3`,               // Lucene allows at most 2 edits
+		`sku: a~x`,               // not a number
 	} {
 		t.Run(filter, func(t *testing.T) {
 			_, err := parseSolr(filter)
