@@ -119,8 +119,8 @@ func TestReloginAfter401RepeatsAWrite(t *testing.T) {
 	require.NoError(t, err)
 	o.rejected.Store("tok-1", true)
 
-	require.NoError(t, c.CancelJob(context.Background(), "J1"))
-	assert.Equal(t, 2, o.count("/api/service/cancelScheduledJob"), "a 401 means the OMS did not act: repeat once")
+	require.NoError(t, c.CreateShopLink(context.Background(), ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"}))
+	assert.Equal(t, 2, o.count("/api/service/createShopifyShopProduct"), "a 401 means the OMS did not act: repeat once")
 }
 
 func TestConcurrentCallersShareOneLogin(t *testing.T) {

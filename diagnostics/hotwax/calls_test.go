@@ -215,28 +215,6 @@ func TestCalls(t *testing.T) {
 			want: ScheduleResult{SuccessMessage: "Service scheduled"},
 		},
 		{
-			name: "UpdateJob",
-			exchanges: []exchange{{
-				path: "/api/service/updateJobSandbox",
-				body: `{"jobId":"J9","systemJobEnumId":"JOB_PREORDER_CAT_SYC","tempExprId":"EVERY_15_MIN",
-					"statusId":"SERVICE_PENDING","runTime":1767225600000,"recurrenceTimeZone":"UTC","lastModifiedByUserLogin":"ops"}`,
-				reply: `{"successMessage":"Job updated"}`,
-			}},
-			call: func(ctx context.Context, c *Client) (any, error) {
-				return nil, c.UpdateJob(ctx, UpdateJobRequest{JobID: "J9", SystemJobEnumID: JobCatalogSync,
-					Frequency: "EVERY_15_MIN", RunTime: firstRun, TimeZone: "UTC", UserLogin: "ops"})
-			},
-		},
-		{
-			name: "CancelJob",
-			exchanges: []exchange{{
-				path:  "/api/service/cancelScheduledJob",
-				body:  `{"jobId":"J9"}`,
-				reply: `{"successMessage":"Job cancelled"}`,
-			}},
-			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.CancelJob(ctx, "J9") },
-		},
-		{
 			name: "CreateShopLink",
 			exchanges: []exchange{{
 				path: "/api/service/createShopifyShopProduct",
@@ -354,8 +332,6 @@ func TestCallsRejectBadArgumentsWithoutARequest(t *testing.T) {
 	assert.Error(t, err)
 	_, err = c.ScheduleJob(ctx, ScheduleRequest{Draft: Job{JobName: "x", SystemJobEnumID: "E", ServiceName: "s"}})
 	assert.Error(t, err, "a schedule needs a frequency")
-	assert.Error(t, c.CancelJob(ctx, ""))
-	assert.Error(t, c.UpdateJob(ctx, UpdateJobRequest{}))
 	assert.Error(t, c.CreateShopLink(ctx, ShopLink{ShopID: "1"}))
 	_, err = c.Listings(ctx, "", []VariantRef{{VariantID: "1"}})
 	assert.Error(t, err)

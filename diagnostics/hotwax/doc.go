@@ -32,9 +32,6 @@
 //	ScheduleJob        POST scheduleService (payload of hotwax-api §4.3; run-now omits SERVICE_RUN_AS_SYSTEM,
 //	                     jobFields.maxRecurrenceCount and jobFields.runAsUser) → the service OUT map,
 //	                     {"successMessage"?}; no jobId is read (find the new row with FindJobs)
-//	UpdateJob          POST service/updateJobSandbox {"jobId","systemJobEnumId","tempExprId","statusId":
-//	                     "SERVICE_PENDING","runTime"?,"recurrenceTimeZone","lastModifiedByUserLogin"}
-//	CancelJob          POST service/cancelScheduledJob {"jobId"}
 //	CreateShopLink     POST service/createShopifyShopProduct {"shopId","productId","shopifyProductId",
 //	                     "shopifyInventoryItemId"}
 //	Listings           POST solr-query {"coreName":"shopifyCore","json":{"params":{"rows":N,

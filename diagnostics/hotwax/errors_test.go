@@ -47,7 +47,7 @@ func TestErrorRule(t *testing.T) {
 		{
 			name: "_ERROR_MESSAGE_LIST_ of strings and objects", call: "write", status: 200,
 			body: `{"_ERROR_MESSAGE_LIST_":["Temporal expression not found",{"message":"Job not scheduled","code":"E1"},{"x":1}]}`,
-			want: &APIError{Call: "cancelScheduledJob", Status: 200,
+			want: &APIError{Call: "createShopifyShopProduct", Status: 200,
 				Messages: []string{"Temporal expression not found", "Job not scheduled", `{"x":1}`}},
 			wantNot: []error{ErrOutcomeUnknown},
 		},
@@ -77,7 +77,7 @@ func TestErrorRule(t *testing.T) {
 		},
 		{
 			name: "truncated answer to a write leaves its outcome unknown", call: "write", status: 200, body: `{"succ`,
-			want: &APIError{Call: "cancelScheduledJob", Status: 200,
+			want: &APIError{Call: "createShopifyShopProduct", Status: 200,
 				Reason: "invalid JSON: unexpected end of JSON input", Excerpt: `{"succ`},
 			wantIs: []error{ErrOutcomeUnknown},
 		},
@@ -89,13 +89,13 @@ func TestErrorRule(t *testing.T) {
 		},
 		{
 			name: "403", call: "write", status: 403, body: `not json`,
-			want:    &APIError{Call: "cancelScheduledJob", Status: 403, Excerpt: "not json"},
+			want:    &APIError{Call: "createShopifyShopProduct", Status: 403, Excerpt: "not json"},
 			wantIs:  []error{ErrForbidden},
 			wantNot: []error{ErrUnauthorized, ErrOutcomeUnknown},
 		},
 		{
 			name: "404 of a service not exported", call: "write", status: 404, body: ``,
-			want:    &APIError{Call: "cancelScheduledJob", Status: 404},
+			want:    &APIError{Call: "createShopifyShopProduct", Status: 404},
 			wantNot: []error{ErrOutcomeUnknown},
 		},
 	}
@@ -117,7 +117,7 @@ func TestErrorRule(t *testing.T) {
 			case "solr":
 				_, err = c.ProductsBySKU(ctx, "STORE", []string{"A"})
 			case "write":
-				err = c.CancelJob(ctx, "J1")
+				err = c.CreateShopLink(ctx, ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"})
 			}
 			if tt.want == nil {
 				require.NoError(t, err)

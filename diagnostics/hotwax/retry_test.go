@@ -91,10 +91,6 @@ func TestWritesAreNeverRetried(t *testing.T) {
 				Draft: Job{JobName: "Sync", SystemJobEnumID: JobCatalogSync, ServiceName: "sync"}})
 			return err
 		},
-		"updateJobSandbox": func(ctx context.Context, c *Client) error {
-			return c.UpdateJob(ctx, UpdateJobRequest{JobID: "J1"})
-		},
-		"cancelScheduledJob": func(ctx context.Context, c *Client) error { return c.CancelJob(ctx, "J1") },
 		"createShopifyShopProduct": func(ctx context.Context, c *Client) error {
 			return c.CreateShopLink(ctx, ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"})
 		},
@@ -138,7 +134,7 @@ func TestTimeouts(t *testing.T) {
 	t.Run("a hung write is sent once and its outcome is unknown", func(t *testing.T) {
 		f := newFakeOMS(t, hang)
 		c := newTestClient(t, f, func(o *Options) { o.Timeout = 50 * time.Millisecond })
-		err := c.CancelJob(context.Background(), "J1")
+		err := c.CreateShopLink(context.Background(), ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"})
 		require.ErrorIs(t, err, ErrOutcomeUnknown)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Len(t, f.requests(), 1)
@@ -180,7 +176,7 @@ func TestNetworkErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, int64(DefaultMaxAttempts), c.Calls(), "reads retry network errors")
 
-	err = c.CancelJob(context.Background(), "J1")
+	err = c.CreateShopLink(context.Background(), ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"})
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a refused connection never carried the write")
 	assert.Equal(t, int64(DefaultMaxAttempts+1), c.Calls())
@@ -193,7 +189,7 @@ func TestNetworkErrors(t *testing.T) {
 			}
 		})
 		c := newTestClient(t, f)
-		err := c.CancelJob(context.Background(), "J1")
+		err := c.CreateShopLink(context.Background(), ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"})
 		require.ErrorIs(t, err, ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
 

@@ -108,42 +108,6 @@ func schedulePayload(req ScheduleRequest) (map[string]any, error) {
 	return p, nil
 }
 
-// UpdateJob changes the frequency or next run time of a pending job (service updateJobSandbox). It is a write.
-func (c *Client) UpdateJob(ctx context.Context, req UpdateJobRequest) error {
-	if req.JobID == "" {
-		return errors.New("hotwax update job: job id is empty")
-	}
-	body := map[string]any{
-		"jobId":                   req.JobID,
-		"systemJobEnumId":         req.SystemJobEnumID,
-		"tempExprId":              req.Frequency,
-		"statusId":                StatusPending,
-		"recurrenceTimeZone":      req.TimeZone,
-		"lastModifiedByUserLogin": req.UserLogin,
-	}
-	if !req.RunTime.IsZero() {
-		body["runTime"] = req.RunTime.UnixMilli()
-	}
-	var r omsStatus
-	if err := c.do(ctx, request{call: "updateJobSandbox", path: "service/updateJobSandbox", body: body, write: true}, &r); err != nil {
-		return fmt.Errorf("update job %s: %w", req.JobID, err)
-	}
-	return nil
-}
-
-// CancelJob disables a pending job and its future occurrences (service cancelScheduledJob). It is a write.
-func (c *Client) CancelJob(ctx context.Context, jobID string) error {
-	if jobID == "" {
-		return errors.New("hotwax cancel job: job id is empty")
-	}
-	var r omsStatus
-	body := map[string]string{"jobId": jobID}
-	if err := c.do(ctx, request{call: "cancelScheduledJob", path: "service/cancelScheduledJob", body: body, write: true}, &r); err != nil {
-		return fmt.Errorf("cancel job %s: %w", jobID, err)
-	}
-	return nil
-}
-
 func nullToEmpty(s string) string {
 	if s == "null" {
 		return ""

@@ -114,12 +114,6 @@ func TestSimulatedScheduleAssociationJob(t *testing.T) {
 	assert.Equal(t, "10001", pending[0].Shop())
 	assert.Equal(t, "HOURLY", pending[0].TempExprID)
 	assert.Equal(t, "100", pending[0].RuntimeData["limit"])
-
-	require.NoError(t, c.CancelJob(ctx, pending[0].JobID))
-	pending, err = c.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{hotwax.JobAssociation},
-		Statuses: []string{hotwax.StatusPending}})
-	require.NoError(t, err)
-	assert.Empty(t, pending)
 }
 
 func TestSimulatedManualLink(t *testing.T) {
@@ -158,11 +152,11 @@ func TestSimulatedFaults(t *testing.T) {
 		},
 		{
 			name:   "500 on a write is not retried and leaves the outcome unknown",
-			faults: hotwaxtest.Faults{Endpoint: "service/cancelScheduledJob", ErrorRate: 1},
+			faults: hotwaxtest.Faults{Endpoint: "service/createShopifyShopProduct", ErrorRate: 1},
 			check: func(t *testing.T, c *hotwax.Client, srv *hotwaxtest.Server) {
-				err := c.CancelJob(context.Background(), "J1")
+				err := c.CreateShopLink(context.Background(), hotwax.ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"})
 				require.ErrorIs(t, err, hotwax.ErrOutcomeUnknown)
-				assert.Equal(t, 1, srv.Counts()["service/cancelScheduledJob"])
+				assert.Equal(t, 1, srv.Counts()["service/createShopifyShopProduct"])
 			},
 		},
 		{
@@ -188,9 +182,9 @@ func TestSimulatedFaults(t *testing.T) {
 		},
 		{
 			name:   "hang ends at the request timeout",
-			faults: hotwaxtest.Faults{Endpoint: "service/updateJobSandbox", Hang: true},
+			faults: hotwaxtest.Faults{Endpoint: "service/createShopifyShopProduct", Hang: true},
 			check: func(t *testing.T, c *hotwax.Client, _ *hotwaxtest.Server) {
-				err := c.UpdateJob(context.Background(), hotwax.UpdateJobRequest{JobID: "J1"})
+				err := c.CreateShopLink(context.Background(), hotwax.ShopLink{ShopID: "1", ProductID: "2", ShopifyProductID: "3"})
 				require.ErrorIs(t, err, context.DeadlineExceeded)
 				assert.ErrorIs(t, err, hotwax.ErrOutcomeUnknown)
 			},

@@ -203,16 +203,6 @@ type ScheduleResult struct {
 	SuccessMessage string
 }
 
-// UpdateJobRequest changes a scheduled job (updateJobSandbox).
-type UpdateJobRequest struct {
-	JobID           string
-	SystemJobEnumID string
-	Frequency       string
-	RunTime         time.Time
-	TimeZone        string
-	UserLogin       string
-}
-
 // Listing is the newest Shopify bulk-operation result for a variant in one shop (Solr shopifyCore).
 type Listing struct {
 	ShopID        string    `json:"shopId"`

@@ -14,8 +14,6 @@
 //	findJobs                           the same grammar over JobSandbox ⨝ Enumeration ⨝ RuntimeData
 //	solr-query                         Solr JSON request; default core: products, "shopifyCore": listings
 //	scheduleService                    draft → pending job, or a one-off run-now job
-//	service/updateJobSandbox           frequency / runTime of a pending job
-//	service/cancelScheduledJob         cancels a pending job
 //	service/createShopifyShopProduct   creates a ShopifyShopProduct row
 //
 // Jobs run on a simulated clock: a job whose runTime has come executes RunDelay (real time) after it became due,

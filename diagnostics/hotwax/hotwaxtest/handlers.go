@@ -24,8 +24,6 @@ var routes = map[string]handler{
 	"findJobs":                         (*Server).findJobs,
 	"solr-query":                       (*Server).solrQuery,
 	"scheduleService":                  (*Server).scheduleService,
-	"service/updateJobSandbox":         (*Server).updateJobSandbox,
-	"service/cancelScheduledJob":       (*Server).cancelScheduledJob,
 	"service/createShopifyShopProduct": (*Server).createShopifyShopProduct,
 }
 
@@ -305,24 +303,6 @@ func (s *Server) scheduleService(body map[string]any) (int, any) {
 		return omsFailure(err.Error())
 	}
 	return http.StatusOK, map[string]any{"successMessage": "Service scheduled successfully", "responseMessage": "success"}
-}
-
-func (s *Server) updateJobSandbox(body map[string]any) (int, any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.m.update(body, s.nowLocked()); err != nil {
-		return omsFailure(err.Error())
-	}
-	return http.StatusOK, map[string]any{"jobId": str(body["jobId"]), "successMessage": "Job updated successfully", "responseMessage": "success"}
-}
-
-func (s *Server) cancelScheduledJob(body map[string]any) (int, any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.m.cancel(str(body["jobId"]), s.nowLocked()); err != nil {
-		return omsFailure(err.Error())
-	}
-	return http.StatusOK, map[string]any{"successMessage": "Job cancelled successfully", "responseMessage": "success"}
 }
 
 func (s *Server) createShopifyShopProduct(body map[string]any) (int, any) {

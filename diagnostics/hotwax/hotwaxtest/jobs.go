@@ -148,64 +148,6 @@ func (m *model) schedule(p map[string]any, now, realNow time.Time) (string, erro
 	return j.JobID, nil
 }
 
-// update implements updateJobSandbox for a pending job: frequency, run time, time zone.
-func (m *model) update(p map[string]any, now time.Time) error {
-	id := str(p["jobId"])
-	if id == "" {
-		return omsError("The following required parameter is missing: [updateJobSandbox.jobId]")
-	}
-	j := m.job(id)
-	if j == nil {
-		return omsError(fmt.Sprintf("JobSandbox [%s] not found", id))
-	}
-	if j.StatusID != hotwax.StatusPending {
-		return omsError(fmt.Sprintf("Job [%s] cannot be updated: its status is %s", id, j.StatusID))
-	}
-	if st := str(p["statusId"]); st != "" && st != hotwax.StatusPending {
-		return omsError(fmt.Sprintf("Job [%s] cannot be set to status %s", id, st))
-	}
-	if freq := str(p["tempExprId"]); freq != "" {
-		if _, ok := frequencyFor(freq); !ok {
-			return omsError(fmt.Sprintf("Temporal expression not found with ID [%s]", freq))
-		}
-		j.TempExprID = freq
-	}
-	if raw := str(p["runTime"]); raw != "" {
-		t, err := parseMillis(raw)
-		if err != nil {
-			return omsError(fmt.Sprintf("Invalid runTime %q: expected epoch milliseconds", raw))
-		}
-		j.RunTime = t
-		j.dueSince = time.Time{}
-	}
-	if tz := str(p["recurrenceTimeZone"]); tz != "" {
-		j.RecurrenceTimeZone = tz
-	}
-	if u := str(p["lastModifiedByUserLogin"]); u != "" {
-		j.LastModifiedByUserLogin = u
-	}
-	j.LastUpdatedStamp = now
-	return nil
-}
-
-// cancel implements cancelScheduledJob: the pending job and its future occurrences stop.
-func (m *model) cancel(id string, now time.Time) error {
-	if id == "" {
-		return omsError("The following required parameter is missing: [cancelScheduledJob.jobId]")
-	}
-	j := m.job(id)
-	if j == nil {
-		return omsError(fmt.Sprintf("JobSandbox [%s] not found", id))
-	}
-	if j.StatusID != hotwax.StatusPending {
-		return omsError(fmt.Sprintf("Job [%s] is not scheduled: its status is %s", id, j.StatusID))
-	}
-	j.StatusID = hotwax.StatusCancelled
-	j.CancelDateTime = now
-	j.LastUpdatedStamp = now
-	return nil
-}
-
 // due lists the pending jobs whose runTime has come.
 func (m *model) due(now time.Time) []*jobRow {
 	var out []*jobRow

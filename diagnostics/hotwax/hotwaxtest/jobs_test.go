@@ -318,68 +318,6 @@ func TestCreateLinkValidation(t *testing.T) {
 	}
 }
 
-func TestCancelScheduledJob(t *testing.T) {
-	s := newTest(t, ScenarioHealthy)
-	pending := findJobDocs(t, s, map[string]any{"systemJobEnumId": hotwax.JobAssociation, "statusId": hotwax.StatusPending, "shopId": ShopCA})
-	require.Len(t, pending, 1)
-	id := str(pending[0]["jobId"])
-	resp := post(t, s, "service/cancelScheduledJob", map[string]any{"jobId": id})
-	assert.Equal(t, "Job cancelled successfully", resp["successMessage"])
-	job := jobByID(t, s, id)
-	assert.Equal(t, hotwax.StatusCancelled, job["statusId"])
-	assert.WithinDuration(t, s.Now(), millis(t, job["cancelDateTime"]), time.Second)
-	assert.Equal(t, []string{ShopUK}, scheduledShops(t, s, hotwax.JobAssociation))
-	runs := len(runsOf(t, s, id))
-	s.Advance(3 * time.Hour)
-	assert.Len(t, runsOf(t, s, id), runs, "a cancelled job no longer runs")
-
-	for name, body := range map[string]map[string]any{
-		"again":   {"jobId": id},
-		"unknown": {"jobId": "nope"},
-		"missing": {},
-	} {
-		t.Run(name, func(t *testing.T) {
-			assert.NotEmpty(t, post(t, s, "service/cancelScheduledJob", body)["_ERROR_MESSAGE_"])
-		})
-	}
-}
-
-func TestUpdateJobSandbox(t *testing.T) {
-	s := newTest(t, ScenarioHealthy)
-	pending := findJobDocs(t, s, map[string]any{"systemJobEnumId": hotwax.JobAssociation, "statusId": hotwax.StatusPending, "shopId": ShopCA})
-	require.Len(t, pending, 1)
-	id := str(pending[0]["jobId"])
-	runTime := s.Now().Add(3 * time.Hour).Truncate(time.Millisecond)
-	resp := post(t, s, "service/updateJobSandbox", map[string]any{"jobId": id, "systemJobEnumId": hotwax.JobAssociation,
-		"tempExprId": "EVERY_6_HOUR", "statusId": "SERVICE_PENDING", "runTime": runTime.UnixMilli(),
-		"recurrenceTimeZone": "Europe/London", "lastModifiedByUserLogin": "ops"})
-	assert.Equal(t, "Job updated successfully", resp["successMessage"])
-	job := jobByID(t, s, id)
-	assert.Equal(t, "EVERY_6_HOUR", job["tempExprId"])
-	assert.Equal(t, runTime.UnixMilli(), millis(t, job["runTime"]).UnixMilli())
-	assert.Equal(t, "Europe/London", job["recurrenceTimeZone"])
-	assert.Equal(t, "ops", job["lastModifiedByUserLogin"])
-
-	s.Advance(3*time.Hour + time.Minute)
-	assert.Equal(t, runTime.Add(6*time.Hour).UnixMilli(), millis(t, jobByID(t, s, id)["runTime"]).UnixMilli())
-
-	finished := findJobDocs(t, s, map[string]any{"parentJobId": id})[0]
-	for name, tt := range map[string]struct {
-		body map[string]any
-		want string
-	}{
-		"unknown job":   {map[string]any{"jobId": "nope", "tempExprId": "HOURLY"}, "JobSandbox [nope] not found"},
-		"bad frequency": {map[string]any{"jobId": id, "tempExprId": "EVERY_2_MIN"}, "Temporal expression not found"},
-		"not pending":   {map[string]any{"jobId": str(finished["jobId"]), "tempExprId": "HOURLY"}, "cannot be updated"},
-		"bad runTime":   {map[string]any{"jobId": id, "runTime": "soon"}, "Invalid runTime"},
-		"bad status":    {map[string]any{"jobId": id, "statusId": "SERVICE_FINISHED"}, "cannot be set to status"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			assert.Contains(t, post(t, s, "service/updateJobSandbox", tt.body)["_ERROR_MESSAGE_"], tt.want)
-		})
-	}
-}
-
 func TestFrequencies(t *testing.T) {
 	base := time.Date(2026, 3, 1, 23, 50, 0, 0, time.UTC)
 	for id, want := range map[string]time.Time{
