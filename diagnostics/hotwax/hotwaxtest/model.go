@@ -176,15 +176,6 @@ func (m *model) newRuntimeDataID() string {
 	return itoa(m.nextRuntime)
 }
 
-func (m *model) job(id string) *jobRow {
-	for _, j := range m.jobs {
-		if j.JobID == id {
-			return j
-		}
-	}
-	return nil
-}
-
 // copyJob returns a deep copy safe to hand out of the lock.
 func copyJob(j hotwax.Job) hotwax.Job {
 	j.RuntimeData = maps.Clone(j.RuntimeData)
