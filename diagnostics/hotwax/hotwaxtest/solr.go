@@ -111,7 +111,7 @@ func fuzzyEdits(rs []rune, i int, query string) (n, end int, err error) {
 		return 2, i, nil
 	}
 	if rs[i] < '0' || rs[i] > '2' || (i+1 < len(rs) && isTermRune(rs[i+1])) {
-		return 0, 0, fmt.Errorf("Cannot parse '%s': Fuzzy edits must be 0, 1 or 2", query)
+		return 0, 0, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Fuzzy edits must be 0, 1 or 2", query)
 	}
 	return int(rs[i] - '0'), i + 1, nil
 }
