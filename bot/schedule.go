@@ -19,7 +19,7 @@ func nextRun(freq string, from time.Time) (time.Time, bool) {
 	return next, true
 }
 
-// whenItRuns says when the job a remedy started will run: now for a one-off run, else the first run the
+// whenItRuns says, for a status line (mrkdwn), when the job a remedy started will run: now for a one-off run, else the first run the
 // operator picked, else the next run its frequency gives.
 func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input) string {
 	now := b.now()
@@ -27,9 +27,13 @@ func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input) string {
 	case r.Kind == diagnostics.RemedyRunJob:
 		return "running now"
 	case in.FirstRun.After(now):
-		return "first run " + clock(in.FirstRun, now)
+		return "first run " + slackTime(in.FirstRun)
 	}
-	return "next run " + nextRunText(cmp.Or(in.Frequency, r.Frequency), now)
+	t, ok := nextRun(cmp.Or(in.Frequency, r.Frequency), now)
+	if !ok {
+		return "next run as soon as the OMS picks it up"
+	}
+	return "next run " + slackTime(t) // a date token: each reader sees it in their own zone
 }
 
 func clock(t, now time.Time) string {

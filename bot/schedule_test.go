@@ -35,8 +35,9 @@ func TestWhenItRuns(t *testing.T) {
 	b := &Bot{now: func() time.Time { return now }}
 	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Frequency: "HOURLY"}
 	assert.Equal(t, "running now", b.whenItRuns(diagnostics.Remedy{Kind: diagnostics.RemedyRunJob}, diagnostics.Input{}))
-	assert.Equal(t, "next run 11:00 UTC", b.whenItRuns(schedule, diagnostics.Input{}))
-	assert.Equal(t, "next run 10:15 UTC", b.whenItRuns(schedule, diagnostics.Input{Frequency: "EVERY_15_MIN"}))
-	assert.Equal(t, "first run 10:30 UTC", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}))
-	assert.Equal(t, "next run 11:00 UTC", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(-time.Minute)}), "a past first run means the frequency decides")
+	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{}),
+		"a date token, shown in the reader's zone")
+	assert.Equal(t, "next run <!date^1795688100^{date_short_pretty} {time}|2026-11-26 10:15 UTC>", b.whenItRuns(schedule, diagnostics.Input{Frequency: "EVERY_15_MIN"}))
+	assert.Equal(t, "first run <!date^1795689000^{date_short_pretty} {time}|2026-11-26 10:30 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}))
+	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(-time.Minute)}), "a past first run means the frequency decides")
 }

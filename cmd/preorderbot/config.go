@@ -111,12 +111,27 @@ func trimList(list []string) []string {
 	return out
 }
 
+// typeWords says what a setting of a Go type takes, in the words of someone editing an environment file.
+func typeWords(typeName string) string {
+	switch typeName {
+	case "time.Duration", "Duration":
+		return "a duration: a number and a unit, like 10s or 2m"
+	case "int", "int64", "uint", "uint64":
+		return "a whole number, like 4"
+	case "bool":
+		return "true or false"
+	case "float64":
+		return "a number, like 0.5"
+	}
+	return "valid (" + typeName + ")"
+}
+
 func process(prefix string, spec any) error {
 	err := envconfig.Process(prefix, spec)
 	var pe *envconfig.ParseError
 	if errors.As(err, &pe) {
 		// Name the variable and what it takes; the value is shown only for settings that are not secret.
-		return fmt.Errorf("%s=%q is not a valid %s (%v)", pe.KeyName, pe.Value, pe.TypeName, pe.Err)
+		return fmt.Errorf("%s=%q is not %s", pe.KeyName, pe.Value, typeWords(pe.TypeName))
 	}
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)

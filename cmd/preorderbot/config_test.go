@@ -52,12 +52,14 @@ func TestConfigRefusesWrongKindsOfValue(t *testing.T) {
 			"PREORDERBOT_ADMIN_TOKEN": "admin-secret"}, nil},
 		{"admin on ipv6 loopback", map[string]string{"PREORDERBOT_ADMIN_ADDR": "[::1]:8081"}, nil},
 		{"admin off", map[string]string{"PREORDERBOT_ADMIN_ADDR": ""}, nil},
+		{"duration without a unit", map[string]string{"PREORDERBOT_WATCH_TIMEOUT": "90"},
+			[]string{`PREORDERBOT_WATCH_TIMEOUT="90" is not a duration: a number and a unit, like 10s or 2m`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			setEnv(t, validEnv())
 			for _, k := range []string{"PREORDERBOT_SUPPORT_CHANNEL", "PREORDERBOT_OPERATORS", "PREORDERBOT_OPERATOR_GROUPS",
-				"PREORDERBOT_SUPPORT_WEBHOOK_URL", "PREORDERBOT_ADMIN_ADDR", "PREORDERBOT_ADMIN_TOKEN"} {
+				"PREORDERBOT_SUPPORT_WEBHOOK_URL", "PREORDERBOT_ADMIN_ADDR", "PREORDERBOT_ADMIN_TOKEN", "PREORDERBOT_WATCH_TIMEOUT"} {
 				if v, ok := tc.change[k]; ok {
 					t.Setenv(k, v)
 				}

@@ -30,7 +30,7 @@ func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout
 	storeFlag := fs.String("store", "", "product store id (default $HOTWAX_PRODUCT_STORE_ID)")
 	demo := fs.String("demo", "", "probe an in-process simulated OMS running this scenario: "+strings.Join(hotwaxtest.ScenarioNames(), ", "))
 	generation := fs.String("listing-generation", hotwaxtest.GenerationDotted, "with --demo: "+listingGenerationUsage)
-	timeout := fs.Duration("timeout", defaultDoctorTimeout, "give up on the OMS after this long")
+	timeout := duration(fs, "timeout", defaultDoctorTimeout, "give up on the OMS after this long")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

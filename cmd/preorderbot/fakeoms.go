@@ -19,8 +19,8 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	scenario := fs.String("scenario", hotwaxtest.ScenarioHealthy, "scenario to serve (see the list below)")
 	addr := fs.String("addr", "127.0.0.1:0", "listen address; port 0 picks a free port")
-	latency := fs.Duration("latency", 0, "latency added to every request, e.g. 50ms")
-	runDelay := fs.Duration("run-delay", 2*time.Second, "delay before a run-now or due job executes")
+	latency := duration(fs, "latency", 0, "latency added to every request, e.g. 50ms")
+	runDelay := duration(fs, "run-delay", 2*time.Second, "delay before a run-now or due job executes")
 	token := fs.String("token", "", "bearer token to accept (default: a random one)")
 	username := fs.String("username", "", "enable POST /api/login with this user name")
 	password := fs.String("password", "", "password for -username")
@@ -65,7 +65,12 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	defer srv.Close()
 	fmt.Fprintf(stdout, "# simulated HotWax OMS, scenario %s: %s; shopifyCore generation %s\n", sc.Name, sc.Title, *generation)
 	fmt.Fprintf(stdout, "HOTWAX_BASE_URL=%s\n", srv.URL())
-	fmt.Fprintf(stdout, "HOTWAX_TOKEN=%s\n", srv.Token())
+	if *username != "" { // the variables a login needs, not a token: the bot must take the login path
+		fmt.Fprintf(stdout, "HOTWAX_USERNAME=%s\n", *username)
+		fmt.Fprintf(stdout, "# HOTWAX_PASSWORD: the --password given (not printed)\n")
+	} else {
+		fmt.Fprintf(stdout, "HOTWAX_TOKEN=%s\n", srv.Token())
+	}
 	fmt.Fprintf(stdout, "HOTWAX_PRODUCT_STORE_ID=STORE\n")
 	fmt.Fprintf(stdout, "HOTWAX_PARENT_SHOP_ID=%s\n", hotwaxtest.ShopUS)
 	fmt.Fprintf(stdout, "# SKUs: %s\n", strings.Join(sc.SKUs, " "))

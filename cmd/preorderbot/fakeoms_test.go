@@ -74,7 +74,11 @@ func TestRunFakeOMSFlags(t *testing.T) {
 			code: 2, stderr: []string{`unknown listing generation "bulk"`},
 		},
 		{name: "bad flag", args: []string{"--nope"}, code: 2, stderr: []string{"flag provided but not defined"}},
-		{name: "bad duration", args: []string{"--latency", "soon"}, code: 2, stderr: []string{"invalid value"}},
+		{name: "bad duration", args: []string{"--latency", "soon"}, code: 2, stderr: []string{"like 10s or 2m"}},
+		{
+			name: "login instead of a token", args: []string{"--username", "integration", "--password", "s3cret-pass"},
+			code: 0, stdout: []string{"HOTWAX_USERNAME=integration\n", "HOTWAX_PASSWORD"},
+		},
 		{name: "extra arguments", args: []string{"extra"}, code: 2, stderr: []string{"unexpected arguments: extra"}},
 		{name: "address in use or invalid", args: []string{"--addr", "127.0.0.1:-1"}, code: 1, stderr: []string{"listen on 127.0.0.1:-1"}},
 	}
@@ -178,4 +182,14 @@ func TestRunFakeOMSServes(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		require.FailNow(t, "fake-oms did not stop when ctx ended")
 	}
+}
+
+func TestFakeOMSWithLoginPrintsLoginVariables(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, runFakeOMS(ctx, []string{"--username", "integration", "--password", "s3cret-pass"}, &stdout, &stderr))
+	assert.Contains(t, stdout.String(), "HOTWAX_USERNAME=integration\n")
+	assert.NotContains(t, stdout.String(), "HOTWAX_TOKEN=", "a token would skip the login the flags ask for")
+	assert.NotContains(t, stdout.String()+stderr.String(), "s3cret-pass", "the password is never shown")
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 )
 
 // newFlagSet returns a flag set whose -h prints the command's usage line and flags to w.
@@ -29,4 +30,30 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	default:
 		return 2, false
 	}
+}
+
+// durationFlag is a duration flag whose error says what a duration looks like.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("not a duration: give a number and a unit, like 10s or 2m")
+	}
+	*f.d = d
+	return nil
+}
+
+// duration defines a duration flag, as fs.Duration does, with durationFlag's error.
+func duration(fs *flag.FlagSet, name string, def time.Duration, usage string) *time.Duration {
+	d := def
+	fs.Var(durationFlag{&d}, name, usage)
+	return &d
 }

@@ -42,3 +42,13 @@ func TestVersion(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out, "preorderbot "+version+" (commit "+commit+", "))
 	assert.Contains(t, out, runtime.Version())
 }
+
+func TestServeHelpListsTheVariables(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run(context.Background(), []string{"serve", "-h"}, noEnv, &stdout, &stderr))
+	for _, v := range []string{"SLACK_APP_TOKEN", "HOTWAX_BASE_URL", "HOTWAX_TOKEN", "HOTWAX_PRODUCT_STORE_ID",
+		"PREORDERBOT_SUPPORT_CHANNEL", "PREORDERBOT_DB_PATH"} {
+		assert.Contains(t, stderr.String(), v)
+	}
+	assert.Regexp(t, `PREORDERBOT_WATCH_TIMEOUT\s+Duration\s+default 2h`, stderr.String())
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kelseyhightower/envconfig"
 	"io"
 	"log/slog"
 	"net/http"
+	"text/tabwriter"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,11 +26,19 @@ var (
 	_ diagnostics.JobOMS = (*hotwax.Client)(nil)
 )
 
+// serveUsage is the variables table of serve -h: name, kind and default.
+const serveUsage = `{{range .}}  {{usage_key .}}	{{usage_type .}}	{{if usage_default .}}default {{usage_default .}}{{end}}
+{{end}}`
+
 func runServe(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", "", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: preorderbot serve")
-		fmt.Fprintln(stderr, "Runs the Slack bot in Socket Mode. Configuration comes from the environment; see the README's configuration table.")
+		fmt.Fprintln(stderr, "Runs the Slack bot in Socket Mode. Configuration comes from the environment (the README's configuration table says more):")
+		fmt.Fprintln(stderr)
+		tw := tabwriter.NewWriter(stderr, 0, 0, 2, ' ', 0)
+		_ = envconfig.Usagef("", &BotConfig{}, tw, serveUsage)
+		_ = tw.Flush()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
