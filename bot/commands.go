@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
@@ -133,6 +134,14 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 		}
 		v.Entries = append(v.Entries, e)
 	}
+	sweeps, err := b.opts.Store.SweepHistory(ctx, storeID, sku, 0)
+	if err != nil {
+		b.log.Warn("read sweep history", "sku", sku, "error", err)
+	}
+	for _, s := range sweeps {
+		v.Entries = append(v.Entries, blocks.HistoryEntry{At: s.At, Kind: blocks.HistorySweep, What: "sweep", Cause: s.Cause})
+	}
+	slices.SortStableFunc(v.Entries, func(a, b blocks.HistoryEntry) int { return b.At.Compare(a.At) })
 	b.whisper(ctx, req, blocks.History(v))
 }
 

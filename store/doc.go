@@ -8,7 +8,7 @@
 // see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
 // never bbolt's.
 //
-// Bucket tree (schema version 7) and key formats:
+// Bucket tree (schema version 8) and key formats:
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
@@ -45,11 +45,17 @@
 //	  <at: 8-byte BE unix nanos><kind: c|a|s><conversation, action or snapshot key>
 //	                                             → card key (conversations) or empty; at is when the
 //	                                               record's retention starts (see timeindex.go)
+//	sweep_runs                                   (since v8)
+//	  <product store id>\x00<started: 8-byte BE unix nanos> → SweepRun JSON
+//	sweep_skus                                   (since v8)
+//	  <product store id>\x00<sku>\x00<started: 8-byte BE unix nanos>
+//	                                             → [1][cause index][2-byte check bit mask], or
+//	                                               [2]cause\x00check,… for a cause or check unknown to the table
 //
 // Schema history: v1 created the first seven record buckets and meta; v2 added the two audit indexes and
 // back-filled them from existing audit records; v3 added envelopes; v4 added the request journal; v5
 // added the index of busy conversations, filled from the conversations already there; v6 added effects and
 // modals; v7 added the time index, filled from the conversations, actions and snapshots already there, and
-// rewrote their values compressed. Migrations run in order, in the same read-write transaction that creates
+// rewrote their values compressed; v8 added sweep_runs and sweep_skus. Migrations run in order, in the same read-write transaction that creates
 // the file, when Open finds an older version.
 package store

@@ -19,6 +19,7 @@ type PruneStats struct {
 	Requests      int
 	Effects       int
 	Modals        int
+	Sweeps        int // sweep runs and per-SKU sweep results
 }
 
 // Prune removes conversations (with their card index), actions and snapshots older than
@@ -65,9 +66,12 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	if st.Effects, st.Modals, err = db.pruneClaims(ctx, cutoff); err != nil {
 		return st, err
 	}
+	if st.Sweeps, err = db.pruneSweeps(ctx, now.Add(-SweepRetention)); err != nil {
+		return st, err
+	}
 	db.log.Info("store pruned", "conversations", st.Conversations, "actions", st.Actions,
 		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes, "requests", st.Requests,
-		"effects", st.Effects, "modals", st.Modals)
+		"effects", st.Effects, "modals", st.Modals, "sweeps", st.Sweeps)
 	return st, nil
 }
 

@@ -29,6 +29,7 @@ var migrations = []migration{
 	{version: 5, name: "index of conversations with work under way", migrate: migrateV5},
 	{version: 6, name: "effect claims and opened modals", migrate: migrateV6},
 	{version: 7, name: "time index for pruning, compressed large values", migrate: migrateV7},
+	{version: 8, name: "sweep runs and per-SKU sweep results", migrate: migrateV8},
 }
 
 // SchemaVersion is the schema this binary writes.

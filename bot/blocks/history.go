@@ -19,15 +19,16 @@ const (
 	HistoryAction     = "action"
 	HistoryEscalation = "escalation"
 	HistoryJobRun     = "job-run"
+	HistorySweep      = "sweep" // the SKU's result in a sweep of the whole catalog
 )
 
 // HistoryEntry is one past check or action.
 type HistoryEntry struct {
 	At      time.Time
-	Kind    string // HistoryCheck, HistoryAction, HistoryEscalation or HistoryJobRun
+	Kind    string // HistoryCheck, HistoryAction, HistoryEscalation, HistoryJobRun or HistorySweep
 	Who     string // Slack user id
 	What    string // "check", "Schedule association job for Acme CA", …
-	Cause   string // for checks: the cause id found
+	Cause   string // for checks and sweeps: the cause id found
 	Result  string // for actions: ok, failed, rejected, unknown or already; for job runs: ok or failed
 	Outcome string // what the OMS answered
 	Link    string // for escalations: the support thread's permalink
@@ -64,6 +65,8 @@ func historyLine(e HistoryEntry) string {
 		if e.Cause != "" {
 			line += ": " + shortCause(e.Cause)
 		}
+	case HistorySweep:
+		line += "🧹 sweep: " + escape(shortCause(e.Cause))
 	case HistoryEscalation:
 		line += "📨 escalated by " + userMention(e.Who)
 		if e.Link != "" {
