@@ -179,8 +179,8 @@ func (db *DB) SweepHistory(ctx context.Context, store, sku string, limit int) ([
 		}
 		prefix := append(append(append([]byte(store), 0), sku...), 0)
 		c := b.Cursor()
-		k, v := c.Seek(append(bytes.Clone(prefix), 0xff))
-		if k == nil {
+		var k, v []byte
+		if next, _ := c.Seek(append(bytes.Clone(prefix), 0xff)); next == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()
