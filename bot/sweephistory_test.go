@@ -15,6 +15,7 @@ import (
 // TestHistoryIncludesSweeps: /preorder history SKU lists the SKU's results in past sweeps of its store,
 // newest first, among its checks, and nothing from another store's sweeps.
 func TestHistoryIncludesSweeps(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "healthy")
 	ctx := context.Background()
 	day1 := time.Now().Add(-48 * time.Hour).UTC()
