@@ -323,3 +323,17 @@ func TestCheckTextExplainsFailedRuns(t *testing.T) {
 	assert.Contains(t, stdout, "→ shopify-throttled: Shopify refused the calls because the app made too many at once; this passes by itself. Fix: run the job again")
 	assert.Contains(t, stdout, "→ shopify-access-scope: HotWax's Shopify app is missing a permission")
 }
+
+// A wrong password is one failure, printed once, naming the variables to fix.
+func TestCheckWrongPasswordSaysItOnce(t *testing.T) {
+	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy, Username: "integration", Password: "right"})
+	setHotWaxEnv(t, srv.URL(), "", "STORE")
+	t.Setenv("HOTWAX_USERNAME", "integration")
+	t.Setenv("HOTWAX_PASSWORD", "wrong-pass")
+	code, stdout, stderr := runCheck(t, "HW-JACKET-M")
+	assert.Equal(t, exitUncertain, code, stderr)
+	out := stdout + stderr
+	assert.Equal(t, 1, strings.Count(out, "the OMS refused the login"), out)
+	assert.Equal(t, 1, strings.Count(out, "check HOTWAX_USERNAME and HOTWAX_PASSWORD"), out)
+	assert.NotContains(t, out, "wrong-pass")
+}
