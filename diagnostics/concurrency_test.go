@@ -122,11 +122,29 @@ func TestRunInFlightBound(t *testing.T) {
 	}
 }
 
-// TestRunBatchesSKUs checks that store-wide facts are asked once and per-SKU facts in batches.
+// TestRunBatchesSKUs checks that store-wide facts are asked once and per-SKU facts in batches as few as
+// fit a page: 50 variants and their parent are one membership request, not 50 ids and then 1.
 func TestRunBatchesSKUs(t *testing.T) {
+	for _, tc := range []struct {
+		skus                     int
+		links, members, omsCalls int
+	}{
+		{skus: 50, links: 1, members: 1, omsCalls: 11},
+		{skus: 100, links: 2, members: 2, omsCalls: 13}, // 100 products and their virtual parent
+	} {
+		t.Run(fmt.Sprint(tc.skus), func(t *testing.T) {
+			calls, omsCalls := runCounted(t, tc.skus)
+			assert.Equal(t, map[string]int{"products": 1, "shops": 1, "jobs": 2, "categories": 1, "links": tc.links, "members": tc.members, "listings": 3}, calls)
+			assert.Equal(t, tc.omsCalls, omsCalls)
+		})
+	}
+}
+
+// runCounted checks n healthy SKUs and counts the calls per OMS method.
+func runCounted(t *testing.T, n int) (map[string]int, int) {
 	w := healthyWorld()
 	var skus []string
-	for i := range 100 {
+	for i := range n {
 		p := w.products[0]
 		p.ProductID, p.SKU = fmt.Sprintf("P%03d", i), fmt.Sprintf("SKU-%03d", i)
 		w.products = append(w.products, p)
@@ -144,7 +162,7 @@ func TestRunBatchesSKUs(t *testing.T) {
 		ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) { count("shops"); return inner.Shops(ctx, s) },
 		ShopLinksFn: func(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
 			count("links")
-			assert.LessOrEqual(t, len(ids), batchSize)
+			assert.LessOrEqual(t, len(ids), linkBatch)
 			return inner.ShopLinks(ctx, ids)
 		},
 		PreorderCategoriesFn: func(ctx context.Context, s string) ([]hotwax.Category, error) {
@@ -153,6 +171,7 @@ func TestRunBatchesSKUs(t *testing.T) {
 		},
 		CategoryMembersFn: func(ctx context.Context, ids []string) ([]hotwax.CategoryMember, error) {
 			count("members")
+			assert.LessOrEqual(t, len(ids), memberBatch)
 			return inner.CategoryMembers(ctx, ids)
 		},
 		FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
@@ -166,8 +185,6 @@ func TestRunBatchesSKUs(t *testing.T) {
 	}
 	reports, err := New(f, testOptions()).Run(context.Background(), "STORE", skus)
 	require.NoError(t, err)
-	require.Len(t, reports, 100)
-	// 100 products and their virtual parent: 3 batches of members, 2 of links.
-	assert.Equal(t, map[string]int{"products": 1, "shops": 1, "jobs": 2, "categories": 1, "links": 2, "members": 3, "listings": 3}, calls)
-	assert.Equal(t, 14, reports[0].OMSCalls)
+	require.Len(t, reports, n)
+	return calls, reports[0].OMSCalls
 }

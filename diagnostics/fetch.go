@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
@@ -127,25 +128,15 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 		f.products.err = err
 		close(productsDone)
 	})
-	run(1, func(ctx context.Context) {
-		v, err := c.oms.Shops(ctx, storeID)
-		f.shops = result[[]hotwax.Shop]{val: v, err: err}
-	}, func(err error) { f.shops.err = err })
-	run(1, func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, c.pendingQuery())
-		if err == nil && !hasDraft(v) {
-			err = hotwax.EmptyAnswer("findJobs", "no draft of the pre-order jobs")
+	cached, fresh, refresh, gen, askedAt := c.storeFactsFor(storeID)
+	if fresh {
+		cached.fill(f)
+		if refresh {
+			go c.refresh(storeID, gen)
 		}
-		f.jobs = result[[]hotwax.Job]{val: v, err: err}
-	}, func(err error) { f.jobs.err = err })
-	run(1, func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, c.historyQuery(storeID))
-		f.history = result[[]hotwax.Job]{val: v, err: err}
-	}, func(err error) { f.history.err = err })
-	run(2, func(ctx context.Context) { // two performFinds: the store's catalog, then its categories
-		v, err := c.oms.PreorderCategories(ctx, storeID)
-		f.categories = result[[]hotwax.Category]{val: v, err: err}
-	}, func(err error) { f.categories.err = err })
+	} else {
+		c.askStoreWide(f, run, storeID)
+	}
 
 	// The lookup always ends: the OMS honours ctx, and a call that never got a slot fails at once.
 	<-productsDone
@@ -163,7 +154,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 	}
 
 	var linkMu sync.Mutex
-	for _, batch := range chunks(productIDsOf(f.products.val), batchSize) {
+	for _, batch := range chunks(productIDsOf(f.products.val), linkBatch) {
 		run(1, func(ctx context.Context) {
 			v, err := c.oms.ShopLinks(ctx, batch)
 			linkMu.Lock()
@@ -193,7 +184,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 		})
 	}
 	var memberMu sync.Mutex
-	for _, batch := range chunks(memberIDs(f.products.val), batchSize) {
+	for _, batch := range chunks(memberIDs(f.products.val), memberBatch) {
 		run(1, func(ctx context.Context) {
 			v, err := c.oms.CategoryMembers(ctx, batch)
 			memberMu.Lock()
@@ -206,7 +197,42 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 		})
 	}
 	g.Wait()
+	if !fresh && c.opts.StoreFacts != nil {
+		c.opts.StoreFacts.put(storeID, gen, askedAt, f)
+	}
 	return f
+}
+
+// storeFactsFor returns the cached store-wide facts when there are fresh ones.
+func (c *Chain) storeFactsFor(storeID string) (sf storeFacts, fresh, refresh bool, gen uint64, at time.Time) {
+	if c.opts.StoreFacts == nil {
+		return storeFacts{}, false, false, 0, time.Time{}
+	}
+	return c.opts.StoreFacts.get(storeID)
+}
+
+// askStoreWide asks the questions whose answers do not depend on the SKUs: they start with the product
+// lookup, so they cost no round trip of their own.
+func (c *Chain) askStoreWide(f *facts, run func(int64, func(context.Context), func(error)), storeID string) {
+	run(1, func(ctx context.Context) {
+		v, err := c.oms.Shops(ctx, storeID)
+		f.shops = result[[]hotwax.Shop]{val: v, err: err}
+	}, func(err error) { f.shops.err = err })
+	run(1, func(ctx context.Context) {
+		v, err := c.oms.FindJobs(ctx, c.pendingQuery())
+		if err == nil && !hasDraft(v) {
+			err = hotwax.EmptyAnswer("findJobs", "no draft of the pre-order jobs")
+		}
+		f.jobs = result[[]hotwax.Job]{val: v, err: err}
+	}, func(err error) { f.jobs.err = err })
+	run(1, func(ctx context.Context) {
+		v, err := c.oms.FindJobs(ctx, c.historyQuery(storeID))
+		f.history = result[[]hotwax.Job]{val: v, err: err}
+	}, func(err error) { f.history.err = err })
+	run(2, func(ctx context.Context) { // two performFinds: the store's catalog, then its categories
+		v, err := c.oms.PreorderCategories(ctx, storeID)
+		f.categories = result[[]hotwax.Category]{val: v, err: err}
+	}, func(err error) { f.categories.err = err })
 }
 
 func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), func(error)), shopID string, variants []hotwax.VariantRef) {
@@ -301,16 +327,20 @@ func variantsByShop(links []hotwax.ShopLink) map[string][]hotwax.VariantRef {
 	return out
 }
 
+// chunks splits ids into as few batches of at most n as possible, of even sizes: 101 ids make batches
+// of 51 and 50, not 100 and 1.
 func chunks(ids []string, n int) [][]string {
+	if len(ids) == 0 {
+		return nil
+	}
+	count := (len(ids) + n - 1) / n
+	size := (len(ids) + count - 1) / count
 	var out [][]string
-	for len(ids) > n {
-		out = append(out, ids[:n])
-		ids = ids[n:]
+	for len(ids) > size {
+		out = append(out, ids[:size])
+		ids = ids[size:]
 	}
-	if len(ids) > 0 {
-		out = append(out, ids)
-	}
-	return out
+	return append(out, ids)
 }
 
 func nonEmpty(vs ...string) []string {

@@ -48,7 +48,8 @@ type Options struct {
 	ParentShopID string
 	// Jobs are the job enum ids; empty fields take DefaultJobs.
 	Jobs Jobs
-	// MaxInFlight bounds OMS calls in flight per run, to protect the OMS (default 6).
+	// MaxInFlight bounds OMS calls in flight per run, to protect the OMS (default 10: a second round of
+	// links, memberships and a listing query per shop, beside the store-wide calls still out, all at once).
 	MaxInFlight int
 	// Deadline bounds one run; calls still unanswered then make their checks unknown (default 20s).
 	Deadline time.Duration
@@ -56,14 +57,21 @@ type Options struct {
 	Now func() time.Time
 	// Signatures explain failed job runs (default DefaultSignatures).
 	Signatures *Signatures
+	// StoreFacts, when set, keeps the store-wide facts between runs (see StoreFacts); nil asks for them
+	// on every run.
+	StoreFacts *StoreFacts
 }
 
 const (
-	defaultMaxInFlight = 6
+	defaultMaxInFlight = 10
 	defaultDeadline    = 20 * time.Second
-	// batchSize caps product ids per performFind so each answer fits in one page (viewSize 250) even
-	// with a handful of shops per product.
-	batchSize = 50
+	// linkBatch caps product ids per ShopifyShopProduct performFind so that each answer fits in one page
+	// (viewSize 250) with a link per shop for up to five shops.
+	linkBatch = 50
+	// memberBatch caps product ids per ProductCategoryMember performFind: with filterByDate a product is
+	// in at most the pre-order and the backorder category at once, so 100 ids fit a 250-row page, and 50
+	// variants with their parents never need a second request.
+	memberBatch = 100
 )
 
 func (o Options) withDefaults() Options {

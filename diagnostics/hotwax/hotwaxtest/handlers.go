@@ -37,12 +37,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "Not Found"})
 		return
 	}
+	body, bodyErr := decodeBody(r)
+	source := requestSource(endpoint, body)
 	s.mu.Lock()
 	s.counts[endpoint]++
+	s.bySource[strings.TrimSpace(endpoint+" "+source)]++
 	s.mu.Unlock()
-
-	body, bodyErr := decodeBody(r)
-	plan := s.planFaults(endpoint, requestSource(endpoint, body))
+	plan := s.planFaults(endpoint, source)
 	if !s.wait(r, plan.latency) {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -60,6 +61,7 @@ type Server struct {
 	tokenSeq int
 	expired  int // tokens issued at or before this sequence are expired (the ExpireTokens fault)
 	counts   map[string]int
+	bySource map[string]int
 }
 
 type token struct {
@@ -100,7 +102,7 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, quit: make(chan struct{}), bgEnd: make(chan struct{}),
-		tokens: map[string]token{}, counts: map[string]int{},
+		tokens: map[string]token{}, counts: map[string]int{}, bySource: map[string]int{},
 	}
 	if err := s.SetScenario(opts.Scenario); err != nil {
 		return nil, err
@@ -346,6 +348,14 @@ func (s *Server) Counts() map[string]int {
 	return out
 }
 
+// CountsBySource are the requests received per endpoint and what they read: "performFind ShopifyShopAndConfig",
+// "solr-query shopifyCore", "findJobs", ….
+func (s *Server) CountsBySource() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.bySource)
+}
+
 // Total is the number of requests received.
 func (s *Server) Total() int {
 	s.mu.Lock()
@@ -362,4 +372,5 @@ func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.counts)
+	clear(s.bySource)
 }
