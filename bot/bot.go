@@ -38,11 +38,14 @@ type Options struct {
 	Store *store.DB
 	// Journal holds the requests acknowledged and not yet handled; default Store. A file of its own
 	// keeps acks from waiting behind the store's other writers (bbolt has one writer at a time).
-	Journal  *store.DB
-	Checker  Checker
-	Executor Executor
-	Watcher  JobWatcher
-	Jobs     JobLister
+	Journal *store.DB
+	Checker Checker
+	// StoreFacts is the Checker's cache of store-wide facts, dropped after the bot's writes to the OMS and
+	// on every re-check; nil when the Checker keeps none.
+	StoreFacts *diagnostics.StoreFacts
+	Executor   Executor
+	Watcher    JobWatcher
+	Jobs       JobLister
 	// Catalog lists the product stores, so a store: that does not exist is refused; nil skips that.
 	Catalog diagnostics.Catalog
 	// Frequencies reads the OMS's schedule frequencies (TemporalExpression ids); nil offers the Job

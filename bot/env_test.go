@@ -71,9 +71,11 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 	client, err := hotwax.New(hotwax.Options{BaseURL: oms.URL(), Token: oms.Token(), Timeout: 2 * time.Second, RetryWait: 10 * time.Millisecond})
 	require.NoError(t, err)
 	dopts := diagnostics.Options{Deadline: 5 * time.Second}
-	chain := diagnostics.New(client, dopts)
+	// As in serve, checks share the store-wide facts.
+	facts := diagnostics.NewStoreFacts(diagnostics.DefaultStoreFactsTTL)
+	chain := diagnostics.New(client, diagnostics.Options{Deadline: dopts.Deadline, StoreFacts: facts})
 	if opts.Checker == nil {
-		opts.Checker = diagnostics.Suggesting{Runner: chain, Catalog: client}
+		opts.Checker, opts.StoreFacts = diagnostics.Suggesting{Runner: chain, Catalog: client}, facts
 	}
 	opts.Catalog = client
 	opts.Jobs = chain

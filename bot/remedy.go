@@ -161,6 +161,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 func (b *Bot) execute(ctx context.Context, r diagnostics.Remedy, in diagnostics.Input, conv store.Conversation) (diagnostics.Outcome, error) {
 	wctx, cancel := context.WithTimeout(ctx, remedyTimeout)
 	defer cancel()
+	defer b.opts.StoreFacts.Drop() // the write changed the OMS: no check may read the facts from before it
 	return b.opts.Executor.Execute(wctx, conv.ProductStoreID, r, in)
 }
 

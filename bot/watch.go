@@ -141,6 +141,7 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 		return
 	}
 	before := lastReports(conv)
+	b.opts.StoreFacts.Drop() // a re-check reads the OMS as it is now
 	// Marked checking first, so a restart mid-way finishes the re-check and the card.
 	b.markConversation(ctx, conv.ID, store.StatusChecking)
 	reports, final := b.runCheck(ctx, conv, checkRun{by: by, outcome: note, verdict: true, clearRecheck: asked})

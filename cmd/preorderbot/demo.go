@@ -18,6 +18,7 @@ import (
 	"github.com/preorderbot/preorderbot/bot"
 	"github.com/preorderbot/preorderbot/bot/slacktest"
 	"github.com/preorderbot/preorderbot/cmd/preorderbot/internal/workspace"
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
 	"github.com/preorderbot/preorderbot/store"
@@ -173,7 +174,8 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("demo configuration: %w", err)
 	}
-	b, ops, err := newBot(cfg, db, o.Logger, func(opts *bot.Options) { opts.WatchPoll = o.WatchPoll })
+	var facts *diagnostics.StoreFacts
+	b, ops, err := newBot(cfg, db, o.Logger, func(opts *bot.Options) { opts.WatchPoll, facts = o.WatchPoll, opts.StoreFacts })
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +183,7 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 	mux := http.NewServeMux()
 	ops.register(mux)
 	workspace.New(workspace.Options{
-		Slack: slack, OMS: oms, Scenarios: hotwaxtest.Scenarios(),
+		Slack: slack, OMS: scenarioSwitcher{oms, facts}, Scenarios: hotwaxtest.Scenarios(),
 		User: demoUser, Users: demoUsers, Channels: demoChannels, Logger: o.Logger.WithGroup("workspace"),
 	}).Register(mux)
 	ln, err := net.Listen("tcp", o.Addr)
@@ -247,4 +249,16 @@ func demoConfig(slack *slacktest.Server, oms *hotwaxtest.Server, dbPath string) 
 		// Short, so Ctrl-C returns promptly even with a watch in flight.
 		ShutdownTimeout: 5 * time.Second,
 	}
+}
+
+// scenarioSwitcher switches the simulated OMS to another scenario and makes the bot forget the store-wide
+// facts of the old one, as if they had expired.
+type scenarioSwitcher struct {
+	*hotwaxtest.Server
+	facts *diagnostics.StoreFacts
+}
+
+func (s scenarioSwitcher) SetScenario(name string) error {
+	defer s.facts.Drop()
+	return s.Server.SetScenario(name)
 }

@@ -140,10 +140,14 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 // and write through one OMS client.
 func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Logger, reg prometheus.Registerer) bot.Options {
 	dopts := diagnostics.Options{ParentShopID: cfg.HotWax.ParentShopID, Jobs: cfg.HotWax.jobs(), Signatures: cfg.signatures}
-	chain := diagnostics.New(client, dopts)
+	facts := diagnostics.NewStoreFacts(diagnostics.DefaultStoreFactsTTL)
+	chain := diagnostics.New(client, diagnostics.Options{
+		ParentShopID: dopts.ParentShopID, Jobs: dopts.Jobs, Signatures: dopts.Signatures, StoreFacts: facts,
+	})
 	return bot.Options{
 		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,
 		Store: db, Checker: diagnostics.Suggesting{Runner: chain, Catalog: client}, Jobs: chain, Catalog: client,
+		StoreFacts: facts,
 		Executor: diagnostics.NewExecutor(client, dopts), Watcher: diagnostics.NewWatcher(client),
 		Frequencies: func(ctx context.Context) ([]string, error) {
 			fs, err := client.Frequencies(ctx)
