@@ -48,23 +48,51 @@ func overlaps(a, b []string) bool {
 }
 
 // render draws a conversation's card: it counts a new version of the card (older buttons stop working),
-// creates the buttons' actions, hides the fixes under way and shows their status lines.
-func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.Report, run checkRun, changes []string) blocks.Message {
-	conv, err := b.opts.Store.UpdateConversation(ctx, convID, func(c *store.Conversation) error {
-		c.CardVersion++
-		if run.clearRecheck {
-			// Only what was unknown before this re-check read the OMS: it shows those answers.
-			c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool {
-				return f.Until == untilRecheck && f.Since.Before(run.started)
-			})
+// creates the buttons' actions, hides the fixes under way and shows their status lines. Those writes, and
+// also's when not nil, are one transaction. When it fails, the card is drawn without buttons.
+func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.Report, run checkRun, changes []string,
+	also func(*store.Writes) error) blocks.Message {
+	var msg blocks.Message
+	err := b.opts.Store.Write(ctx, "draw card", func(w *store.Writes) error {
+		if also != nil {
+			if err := also(w); err != nil {
+				return err
+			}
 		}
-		return nil
+		conv, err := w.UpdateConversation(convID, func(c *store.Conversation) error {
+			c.CardVersion++
+			if run.clearRecheck {
+				// Only what was unknown before this re-check read the OMS: it shows those answers.
+				c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool {
+					return f.Until == untilRecheck && f.Since.Before(run.started)
+				})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		var actions []store.Action
+		msg, actions = b.drawCard(conv, reports, run, changes, true)
+		_, err = w.CreateActions(actions...)
+		return err
 	})
-	version := strconv.Itoa(conv.CardVersion)
 	if err != nil {
-		b.log.Error("could not record the card's version", "conversation_id", convID, "error", err)
-		version = "" // unversioned buttons rather than buttons every click would refuse
+		b.log.Error("could not record the card's version and buttons; drawn without buttons", "conversation_id", convID, "error", err)
+		conv, cerr := b.opts.Store.Conversation(ctx, convID)
+		if cerr != nil {
+			conv = store.Conversation{ID: convID}
+		}
+		msg, _ = b.drawCard(conv, reports, run, changes, false)
 	}
+	return msg
+}
+
+// drawCard draws conv's card and the actions its buttons need; without buttons, it draws none.
+func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, run checkRun, changes []string,
+	buttons bool) (blocks.Message, []store.Action) {
+	convID := conv.ID
+	version := strconv.Itoa(conv.CardVersion)
 	expires := b.now().Add(b.opts.ActionTTL)
 	newAction := func(kind string, params map[string]string) store.Action {
 		if params == nil {
@@ -79,11 +107,10 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 	recheck := newAction(diagnostics.RemedyRecheck, nil)
 	if len(reports) != 1 {
 		meta := blocks.MatrixMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Now: b.now()}
-		if _, err := b.opts.Store.CreateActions(ctx, recheck); err != nil {
-			b.log.Error("could not create the card's actions", "conversation_id", convID, "error", err)
+		if !buttons {
 			meta.RecheckID = ""
 		}
-		return blocks.Matrix(reports, meta)
+		return blocks.Matrix(reports, meta), []store.Action{recheck}
 	}
 
 	r := reports[0]
@@ -118,12 +145,11 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 	if conv.EscalationThread != nil {
 		meta.EscalationURL = conv.EscalationThread.URL
 	}
-	if _, err := b.opts.Store.CreateActions(ctx, actions...); err != nil {
-		// A button whose action is not stored would only answer "unknown"; draw the card without them.
-		b.log.Error("could not create the card's actions", "conversation_id", convID, "error", err)
+	if !buttons {
+		// A button whose action is not stored would only answer "unknown".
 		meta.ActionIDs, meta.RecheckID, meta.EscalateID = nil, "", ""
 	}
-	return blocks.Card(r, meta)
+	return blocks.Card(r, meta), actions
 }
 
 // statusLines are the card's lines about fixes under way and lasting topics such as an escalation.
@@ -145,17 +171,25 @@ func statusLines(c store.Conversation) string {
 
 // redraw draws the card again from its last report, with its current status lines and outcome.
 func (b *Bot) redraw(ctx context.Context, convID uint64, outcome string) {
+	b.redrawWith(ctx, convID, outcome, nil)
+}
+
+// redrawWith is redraw that commits also (when not nil) in the transaction that draws the card. A card
+// without a report to draw still gets also's writes.
+func (b *Bot) redrawWith(ctx context.Context, convID uint64, outcome string, also func(*store.Writes) error) {
 	unlock := b.lockCard(convID)
 	defer unlock()
 	conv, err := b.opts.Store.Conversation(ctx, convID)
-	if err != nil {
-		return
-	}
 	reports := lastReports(conv)
-	if len(reports) == 0 {
+	if err != nil || len(reports) == 0 {
+		if also != nil {
+			if werr := b.opts.Store.Write(ctx, "update card state", also); werr != nil {
+				b.log.Error("could not record the card's state", "conversation_id", convID, "error", werr)
+			}
+		}
 		return
 	}
-	msg := b.render(ctx, convID, reports, checkRun{outcome: outcome}, nil)
+	msg := b.render(ctx, convID, reports, checkRun{outcome: outcome}, nil, also)
 	_ = b.update(ctx, b.log.With("conversation_id", convID), conv.Channel, conv.CardTS, msg)
 }
 

@@ -139,8 +139,7 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	defer cancel()
 	changes := b.changesSinceLast(ctx, conv.ProductStoreID, reports)
 	// The report is stored before the card shows its buttons: a click must find what the card shows.
-	b.keep(ctx, log, conv, reports, run)
-	msg := b.render(ctx, conv.ID, reports, run, changes)
+	msg := b.render(ctx, conv.ID, reports, run, changes, b.keep(log, conv, reports, run))
 	if err := b.update(ctx, log, conv.Channel, conv.CardTS, msg); err != nil {
 		// The conversation stays "checking": the next start finishes the card.
 		log.Error("final card edit failed; the card is finished at the next start", "error", err)
@@ -239,29 +238,35 @@ func (b *Bot) postEvidence(ctx context.Context, log *slog.Logger, conv store.Con
 	}
 }
 
-// keep stores the reports on the conversation and as the SKUs' snapshots, and audits the check.
-func (b *Bot) keep(ctx context.Context, log *slog.Logger, conv store.Conversation, reports []diagnostics.Report, run checkRun) {
+// keep stores the reports on the conversation and as the SKUs' snapshots, and audits the check, in the
+// transaction that draws the card.
+func (b *Bot) keep(log *slog.Logger, conv store.Conversation, reports []diagnostics.Report, run checkRun) func(*store.Writes) error {
 	js, err := json.Marshal(reports)
 	if err != nil {
 		log.Error("could not encode reports", "error", err)
-		return
-	}
-	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
-		c.LastReport = js
 		return nil
-	}); err != nil {
-		log.Error("could not store the report", "error", err)
 	}
-	for _, r := range reports {
-		rj, _ := json.Marshal(r)
-		if err := b.opts.Store.PutSnapshot(ctx, store.Snapshot{ProductStoreID: conv.ProductStoreID, SKU: r.SKU, Report: rj, At: b.now()}); err != nil {
-			log.Error("could not store snapshot", "sku", r.SKU, "error", err)
+	return func(w *store.Writes) error {
+		if _, err := w.UpdateConversation(conv.ID, func(c *store.Conversation) error {
+			c.LastReport = js
+			return nil
+		}); err != nil {
+			return fmt.Errorf("store the report: %w", err)
 		}
-		b.audit(ctx, store.AuditRecord{
-			Actor: run.by, Action: "check", ConversationID: conv.ID, SKU: r.SKU, ProductStoreID: conv.ProductStoreID,
-			Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Outcome: r.Cause,
-			Detail: fmt.Sprintf("%d OMS calls in %s", r.OMSCalls, time.Duration(r.Elapsed).Round(time.Millisecond)),
-		})
+		for _, r := range reports {
+			rj, _ := json.Marshal(r)
+			if err := w.PutSnapshot(store.Snapshot{ProductStoreID: conv.ProductStoreID, SKU: r.SKU, Report: rj, At: b.now()}); err != nil {
+				return fmt.Errorf("store the snapshot of %s: %w", r.SKU, err)
+			}
+			if _, err := w.AppendAudit(store.AuditRecord{
+				Actor: run.by, Action: "check", ConversationID: conv.ID, SKU: r.SKU, ProductStoreID: conv.ProductStoreID,
+				Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Outcome: r.Cause, At: b.now(),
+				Detail: fmt.Sprintf("%d OMS calls in %s", r.OMSCalls, time.Duration(r.Elapsed).Round(time.Millisecond)),
+			}); err != nil {
+				return fmt.Errorf("audit the check: %w", err)
+			}
+		}
+		return nil
 	}
 }
 

@@ -90,20 +90,19 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	defer cancel()
 	out, err := b.execute(ctx, c.remedy, in, c.conv)
 	outcome, result := describeOutcome(c.remedy, out, err)
-	b.finishEffect(ctx, claim, first, result, outcome)
-	unlock()
-	locked = false
 	b.metrics.observeRemedy(c.action.Kind, result)
-	if serr := b.opts.Store.SetActionResult(ctx, c.action.ID, result+": "+outcome, &store.AuditRecord{
+	// The write's result, the button's and the audit are committed with what the card shows next, in
+	// one transaction; the effect stays locked until then, so the next writer of it finds the result.
+	recorded := b.recordResult(claim, first, result, outcome, c.action.ID, &store.AuditRecord{
 		Actor: req.User, Action: "remedy:" + c.action.Kind, ConversationID: c.conv.ID, SKU: sku,
 		ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(c.remedy, in), Outcome: result, Detail: outcome,
-	}); serr != nil {
-		log.Error("could not record the remedy's result", "error", serr)
-	}
+	})
 	if result == "already" {
 		// Nothing was written: the asker learns who made the change, and the card shows the OMS as it is.
+		b.endFix(ctx, c.conv.ID, fix, nil, recorded)
+		unlock()
+		locked = false
 		b.tell(ctx, req, blocks.Note(alreadyDone(first, outcome)))
-		b.endFix(ctx, c.conv.ID, fix, nil)
 		b.recheck(ctx, c.conv, req.User, "", false)
 		return
 	}
@@ -112,6 +111,13 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 
 	job := c.remedy
 	if err == nil && c.remedy.Kind == diagnostics.RemedyLinkProduct && b.opts.CatalogSyncJob != "" {
+		// The link is recorded before the sync that pushes it is asked for.
+		if werr := b.opts.Store.Write(ctx, "record remedy", recorded); werr != nil {
+			log.Error("could not record the remedy's result", "error", werr)
+		}
+		recorded = nil
+		unlock()
+		locked = false
 		job = b.followUpSync(c.remedy)
 		// Only a run that starts after the link can push it (hotwax-api §7).
 		out, err = b.execute(ctx, job, diagnostics.Input{UserLogin: in.UserLogin, RanSince: b.now()}, c.conv)
@@ -126,34 +132,65 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	switch {
 	case result == "unknown":
 		// Never a blind retry: the fix stays hidden until a re-check shows whether it happened.
-		b.endFix(ctx, c.conv.ID, fix, func(f *store.InFlight) {
+		b.redrawWith(ctx, c.conv.ID, line, b.endingFix(c.conv.ID, fix, func(f *store.InFlight) {
 			f.Until, f.Since = untilRecheck, b.now()
 			f.Line = fmt.Sprintf("⚠️ %s by <@%s>: the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.",
 				blocks.Escape(c.remedy.Label), req.User)
-		})
-		b.redraw(ctx, c.conv.ID, line)
+		}, recorded))
 	case err != nil:
-		b.endFix(ctx, c.conv.ID, fix, nil)
-		b.redraw(ctx, c.conv.ID, line) // the fix did not happen: its button comes back
+		b.redrawWith(ctx, c.conv.ID, line, b.endingFix(c.conv.ID, fix, nil, recorded)) // the fix did not happen: its button comes back
 	case out.JobID == "":
-		b.endFix(ctx, c.conv.ID, fix, nil)
+		b.endFix(ctx, c.conv.ID, fix, nil, recorded)
+		unlock()
+		locked = false
 		b.recheck(ctx, c.conv, req.User, line, false)
 	default:
 		w := store.Watch{
 			JobID: out.JobID, ConversationID: c.conv.ID, JobEnumID: job.Job, ShopID: job.ShopID, SKU: sku,
 			StartedAt: started, Deadline: started.Add(b.opts.WatchTimeout),
 		}
-		if err := b.opts.Store.PutWatch(ctx, w); err != nil {
-			log.Error("could not record the watch", "error", err)
-		}
-		b.endFix(ctx, c.conv.ID, fix, func(f *store.InFlight) {
+		watching := b.endingFix(c.conv.ID, fix, func(f *store.InFlight) {
 			f.JobID = out.JobID
 			f.Line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, %s", blocks.Escape(pastTense(job)), req.User,
 				slackTime(started), out.JobID, b.whenItRuns(job, in))
+		}, func(tx *store.Writes) error {
+			if recorded != nil {
+				if err := recorded(tx); err != nil {
+					return err
+				}
+			}
+			return tx.PutWatch(w)
 		})
-		b.markConversation(ctx, c.conv.ID, store.StatusWatching)
-		b.redraw(ctx, c.conv.ID, line)
+		b.redrawWith(ctx, c.conv.ID, line, func(tx *store.Writes) error {
+			if err := watching(tx); err != nil {
+				return err
+			}
+			_, err := tx.UpdateConversation(c.conv.ID, func(cv *store.Conversation) error {
+				cv.Status = store.StatusWatching
+				return nil
+			})
+			return err
+		})
 		b.watch(ctx, w)
+	}
+}
+
+// recordResult is the transaction part that records a write's result: on its effect's claim, on its
+// button's action, and in the audit.
+func (b *Bot) recordResult(claim, first store.Effect, result, outcome, actionID string, audit *store.AuditRecord) func(*store.Writes) error {
+	done := claim
+	done.Result, done.Summary, done.DoneAt = result, outcome, b.now()
+	if result == "already" && first.Result == "ok" {
+		done = first
+	}
+	return func(tx *store.Writes) error {
+		if err := tx.FinishEffect(claim.ActionID, done); err != nil {
+			return fmt.Errorf("record the effect's result: %w", err)
+		}
+		if err := tx.SetActionResult(actionID, result+": "+outcome, audit); err != nil {
+			return fmt.Errorf("record the remedy's result: %w", err)
+		}
+		return nil
 	}
 }
 
@@ -165,25 +202,38 @@ func (b *Bot) execute(ctx context.Context, r diagnostics.Remedy, in diagnostics.
 	return b.opts.Executor.Execute(wctx, conv.ProductStoreID, r, in)
 }
 
-// endFix edits the in-flight record of fix with change, or removes it when change is nil.
-func (b *Bot) endFix(ctx context.Context, convID uint64, fix store.InFlight, change func(*store.InFlight)) {
+// endFix edits the in-flight record of fix with change, or removes it when change is nil, in one
+// transaction with also when not nil.
+func (b *Bot) endFix(ctx context.Context, convID uint64, fix store.InFlight, change func(*store.InFlight), also func(*store.Writes) error) {
+	if err := b.opts.Store.Write(ctx, "end fix", b.endingFix(convID, fix, change, also)); err != nil {
+		b.log.Error("could not update the fix under way", "conversation_id", convID, "error", err)
+	}
+}
+
+// endingFix is endFix's transaction part, for the conversation fix is on.
+func (b *Bot) endingFix(convID uint64, fix store.InFlight, change func(*store.InFlight), also func(*store.Writes) error) func(*store.Writes) error {
 	same := func(f store.InFlight) bool { return f.At.Equal(fix.At) && slices.Equal(f.Keys, fix.Keys) }
-	_, err := b.opts.Store.UpdateConversation(ctx, convID, func(c *store.Conversation) error {
-		if change == nil {
-			c.InFlight = slices.DeleteFunc(c.InFlight, same)
-		}
-		for i := range c.InFlight {
-			if same(c.InFlight[i]) {
-				change(&c.InFlight[i])
+	return func(tx *store.Writes) error {
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
 			}
 		}
-		if len(c.InFlight) == 0 && c.Status == store.StatusFixing {
-			c.Status = store.StatusDone
-		}
-		return nil
-	})
-	if err != nil {
-		b.log.Error("could not update the fix under way", "conversation_id", convID, "error", err)
+		_, err := tx.UpdateConversation(convID, func(c *store.Conversation) error {
+			if change == nil {
+				c.InFlight = slices.DeleteFunc(c.InFlight, same)
+			}
+			for i := range c.InFlight {
+				if same(c.InFlight[i]) {
+					change(&c.InFlight[i])
+				}
+			}
+			if len(c.InFlight) == 0 && c.Status == store.StatusFixing {
+				c.Status = store.StatusDone
+			}
+			return nil
+		})
+		return err
 	}
 }
 

@@ -41,38 +41,46 @@ func NewActionID() string {
 // get a new one and those without CreatedAt get the store's clock; the stored actions are returned in
 // order. An ID already present fails the whole call with ErrExists.
 func (db *DB) CreateActions(ctx context.Context, actions ...Action) ([]Action, error) {
+	var out []Action
+	err := db.update(ctx, "create actions", db.write(func(t *Writes) error {
+		var err error
+		out, err = t.CreateActions(out...)
+		return err
+	}))
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateActions is DB.CreateActions in the transaction.
+func (t *Writes) CreateActions(actions ...Action) ([]Action, error) {
 	out := make([]Action, len(actions))
 	for i, a := range actions {
 		if a.ID == "" {
 			a.ID = NewActionID()
 		}
 		if a.CreatedAt.IsZero() {
-			a.CreatedAt = db.opts.Now()
+			a.CreatedAt = t.db.opts.Now()
 		}
 		a.Params = maps.Clone(a.Params)
 		out[i] = a
 	}
-	err := db.update(ctx, "create actions", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketActions)
-		if err != nil {
-			return err
-		}
-		for _, a := range out {
-			if b.Get([]byte(a.ID)) != nil {
-				return fmt.Errorf("action %s: %w", a.ID, ErrExists)
-			}
-			if err := put(b, []byte(a.ID), a); err != nil {
-				return fmt.Errorf("action %s: %w", a.ID, err)
-			}
-			// CreatedAt and ExpiresAt never change after creation, so this entry stays right.
-			if err := indexTime(tx, actionTime(a), kindAction, []byte(a.ID), nil); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	b, err := bucket(t.tx, bucketActions)
 	if err != nil {
 		return nil, err
+	}
+	for _, a := range out {
+		if b.Get([]byte(a.ID)) != nil {
+			return nil, fmt.Errorf("action %s: %w", a.ID, ErrExists)
+		}
+		if err := put(b, []byte(a.ID), a); err != nil {
+			return nil, fmt.Errorf("action %s: %w", a.ID, err)
+		}
+		// CreatedAt and ExpiresAt never change after creation, so this entry stays right.
+		if err := indexTime(t.tx, actionTime(a), kindAction, []byte(a.ID), nil); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -212,26 +220,25 @@ func unsafeClaim(tx *bolt.Tx, a Action, user string, now time.Time, audit *Audit
 // SetActionResult records the outcome of a claimed action and, when audit is not nil, appends it in the
 // same transaction.
 func (db *DB) SetActionResult(ctx context.Context, id, result string, audit *AuditRecord) error {
-	return db.batch(ctx, "set action result", func(tx *bolt.Tx) error {
-		a, err := unsafeAction(tx, id)
-		if err != nil {
+	return db.batch(ctx, "set action result", db.write(func(t *Writes) error { return t.SetActionResult(id, result, audit) }))
+}
+
+// SetActionResult is DB.SetActionResult in the transaction.
+func (t *Writes) SetActionResult(id, result string, audit *AuditRecord) error {
+	a, err := unsafeAction(t.tx, id)
+	if err != nil {
+		return err
+	}
+	a.Result = result
+	if err := putAction(t.tx, a); err != nil {
+		return err
+	}
+	if audit != nil {
+		if _, err := t.AppendAudit(*audit); err != nil {
 			return err
 		}
-		a.Result = result
-		if err := putAction(tx, a); err != nil {
-			return err
-		}
-		if audit != nil {
-			rec := *audit
-			if rec.At.IsZero() {
-				rec.At = db.opts.Now()
-			}
-			if _, err := unsafeAppendAudit(tx, rec); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func unsafeAction(tx *bolt.Tx, id string) (Action, error) {

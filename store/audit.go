@@ -32,15 +32,23 @@ func (db *DB) AppendAudit(ctx context.Context, rec AuditRecord) (AuditRecord, er
 		rec.At = db.opts.Now()
 	}
 	var out AuditRecord
-	err := db.batch(ctx, "append audit", func(tx *bolt.Tx) error {
+	err := db.batch(ctx, "append audit", db.write(func(t *Writes) error {
 		var err error
-		out, err = unsafeAppendAudit(tx, rec)
+		out, err = t.AppendAudit(rec)
 		return err
-	})
+	}))
 	if err != nil {
 		return AuditRecord{}, err
 	}
 	return out, nil
+}
+
+// AppendAudit is DB.AppendAudit in the transaction.
+func (t *Writes) AppendAudit(rec AuditRecord) (AuditRecord, error) {
+	if rec.At.IsZero() {
+		rec.At = t.db.opts.Now()
+	}
+	return unsafeAppendAudit(t.tx, rec)
 }
 
 // AuditByConversation returns the trail of conversation id in time order. Records that no longer decode

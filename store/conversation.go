@@ -137,23 +137,16 @@ func (db *DB) UpdateConversation(ctx context.Context, id uint64, mutate func(*Co
 	error) {
 	var out Conversation
 	var mutateErr error // returned untouched, unlike storage errors
-	err := db.update(ctx, "update conversation", func(tx *bolt.Tx) error {
-		old, err := unsafeConversation(tx, id)
-		if err != nil {
-			return err
-		}
-		c := old
-		c.SKUs = slices.Clone(old.SKUs)
-		if mutateErr = mutate(&c); mutateErr != nil {
-			return errAbort
-		}
-		c.ID = id
-		if !c.UpdatedAt.After(old.UpdatedAt) {
-			c.UpdatedAt = db.opts.Now()
-		}
-		out = c
-		return putConversation(tx, c, &old)
-	})
+	err := db.update(ctx, "update conversation", db.write(func(t *Writes) error {
+		var err error
+		out, err = t.UpdateConversation(id, func(c *Conversation) error {
+			if mutateErr = mutate(c); mutateErr != nil {
+				return errAbort
+			}
+			return nil
+		})
+		return err
+	}))
 	if mutateErr != nil {
 		return Conversation{}, mutateErr
 	}
@@ -161,6 +154,25 @@ func (db *DB) UpdateConversation(ctx context.Context, id uint64, mutate func(*Co
 		return Conversation{}, err
 	}
 	return out, nil
+}
+
+// UpdateConversation is DB.UpdateConversation in the transaction: an error from mutate is returned
+// as-is, and the caller's Write then rolls back.
+func (t *Writes) UpdateConversation(id uint64, mutate func(*Conversation) error) (Conversation, error) {
+	old, err := unsafeConversation(t.tx, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	c := old
+	c.SKUs = slices.Clone(old.SKUs)
+	if err := mutate(&c); err != nil {
+		return Conversation{}, err
+	}
+	c.ID = id
+	if !c.UpdatedAt.After(old.UpdatedAt) {
+		c.UpdatedAt = t.db.opts.Now()
+	}
+	return c, putConversation(t.tx, c, &old)
 }
 
 // Conversation returns conversation id, ErrNotFound or a *CorruptError.

@@ -78,20 +78,23 @@ func (db *DB) ClaimEffectOn(ctx context.Context, id, user string, now time.Time,
 // (a claim taken over after it went stale is left alone). Storing the record the claim replaced undoes
 // the claim, for a write that found the change already made.
 func (db *DB) FinishEffect(ctx context.Context, claimedBy string, e Effect) error {
-	return db.update(ctx, "finish effect", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketEffects)
-		if err != nil {
-			return err
-		}
-		var cur Effect
-		if err := get(b, bucketEffects, []byte(e.Key), &cur); err != nil {
-			return fmt.Errorf("effect %s: %w", e.Key, err)
-		}
-		if cur.ActionID != claimedBy {
-			return nil
-		}
-		return put(b, []byte(e.Key), e)
-	})
+	return db.update(ctx, "finish effect", db.write(func(t *Writes) error { return t.FinishEffect(claimedBy, e) }))
+}
+
+// FinishEffect is DB.FinishEffect in the transaction.
+func (t *Writes) FinishEffect(claimedBy string, e Effect) error {
+	b, err := bucket(t.tx, bucketEffects)
+	if err != nil {
+		return err
+	}
+	var cur Effect
+	if err := get(b, bucketEffects, []byte(e.Key), &cur); err != nil {
+		return fmt.Errorf("effect %s: %w", e.Key, err)
+	}
+	if cur.ActionID != claimedBy {
+		return nil
+	}
+	return put(b, []byte(e.Key), e)
 }
 
 // Effect returns the record of effect key, or ErrNotFound.

@@ -46,13 +46,22 @@ func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest) error 
 	})
 }
 
-// DoneRequest removes requests from the journal, in one commit; removing an absent one is not an error.
+// DoneRequest removes requests from the journal, in one commit; removing an absent one is not an error,
+// and when none is present it costs no commit (a handler settles its request as soon as its state carries
+// it, and again when it ends).
 func (db *DB) DoneRequest(ctx context.Context, ids ...string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if len(ids) == 0 {
+	var present bool
+	if err := db.view(ctx, "done request", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketRequests)
+		for _, id := range ids {
+			present = present || (err == nil && b.Get([]byte(id)) != nil)
+		}
 		return nil
+	}); err != nil || !present {
+		return err
 	}
 	return translate("done request", db.bolt.Batch(db.counted(func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketRequests)

@@ -21,26 +21,29 @@ func snapshotKey(storeID, sku string) []byte { return []byte(storeID + "/" + sku
 
 // PutSnapshot replaces the snapshot of s.ProductStoreID/s.SKU (At defaults to the store's clock).
 func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) error {
+	return db.update(ctx, "put snapshot", db.write(func(t *Writes) error { return t.PutSnapshot(s) }))
+}
+
+// PutSnapshot is DB.PutSnapshot in the transaction.
+func (t *Writes) PutSnapshot(s Snapshot) error {
 	if s.SKU == "" {
 		return fmt.Errorf("snapshot without sku: %w", ErrInvalid)
 	}
 	if s.At.IsZero() {
-		s.At = db.opts.Now()
+		s.At = t.db.opts.Now()
 	}
-	return db.update(ctx, "put snapshot", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketSnapshots)
-		if err != nil {
-			return err
-		}
-		key := snapshotKey(s.ProductStoreID, s.SKU)
-		if err := unindexSnapshot(tx, b, key); err != nil {
-			return err
-		}
-		if err := put(b, key, s); err != nil {
-			return err
-		}
-		return indexTime(tx, snapshotTime(s), kindSnapshot, key, nil)
-	})
+	b, err := bucket(t.tx, bucketSnapshots)
+	if err != nil {
+		return err
+	}
+	key := snapshotKey(s.ProductStoreID, s.SKU)
+	if err := unindexSnapshot(t.tx, b, key); err != nil {
+		return err
+	}
+	if err := put(b, key, s); err != nil {
+		return err
+	}
+	return indexTime(t.tx, snapshotTime(s), kindSnapshot, key, nil)
 }
 
 // Snapshot returns the snapshot of storeID/sku, ErrNotFound or a *CorruptError.

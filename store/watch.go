@@ -23,16 +23,19 @@ type Watch struct {
 
 // PutWatch creates or replaces the watch of w.JobID.
 func (db *DB) PutWatch(ctx context.Context, w Watch) error {
+	return db.update(ctx, "put watch", db.write(func(t *Writes) error { return t.PutWatch(w) }))
+}
+
+// PutWatch is DB.PutWatch in the transaction.
+func (t *Writes) PutWatch(w Watch) error {
 	if w.JobID == "" {
 		return fmt.Errorf("watch without job id: %w", ErrInvalid)
 	}
-	return db.update(ctx, "put watch", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketWatches)
-		if err != nil {
-			return err
-		}
-		return put(b, []byte(w.JobID), w)
-	})
+	b, err := bucket(t.tx, bucketWatches)
+	if err != nil {
+		return err
+	}
+	return put(b, []byte(w.JobID), w)
 }
 
 // DeleteWatch removes the watch of jobID; removing an absent watch is not an error.
