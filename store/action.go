@@ -44,7 +44,7 @@ func (db *DB) CreateActions(ctx context.Context, actions ...Action) ([]Action, e
 	var out []Action
 	err := db.update(ctx, "create actions", db.write(func(t *Writes) error {
 		var err error
-		out, err = t.CreateActions(out...)
+		out, err = t.CreateActions(actions...)
 		return err
 	}))
 	if err != nil {
