@@ -94,7 +94,7 @@ const (
 	memberPage    = 250 // ProductCategoryMember rows per performFind page
 	expandChunk   = 100 // member products per product query
 	expandPage    = 250 // product documents per solr-query page
-	sweepBatchMax = batchSize
+	sweepBatchMax = linkBatch
 )
 
 // Sweeper checks every SKU of a store's pre-order and backorder categories.
