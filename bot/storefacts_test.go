@@ -13,6 +13,7 @@ import (
 // The store-wide facts are kept between checks, and dropped when the bot writes to the OMS and when
 // someone presses Re-check: those must see the OMS as it is.
 func TestStoreFactsKeptBetweenChecksDroppedOnWriteAndRecheck(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(_ *botOptions, o *hotwaxtest.Options) { o.RunDelay = time.Hour })
 	shopReads := func() int { return e.oms.CountsBySource()["performFind ShopifyShopAndConfig"] } // only checks read them
 	card, _ := e.check("HW-SCARF-GRN")
