@@ -148,7 +148,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,
 		Store: db, Checker: diagnostics.Suggesting{Runner: chain, Catalog: client}, Jobs: chain, Catalog: client,
 		StoreFacts: facts,
-		Executor: diagnostics.NewExecutor(client, dopts), Watcher: diagnostics.NewWatcher(client),
+		Executor:   diagnostics.NewExecutor(client, dopts), Watcher: diagnostics.NewWatcher(client),
 		Frequencies: func(ctx context.Context) ([]string, error) {
 			fs, err := client.Frequencies(ctx)
 			ids := make([]string, len(fs))
