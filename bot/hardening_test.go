@@ -113,7 +113,6 @@ func TestUsedButtonRefusedInTheModal(t *testing.T) {
 
 // Text from people and from the OMS cannot ping a channel or forge a link.
 func TestUserTextIsEscaped(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, "job-failing")
 	card, _ := e.check("HW-GLOVE-L")
 	e.escalate(viewer, card, "<!channel> log in at <https://evil.example|HotWax login>")
