@@ -260,19 +260,6 @@ func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (
 	}
 }
 
-// finishEffect records how the claimed write went. A write that found the change already made gives the
-// effect back to whoever made it through the bot, so later askers are told about them.
-func (b *Bot) finishEffect(ctx context.Context, claim, first store.Effect, result, outcome string) {
-	done := claim
-	done.Result, done.Summary, done.DoneAt = result, outcome, b.now()
-	if result == "already" && first.Result == "ok" {
-		done = first
-	}
-	if err := b.opts.Store.FinishEffect(ctx, claim.ActionID, done); err != nil {
-		b.log.Error("could not record the effect's result", "effect", claim.Key, "error", err)
-	}
-}
-
 // alreadyDone answers someone whose fix the OMS already showed: who made the change and when, when the
 // bot made it.
 func alreadyDone(first store.Effect, outcome string) string {
