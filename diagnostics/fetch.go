@@ -99,11 +99,13 @@ func (g *group) Wait() { g.wg.Wait() }
 // Listings start from the product's goodIdentifications (the search index knows the shop variant ids)
 // and are completed after the authoritative links arrive, for any shop variant the index did not know.
 //
+// Once the OMS refuses the credentials, the reads not yet sent fail with that refusal without asking.
+//
 // onProducts, when set, runs as soon as the product lookup has answered, in the goroutine that wrote
 // f.products; it may read f.products and nothing else.
 func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProducts func(*facts)) *facts {
 	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
-	g := newGroup(ctx, c.opts.MaxInFlight)
+	g := newGroup(hotwax.StopOnRefusal(ctx), c.opts.MaxInFlight)
 
 	// run runs ask in the group and counts its OMS requests: those the HotWax client reports making
 	// (retries, a login and a one-time probe included), else weight; fail records an error when the

@@ -324,7 +324,7 @@ func TestCheckTextExplainsFailedRuns(t *testing.T) {
 	assert.Contains(t, stdout, "→ shopify-access-scope: HotWax's Shopify app is missing a permission")
 }
 
-// A wrong password is one failure, printed once, naming the variables to fix.
+// A wrong password is one failure, printed once, naming the variables to fix, and costs one login.
 func TestCheckWrongPasswordSaysItOnce(t *testing.T) {
 	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy, Username: "integration", Password: "right"})
 	setHotWaxEnv(t, srv.URL(), "", "STORE")
@@ -336,4 +336,5 @@ func TestCheckWrongPasswordSaysItOnce(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(out, "the OMS refused the login"), out)
 	assert.Equal(t, 1, strings.Count(out, "check HOTWAX_USERNAME and HOTWAX_PASSWORD"), out)
 	assert.NotContains(t, out, "wrong-pass")
+	assert.Equal(t, map[string]int{"login": 1}, srv.Counts(), "a refused login stops the run: no read is attempted after it")
 }

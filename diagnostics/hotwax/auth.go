@@ -84,8 +84,12 @@ func (c *Client) bearer(ctx context.Context) (string, error) {
 	if tok, ok := a.cached(time.Now()); ok {
 		return tok, nil // another caller logged in while this one waited
 	}
+	if err := refused(ctx); err != nil {
+		return "", err // another caller's login was refused while this one waited
+	}
 	tok, expires, err := c.logIn(ctx)
 	if err != nil {
+		noteRefusal(ctx, err)
 		return "", err
 	}
 	a.store(tok, expires)

@@ -49,14 +49,21 @@ type result struct {
 
 // do sends an authenticated request. When a login token is rejected with 401, it logs in again once and
 // repeats the request: a 401 means the OMS did not act on it, so this is safe for writes too.
+// Under StopOnRefusal, a refused static token or login ends every later request of the run at once.
 func (c *Client) do(ctx context.Context, req request, out reply) error {
 	for relogged := false; ; relogged = true {
+		if err := refused(ctx); err != nil {
+			return err
+		}
 		token, err := c.bearer(ctx)
 		if err != nil {
 			return err
 		}
 		err = c.send(ctx, req, token, out)
 		if relogged || !c.auth.canLogin() || !errors.Is(err, ErrUnauthorized) {
+			if !c.auth.canLogin() {
+				noteRefusal(ctx, err)
+			}
 			return err
 		}
 		c.auth.invalidate(token)
