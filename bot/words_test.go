@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/preorderbot/preorderbot/bot/slacktest"
+	"github.com/preorderbot/preorderbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +19,8 @@ func TestUsedButtonSaysYou(t *testing.T) {
 	e := newEnv(t, "associated-after-sync")
 	card, _ := e.check("HW-SCARF-GRN")
 	id := buttonValue(t, card, "Run full catalog sync for Acme CA")
-	_, err := e.db.ClaimAction(context.Background(), id, operator, time.Now(), nil)
+	_, _, err := e.db.ClaimActionOn(context.Background(), id, operator, time.Now(), nil,
+		func(*store.Conversation) error { return nil })
 	require.NoError(t, err)
 
 	e.click(operator, card, "Run full catalog sync for Acme CA")

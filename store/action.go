@@ -96,45 +96,17 @@ func (db *DB) Action(ctx context.Context, id string) (Action, error) {
 	return a, err
 }
 
-// ClaimAction atomically checks that action id exists, has not expired at now and was not used, and marks
-// it used by user at now; audit, when not nil, is appended in the same transaction so a click costs one
-// fsync. Of any number of concurrent or later claims exactly one succeeds; the others get a *UsedError
-// (errors.Is ErrActionUsed) naming the winner. An unknown id gives ErrNotFound, an expired one
-// ErrActionExpired; neither writes anything.
-func (db *DB) ClaimAction(ctx context.Context, id, user string, now time.Time, audit *AuditRecord) (Action, error) {
-	var (
-		claimed  Action
-		claimErr error
-	)
-	// Never batched: a person waits on every click and clicks seldom coincide, and on this disk a lone
-	// write through bbolt's Batch waits out the delay before its commit (BenchmarkBatchOrUpdate: about
-	// 5 ms alone, 9 ms with a 2 ms delay, 17–25 ms with bbolt's 10 ms).
-	err := db.update(ctx, "claim action", func(tx *bolt.Tx) error {
-		claimed, claimErr = Action{}, nil
-		a, err := unsafeAction(tx, id)
-		if err == nil {
-			err = claimable(a, now)
-		}
-		if err != nil {
-			claimErr = err
-			return nil
-		}
-		claimed, err = unsafeClaim(tx, a, user, now, audit)
-		return err
-	})
-	if err != nil {
-		return Action{}, err
-	}
-	if claimErr != nil {
-		return Action{}, claimErr
-	}
-	return claimed, nil
-}
-
-// ClaimActionOn claims action id like ClaimAction and, in the same transaction, applies mutate to the
-// action's conversation: a fix and the card's record of it commit together, so a crash leaves both or
-// neither. An error from mutate (for example a *BusyError) aborts the claim and is returned as-is.
-// Unlike ClaimAction it is never batched, because mutate need not be idempotent.
+// ClaimActionOn atomically checks that action id exists, has not expired at now and was not used, marks it
+// used by user at now and, in the same transaction, applies mutate to the action's conversation: a fix and
+// the card's record of it commit together, so a crash leaves both or neither. audit, when not nil, is
+// appended in that transaction too, so a click costs one fsync. Of any number of concurrent or later claims
+// exactly one succeeds; the others get a *UsedError (errors.Is ErrActionUsed) naming the winner. An unknown
+// id gives ErrNotFound, an expired one ErrActionExpired; an error from mutate (for example a *BusyError)
+// aborts the claim and is returned as-is. None of these writes anything.
+//
+// Never batched: mutate need not be idempotent, a person waits on every click and clicks seldom coincide,
+// and on this disk a lone write through bbolt's Batch waits out the delay before its commit
+// (BenchmarkBatchOrUpdate: about 5 ms alone, 9 ms with a 2 ms delay, 17–25 ms with bbolt's 10 ms).
 func (db *DB) ClaimActionOn(ctx context.Context, id, user string, now time.Time, audit *AuditRecord,
 	mutate func(*Conversation) error) (Action, Conversation, error) {
 	return db.claimOn(ctx, id, user, now, audit, mutate, nil)

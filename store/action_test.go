@@ -52,7 +52,7 @@ func TestCreateActions(t *testing.T) {
 	assert.Equal(t, in[0], got)
 }
 
-func TestClaimAction(t *testing.T) {
+func TestClaimActionOnRefusals(t *testing.T) {
 	usedAt := t0.Add(time.Minute)
 	tests := []struct {
 		name    string
@@ -76,50 +76,53 @@ func TestClaimAction(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		for _, batch := range []bool{false, true} {
-			t.Run(tt.name+map[bool]string{false: "", true: " batched"}[batch], func(t *testing.T) {
-				ctx := context.Background()
-				db := mustOpen(t, Options{Batch: batch, MaxBatchDelay: time.Millisecond})
-				tt.action.Kind, tt.action.CreatedAt, tt.action.ConversationID = "run-job", t0, 7
-				_, err := db.CreateActions(ctx, tt.action)
-				require.NoError(t, err)
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := mustOpen(t, Options{})
+			conv, err := db.CreateConversation(ctx, Conversation{Kind: "check", Channel: "C1", CardTS: "1.1"})
+			require.NoError(t, err)
+			tt.action.Kind, tt.action.CreatedAt, tt.action.ConversationID = "run-job", t0, conv.ID
+			_, err = db.CreateActions(ctx, tt.action)
+			require.NoError(t, err)
 
-				audit := &AuditRecord{Actor: "U1", Action: "claim:run-job", ConversationID: 7, SKU: "SKU-1"}
-				got, err := db.ClaimAction(ctx, "a", "U1", tt.now, audit)
+			audit := &AuditRecord{Actor: "U1", Action: "claim:run-job", ConversationID: conv.ID, SKU: "SKU-1"}
+			got, _, err := db.ClaimActionOn(ctx, "a", "U1", tt.now, audit, keepConversation)
 
-				trail, terr := db.AuditByConversation(ctx, 7)
-				require.NoError(t, terr)
-				stored, serr := db.Action(ctx, tt.action.ID)
-				require.NoError(t, serr)
-				if tt.wantErr != nil {
-					require.ErrorIs(t, err, tt.wantErr)
-					assert.Empty(t, trail, "a refused claim writes no audit")
-					assert.Equal(t, tt.action, stored, "a refused claim changes nothing")
-					if tt.used != nil {
-						var used *UsedError
-						require.ErrorAs(t, err, &used)
-						assert.Equal(t, tt.used, used)
-					}
-					return
+			trail := auditOfConversation(t, db, conv.ID)
+			stored, serr := db.Action(ctx, tt.action.ID)
+			require.NoError(t, serr)
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				assert.Empty(t, trail, "a refused claim writes no audit")
+				assert.Equal(t, tt.action, stored, "a refused claim changes nothing")
+				if tt.used != nil {
+					var used *UsedError
+					require.ErrorAs(t, err, &used)
+					assert.Equal(t, tt.used, used)
 				}
-				require.NoError(t, err)
-				want := tt.action
-				want.UsedBy, want.UsedAt = "U1", tt.now
-				assert.Equal(t, want, got)
-				assert.Equal(t, want, stored)
-				assert.Equal(t, []AuditRecord{{Seq: 1, At: tt.now, Actor: "U1", Action: "claim:run-job",
-					ConversationID: 7, SKU: "SKU-1"}}, trail)
-			})
-		}
+				return
+			}
+			require.NoError(t, err)
+			want := tt.action
+			want.UsedBy, want.UsedAt = "U1", tt.now
+			assert.Equal(t, want, got)
+			assert.Equal(t, want, stored)
+			assert.Equal(t, []AuditRecord{{Seq: 1, At: tt.now, Actor: "U1", Action: "claim:run-job",
+				ConversationID: conv.ID, SKU: "SKU-1"}}, trail)
+		})
 	}
 }
 
-func TestClaimActionConcurrentExactlyOneWins(t *testing.T) {
+func TestClaimActionOnConcurrentExactlyOneWins(t *testing.T) {
+	// Batch is on so that claims would be coalesced if ClaimActionOn ever used it.
 	for _, batch := range []bool{false, true} {
 		t.Run(map[bool]string{false: "update", true: "batch"}[batch], func(t *testing.T) {
 			ctx := context.Background()
 			db := mustOpen(t, Options{Batch: batch, MaxBatchDelay: time.Millisecond})
-			_, err := db.CreateActions(ctx, Action{ID: "a", Kind: "run-job", ExpiresAt: t0.Add(time.Hour)})
+			conv, err := db.CreateConversation(ctx, Conversation{Kind: "check", Channel: "C1", CardTS: "1.1"})
+			require.NoError(t, err)
+			_, err = db.CreateActions(ctx, Action{ID: "a", Kind: "run-job", ConversationID: conv.ID,
+				ExpiresAt: t0.Add(time.Hour)})
 			require.NoError(t, err)
 
 			const n = 100
@@ -134,7 +137,8 @@ func TestClaimActionConcurrentExactlyOneWins(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					user := "U" + string(rune('A'+i%26)) + string(rune('a'+i/26))
-					_, err := db.ClaimAction(ctx, "a", user, t0, &AuditRecord{Actor: user, Action: "claim"})
+					_, _, err := db.ClaimActionOn(ctx, "a", user, t0, &AuditRecord{Actor: user, Action: "claim"},
+						keepConversation)
 					mu.Lock()
 					defer mu.Unlock()
 					var used *UsedError
@@ -174,8 +178,7 @@ func TestSetActionResult(t *testing.T) {
 	a, err := db.Action(ctx, "a")
 	require.NoError(t, err)
 	assert.Equal(t, "ok: job J1 scheduled", a.Result)
-	trail, err := db.AuditByConversation(ctx, 3)
-	require.NoError(t, err)
+	trail := auditOfConversation(t, db, 3)
 	assert.Equal(t, []AuditRecord{{Seq: 1, At: t0, Actor: "U1", Action: "run-job", ConversationID: 3,
 		Outcome: "ok"}}, trail)
 

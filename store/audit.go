@@ -51,12 +51,6 @@ func (t *Writes) AppendAudit(rec AuditRecord) (AuditRecord, error) {
 	return unsafeAppendAudit(t.tx, rec)
 }
 
-// AuditByConversation returns the trail of conversation id in time order. Records that no longer decode
-// are logged with their key and skipped.
-func (db *DB) AuditByConversation(ctx context.Context, id uint64) ([]AuditRecord, error) {
-	return db.auditByIndex(ctx, "audit by conversation", bucketAuditByConv, u64(id))
-}
-
 // AuditBySKU returns the trail of sku, across conversations and stores, in time order.
 func (db *DB) AuditBySKU(ctx context.Context, sku string) ([]AuditRecord, error) {
 	return db.auditByIndex(ctx, "audit by sku", bucketAuditBySKU, append([]byte(sku), 0))
@@ -100,10 +94,6 @@ func unsafeAppendAudit(tx *bolt.Tx, rec AuditRecord) (AuditRecord, error) {
 	if err != nil {
 		return AuditRecord{}, err
 	}
-	byConv, err := bucket(tx, bucketAuditByConv)
-	if err != nil {
-		return AuditRecord{}, err
-	}
 	bySKU, err := bucket(tx, bucketAuditBySKU)
 	if err != nil {
 		return AuditRecord{}, err
@@ -119,7 +109,7 @@ func unsafeAppendAudit(tx *bolt.Tx, rec AuditRecord) (AuditRecord, error) {
 	if err := put(audit, key, rec); err != nil {
 		return AuditRecord{}, fmt.Errorf("audit: %w", err)
 	}
-	if err := indexAudit(byConv, bySKU, key, rec); err != nil {
+	if err := indexAudit(bySKU, key, rec); err != nil {
 		return AuditRecord{}, err
 	}
 	return rec, nil
@@ -130,13 +120,8 @@ func auditKey(rec AuditRecord) []byte {
 	return append(timeKey(rec.At), u64(rec.Seq)...)
 }
 
-// indexAudit adds the audit_by_conversation and audit_by_sku entries of the record stored under key.
-func indexAudit(byConv, bySKU *bolt.Bucket, key []byte, rec AuditRecord) error {
-	if rec.ConversationID != 0 {
-		if err := byConv.Put(append(u64(rec.ConversationID), key...), []byte{}); err != nil {
-			return fmt.Errorf("index audit by conversation: %w", err)
-		}
-	}
+// indexAudit adds the audit_by_sku entry of the record stored under key.
+func indexAudit(bySKU *bolt.Bucket, key []byte, rec AuditRecord) error {
 	if rec.SKU != "" {
 		if err := bySKU.Put(append(append([]byte(rec.SKU), 0), key...), []byte{}); err != nil {
 			return fmt.Errorf("index audit by sku: %w", err)
@@ -146,12 +131,7 @@ func indexAudit(byConv, bySKU *bolt.Bucket, key []byte, rec AuditRecord) error {
 }
 
 // unindexAudit removes what indexAudit added.
-func unindexAudit(byConv, bySKU *bolt.Bucket, key []byte, rec AuditRecord) error {
-	if rec.ConversationID != 0 {
-		if err := byConv.Delete(append(u64(rec.ConversationID), key...)); err != nil {
-			return fmt.Errorf("unindex audit by conversation: %w", err)
-		}
-	}
+func unindexAudit(bySKU *bolt.Bucket, key []byte, rec AuditRecord) error {
 	if rec.SKU != "" {
 		if err := bySKU.Delete(append(append([]byte(rec.SKU), 0), key...)); err != nil {
 			return fmt.Errorf("unindex audit by sku: %w", err)

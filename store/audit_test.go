@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestAuditOrderAndIndexes(t *testing.T) {
@@ -43,11 +44,11 @@ func TestAuditOrderAndIndexes(t *testing.T) {
 		get  func() ([]AuditRecord, error)
 		want []AuditRecord
 	}{
-		{"conversation 1", func() ([]AuditRecord, error) { return db.AuditByConversation(ctx, 1) },
+		{"conversation 1", func() ([]AuditRecord, error) { return auditOfConversation(t, db, 1), nil },
 			[]AuditRecord{stored[2], stored[3], stored[0]}},
-		{"conversation 2", func() ([]AuditRecord, error) { return db.AuditByConversation(ctx, 2) },
+		{"conversation 2", func() ([]AuditRecord, error) { return auditOfConversation(t, db, 2), nil },
 			[]AuditRecord{stored[1]}},
-		{"conversation 3", func() ([]AuditRecord, error) { return db.AuditByConversation(ctx, 3) }, nil},
+		{"conversation 3", func() ([]AuditRecord, error) { return auditOfConversation(t, db, 3), nil }, nil},
 		{"sku A", func() ([]AuditRecord, error) { return db.AuditBySKU(ctx, "A") },
 			[]AuditRecord{stored[3], stored[0]}},
 		{"sku B", func() ([]AuditRecord, error) { return db.AuditBySKU(ctx, "B") },
@@ -68,4 +69,20 @@ func TestAuditDefaultsTimeToStoreClock(t *testing.T) {
 	got, err := db.AppendAudit(context.Background(), AuditRecord{Actor: "U1", Action: "check", SKU: "A"})
 	require.NoError(t, err)
 	assert.Equal(t, AuditRecord{Seq: 1, At: t0, Actor: "U1", Action: "check", SKU: "A"}, got)
+}
+
+// auditOfConversation walks the whole trail for the records of conversation id, in time order.
+func auditOfConversation(t testing.TB, db *DB, id uint64) []AuditRecord {
+	t.Helper()
+	var out []AuditRecord
+	require.NoError(t, db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
+			var rec AuditRecord
+			if decode(bucketAudit, k, v, &rec) == nil && rec.ConversationID == id {
+				out = append(out, rec)
+			}
+			return nil
+		})
+	}))
+	return out
 }

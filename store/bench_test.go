@@ -99,17 +99,20 @@ func BenchmarkConversationUpdate(b *testing.B) {
 	})
 }
 
-// BenchmarkClaimAction measures one click: claim plus its audit record, one transaction, one fsync.
-func BenchmarkClaimAction(b *testing.B) {
+// BenchmarkClaimActionOn measures one click: claim, its conversation and its audit record, one
+// transaction, one fsync.
+func BenchmarkClaimActionOn(b *testing.B) {
 	ctx := context.Background()
 	seedActions := func(b *testing.B, db *DB, n int) []string {
+		conv, err := db.CreateConversation(ctx, Conversation{Kind: "check", Channel: "C1", CardTS: "1.1"})
+		require.NoError(b, err)
 		ids := make([]string, n)
 		acts := make([]Action, n)
 		for i := range acts {
 			ids[i] = NewActionID()
-			acts[i] = Action{ID: ids[i], Kind: "run-job", ConversationID: 1, ExpiresAt: t0.Add(time.Hour)}
+			acts[i] = Action{ID: ids[i], Kind: "run-job", ConversationID: conv.ID, ExpiresAt: t0.Add(time.Hour)}
 		}
-		_, err := db.CreateActions(ctx, acts...)
+		_, err = db.CreateActions(ctx, acts...)
 		require.NoError(b, err)
 		return ids
 	}
@@ -119,7 +122,7 @@ func BenchmarkClaimAction(b *testing.B) {
 		ids := seedActions(b, db, b.N)
 		b.ResetTimer()
 		for i := range b.N {
-			if _, err := db.ClaimAction(ctx, ids[i], "U1", t0, audit); err != nil {
+			if _, _, err := db.ClaimActionOn(ctx, ids[i], "U1", t0, audit, keepConversation); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -133,7 +136,7 @@ func BenchmarkClaimAction(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				id := ids[next.Add(1)-1]
-				if _, err := db.ClaimAction(ctx, id, "U1", t0, audit); err != nil {
+				if _, _, err := db.ClaimActionOn(ctx, id, "U1", t0, audit, keepConversation); err != nil {
 					b.Error(err)
 					return
 				}

@@ -64,8 +64,7 @@ func TestClaimActionOn(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, used, "a refused claim leaves its action unused")
-	audit, err := db.AuditByConversation(ctx, conv.ID)
-	require.NoError(t, err)
+	audit := auditOfConversation(t, db, conv.ID)
 	assert.Len(t, audit, 1, "only the winning claim is audited")
 }
 
@@ -121,3 +120,6 @@ func TestMigrateV4ToV5IndexesBusyConversations(t *testing.T) {
 	require.Len(t, busy, 1)
 	assert.Equal(t, uint64(2), busy[0].ID)
 }
+
+// keepConversation is a mutate that leaves the conversation as it is.
+func keepConversation(*Conversation) error { return nil }

@@ -37,8 +37,8 @@ func TestCrashChild(t *testing.T) {
 		acts, err := db.CreateActions(ctx, Action{Kind: "run-job", ConversationID: c.ID})
 		require.NoError(t, err)
 		fmt.Printf("action %s %d\n", acts[0].ID, c.ID)
-		_, err = db.ClaimAction(ctx, acts[0].ID, "U1", t0, &AuditRecord{Actor: "U1", Action: "claim",
-			ConversationID: c.ID, Detail: acts[0].ID})
+		_, _, err = db.ClaimActionOn(ctx, acts[0].ID, "U1", t0, &AuditRecord{Actor: "U1", Action: "claim",
+			ConversationID: c.ID, Detail: acts[0].ID}, keepConversation)
 		require.NoError(t, err)
 		fmt.Printf("claim %s %d\n", acts[0].ID, c.ID)
 	}
@@ -114,8 +114,7 @@ func verifyReported(t *testing.T, db *DB, reported map[string][]string) {
 		if assert.NoError(t, err, "claimed action %s", id) {
 			assert.Equal(t, "U1", a.UsedBy)
 		}
-		trail, err := db.AuditByConversation(ctx, conv)
-		require.NoError(t, err)
+		trail := auditOfConversation(t, db, conv)
 		if assert.Len(t, trail, 1, "audit of conversation %d", conv) {
 			assert.Equal(t, id, trail[0].Detail)
 		}

@@ -8,7 +8,7 @@
 // see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
 // never bbolt's.
 //
-// Bucket tree (schema version 8) and key formats:
+// Bucket tree (schema version 9) and key formats:
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
@@ -21,8 +21,6 @@
 //	  <action id>             → Action JSON (id: 26 lower-case base32 characters, see NewActionID)
 //	audit
 //	  <at: 8-byte BE unix nanos><seq: 8-byte BE> → AuditRecord JSON (append-only, time order)
-//	audit_by_conversation                        (since v2)
-//	  <conversation id: 8-byte BE><audit key>    → empty
 //	audit_by_sku                                 (since v2)
 //	  <sku>\x00<audit key>                       → empty
 //	snapshots
@@ -56,6 +54,7 @@
 // back-filled them from existing audit records; v3 added envelopes; v4 added the request journal; v5
 // added the index of busy conversations, filled from the conversations already there; v6 added effects and
 // modals; v7 added the time index, filled from the conversations, actions and snapshots already there, and
-// rewrote their values compressed; v8 added sweep_runs and sweep_skus. Migrations run in order, in the same read-write transaction that creates
+// rewrote their values compressed; v8 added sweep_runs and sweep_skus; v9
+// deleted audit_by_conversation, which nothing read. Migrations run in order, in the same read-write transaction that creates
 // the file, when Open finds an older version.
 package store

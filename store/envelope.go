@@ -17,7 +17,7 @@ func (db *DB) SeenEnvelope(ctx context.Context, id string, now time.Time) (bool,
 	}
 	var seen bool
 	// Never batched: Slack's acknowledgement waits on it, and envelopes mostly come one at a time, which
-	// Batch would make wait out its delay (see ClaimAction).
+	// Batch would make wait out its delay (see ClaimActionOn).
 	err := db.update(ctx, "seen envelope", func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketEnvelopes)
 		if err != nil {

@@ -228,13 +228,9 @@ func unindexAuditEntry(tx *bolt.Tx, k, v []byte) error {
 	if decode(bucketAudit, k, v, &rec) != nil {
 		return nil // its index entries, if any, now point nowhere and are skipped by readers
 	}
-	byConv, err := bucket(tx, bucketAuditByConv)
-	if err != nil {
-		return err
-	}
 	bySKU, err := bucket(tx, bucketAuditBySKU)
 	if err != nil {
 		return err
 	}
-	return unindexAudit(byConv, bySKU, k, rec)
+	return unindexAudit(bySKU, k, rec)
 }

@@ -30,6 +30,7 @@ var migrations = []migration{
 	{version: 6, name: "effect claims and opened modals", migrate: migrateV6},
 	{version: 7, name: "time index for pruning, compressed large values", migrate: migrateV7},
 	{version: 8, name: "sweep runs and per-SKU sweep results", migrate: migrateV8},
+	{version: 9, name: "drop the audit index by conversation", migrate: migrateV9},
 }
 
 // SchemaVersion is the schema this binary writes.
@@ -133,8 +134,25 @@ func migrateV2(tx *bolt.Tx) error {
 		if decode(bucketAudit, k, v, &rec) != nil {
 			return nil
 		}
-		return indexAudit(byConv, bySKU, k, rec)
+		if rec.ConversationID != 0 {
+			if err := byConv.Put(append(u64(rec.ConversationID), k...), []byte{}); err != nil {
+				return fmt.Errorf("index audit by conversation: %w", err)
+			}
+		}
+		return indexAudit(bySKU, k, rec)
 	})
+}
+
+// migrateV9 deletes the audit index by conversation: nothing reads a conversation's trail, and every audit
+// write paid for keeping it.
+func migrateV9(tx *bolt.Tx) error {
+	if tx.Bucket(bucketAuditByConv) == nil {
+		return nil
+	}
+	if err := tx.DeleteBucket(bucketAuditByConv); err != nil {
+		return fmt.Errorf("delete bucket %s: %w", bucketAuditByConv, err)
+	}
+	return nil
 }
 
 // migrateV5 adds the index of conversations with work under way, so start-up finds them without reading

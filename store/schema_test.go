@@ -86,9 +86,9 @@ func TestMigrateV1ToV2BackfillsAuditIndexes(t *testing.T) {
 		get  func() ([]AuditRecord, error)
 		want []AuditRecord
 	}{
-		{"conversation 1", func() ([]AuditRecord, error) { return db.AuditByConversation(ctx, 1) },
+		{"conversation 1", func() ([]AuditRecord, error) { return auditOfConversation(t, db, 1), nil },
 			[]AuditRecord{v1[0], v1[2]}},
-		{"conversation 2", func() ([]AuditRecord, error) { return db.AuditByConversation(ctx, 2) },
+		{"conversation 2", func() ([]AuditRecord, error) { return auditOfConversation(t, db, 2), nil },
 			[]AuditRecord{v1[1]}},
 		{"sku A", func() ([]AuditRecord, error) { return db.AuditBySKU(ctx, "A") }, []AuditRecord{v1[0], v1[1]}},
 		{"sku B", func() ([]AuditRecord, error) { return db.AuditBySKU(ctx, "B") }, []AuditRecord{v1[2]}},
@@ -127,4 +127,34 @@ func TestMigrateV2ToV3AddsEnvelopes(t *testing.T) {
 	seen, err := db.SeenEnvelope(context.Background(), "e1", t0)
 	require.NoError(t, err)
 	assert.False(t, seen)
+}
+
+func TestMigrateV8ToV9DropsAuditByConversation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "preorderbot.db")
+	rec := AuditRecord{Seq: 1, At: t0, Actor: "U1", Action: "check", ConversationID: 1, SKU: "A"}
+	seedVersion(t, path, 8, func(tx *bolt.Tx) {
+		data, err := json.Marshal(rec)
+		require.NoError(t, err)
+		require.NoError(t, tx.Bucket(bucketAudit).Put(auditKey(rec), data))
+		require.NoError(t, tx.Bucket(bucketAudit).SetSequence(1))
+		require.NoError(t, tx.Bucket(bucketAuditByConv).Put(append(u64(1), auditKey(rec)...), []byte{}))
+		require.NoError(t, tx.Bucket(bucketAuditBySKU).Put(append([]byte("A\x00"), auditKey(rec)...), []byte{}))
+	})
+
+	db := mustOpenPath(t, path, Options{})
+	assertVersion(t, db, SchemaVersion)
+	require.NoError(t, db.bolt.View(func(tx *bolt.Tx) error {
+		assert.Nil(t, tx.Bucket(bucketAuditByConv), "the index by conversation is gone")
+		return nil
+	}))
+	ctx := context.Background()
+	got, err := db.AuditBySKU(ctx, "A")
+	require.NoError(t, err)
+	assert.Equal(t, []AuditRecord{rec}, got, "the trail and its SKU index are kept")
+
+	// Audit writes no longer need the dropped bucket.
+	next, err := db.AppendAudit(ctx, AuditRecord{At: t0.Add(time.Second), Actor: "U1", Action: "check",
+		ConversationID: 1, SKU: "A"})
+	require.NoError(t, err)
+	assert.Equal(t, []AuditRecord{rec, next}, auditOfConversation(t, db, 1))
 }

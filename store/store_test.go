@@ -69,7 +69,7 @@ func TestOpenCreatesEveryBucket(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, SchemaVersion, v)
 		for _, name := range [][]byte{bucketMeta, bucketConversations, bucketCards, bucketActions, bucketAudit,
-			bucketAuditByConv, bucketAuditBySKU, bucketSnapshots, bucketEscalations, bucketWatches,
+			bucketAuditBySKU, bucketSnapshots, bucketEscalations, bucketWatches,
 			bucketEnvelopes} {
 			assert.NotNil(t, tx.Bucket(name), "bucket %s", name)
 		}

@@ -94,7 +94,7 @@ func TestMigrateV8AddsSweepBuckets(t *testing.T) {
 	}))
 	require.NoError(t, raw.Close())
 	db := mustOpenPath(t, path, Options{})
-	assertVersion(t, db, 8)
+	assertVersion(t, db, SchemaVersion)
 	require.NoError(t, db.PutSweepResults(context.Background(), "STORE", time.Now(), []SweepSKU{{SKU: "A", Cause: "healthy"}}))
 }
 

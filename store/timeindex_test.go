@@ -42,10 +42,10 @@ func TestTimeIndexFollowsEveryWrite(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = db.CreateActions(ctx,
-		Action{ID: "short", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)},
+		Action{ID: "short", ConversationID: c.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)},
 		Action{ID: "forever", CreatedAt: t0})
 	require.NoError(t, err)
-	_, err = db.ClaimAction(ctx, "short", "U1", t0.Add(time.Minute), nil)
+	_, _, err = db.ClaimActionOn(ctx, "short", "U1", now, nil, keepConversation)
 	require.NoError(t, err)
 
 	require.NoError(t, db.PutSnapshot(ctx, Snapshot{ProductStoreID: "S", SKU: "A", Report: json.RawMessage(`{}`), At: t0}))

@@ -62,7 +62,6 @@ func TestWriteIsOneCommitAllOrNothing(t *testing.T) {
 	assert.Equal(t, "ok", a.Result)
 	_, err = db.Action(ctx, "a-kept")
 	assert.NoError(t, err)
-	trail, err := db.AuditByConversation(ctx, conv.ID)
-	require.NoError(t, err)
+	trail := auditOfConversation(t, db, conv.ID)
 	assert.Len(t, trail, 1)
 }
