@@ -40,6 +40,11 @@ func TestHistoryLinksThreadAndShowsFailedRuns(t *testing.T) {
 	e.waitFor("the run's end in the audit", func() bool {
 		return slices.ContainsFunc(e.audit("HW-GLOVE-L"), func(s string) bool { return strings.Contains(s, "job-run") })
 	})
+	// The run's re-check redraws the card; escalate from the version it ends on.
+	e.settled(card)
+	card = e.card(opsChannel, func(m slacktest.Message) bool {
+		return m.TS == card.TS && strings.Contains(string(m.Blocks), "Still failing")
+	})
 	e.escalate(operator, card, "please look")
 	e.waitFor("the escalation in the audit", func() bool {
 		return slices.ContainsFunc(e.audit("HW-GLOVE-L"), func(s string) bool { return strings.HasPrefix(s, "escalate=") })
