@@ -1,14 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -16,7 +14,6 @@ import (
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
 )
 
@@ -46,8 +43,8 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 		return exitUncertain
 	}
 	skus = unique(skus) // "check A B A" checks A once; order is kept
-	if s := *storeFlag; s != "" && (strings.ContainsAny(s, " \t\n:/") || len(s) > 60) {
-		fmt.Fprintf(stderr, "preorderbot check: --store %q is not a product store id (letters, digits, _ . or -)\n", s)
+	if err := storeFlagError(*storeFlag); err != nil {
+		fmt.Fprintf(stderr, "preorderbot check: %v\n", err)
 		return exitUncertain
 	}
 
@@ -129,34 +126,22 @@ func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options,
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
+	var sim *hotwaxtest.Options
 	if demo != "" {
-		if !slices.Contains(hotwaxtest.ScenarioNames(), demo) {
-			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("unknown scenario %q; scenarios: %s", demo, strings.Join(hotwaxtest.ScenarioNames(), ", "))
+		if err := knownScenario(demo); err != nil {
+			return nil, "", diagnostics.Options{}, noop, err
 		}
-		srv, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: demo})
-		if err != nil {
-			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("start the simulated OMS: %w", err)
-		}
-		client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
-		if err != nil {
-			srv.Close()
-			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("hotwax client: %w", err)
-		}
-		return client, cmp.Or(storeFlag, demoStoreID), diagnostics.Options{Signatures: sigs}, srv.Close, nil
+		sim = &hotwaxtest.Options{Scenario: demo}
 	}
-	cfg, err := loadHotWax()
+	client, cfg, closeOMS, err := connectOMS(sim, storeFlag)
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
-	storeID := cmp.Or(strings.TrimSpace(storeFlag), strings.TrimSpace(cfg.ProductStoreID))
-	if storeID == "" {
-		return nil, "", diagnostics.Options{}, noop, errors.New("no product store: set HOTWAX_PRODUCT_STORE_ID or pass --store")
+	opts := diagnostics.Options{Signatures: sigs}
+	if sim == nil {
+		opts.ParentShopID, opts.Jobs = cfg.ParentShopID, cfg.jobs()
 	}
-	client, err := newHotWaxClient(cfg, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		return nil, "", diagnostics.Options{}, noop, err
-	}
-	return client, storeID, diagnostics.Options{ParentShopID: cfg.ParentShopID, Jobs: cfg.jobs(), Signatures: sigs}, noop, nil
+	return client, cfg.ProductStoreID, opts, closeOMS, nil
 }
 
 // checkExitCode is 2 when some SKU could not be checked (the OMS unavailable, or checks left unknown

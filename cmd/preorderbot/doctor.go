@@ -9,8 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -68,42 +66,23 @@ func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout
 // doctorTarget is the OMS and settings to probe: the simulated demo tenant, or the environment's, as serve
 // reads it.
 func doctorTarget(demo, generation, storeFlag string) (*hotwax.Client, doctor.Options, func(), error) {
-	noop := func() {}
+	var sim *hotwaxtest.Options
 	if demo != "" {
-		if !slices.Contains(hotwaxtest.ScenarioNames(), demo) {
-			return nil, doctor.Options{}, noop, fmt.Errorf("unknown scenario %q; scenarios: %s", demo, strings.Join(hotwaxtest.ScenarioNames(), ", "))
+		if err := knownScenario(demo); err != nil {
+			return nil, doctor.Options{}, func() {}, err
 		}
-		srv, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: demo, Token: demoToken(time.Now()), ListingGeneration: generation})
-		if err != nil {
-			return nil, doctor.Options{}, noop, fmt.Errorf("start the simulated OMS: %w", err)
-		}
-		cfg := HotWaxConfig{BaseURL: srv.URL(), Token: srv.Token(), ProductStoreID: demoStoreID, ParentShopID: hotwaxtest.ShopUS,
-			JobAssociation: hotwax.JobAssociation, JobPresellRefresh: hotwax.JobPresellRefresh, JobCatalogSync: hotwax.JobCatalogSync}
-		if storeFlag != "" {
-			cfg.ProductStoreID = storeFlag
-		}
-		client, err := newHotWaxClient(cfg, slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			srv.Close()
-			return nil, doctor.Options{}, noop, err
-		}
-		return client, cfg.doctorOptions(), srv.Close, nil
+		sim = &hotwaxtest.Options{Scenario: demo, Token: demoToken(time.Now()), ListingGeneration: generation}
 	}
-	cfg, err := loadHotWax()
+	client, cfg, closeOMS, err := connectOMS(sim, storeFlag)
 	if err != nil {
-		return nil, doctor.Options{}, noop, err
+		return nil, doctor.Options{}, closeOMS, err
 	}
-	if storeFlag != "" {
-		cfg.ProductStoreID = storeFlag
+	if sim != nil {
+		// The demo tenant is configured the way its README section shows: parent shop and job ids set.
+		cfg.ParentShopID = hotwaxtest.ShopUS
+		cfg.JobAssociation, cfg.JobPresellRefresh, cfg.JobCatalogSync = hotwax.JobAssociation, hotwax.JobPresellRefresh, hotwax.JobCatalogSync
 	}
-	if strings.TrimSpace(cfg.ProductStoreID) == "" {
-		return nil, doctor.Options{}, noop, fmt.Errorf("no product store: set HOTWAX_PRODUCT_STORE_ID or pass --store")
-	}
-	client, err := newHotWaxClient(cfg, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		return nil, doctor.Options{}, noop, err
-	}
-	return client, cfg.doctorOptions(), noop, nil
+	return client, cfg.doctorOptions(), closeOMS, nil
 }
 
 func (c HotWaxConfig) doctorOptions() doctor.Options {

@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"slices"
 	"strconv"
@@ -19,7 +17,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
 )
 
@@ -128,41 +125,29 @@ func sweepLimiter(getenv func(string) string) (*diagnostics.Limiter, error) {
 // sweepTarget picks the OMS: a simulated generated catalog for --demo, else the configured tenant.
 func sweepTarget(getenv func(string) string, demo bool, seed int64, skus int, storeFlag string) (diagnostics.SweepOMS, string, diagnostics.Options, func(), error) {
 	noop := func() {}
-	if s := storeFlag; s != "" && (strings.ContainsAny(s, " \t\n:/") || len(s) > 60) {
-		return nil, "", diagnostics.Options{}, noop, fmt.Errorf("--store %q is not a product store id (letters, digits, _ . or -)", s)
+	if err := storeFlagError(storeFlag); err != nil {
+		return nil, "", diagnostics.Options{}, noop, err
 	}
 	sigs, err := loadSignatures(getenv("PREORDERBOT_SIGNATURES_FILE"))
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
+	var sim *hotwaxtest.Options
 	if demo {
 		if skus < 1 || skus > 200_000 {
 			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("--demo-skus %d: want 1 to 200000", skus)
 		}
-		srv, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: hotwaxtest.ScenarioCatalog, Seed: seed, CatalogSKUs: skus})
-		if err != nil {
-			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("start the simulated OMS: %w", err)
-		}
-		client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
-		if err != nil {
-			srv.Close()
-			return nil, "", diagnostics.Options{}, noop, fmt.Errorf("hotwax client: %w", err)
-		}
-		return client, cmp.Or(storeFlag, demoStoreID), diagnostics.Options{Signatures: sigs}, srv.Close, nil
+		sim = &hotwaxtest.Options{Scenario: hotwaxtest.ScenarioCatalog, Seed: seed, CatalogSKUs: skus}
 	}
-	cfg, err := loadHotWax()
+	client, cfg, closeOMS, err := connectOMS(sim, storeFlag)
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
-	storeID := cmp.Or(strings.TrimSpace(storeFlag), strings.TrimSpace(cfg.ProductStoreID))
-	if storeID == "" {
-		return nil, "", diagnostics.Options{}, noop, errors.New("no product store: set HOTWAX_PRODUCT_STORE_ID or pass --store")
+	opts := diagnostics.Options{Signatures: sigs}
+	if sim == nil {
+		opts.ParentShopID, opts.Jobs = cfg.ParentShopID, cfg.jobs()
 	}
-	client, err := newHotWaxClient(cfg, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		return nil, "", diagnostics.Options{}, noop, err
-	}
-	return client, storeID, diagnostics.Options{ParentShopID: cfg.ParentShopID, Jobs: cfg.jobs(), Signatures: sigs}, noop, nil
+	return client, cfg.ProductStoreID, opts, closeOMS, nil
 }
 
 // sweepProgress draws SKUs done, problems, OMS requests and the ETA on stderr when it is a terminal.
