@@ -57,10 +57,11 @@ func (c *Chain) RunWithProgress(ctx context.Context, storeID string, skus []stri
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
 	defer cancel()
+	distinct := uniq(clean)
 	var onProducts func(*facts)
 	if progress != nil {
 		onProducts = func(f *facts) {
-			for _, sku := range uniq(clean) {
+			for _, sku := range distinct {
 				s := &subject{opts: c.opts, storeID: storeID, sku: sku, f: f}
 				if f.products.ok() {
 					s.product = findProduct(f.products.val, sku)
@@ -69,7 +70,7 @@ func (c *Chain) RunWithProgress(ctx context.Context, storeID string, skus []stri
 			}
 		}
 	}
-	f := c.fetch(ctx, storeID, uniq(clean), onProducts)
+	f := c.fetch(ctx, storeID, distinct, onProducts)
 	elapsed := Duration(time.Since(began))
 
 	reports := make([]Report, 0, len(clean))

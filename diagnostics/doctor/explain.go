@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,30 +57,9 @@ func short(err error) string {
 	return s
 }
 
-// text is a Solr or entity value as text: a string, a number, a boolean, or the first element of an array
-// (schemaless Solr cores send every field as an array).
-func text(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-	case '[':
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) == nil && len(items) > 0 {
-			return text(items[0])
-		}
-		return ""
-	case '{':
-		return string(raw)
-	}
-	return string(raw) // number or boolean
-}
+// text is a Solr or entity value as text, by the client's decoding rule (schemaless Solr cores send every
+// field as an array).
+func text(raw json.RawMessage) string { return hotwax.FieldText(raw) }
 
 // missing lists the fields that no document carries with a value.
 func missing(docs []map[string]json.RawMessage, fields ...string) []string {

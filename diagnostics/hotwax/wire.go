@@ -226,3 +226,14 @@ func scalarText(b []byte) string {
 	}
 	return string(b)
 }
+
+// FieldText is a raw Solr or entity field as text, by the client's one decoding rule: a scalar, or the
+// first element of a multi-valued field; null and an empty array are "". Raw probes (doctor) read
+// documents with it, so they tolerate what the typed calls tolerate.
+func FieldText(raw json.RawMessage) string {
+	b, err := solrScalar(raw)
+	if err != nil {
+		return ""
+	}
+	return scalarText(b)
+}
