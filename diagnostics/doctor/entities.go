@@ -94,7 +94,7 @@ func (p *probe) links(ctx context.Context, shops []shop) {
 // productCore reads one variant document of the store from the product search core (hotwax-api §5.2): the
 // Audit page's own filter (hotwax/preorder:src/views/audit.vue), since SKUs live on variants.
 func (p *probe) productCore(ctx context.Context) {
-	docs, err := p.oms.SolrRaw(ctx, "", `docType: PRODUCT AND productStoreIds: "`+luceneEscape(p.opts.ProductStoreID)+`" AND isVariant: true`, 1)
+	docs, err := p.oms.SolrRaw(ctx, "", "docType: PRODUCT AND productStoreIds: "+hotwax.QuoteLucene(p.opts.ProductStoreID)+" AND isVariant: true", 1)
 	f := Finding{Area: AreaSolr, Item: "products (solr-query)", Status: OK}
 	if err != nil {
 		f = p.failure(AreaSolr, f.Item, "search the product index", err)
@@ -211,8 +211,6 @@ func (p *probe) frequencies(ctx context.Context) {
 	}
 	p.r.add(f)
 }
-
-func luceneEscape(s string) string { return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) }
 
 func nonEmpty(vs ...string) []string {
 	var out []string

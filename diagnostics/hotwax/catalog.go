@@ -100,7 +100,7 @@ func (c *Client) SellableProducts(ctx context.Context, storeID string, productID
 		"json": map[string]any{
 			"params": map[string]any{"rows": rows, "start": start, "sort": "productId asc"},
 			"query":  "*:*",
-			"filter": "docType: PRODUCT AND productStoreIds: " + quoteLucene(storeID) + " AND (productId: " + group + " OR groupId: " + group + ")",
+			"filter": "docType: PRODUCT AND productStoreIds: " + QuoteLucene(storeID) + " AND (productId: " + group + " OR groupId: " + group + ")",
 		},
 	}
 	req := request{call: "solr-query products", path: "solr-query", body: body}

@@ -149,8 +149,8 @@ func (c *Client) queryListings(ctx context.Context, f listingFields, shopID stri
 			}
 		}
 	}
-	filter := "docType: BULKOPERATION AND operation: (SHOP_PREORDER_SYNC OR " + quoteLucene(shopID) + ") AND " +
-		f.variantIDs + ": " + anyOf(gids) + " AND " + f.namespace + ": " + quoteLucene(preorderNamespace)
+	filter := "docType: BULKOPERATION AND operation: (SHOP_PREORDER_SYNC OR " + QuoteLucene(shopID) + ") AND " +
+		f.variantIDs + ": " + anyOf(gids) + " AND " + f.namespace + ": " + QuoteLucene(preorderNamespace)
 	body := map[string]any{
 		"coreName": "shopifyCore",
 		"json": map[string]any{

@@ -15,21 +15,9 @@ func (c *Client) ProductsBySKU(ctx context.Context, storeID string, skus []strin
 	if len(skus) == 0 {
 		return nil, nil
 	}
-	filter := "docType: PRODUCT AND productStoreIds: " + quoteLucene(storeID) + " AND sku: " + anyOf(skus)
-	body := map[string]any{
-		"json": map[string]any{
-			// A SKU normally matches one variant; the headroom keeps duplicates visible to the caller.
-			"params": map[string]any{"rows": max(50, 2*len(skus)), "start": 0},
-			"query":  "*:*",
-			"filter": filter,
-		},
-	}
-	req := request{call: "solr-query products", path: "solr-query", body: body}
-	var r solrReply[wireProduct]
-	if err := c.do(ctx, req, &r); err != nil {
-		return nil, err
-	}
-	docs, err := r.docs(req)
+	filter := "docType: PRODUCT AND productStoreIds: " + QuoteLucene(storeID) + " AND sku: " + anyOf(skus)
+	// A SKU normally matches one variant; the headroom keeps duplicates visible to the caller.
+	docs, err := c.productDocs(ctx, "solr-query products", filter, max(50, 2*len(skus)))
 	if err != nil {
 		return nil, err
 	}
@@ -72,4 +60,19 @@ func (w wireProduct) product() Product {
 		Categories:           w.Categories,
 		ProductStoreIDs:      w.ProductStoreIDs,
 	}
+}
+
+// productDocs runs one filter query on the products core and decodes its documents.
+func (c *Client) productDocs(ctx context.Context, call, filter string, rows int) ([]wireProduct, error) {
+	body := map[string]any{"json": map[string]any{
+		"params": map[string]any{"rows": rows, "start": 0},
+		"query":  "*:*",
+		"filter": filter,
+	}}
+	req := request{call: call, path: "solr-query", body: body}
+	var r solrReply[wireProduct]
+	if err := c.do(ctx, req, &r); err != nil {
+		return nil, err
+	}
+	return r.docs(req)
 }

@@ -24,18 +24,8 @@ func (c *Client) SimilarSKUs(ctx context.Context, storeID, sku string, n int) ([
 	if i := strings.LastIndexByte(sku, '-'); i >= 3 {
 		terms = append(terms, escapeTerm(sku[:i+1])+"*")
 	}
-	filter := "docType: PRODUCT AND productStoreIds: " + quoteLucene(storeID) + " AND sku: (" + strings.Join(terms, " OR ") + ")"
-	body := map[string]any{"json": map[string]any{
-		"params": map[string]any{"rows": 50, "start": 0},
-		"query":  "*:*",
-		"filter": filter,
-	}}
-	req := request{call: "solr-query similar skus", path: "solr-query", body: body}
-	var r solrReply[wireProduct]
-	if err := c.do(ctx, req, &r); err != nil {
-		return nil, err
-	}
-	docs, err := r.docs(req)
+	filter := "docType: PRODUCT AND productStoreIds: " + QuoteLucene(storeID) + " AND sku: (" + strings.Join(terms, " OR ") + ")"
+	docs, err := c.productDocs(ctx, "solr-query similar skus", filter, 50)
 	if err != nil {
 		return nil, err
 	}

@@ -21,9 +21,9 @@ func (r *solrReply[T]) docs(req request) ([]T, error) {
 	return r.Response.Docs, nil
 }
 
-// quoteLucene makes s one Lucene phrase: inside double quotes only the backslash and the quote are special,
+// QuoteLucene makes s one Lucene phrase: inside double quotes only the backslash and the quote are special,
 // so a SKU with "/", ":", spaces or parentheses matches itself instead of breaking or widening the query.
-func quoteLucene(s string) string {
+func QuoteLucene(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
@@ -41,7 +41,7 @@ func quoteLucene(s string) string {
 func anyOf(values []string) string {
 	quoted := make([]string, len(values))
 	for i, v := range values {
-		quoted[i] = quoteLucene(v)
+		quoted[i] = QuoteLucene(v)
 	}
 	return "(" + strings.Join(quoted, " OR ") + ")"
 }
