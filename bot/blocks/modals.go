@@ -10,9 +10,6 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// defaultFrequencies are the Job Manager's choices (hotwax-api.md §4.1), offered when the bot passes none.
-var defaultFrequencies = []string{"EVERY_5_MIN", "EVERY_15_MIN", "EVERY_30_MIN", "HOURLY", "EVERY_6_HOUR", "EVERYDAY"}
-
 // maxNoteLength bounds the escalation note so it fits the summary message with room to spare.
 const maxNoteLength = 2000
 
@@ -33,7 +30,7 @@ func ScheduleModal(f ScheduleForm) slack.ModalViewRequest {
 	m := f.Remedy
 	freqs := f.Frequencies
 	if len(freqs) == 0 {
-		freqs = defaultFrequencies
+		freqs = diagnostics.Frequencies // the Job Manager's choices, when the bot passes none
 	}
 	freqs = freqs[:min(len(freqs), maxOptions)]
 	def := cmp.Or(f.DefaultFrequency, m.Frequency)
