@@ -168,13 +168,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 			listMu.Lock()
 			defer listMu.Unlock()
 			for shopID, variants := range variantsByShop(v) {
-				var missing []hotwax.VariantRef
-				for _, ref := range variants {
-					if !slices.Contains(asked[shopID], ref) {
-						missing = append(missing, ref)
-					}
-				}
-				if len(missing) > 0 {
+				if missing := unasked(variants, asked[shopID]); len(missing) > 0 {
 					asked[shopID] = append(asked[shopID], missing...)
 					c.fetchListings(f, run, shopID, missing)
 				}
@@ -350,6 +344,17 @@ func nonEmpty(vs ...string) []string {
 	for _, v := range vs {
 		if v != "" && !slices.Contains(out, v) {
 			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// unasked are the linked variants whose listings were not asked for with the ones the index pointed at.
+func unasked(linked, asked []hotwax.VariantRef) []hotwax.VariantRef {
+	var out []hotwax.VariantRef
+	for _, ref := range linked {
+		if !slices.Contains(asked, ref) {
+			out = append(out, ref)
 		}
 	}
 	return out

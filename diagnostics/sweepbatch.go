@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"context"
-	"slices"
 	"sync"
 
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
@@ -193,13 +192,7 @@ func (sw *sweep) fetchBatch(ctx context.Context, batch []hotwax.Product) *facts 
 	f.links = result[[]hotwax.ShopLink]{val: links, err: err}
 	if err == nil {
 		for shopID, variants := range variantsByShop(links) {
-			var missing []hotwax.VariantRef
-			for _, ref := range variants {
-				if !slices.Contains(asked[shopID], ref) {
-					missing = append(missing, ref)
-				}
-			}
-			if len(missing) > 0 {
+			if missing := unasked(variants, asked[shopID]); len(missing) > 0 {
 				listings(shopID, missing, &wg)
 			}
 		}
