@@ -48,7 +48,7 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 		return exitUncertain
 	}
 
-	oms, storeID, dopts, closeOMS, err := checkTarget(*demo, *storeFlag)
+	oms, storeID, dopts, closeOMS, err := checkTarget(getenv, *demo, *storeFlag)
 	if err != nil {
 		fmt.Fprintf(stderr, "preorderbot check: %v\n", err)
 		return exitUncertain
@@ -120,9 +120,9 @@ type checkOMS interface {
 }
 
 // checkTarget picks the OMS: the simulated one for --demo, else the configured one.
-func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options, func(), error) {
+func checkTarget(getenv func(string) string, demo, storeFlag string) (checkOMS, string, diagnostics.Options, func(), error) {
 	noop := func() {}
-	sigs, err := loadSignatures(os.Getenv("PREORDERBOT_SIGNATURES_FILE"))
+	sigs, err := loadSignatures(getenv("PREORDERBOT_SIGNATURES_FILE"))
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
@@ -133,7 +133,7 @@ func checkTarget(demo, storeFlag string) (checkOMS, string, diagnostics.Options,
 		}
 		sim = &hotwaxtest.Options{Scenario: demo}
 	}
-	client, cfg, closeOMS, err := connectOMS(sim, storeFlag)
+	client, cfg, closeOMS, err := connectOMS(getenv, sim, storeFlag)
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}

@@ -26,7 +26,7 @@ var (
 func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = runCheckCommand(context.Background(), args, func(string) string { return "" }, &out, &errOut)
+	code = runCheckCommand(context.Background(), args, os.Getenv, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -140,7 +140,7 @@ func TestCheckColour(t *testing.T) {
 	assert.Equal(t, "\x1b[32m✓\x1b[0m", p.status(diagnostics.StatusPass))
 	assert.Equal(t, "✗", palette{}.status(diagnostics.StatusFail))
 	var buf bytes.Buffer
-	assert.False(t, useColour(&buf, func(string) string { return "" }))
+	assert.False(t, useColour(&buf, os.Getenv))
 }
 
 func TestCheckBadInput(t *testing.T) {

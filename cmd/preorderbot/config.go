@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
+	"text/template"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
@@ -54,7 +58,7 @@ type BotConfig struct {
 	SupportWebhook  string        `envconfig:"PREORDERBOT_SUPPORT_WEBHOOK_URL"`
 	DBPath          string        `envconfig:"PREORDERBOT_DB_PATH" default:"./preorderbot.db"`
 	HTTPAddr        string        `envconfig:"PREORDERBOT_HTTP_ADDR" default:":8080"`
-	AdminAddr       string        `envconfig:"PREORDERBOT_ADMIN_ADDR" default:"127.0.0.1:8081"`
+	AdminAddr       string        `envconfig:"PREORDERBOT_ADMIN_ADDR" default:"127.0.0.1:8081"` // adminOff: no listener
 	AdminToken      string        `envconfig:"PREORDERBOT_ADMIN_TOKEN"`
 	LogLevel        string        `envconfig:"PREORDERBOT_LOG_LEVEL" default:"info"`
 	ActionTTL       time.Duration `envconfig:"PREORDERBOT_ACTION_TTL" default:"24h"`
@@ -66,20 +70,23 @@ type BotConfig struct {
 	signatures *diagnostics.Signatures // the built-in failure signatures plus SignaturesFile's, read by loadBot
 }
 
-// loadHotWax reads HOTWAX_* from the environment and validates it.
-func loadHotWax() (HotWaxConfig, error) {
+// loadHotWax reads HOTWAX_* through getenv and validates it.
+func loadHotWax(getenv func(string) string) (HotWaxConfig, error) {
 	var c HotWaxConfig
-	if err := process("HOTWAX", &c); err != nil {
+	if err := process(getenv, "HOTWAX", &c); err != nil {
 		return c, err
 	}
 	return c, c.Validate()
 }
 
-// loadBot reads the whole bot configuration from the environment and validates it.
-func loadBot() (BotConfig, error) {
+// loadBot reads the whole bot configuration through getenv and validates it.
+func loadBot(getenv func(string) string) (BotConfig, error) {
 	var c BotConfig
-	if err := process("", &c); err != nil {
+	if err := process(getenv, "", &c); err != nil {
 		return c, err
+	}
+	if c.AdminAddr == adminOff {
+		c.AdminAddr = ""
 	}
 	c.Operators, c.OperatorGroups = trimList(c.Operators), trimList(c.OperatorGroups)
 	if err := c.Validate(); err != nil {
@@ -126,8 +133,31 @@ func typeWords(typeName string) string {
 	return "valid (" + typeName + ")"
 }
 
-func process(prefix string, spec any) error {
-	err := envconfig.Process(prefix, spec)
+// adminOff turns the admin listener off: an empty value reads as unset, which means the default address.
+const adminOff = "off"
+
+// process fills spec with the values getenv gives for the variables envconfig declares for it (the names,
+// defaults and types `serve -h` lists), so that the environment is read in one place, the getenv seam
+// run takes. envconfig.Process reads only the process environment (os.LookupEnv), so its one walk over a
+// spec that hands out each variable's key, tags and settable field, Usaget, drives the filling here.
+// getenv cannot tell unset from empty: an empty value takes the default. Only the full name is read
+// (HOTWAX_USERNAME), never envconfig's fallback to the bare tag (USERNAME), which the shell may have set.
+func process(getenv func(string) string, prefix string, spec any) error {
+	var err error
+	fill := func(key, def string, field reflect.Value) string {
+		value := cmp.Or(getenv(key), def)
+		if err == nil && value != "" {
+			if perr := setField(field, value); perr != nil {
+				err = &envconfig.ParseError{KeyName: key, TypeName: field.Type().String(), Value: value, Err: perr}
+			}
+		}
+		return ""
+	}
+	tmpl := template.Must(template.New("fill").Funcs(template.FuncMap{"fill": fill}).
+		Parse(`{{range .}}{{fill .Key (.Tags.Get "default") .Field}}{{end}}`))
+	if werr := envconfig.Usaget(prefix, spec, io.Discard, tmpl); werr != nil {
+		return fmt.Errorf("configuration: %w", werr)
+	}
 	var pe *envconfig.ParseError
 	if errors.As(err, &pe) {
 		// Name the variable and what it takes; the value is shown only for settings that are not secret.
@@ -135,6 +165,38 @@ func process(prefix string, spec any) error {
 	}
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
+	}
+	return nil
+}
+
+// setField parses value into a field of one of the kinds the configuration uses, as envconfig would:
+// durations as time.ParseDuration reads them, lists comma-separated.
+func setField(field reflect.Value, value string) error {
+	switch {
+	case field.Type() == reflect.TypeFor[time.Duration]():
+		d, err := time.ParseDuration(value)
+		if err != nil {
+			return err
+		}
+		field.SetInt(int64(d))
+	case field.Kind() == reflect.String:
+		field.SetString(value)
+	case field.Kind() == reflect.Int:
+		n, err := strconv.ParseInt(value, 0, field.Type().Bits())
+		if err != nil {
+			return err
+		}
+		field.SetInt(n)
+	case field.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return err
+		}
+		field.SetBool(b)
+	case field.Kind() == reflect.Slice && field.Type().Elem().Kind() == reflect.String:
+		field.Set(reflect.ValueOf(strings.Split(value, ",")).Convert(field.Type()))
+	default:
+		return fmt.Errorf("settings of type %s are not supported", field.Type())
 	}
 	return nil
 }

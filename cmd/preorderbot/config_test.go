@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,7 +56,7 @@ func TestConfigRefusesWrongKindsOfValue(t *testing.T) {
 		{"admin on every interface with a token", map[string]string{"PREORDERBOT_ADMIN_ADDR": ":8081",
 			"PREORDERBOT_ADMIN_TOKEN": "admin-secret"}, nil},
 		{"admin on ipv6 loopback", map[string]string{"PREORDERBOT_ADMIN_ADDR": "[::1]:8081"}, nil},
-		{"admin off", map[string]string{"PREORDERBOT_ADMIN_ADDR": ""}, nil},
+		{"admin off", map[string]string{"PREORDERBOT_ADMIN_ADDR": "off"}, nil},
 		{"duration without a unit", map[string]string{"PREORDERBOT_WATCH_TIMEOUT": "90"},
 			[]string{`PREORDERBOT_WATCH_TIMEOUT="90" is not a duration: a number and a unit, like 10s or 2m`}},
 	}
@@ -64,9 +69,12 @@ func TestConfigRefusesWrongKindsOfValue(t *testing.T) {
 					t.Setenv(k, v)
 				}
 			}
-			cfg, err := loadBot()
+			cfg, err := loadBot(os.Getenv)
 			if len(tc.want) == 0 {
 				require.NoError(t, err)
+				if tc.change["PREORDERBOT_ADMIN_ADDR"] == "off" {
+					assert.Empty(t, cfg.AdminAddr, "off: no admin listener")
+				}
 				if tc.change["PREORDERBOT_OPERATORS"] != "" {
 					assert.Equal(t, []string{"U0ANA", "W0BEN"}, cfg.Operators, "spaces and empty entries dropped")
 				}
@@ -112,4 +120,54 @@ func TestAdminTokenGuardsTheBackup(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "without a token the loopback listener stays open")
+}
+
+// The configuration is read through the getenv that run is given, never from the process environment:
+// a variable only given to the seam counts, one only in the process environment does not.
+func TestConfigReadsOnlyTheGetenvSeam(t *testing.T) {
+	env := validEnv()
+	env["PREORDERBOT_WORKERS"] = "3"
+	env["HOTWAX_TIMEOUT"] = "7s"
+	env["PREORDERBOT_OPERATORS"] = "U0ANA,W0BEN"
+	env["HOTWAX_USERNAME"] = "" // empty reads as unset
+	getenv := func(k string) string { return env[k] }
+	t.Setenv("PREORDERBOT_DB_PATH", "/from/the/process/env.db")
+	t.Setenv("PREORDERBOT_SUPPORT_CHANNEL", "C0PROCESS")
+	t.Setenv("USERNAME", "shell-user") // envconfig's bare-tag fallback for HOTWAX_USERNAME
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-from-process")
+
+	cfg, err := loadBot(getenv)
+	require.NoError(t, err)
+	assert.Equal(t, 3, cfg.Workers)
+	assert.Equal(t, 7*time.Second, cfg.HotWax.Timeout)
+	assert.Equal(t, []string{"U0ANA", "W0BEN"}, cfg.Operators)
+	assert.Equal(t, "xoxb-1-secretbot", cfg.Slack.BotToken, "the seam's value, not the process's")
+	assert.Equal(t, "./preorderbot.db", cfg.DBPath, "a variable only in the process environment is not read")
+	assert.Empty(t, cfg.SupportChannel)
+	assert.Empty(t, cfg.HotWax.Username)
+	assert.Equal(t, "JOB_REL_PREODR_CAT", cfg.HotWax.JobPresellRefresh, "defaults still apply")
+
+	hw, err := loadHotWax(getenv)
+	require.NoError(t, err)
+	assert.Equal(t, "jwt-secret", hw.Token)
+
+	_, err = loadBot(func(k string) string {
+		if k == "PREORDERBOT_WORKERS" {
+			return "many"
+		}
+		return env[k]
+	})
+	require.EqualError(t, err, `PREORDERBOT_WORKERS="many" is not a whole number, like 4`)
+}
+
+// serve reads its configuration through run's getenv: a process environment with a wrong token does not
+// matter when the seam holds a valid configuration, and the seam's wrong token is refused.
+func TestServeReadsTheSeam(t *testing.T) {
+	env := validEnv()
+	env["SLACK_APP_TOKEN"] = "xoxb-1-secretbot"
+	t.Setenv("SLACK_APP_TOKEN", "xapp-1-A1-processapp")
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, io.Discard, &stderr)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), "SLACK_APP_TOKEN holds a xoxb-… token")
 }

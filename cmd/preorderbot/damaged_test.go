@@ -74,7 +74,7 @@ func TestServeRefusesADamagedStateFile(t *testing.T) {
 			env["PREORDERBOT_HTTP_ADDR"], env["PREORDERBOT_ADMIN_ADDR"] = freeAddr(t), freeAddr(t)
 			setEnv(t, env)
 			var stderr bytes.Buffer
-			code := run(context.Background(), []string{"serve"}, func(string) string { return "" }, io.Discard, &stderr)
+			code := run(context.Background(), []string{"serve"}, os.Getenv, io.Discard, &stderr)
 			assert.Equal(t, 2, code, stderr.String())
 			assert.Contains(t, stderr.String(), "not a preorderbot database or corrupted")
 			assert.Contains(t, stderr.String(), path)

@@ -22,7 +22,7 @@ import (
 const defaultDoctorTimeout = 90 * time.Second
 
 // runDoctor probes the configured tenant read-only and prints what the bot needs fixed.
-func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) int {
+func runDoctor(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("doctor", "", stderr)
 	asJSON := fs.Bool("json", false, "print JSON for scripts instead of the table")
 	storeFlag := fs.String("store", "", "product store id (default $HOTWAX_PRODUCT_STORE_ID)")
@@ -40,7 +40,7 @@ func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout
 		fmt.Fprintf(stderr, "preorderbot doctor: %v\n", err)
 		return exitUncertain
 	}
-	client, opts, closeOMS, err := doctorTarget(*demo, *generation, *storeFlag)
+	client, opts, closeOMS, err := doctorTarget(getenv, *demo, *generation, *storeFlag)
 	if err != nil {
 		fmt.Fprintf(stderr, "preorderbot doctor: %v\n", err)
 		return exitUncertain
@@ -65,7 +65,7 @@ func runDoctor(ctx context.Context, args []string, _ func(string) string, stdout
 
 // doctorTarget is the OMS and settings to probe: the simulated demo tenant, or the environment's, as serve
 // reads it.
-func doctorTarget(demo, generation, storeFlag string) (*hotwax.Client, doctor.Options, func(), error) {
+func doctorTarget(getenv func(string) string, demo, generation, storeFlag string) (*hotwax.Client, doctor.Options, func(), error) {
 	var sim *hotwaxtest.Options
 	if demo != "" {
 		if err := knownScenario(demo); err != nil {
@@ -73,7 +73,7 @@ func doctorTarget(demo, generation, storeFlag string) (*hotwax.Client, doctor.Op
 		}
 		sim = &hotwaxtest.Options{Scenario: demo, Token: demoToken(time.Now()), ListingGeneration: generation}
 	}
-	client, cfg, closeOMS, err := connectOMS(sim, storeFlag)
+	client, cfg, closeOMS, err := connectOMS(getenv, sim, storeFlag)
 	if err != nil {
 		return nil, doctor.Options{}, closeOMS, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ var _ doctor.OMS = (*hotwax.Client)(nil)
 func runDoctorCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = runDoctor(context.Background(), args, func(string) string { return "" }, &out, &errOut)
+	code = runDoctor(context.Background(), args, os.Getenv, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -43,7 +43,7 @@ func newHotWaxClient(cfg HotWaxConfig, logger *slog.Logger, rt http.RoundTripper
 // from sim when sim is set, else the tenant the environment configures, as serve reads it. The returned
 // configuration carries the product store asked about (storeFlag, else the configured or demo store).
 // closeOMS stops the simulated OMS; it does nothing for a real tenant.
-func connectOMS(sim *hotwaxtest.Options, storeFlag string) (client *hotwax.Client, cfg HotWaxConfig, closeOMS func(), err error) {
+func connectOMS(getenv func(string) string, sim *hotwaxtest.Options, storeFlag string) (client *hotwax.Client, cfg HotWaxConfig, closeOMS func(), err error) {
 	closeOMS = func() {}
 	if sim != nil {
 		srv, err := hotwaxtest.NewServer(*sim)
@@ -52,7 +52,7 @@ func connectOMS(sim *hotwaxtest.Options, storeFlag string) (client *hotwax.Clien
 		}
 		cfg = HotWaxConfig{BaseURL: srv.URL(), Token: srv.Token(), ProductStoreID: demoStoreID}
 		closeOMS = srv.Close
-	} else if cfg, err = loadHotWax(); err != nil {
+	} else if cfg, err = loadHotWax(getenv); err != nil {
 		return nil, cfg, closeOMS, err
 	}
 	cfg.ProductStoreID = cmp.Or(strings.TrimSpace(storeFlag), strings.TrimSpace(cfg.ProductStoreID))

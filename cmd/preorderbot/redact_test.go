@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestEchoingOMSLeaksNoSecret(t *testing.T) {
 			var logs bytes.Buffer
 			done := make(chan int, 1)
 			go func() {
-				done <- run(ctx, []string{"serve"}, func(string) string { return "" }, &syncWriter{w: &logs}, io.Discard)
+				done <- run(ctx, []string{"serve"}, os.Getenv, &syncWriter{w: &logs}, io.Discard)
 			}()
 			waitHTTP(t, "http://"+httpAddr+"/readyz", http.StatusOK)
 

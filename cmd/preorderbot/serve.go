@@ -30,7 +30,7 @@ var (
 const serveUsage = `{{range .}}  {{usage_key .}}	{{usage_type .}}	{{if usage_default .}}default {{usage_default .}}{{end}}
 {{end}}`
 
-func runServe(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) int {
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", "", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: preorderbot serve")
@@ -43,7 +43,7 @@ func runServe(ctx context.Context, args []string, _ func(string) string, stdout,
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	cfg, err := loadBot()
+	cfg, err := loadBot(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "preorderbot serve: configuration:\n%v\n", err)
 		return 2

@@ -72,7 +72,7 @@ func TestConfigValidation(t *testing.T) {
 				env[k] = v
 			}
 			setEnv(t, env)
-			cfg, err := loadBot()
+			cfg, err := loadBot(os.Getenv)
 			if len(tc.want) == 0 {
 				require.NoError(t, err)
 				assert.Equal(t, []string(nil), cfg.Operators, "default deny: no operators")
@@ -95,7 +95,7 @@ func TestServeRefusesBadConfigWithExitCode2(t *testing.T) {
 	env["SLACK_APP_TOKEN"] = "xoxb-1-secretbot"
 	setEnv(t, env)
 	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"serve"}, func(string) string { return "" }, io.Discard, &stderr)
+	code := run(context.Background(), []string{"serve"}, os.Getenv, io.Discard, &stderr)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr.String(), "SLACK_APP_TOKEN")
 	assert.NotContains(t, stderr.String(), "secretbot")
@@ -111,14 +111,14 @@ func TestServeRefusesABadSignaturesFile(t *testing.T) {
 	env["PREORDERBOT_SIGNATURES_FILE"] = path
 	setEnv(t, env)
 	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"serve"}, func(string) string { return "" }, io.Discard, &stderr)
+	code := run(context.Background(), []string{"serve"}, os.Getenv, io.Discard, &stderr)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr.String(), "PREORDERBOT_SIGNATURES_FILE: "+path+`:2: signature "erp-down": match 1: bad regexp`)
 }
 
 func TestLogValueRedactsSecrets(t *testing.T) {
 	setEnv(t, validEnv())
-	cfg, err := loadBot()
+	cfg, err := loadBot(os.Getenv)
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	logger := newJSONLogger(&buf)
@@ -155,7 +155,7 @@ func TestServeEndToEnd(t *testing.T) {
 	var logs bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(string) string { return "" }, &syncWriter{w: &logs}, io.Discard)
+		done <- run(ctx, []string{"serve"}, os.Getenv, &syncWriter{w: &logs}, io.Discard)
 	}()
 
 	waitHTTP(t, "http://"+httpAddr+"/readyz", http.StatusOK)
@@ -187,7 +187,7 @@ func TestServeEndToEnd(t *testing.T) {
 	require.NoError(t, copyDB.Close())
 
 	var out bytes.Buffer
-	assert.Equal(t, 0, run(ctx, []string{"healthcheck", "--url", "http://" + httpAddr + "/healthz"}, func(string) string { return "" }, &out, io.Discard))
+	assert.Equal(t, 0, run(ctx, []string{"healthcheck", "--url", "http://" + httpAddr + "/healthz"}, os.Getenv, &out, io.Discard))
 
 	cancel()
 	select {
@@ -215,7 +215,7 @@ func TestServeExitsOnRevokedToken(t *testing.T) {
 		"PREORDERBOT_ADMIN_ADDR": freeAddr(t), "HOTWAX_JOB_ASSOCIATION": "JOB_UPD_PROD_ASSOC",
 	})
 	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"serve"}, func(string) string { return "" }, io.Discard, &stderr)
+	code := run(context.Background(), []string{"serve"}, os.Getenv, io.Discard, &stderr)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr.String(), "slack rejected the tokens")
 	assert.Contains(t, stderr.String(), "token_revoked")
@@ -295,7 +295,7 @@ func TestServeWaitsOutSlackOutageAtStart(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, func(string) string { return "" }, io.Discard, io.Discard) }()
+	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, io.Discard, io.Discard) }()
 	waitUntil(t, "the outage on /readyz", func() bool {
 		resp, err := http.Get("http://" + httpAddr + "/readyz")
 		if err != nil {

@@ -139,7 +139,7 @@ func sweepTarget(getenv func(string) string, demo bool, seed int64, skus int, st
 		}
 		sim = &hotwaxtest.Options{Scenario: hotwaxtest.ScenarioCatalog, Seed: seed, CatalogSKUs: skus}
 	}
-	client, cfg, closeOMS, err := connectOMS(sim, storeFlag)
+	client, cfg, closeOMS, err := connectOMS(getenv, sim, storeFlag)
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}

@@ -20,7 +20,13 @@ import (
 func runSweepCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = runSweep(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+	getenv := func(k string) string { // env over the process environment setHotWaxEnv set
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+	code = runSweep(context.Background(), args, getenv, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

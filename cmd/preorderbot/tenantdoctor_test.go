@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -122,7 +123,7 @@ func TestServeRunsTheDoctorAtStart(t *testing.T) {
 	}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(string) string { return "" }, logs, io.Discard)
+		done <- run(ctx, []string{"serve"}, os.Getenv, logs, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()
