@@ -234,7 +234,7 @@ func TestCalls(t *testing.T) {
 			name: "Listings keeps the newest doc per variant",
 			exchanges: []exchange{{
 				path: "/api/solr-query",
-				body: `{"coreName":"shopifyCore","json":{"params":{"rows":50,"sort":"_timestamp_ desc"},"query":"*:*",
+				body: `{"coreName":"shopifyCore","json":{"params":{"rows":50,"sort":"_timestamp_ desc","fl":"_timestamp_,contains_error,data.productVariantUpdate.productVariant.id,data.productVariantUpdate.productVariant.metafields.edges.node.namespace,data.productVariantUpdate.productVariant.metafields.edges.node.value"},"query":"*:*",
 					"filter":"docType: BULKOPERATION AND operation: (SHOP_PREORDER_SYNC OR \"10001\") AND data.productVariantUpdate.productVariant.id: (\"gid://shopify/ProductVariant/111\" OR \"gid://hotwax/ProductVariant/id/P1\" OR \"gid://shopify/ProductVariant/222\" OR \"gid://shopify/ProductVariant/333\") AND data.productVariantUpdate.productVariant.metafields.edges.node.namespace: \"HC_PREORDER\""}}`,
 				reply: `{"responseHeader":{"status":0,"QTime":3},"response":{"numFound":3,"start":0,"docs":[
 					{"id":["a1"],"docType":["BULKOPERATION"],"operation":["SHOP_PREORDER_SYNC"],"_timestamp_":["2026-01-02T10:00:00Z"],

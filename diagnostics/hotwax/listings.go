@@ -87,9 +87,10 @@ func (c *Client) knownListingFields() (listingFields, bool) {
 // absent: "no listing data". A Listing with an empty Status names the variant but its HC_PREORDER value
 // could not be attributed to it: the listing is unknown.
 //
-// The first call of a client finds the tenant's index generation: it queries the dotted field names and, when
-// Solr answers that a field is undefined, once more with the underscore names. Concurrent first calls wait
-// for it, so the fallback costs one request per client, not one per call.
+// Until a listing query has succeeded, every call asks in the generation the Audit page queries today, at
+// once: concurrent first calls (one per shop) are not held behind each other. Only when the tenant does not
+// define those fields does one caller at a time fall back to the older names; the generation that answered
+// is remembered, so later calls ask once.
 func (c *Client) Listings(ctx context.Context, shopID string, variants []VariantRef) ([]Listing, error) {
 	if shopID == "" {
 		return nil, errors.New("hotwax listings: shop id is empty")
@@ -101,23 +102,39 @@ func (c *Client) Listings(ctx context.Context, shopID string, variants []Variant
 	if f, ok := c.knownListingFields(); ok {
 		return c.queryListings(ctx, f, shopID, variants)
 	}
+	current := listingGenerations[0]
+	ls, err := c.queryListings(ctx, current, shopID, variants)
+	if err == nil {
+		c.rememberListingFields(current)
+		return ls, nil
+	}
+	if !IsUndefinedField(err) {
+		return nil, err
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "shopifyCore does not index this listing generation",
+		slog.String("generation", current.generation))
+	return c.olderListings(ctx, shopID, variants, err)
+}
+
+// olderListings tries the older generations, one caller at a time, after the current one was undefined.
+func (c *Client) olderListings(ctx context.Context, shopID string, variants []VariantRef, undefined error) ([]Listing, error) {
 	select {
 	case c.listingProbe <- struct{}{}:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("hotwax listings: %w", ctx.Err())
 	}
-	defer func() { <-c.listingProbe }()
-	if f, ok := c.knownListingFields(); ok {
-		return c.queryListings(ctx, f, shopID, variants) // another caller found it while this one waited
+	f, ok := c.knownListingFields()
+	if ok { // another caller found it while this one waited
+		<-c.listingProbe
+		return c.queryListings(ctx, f, shopID, variants)
 	}
-	var err error
-	for _, f := range listingGenerations {
+	defer func() { <-c.listingProbe }()
+	err := undefined
+	for _, f := range listingGenerations[1:] {
 		var ls []Listing
 		ls, err = c.queryListings(ctx, f, shopID, variants)
 		if err == nil {
-			c.listingMu.Lock()
-			c.listingGen = &f
-			c.listingMu.Unlock()
+			c.rememberListingFields(f)
 			return ls, nil
 		}
 		if !IsUndefinedField(err) {
@@ -127,6 +144,12 @@ func (c *Client) Listings(ctx context.Context, shopID string, variants []Variant
 			slog.String("generation", f.generation))
 	}
 	return nil, err
+}
+
+func (c *Client) rememberListingFields(f listingFields) {
+	c.listingMu.Lock()
+	defer c.listingMu.Unlock()
+	c.listingGen = &f
 }
 
 // ListingNamespaceField is the metafield namespace field of a listing generation, for probes that ask
@@ -155,7 +178,7 @@ func (c *Client) queryListings(ctx context.Context, f listingFields, shopID stri
 		"coreName": "shopifyCore",
 		"json": map[string]any{
 			// Several syncs per variant are common; the headroom keeps each variant's newest doc in the page.
-			"params": map[string]any{"rows": max(50, 10*len(gids)), "sort": "_timestamp_ desc"},
+			"params": map[string]any{"rows": max(50, 10*len(gids)), "sort": "_timestamp_ desc", "fl": f.returned()},
 			"query":  "*:*",
 			"filter": filter,
 		},
@@ -189,11 +212,19 @@ type listingDoc struct {
 	Values        stringList
 }
 
+// returned is the fl parameter of a listing query: the fields decodeListingDoc reads, so that Solr does not
+// send (nor the client skip) the rest of each bulk-operation document.
+func (f listingFields) returned() string {
+	return "_timestamp_,contains_error," + f.variantIDs + "," + f.namespace + "," + f.value
+}
+
 func decodeListingDoc(f listingFields, d map[string]json.RawMessage) (listingDoc, error) {
 	var doc listingDoc
-	fields := []struct {
+	// The answer was valid JSON as a whole, so each field's decoder is called directly, without
+	// json.Unmarshal scanning every value a second time.
+	fields := [...]struct {
 		name string
-		into any
+		into json.Unmarshaler
 	}{
 		{"_timestamp_", &doc.Timestamp},
 		{"contains_error", &doc.ContainsError},
@@ -206,7 +237,7 @@ func decodeListingDoc(f listingFields, d map[string]json.RawMessage) (listingDoc
 		if !ok {
 			continue
 		}
-		if err := json.Unmarshal(raw, fd.into); err != nil {
+		if err := fd.into.UnmarshalJSON(raw); err != nil {
 			return listingDoc{}, fmt.Errorf("field %s: %w", fd.name, err)
 		}
 	}
@@ -220,38 +251,45 @@ type metafieldValue struct {
 	LastUpdatedAt string `json:"last_updated_at"`
 }
 
-// newestListings picks, for each requested variant, the newest document naming it by its Shopify GID or,
-// failing that, its HotWax GID.
+// newestListings picks, for each requested variant, the newest document naming it by its Shopify GID or its
+// HotWax GID.
 func newestListings(shopID string, variants []VariantRef, docs []listingDoc) []Listing {
-	sort.SliceStable(docs, func(i, j int) bool { return docs[i].Timestamp.time().After(docs[j].Timestamp.time()) })
+	sort.SliceStable(docs, func(i, j int) bool { return time.Time(docs[i].Timestamp).After(time.Time(docs[j].Timestamp)) })
+	type naming struct{ doc, index int } // the newest document naming a GID, and the GID's place in it
+	newest := map[string]naming{}
+	for d := range docs {
+		for i, gid := range docs[d].VariantIDs {
+			if _, seen := newest[gid]; !seen {
+				newest[gid] = naming{d, i}
+			}
+		}
+	}
 	var listings []Listing
 	for _, v := range variants {
-		for _, d := range docs {
-			i := -1
-			for _, gid := range v.gids() {
-				if i = indexOf(d.VariantIDs, gid); i >= 0 {
-					break
-				}
+		found := naming{doc: -1}
+		for _, gid := range v.gids() { // the shop's own GID first, when one document names both
+			if n, ok := newest[gid]; ok && (found.doc < 0 || n.doc < found.doc) {
+				found = n
 			}
-			if i < 0 {
-				continue
-			}
-			l := Listing{
-				ShopID:        shopID,
-				VariantID:     v.VariantID,
-				ContainsError: bool(d.ContainsError),
-				Timestamp:     d.Timestamp.time(),
-			}
-			if v, ok := preorderValue(d, i); ok {
-				l.Status = v.Status
-				if v.PromiseDate != "_NA_" {
-					l.PromiseDate = v.PromiseDate
-				}
-				l.LastUpdatedAt = parseLastUpdated(v.LastUpdatedAt)
-			}
-			listings = append(listings, l)
-			break
 		}
+		if found.doc < 0 {
+			continue
+		}
+		d := docs[found.doc]
+		l := Listing{
+			ShopID:        shopID,
+			VariantID:     v.VariantID,
+			ContainsError: bool(d.ContainsError),
+			Timestamp:     d.Timestamp.time(),
+		}
+		if v, ok := preorderValue(d, found.index); ok {
+			l.Status = v.Status
+			if v.PromiseDate != "_NA_" {
+				l.PromiseDate = v.PromiseDate
+			}
+			l.LastUpdatedAt = parseLastUpdated(v.LastUpdatedAt)
+		}
+		listings = append(listings, l)
 	}
 	return listings
 }

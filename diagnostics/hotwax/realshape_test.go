@@ -3,6 +3,7 @@ package hotwax
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -189,7 +190,7 @@ func TestListingsFallBackToTheUnderscoreGenerationOncePerClient(t *testing.T) {
 	assert.Len(t, f.requests(), 3, "the generation is remembered: no second probe")
 }
 
-func TestListingsConcurrentFirstCallsProbeOnce(t *testing.T) {
+func TestListingsConcurrentFirstCallsFallBackOnce(t *testing.T) {
 	f := generationOMS(t)
 	c := newTestClient(t, f)
 	var wg sync.WaitGroup
@@ -200,7 +201,43 @@ func TestListingsConcurrentFirstCallsProbeOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	assert.Len(t, f.requests(), 4, "three queries and one extra request to find the generation")
+	assert.Len(t, f.requests(), 6, "each first call asks the current names; one finds the older ones, the others follow it")
+	_, err := c.Listings(context.Background(), "10003", []VariantRef{{VariantID: "111"}})
+	require.NoError(t, err)
+	assert.Len(t, f.requests(), 7, "the generation is remembered")
+}
+
+// A check asks listings of every shop at once as soon as it knows the variants; before the client knows the
+// tenant's generation, those calls must not wait for each other (each would add a round trip).
+func TestListingsFirstCallsOfACurrentTenantRunAtOnce(t *testing.T) {
+	const shops = 3
+	var arrived sync.WaitGroup
+	arrived.Add(shops)
+	all := make(chan struct{})
+	go func() { arrived.Wait(); close(all) }()
+	f := newFakeOMS(t, func(w http.ResponseWriter, _ *http.Request, _ int, _ string) {
+		arrived.Done()
+		select {
+		case <-all:
+		case <-time.After(3 * time.Second): // the calls came one after another
+		}
+		respond(w, 200, solrAnswer(t, dottedDoc("2026-01-02T10:00:00Z", false,
+			[]string{"gid://shopify/ProductVariant/111"}, []string{"HC_PREORDER"}, []string{activeValue})))
+	})
+	c := newTestClient(t, f, func(o *Options) { o.Timeout = 10 * time.Second })
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range shops {
+		wg.Go(func() {
+			ls, err := c.Listings(context.Background(), fmt.Sprint(10000+i), []VariantRef{{VariantID: "111"}})
+			assert.NoError(t, err)
+			assert.Len(t, ls, 1)
+		})
+	}
+	wg.Wait()
+	assert.Less(t, time.Since(start), 3*time.Second, "every first call was in flight at once")
+	assert.Len(t, f.requests(), shops)
+	assert.Equal(t, GenerationDotted, c.ListingGeneration())
 }
 
 func TestListingsNeitherGenerationIsAnError(t *testing.T) {

@@ -77,3 +77,34 @@ func TestRuntimeDataMapsNullToEmpty(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"shopId":"10","sinceId":"null","cursor":null}`), &strs))
 	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "cursor": ""}, strs)
 }
+
+// The multi-valued fields of a Solr answer are read without the decoder when they are plain; every other
+// shape must still read exactly as the decoder reads it.
+func TestSolrArraysReadAsTheDecoderReadsThem(t *testing.T) {
+	inputs := []string{
+		`[]`, ` [ ] `, `["a"]`, `[ "a" , "b" ]`, `["a","b\"c"]`, `["é\u00e9"]`, `["x\ny"]`, `[1,"2",true]`,
+		`[true]`, `[null]`, `[-1.5e3]`, `[{"a":1}]`, `[["a"]]`, `["",""]`, `["a",{"b":[1]}]`, `[ "gid://shopify/ProductVariant/1" ]`,
+	}
+	for _, in := range inputs {
+		t.Run(in, func(t *testing.T) {
+			var items []json.RawMessage
+			require.NoError(t, json.Unmarshal([]byte(in), &items))
+			want := stringList{}
+			for _, r := range items {
+				want = append(want, scalarText(r))
+			}
+			var got stringList
+			require.NoError(t, json.Unmarshal([]byte(in), &got))
+			assert.Equal(t, want, got)
+
+			wantFirst := "null"
+			if len(items) > 0 {
+				wantFirst = string(items[0])
+			}
+			first, err := solrScalar([]byte(in))
+			require.NoError(t, err)
+			assert.Equal(t, wantFirst, string(first))
+			assert.Equal(t, scalarText([]byte(wantFirst)), FieldText(json.RawMessage(in)))
+		})
+	}
+}
