@@ -101,8 +101,9 @@ type Bot struct {
 	admitting  sync.WaitGroup // requests on their way into the journal and the queues
 	freqs      *frequencies
 
-	inProgressMu sync.Mutex
-	inProgress   map[string]int // deliveries queued or being handled, by dedupe key
+	settledMu sync.Mutex
+	settled   []string        // requests handled that are still in the journal, under settledMu
+	kept      map[string]bool // requests whose card is not final: they stay in the journal, under settledMu
 
 	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
 	drainEnd  <-chan struct{} // closed when work in flight is drained or its deadline passes
@@ -214,9 +215,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	// The journal is read before reconcile changes anything: a request whose conversation is still busy
 	// is reconcile's to finish, not replay's.
-	replayed := b.replay(workCtx)
+	replayed, refinish := b.replay(workCtx)
 	b.resumeWatches(workCtx)
 	b.reconcile(workCtx)
+	b.watchWG.Go(func() { b.refinish(workCtx, refinish) })
 	if b.opts.SupportWebhook != "" {
 		b.bg.Go(func() { b.retryPendingWebhooks(runCtx) })
 	}
@@ -243,6 +245,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.bg.Wait()
 		close(drained)
 	}()
+	defer b.removeSettled(context.Background()) // the handler of a request settled may have run last
 	select {
 	case <-drained:
 	case <-time.After(b.opts.ShutdownTimeout):
@@ -261,23 +264,6 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}
 	return sockErr
-}
-
-// running counts the deliveries of a dedupe key queued or being handled, by delta, and reports whether
-// any remain.
-func (b *Bot) running(key string, delta int) bool {
-	b.inProgressMu.Lock()
-	defer b.inProgressMu.Unlock()
-	if b.inProgress == nil {
-		b.inProgress = map[string]int{}
-	}
-	n := b.inProgress[key] + delta
-	if n <= 0 {
-		delete(b.inProgress, key)
-	} else {
-		b.inProgress[key] = n
-	}
-	return n > 0
 }
 
 // finishGrace is how long, past the drain deadline, work may take to record what it already did.
@@ -314,23 +300,13 @@ func (b *Bot) handle(ctx context.Context, req request) {
 			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
 		}
 	}()
-	// Deliveries of one request share a journal entry: the last of them to finish settles it, unless
-	// shutdown cut it short (the next start handles it again).
+	// The request leaves the journal once handled, unless shutdown cut it short or its card is not final
+	// yet (the next start finishes either).
 	defer func() {
-		if !b.running(req.DedupeKey, -1) && ctx.Err() == nil {
-			b.settle(ctx, req)
+		if !b.unfinished(req) && ctx.Err() == nil {
+			b.settle(req)
 		}
 	}()
-	seen, err := b.opts.Store.SeenEnvelope(ctx, req.DedupeKey, b.now())
-	switch {
-	case err != nil && ctx.Err() != nil:
-		return
-	case err != nil:
-		b.log.Error("envelope dedupe failed; handling anyway", "error", err)
-	case seen && !req.Replayed:
-		b.log.Info("redelivered envelope dropped", "key", req.DedupeKey)
-		return
-	}
 	switch req.Kind {
 	case kindCommand, kindMention:
 		b.handleCommand(ctx, req)

@@ -49,32 +49,18 @@ func overlaps(a, b []string) bool {
 
 // render draws a conversation's card: it counts a new version of the card (older buttons stop working),
 // creates the buttons' actions, hides the fixes under way and shows their status lines. Those writes, and
-// also's when not nil, are one transaction. When it fails, the card is drawn without buttons.
+// also's when not nil, are one transaction; stored says whether it committed. When it fails, the card is
+// drawn without buttons.
 func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.Report, run checkRun, changes []string,
-	also func(*store.Writes) error) blocks.Message {
-	var msg blocks.Message
+	also func(*store.Writes) error) (msg blocks.Message, stored bool) {
 	err := b.opts.Store.Write(ctx, "draw card", func(w *store.Writes) error {
 		if also != nil {
 			if err := also(w); err != nil {
 				return err
 			}
 		}
-		conv, err := w.UpdateConversation(convID, func(c *store.Conversation) error {
-			c.CardVersion++
-			if run.clearRecheck {
-				// Only what was unknown before this re-check read the OMS: it shows those answers.
-				c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool {
-					return f.Until == untilRecheck && f.Since.Before(run.started)
-				})
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		var actions []store.Action
-		msg, actions = b.drawCard(conv, reports, run, changes, true)
-		_, err = w.CreateActions(actions...)
+		var err error
+		msg, err = b.drawIn(w, convID, reports, run, changes)
 		return err
 	})
 	if err != nil {
@@ -84,8 +70,30 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 			conv = store.Conversation{ID: convID}
 		}
 		msg, _ = b.drawCard(conv, reports, run, changes, false)
+		return msg, false
 	}
-	return msg
+	return msg, true
+}
+
+// drawIn is render's transaction part: it counts a new version of the card and creates its buttons'
+// actions in w.
+func (b *Bot) drawIn(w *store.Writes, convID uint64, reports []diagnostics.Report, run checkRun, changes []string) (blocks.Message, error) {
+	conv, err := w.UpdateConversation(convID, func(c *store.Conversation) error {
+		c.CardVersion++
+		if run.clearRecheck {
+			// Only what was unknown before this re-check read the OMS: it shows those answers.
+			c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool {
+				return f.Until == untilRecheck && f.Since.Before(run.started)
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return blocks.Message{}, err
+	}
+	msg, actions := b.drawCard(conv, reports, run, changes, true)
+	_, err = w.CreateActions(actions...)
+	return msg, err
 }
 
 // drawCard draws conv's card and the actions its buttons need; without buttons, it draws none.
@@ -189,8 +197,19 @@ func (b *Bot) redrawWith(ctx context.Context, convID uint64, outcome string, als
 		}
 		return
 	}
-	msg := b.render(ctx, convID, reports, checkRun{outcome: outcome}, nil, also)
+	msg, _ := b.render(ctx, convID, reports, checkRun{outcome: outcome}, nil, also)
 	_ = b.update(ctx, b.log.With("conversation_id", convID), conv.Channel, conv.CardTS, msg)
+}
+
+// show puts version of conv's card, drawn and committed already, in Slack, unless a later version was
+// committed meanwhile: its writer shows that one.
+func (b *Bot) show(ctx context.Context, conv store.Conversation, version int, msg blocks.Message) {
+	unlock := b.lockCard(conv.ID)
+	defer unlock()
+	if cur, err := b.opts.Store.Conversation(ctx, conv.ID); err == nil && cur.CardVersion != version {
+		return
+	}
+	_ = b.update(ctx, b.log.With("conversation_id", conv.ID), conv.Channel, conv.CardTS, msg)
 }
 
 // keyedLocks serialise work on one key: the writers of one card (check, fixes, watches, escalation), or

@@ -47,16 +47,12 @@ func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
 		b.markConversation(ctx, conv.ID, store.StatusFailed)
 		return
 	}
-	conv, err = b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
-		c.CardTS = ts
-		return nil
-	})
-	if err != nil {
-		log.Error("could not record card", "error", err)
-	} else {
-		b.settle(ctx, req) // from here the card's conversation carries the check across a restart
+	// The card's ts is stored with the check's result: a restart before then finds the card by its client
+	// message id. The request stays in the journal until Slack shows the final card.
+	conv.CardTS = ts
+	if _, final := b.runCheck(ctx, conv, checkRun{by: req.User, first: true}); !final {
+		b.keepJournaled(req)
 	}
-	b.runCheck(ctx, conv, checkRun{by: req.User})
 }
 
 // postCard posts a conversation's card with every check pending. Its client message id comes from the
@@ -101,6 +97,9 @@ type checkRun struct {
 	verdict      bool      // add "fixed" or "still failing" to the outcome: a re-check after a remedy
 	clearRecheck bool      // a re-check someone asked for ends the fixes whose outcome was unknown
 	started      time.Time // when the chain began reading the OMS
+	// first is the check a command started: its result commit stores the card's ts and marks it done, and
+	// its request, kept in the journal until Slack shows the final card, is what a restart finishes.
+	first bool
 }
 
 // finishTimeout bounds the work after a check or a fix has its answer: storing it and editing the card.
@@ -139,14 +138,22 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	defer cancel()
 	changes := b.changesSinceLast(ctx, conv.ProductStoreID, reports)
 	// The report is stored before the card shows its buttons: a click must find what the card shows.
-	msg := b.render(ctx, conv.ID, reports, run, changes, b.keep(log, conv, reports, run))
+	msg, stored := b.render(ctx, conv.ID, reports, run, changes, b.keep(log, conv, reports, run))
 	if err := b.update(ctx, log, conv.Channel, conv.CardTS, msg); err != nil {
-		// The conversation stays "checking": the next start finishes the card.
+		// A first check's request stays in the journal, any other conversation stays "checking": the next
+		// start finishes the card.
 		log.Error("final card edit failed; the card is finished at the next start", "error", err)
 		return reports, false
 	}
+	if run.first && stored {
+		b.postEvidence(ctx, log, conv, reports)
+		return reports, true
+	}
 	// Done only now that Slack shows the final card.
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		if c.CardTS == "" {
+			c.CardTS = conv.CardTS
+		}
 		if c.Status == store.StatusChecking || c.Status == "" {
 			c.Status = store.StatusDone
 		}
@@ -239,7 +246,8 @@ func (b *Bot) postEvidence(ctx context.Context, log *slog.Logger, conv store.Con
 }
 
 // keep stores the reports on the conversation and as the SKUs' snapshots, and audits the check, in the
-// transaction that draws the card.
+// transaction that draws the card. A first check also stores its card's ts there and is marked done:
+// its request, still in the journal, says whether Slack shows the final card yet.
 func (b *Bot) keep(log *slog.Logger, conv store.Conversation, reports []diagnostics.Report, run checkRun) func(*store.Writes) error {
 	js, err := json.Marshal(reports)
 	if err != nil {
@@ -249,6 +257,12 @@ func (b *Bot) keep(log *slog.Logger, conv store.Conversation, reports []diagnost
 	return func(w *store.Writes) error {
 		if _, err := w.UpdateConversation(conv.ID, func(c *store.Conversation) error {
 			c.LastReport = js
+			if conv.CardTS != "" {
+				c.CardTS = conv.CardTS
+			}
+			if run.first && (c.Status == store.StatusChecking || c.Status == "") {
+				c.Status = store.StatusDone
+			}
 			return nil
 		}); err != nil {
 			return fmt.Errorf("store the report: %w", err)

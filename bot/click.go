@@ -36,6 +36,11 @@ type clicked struct {
 // and changes nothing else.
 func (b *Bot) loadAction(ctx context.Context, req request, id string) (clicked, bool) {
 	c, reason, text := b.checkAction(ctx, req, id)
+	if reason == "used" && req.Replayed && c.action.UsedBy == req.User {
+		// This very click, handled before a restart that came before its journal entry's removal.
+		b.log.Info("replayed click already handled", "action", c.action.ID)
+		return clicked{}, false
+	}
 	if reason != "" {
 		b.refuse(ctx, req, c, reason, text)
 		return clicked{}, false

@@ -90,7 +90,7 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 		b.tell(ctx, req, blocks.Note("I could not record this escalation, so I sent nothing. Please try again."))
 		return
 	}
-	b.settle(ctx, req)
+	b.settle(req)
 	if b.opts.SupportChannel == "" {
 		b.tell(ctx, req, blocks.Note("No support channel is configured: an admin can set PREORDERBOT_SUPPORT_CHANNEL. I put the evidence packet in the card's thread as a file so you can forward it."))
 	}

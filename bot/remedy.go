@@ -46,10 +46,11 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		Line: fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(c.remedy.Label), req.User, slackTime(started)),
 	}
 	claim := store.Effect{Key: effect, ActionID: c.action.ID, ConversationID: c.conv.ID, By: req.User, At: started, Label: c.remedy.Label}
-	_, conv, first, err := b.opts.Store.ClaimEffectOn(ctx, c.action.ID, req.User, started, &store.AuditRecord{
+	audit := &store.AuditRecord{
 		Actor: req.User, Action: "claim:" + c.action.Kind, ConversationID: c.conv.ID, SKU: sku,
 		ProductStoreID: c.conv.ProductStoreID, Card: card, Detail: c.remedy.Label,
-	}, claim, effectStale, func(cv *store.Conversation) error {
+	}
+	hide := func(cv *store.Conversation) error {
 		for _, f := range cv.InFlight {
 			if overlaps(f.Keys, fix.Keys) {
 				return &store.BusyError{InFlight: f}
@@ -58,7 +59,29 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		cv.InFlight = append(cv.InFlight, fix)
 		cv.Status = store.StatusFixing
 		return nil
+	}
+	// The claim and the card redrawn without the fix's button are one commit: a click costs one fsync.
+	var (
+		conv     store.Conversation
+		first    store.Effect
+		redrawn  *blocks.Message
+		claimErr error
+	)
+	err := b.opts.Store.Write(ctx, "claim fix", func(w *store.Writes) error {
+		_, conv, first, claimErr = w.ClaimEffectOn(c.action.ID, req.User, started, audit, claim, effectStale, hide)
+		if claimErr != nil {
+			return claimErr
+		}
+		if reports := lastReports(conv); len(reports) > 0 {
+			msg, err := b.drawIn(w, conv.ID, reports, checkRun{}, nil)
+			if err != nil {
+				return err
+			}
+			redrawn = &msg
+		}
+		return nil
 	})
+	err = cmp.Or(claimErr, err)
 	var used *store.UsedError
 	var busy *store.BusyError
 	var elsewhere *store.EffectBusyError
@@ -82,8 +105,10 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		return
 	}
 	c.conv = conv
-	b.settle(ctx, req) // the claim and the fix under way now carry it across a restart
-	b.redraw(ctx, conv.ID, "")
+	b.settle(req) // the claim and the fix under way now carry it across a restart
+	if redrawn != nil {
+		b.show(ctx, conv, conv.CardVersion+1, *redrawn)
+	}
 
 	// The write and what follows it finish even if shutdown begins: an OMS write must be recorded.
 	ctx, cancel := b.finishing(ctx, 2*remedyTimeout+finishTimeout)

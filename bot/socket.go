@@ -119,12 +119,34 @@ type admission struct {
 // maxAdmitBatch bounds how many requests share one journal commit.
 const maxAdmitBatch = 256
 
+// settleSweep is how long requests handled wait to leave the journal when no envelope arrives whose
+// commit could carry their removal: while Slack is busy they ride on the next group commit for free.
+const settleSweep = time.Second
+
 // admitAll journals requests, acks them, then queues them, in the order they arrived. Slack re-sends
 // nothing it got an ack for, so the ack waits for the commit: from the ack on, a crash loses nothing,
 // since the next start handles what the journal holds. Requests arriving while a commit runs share the
-// next one (group commit), so a burst costs one fsync, not one each, and acks stay within milliseconds.
+// next one (group commit), with the removals of the requests handled since the last one, so a burst
+// costs one fsync, not one each, and an ack never waits behind a removal.
 func (b *Bot) admitAll(admit <-chan admission, q queues) {
-	for first := range admit {
+	sweep := time.NewTicker(settleSweep)
+	defer sweep.Stop()
+	lastCommit := time.Now()
+	for {
+		var first admission
+		select {
+		case a, ok := <-admit:
+			if !ok {
+				return
+			}
+			first = a
+		case <-sweep.C:
+			if time.Since(lastCommit) >= settleSweep {
+				b.removeSettled(context.Background())
+				lastCommit = time.Now()
+			}
+			continue
+		}
 		batch := []admission{first}
 	more:
 		for len(batch) < maxAdmitBatch {
@@ -138,41 +160,42 @@ func (b *Bot) admitAll(admit <-chan admission, q queues) {
 				break more
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		ids := make([]string, len(batch))
-		for i, a := range batch {
-			ids[i] = a.req.DedupeKey
+		b.admitBatch(batch, q)
+		lastCommit = time.Now()
+	}
+}
+
+// admitBatch journals one batch with the removals pending, acks it and queues what is new in it.
+func (b *Bot) admitBatch(batch []admission, q queues) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	entries := make([]store.JournaledRequest, 0, len(batch))
+	for _, a := range batch {
+		if js, err := json.Marshal(a.req); err == nil {
+			// Keyed like the dedupe: a redelivery finds its first delivery's entry.
+			entries = append(entries, store.JournaledRequest{ID: a.req.DedupeKey, At: a.req.Received, Payload: js})
 		}
-		// A redelivery of a request already being handled, or handled, is not journaled: a restart must
-		// not replay it. Reading never waits for the store's writers.
-		seen, err := b.opts.Store.SeenEnvelopes(ctx, ids)
-		if err != nil {
-			b.log.Error("could not read the envelopes seen; journaling every request", "error", err)
-		}
-		entries := make([]store.JournaledRequest, 0, len(batch))
-		for _, a := range batch {
-			if seen[a.req.DedupeKey] {
-				continue
-			}
-			if js, err := json.Marshal(a.req); err == nil {
-				// Keyed like the dedupe: a redelivery shares its first delivery's entry.
-				entries = append(entries, store.JournaledRequest{ID: a.req.DedupeKey, At: a.req.Received, Payload: js})
-			}
-		}
-		if err := b.opts.Journal.JournalRequests(ctx, entries); err != nil {
-			// Unacknowledged, Slack re-sends events and tells the person a command failed: better than
-			// an ack for work a crash would lose.
-			b.log.Error("could not journal requests; leaving them unacknowledged", "requests", len(entries), "error", err)
-			cancel()
+	}
+	done := b.takeSettled()
+	fresh, err := b.opts.Journal.JournalRequests(ctx, entries, done)
+	if err != nil {
+		b.putBackSettled(done)
+		// Unacknowledged, Slack re-sends events and tells the person a command failed: better than
+		// an ack for work a crash would lose.
+		b.log.Error("could not journal requests; leaving them unacknowledged", "requests", len(entries), "error", err)
+		return
+	}
+	for _, a := range batch {
+		a.ack(a.payload)
+	}
+	for _, a := range batch {
+		if !fresh[a.req.DedupeKey] {
+			// Journaled before: handled, or being handled here or by the replay of the journal.
+			b.log.Info("redelivered envelope dropped", "key", a.req.DedupeKey)
 			continue
 		}
-		for _, a := range batch {
-			a.ack(a.payload)
-		}
-		for _, a := range batch {
-			b.enqueue(a.req, q)
-		}
-		cancel()
+		delete(fresh, a.req.DedupeKey) // a second delivery in this batch is a redelivery
+		b.enqueue(a.req, q)
 	}
 }
 
@@ -183,15 +206,64 @@ func (b *Bot) enqueue(req request, q queues) {
 	if req.Kind != kindCommand && req.Kind != kindMention {
 		queue = q.interactive
 	}
-	b.running(req.DedupeKey, 1)
 	queue <- req
 }
 
-// settle removes a request from the journal: it was handled, or durable state (a card, a claimed
-// action) now carries it.
-func (b *Bot) settle(ctx context.Context, req request) {
-	if err := b.opts.Journal.DoneRequest(context.WithoutCancel(ctx), req.DedupeKey); err != nil {
-		b.log.Error("could not settle a journaled request", "envelope_id", req.EnvelopeID, "error", err)
+// settle marks a request handled, or carried by durable state (a card, a claimed action). It leaves the
+// journal with the next group commit, or within settleSweep: a crash before then replays it, which
+// finds its conversation or its claim and changes nothing.
+func (b *Bot) settle(req request) {
+	b.settledMu.Lock()
+	defer b.settledMu.Unlock()
+	b.settled = append(b.settled, req.DedupeKey)
+}
+
+// keepJournaled keeps req in the journal after its handler returns: its card is not final, and the next
+// start finishes it.
+func (b *Bot) keepJournaled(req request) {
+	b.settledMu.Lock()
+	defer b.settledMu.Unlock()
+	if b.kept == nil {
+		b.kept = map[string]bool{}
+	}
+	b.kept[req.DedupeKey] = true
+}
+
+// unfinished reports, once, whether keepJournaled kept req.
+func (b *Bot) unfinished(req request) bool {
+	b.settledMu.Lock()
+	defer b.settledMu.Unlock()
+	kept := b.kept[req.DedupeKey]
+	delete(b.kept, req.DedupeKey)
+	return kept
+}
+
+// takeSettled returns the requests settled and not yet removed from the journal, and forgets them.
+func (b *Bot) takeSettled() []string {
+	b.settledMu.Lock()
+	defer b.settledMu.Unlock()
+	done := b.settled
+	b.settled = nil
+	return done
+}
+
+// putBackSettled keeps removals whose commit failed for the next one.
+func (b *Bot) putBackSettled(done []string) {
+	b.settledMu.Lock()
+	defer b.settledMu.Unlock()
+	b.settled = append(b.settled, done...)
+}
+
+// removeSettled removes the requests settled from the journal in a commit of their own, when no
+// envelope's commit carries them: when Slack is quiet, and at shutdown.
+func (b *Bot) removeSettled(ctx context.Context) {
+	done := b.takeSettled()
+	if len(done) == 0 {
+		return
+	}
+	if _, err := b.opts.Journal.JournalRequests(ctx, nil, done); err != nil {
+		b.putBackSettled(done)
+		b.log.Error("could not remove handled requests from the journal", "requests", len(done), "error", err)
 	}
 }
 
@@ -199,25 +271,36 @@ func (b *Bot) settle(ctx context.Context, req request) {
 const replayTTL = 30 * time.Minute
 
 // replay reads the requests a previous process acknowledged but did not finish, and returns those to
-// handle again; feed queues them.
-func (b *Bot) replay(ctx context.Context) []request {
+// handle again; feed queues them. A request that opened a conversation is not handled again: a check
+// still running is reconcile's to finish; a check with its result, whose card Slack may not show yet,
+// gets its card drawn again (identical when Slack had it).
+func (b *Bot) replay(ctx context.Context) (out []request, refinish []carried) {
 	pending, err := b.opts.Journal.PendingRequests(ctx)
 	if err != nil {
 		b.log.Error("could not read the request journal", "error", err)
-		return nil
+		return nil, nil
 	}
-	// A request whose conversation exists was carried to a card before the crash: reconcile finishes it.
-	carried := map[string]bool{}
-	if busy, err := b.opts.Store.BusyConversations(ctx); err == nil {
-		for _, c := range busy {
-			carried[c.Request] = true
+	ids := make([]string, len(pending))
+	oldest := b.now()
+	for i, p := range pending {
+		ids[i] = p.ID
+		if p.At.Before(oldest) {
+			oldest = p.At
 		}
 	}
-	var out []request
+	// A conversation is created after its request arrived; the margin covers clocks of two processes.
+	opened, err := b.opts.Store.ConversationsOpenedBy(ctx, ids, oldest.Add(-time.Minute))
+	if err != nil {
+		b.log.Error("could not look up the conversations of journaled requests", "error", err)
+	}
 	var done []string
 	for _, p := range pending {
-		if carried[p.ID] {
-			done = append(done, p.ID)
+		if c, ok := opened[p.ID]; ok {
+			if c.Busy() {
+				done = append(done, p.ID)
+			} else {
+				refinish = append(refinish, carried{request: request{DedupeKey: p.ID}, conv: c.ID})
+			}
 			continue
 		}
 		var req request
@@ -229,13 +312,29 @@ func (b *Bot) replay(ctx context.Context) []request {
 		req.Replayed = true
 		out = append(out, req)
 	}
-	if err := b.opts.Journal.DoneRequest(ctx, done...); err != nil {
-		b.log.Error("could not clear the journal", "error", err)
-	}
+	b.putBackSettled(done) // removed by the first commit
 	if len(out) > 0 {
 		b.log.Info("replaying requests acknowledged before a restart", "requests", len(out))
 	}
-	return out
+	return out, refinish
+}
+
+// carried is a journaled request that opened a conversation.
+type carried struct {
+	request request
+	conv    uint64
+}
+
+// refinish draws again the cards of checks that have their result but may not show it yet, then lets
+// their requests leave the journal.
+func (b *Bot) refinish(ctx context.Context, cs []carried) {
+	for _, c := range cs {
+		b.log.Info("finishing the card of a check interrupted by a restart", "conversation_id", c.conv)
+		b.redraw(ctx, c.conv, "")
+		if ctx.Err() == nil {
+			b.settle(c.request)
+		}
+	}
 }
 
 // feed queues replayed requests, waiting for room, beside the new ones.

@@ -122,33 +122,11 @@ func (db *DB) claimOn(ctx context.Context, id, user string, now time.Time, audit
 		claimErr error
 	)
 	err := db.update(ctx, "claim action", func(tx *bolt.Tx) error {
-		a, err := unsafeAction(tx, id)
-		if err == nil {
-			err = claimable(a, now)
-		}
-		if err != nil {
-			claimErr = err
+		var err error
+		claimed, conv, claimErr, err = claimIn(tx, id, user, now, audit, mutate, also)
+		if claimErr != nil {
 			return errAbort
 		}
-		old, err := unsafeConversation(tx, a.ConversationID)
-		if err != nil {
-			return err
-		}
-		c := old
-		if claimErr = mutate(&c); claimErr != nil {
-			return errAbort
-		}
-		if also != nil {
-			if claimErr = also(tx); claimErr != nil {
-				return errAbort
-			}
-		}
-		c.UpdatedAt = now
-		if err := putConversation(tx, c, &old); err != nil {
-			return err
-		}
-		conv = c
-		claimed, err = unsafeClaim(tx, a, user, now, audit)
 		return err
 	})
 	if claimErr != nil {
@@ -158,6 +136,38 @@ func (db *DB) claimOn(ctx context.Context, id, user string, now time.Time, audit
 		return Action{}, Conversation{}, err
 	}
 	return claimed, conv, nil
+}
+
+// claimIn is claimOn's transaction: refused is why the claim was refused (the caller rolls back), err a
+// storage error.
+func claimIn(tx *bolt.Tx, id, user string, now time.Time, audit *AuditRecord, mutate func(*Conversation) error,
+	also func(*bolt.Tx) error) (claimed Action, conv Conversation, refused, err error) {
+	a, err := unsafeAction(tx, id)
+	if err == nil {
+		err = claimable(a, now)
+	}
+	if err != nil {
+		return Action{}, Conversation{}, err, nil
+	}
+	old, err := unsafeConversation(tx, a.ConversationID)
+	if err != nil {
+		return Action{}, Conversation{}, nil, err
+	}
+	c := old
+	if refused = mutate(&c); refused != nil {
+		return Action{}, Conversation{}, refused, nil
+	}
+	if also != nil {
+		if refused = also(tx); refused != nil {
+			return Action{}, Conversation{}, refused, nil
+		}
+	}
+	c.UpdatedAt = now
+	if err := putConversation(tx, c, &old); err != nil {
+		return Action{}, Conversation{}, nil, err
+	}
+	claimed, err = unsafeClaim(tx, a, user, now, audit)
+	return claimed, c, nil, err
 }
 
 // claimable refuses an action that was used or has expired at now.

@@ -48,11 +48,35 @@ func (e *EffectBusyError) Is(target error) bool { return target == ErrEffectBusy
 // caller can say who made the change first.
 func (db *DB) ClaimEffectOn(ctx context.Context, id, user string, now time.Time, audit *AuditRecord, e Effect,
 	stale time.Duration, mutate func(*Conversation) error) (Action, Conversation, Effect, error) {
+	var (
+		a        Action
+		c        Conversation
+		prev     Effect
+		claimErr error
+	)
+	err := db.Write(ctx, "claim effect", func(w *Writes) error {
+		a, c, prev, claimErr = w.ClaimEffectOn(id, user, now, audit, e, stale, mutate)
+		return claimErr
+	})
+	if claimErr != nil {
+		return Action{}, Conversation{}, Effect{}, claimErr
+	}
+	if err != nil {
+		return Action{}, Conversation{}, Effect{}, err
+	}
+	return a, c, prev, nil
+}
+
+// ClaimEffectOn is DB.ClaimEffectOn in the transaction, so that what the claim changes on the card (its
+// redrawn version and buttons) commits with it. A refusal is returned as-is; the caller's Write then rolls
+// back.
+func (t *Writes) ClaimEffectOn(id, user string, now time.Time, audit *AuditRecord, e Effect, stale time.Duration,
+	mutate func(*Conversation) error) (Action, Conversation, Effect, error) {
 	if e.Key == "" {
 		return Action{}, Conversation{}, Effect{}, fmt.Errorf("claim effect: empty key: %w", ErrInvalid)
 	}
 	var prev Effect
-	a, c, err := db.claimOn(ctx, id, user, now, audit, mutate, func(tx *bolt.Tx) error {
+	a, c, refused, err := claimIn(t.tx, id, user, now, audit, mutate, func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketEffects)
 		if err != nil {
 			return err
@@ -68,6 +92,9 @@ func (db *DB) ClaimEffectOn(ctx context.Context, id, user string, now time.Time,
 		e.Result, e.Summary, e.DoneAt = "", "", time.Time{}
 		return put(b, []byte(e.Key), e)
 	})
+	if refused != nil {
+		return Action{}, Conversation{}, Effect{}, refused
+	}
 	if err != nil {
 		return Action{}, Conversation{}, Effect{}, err
 	}

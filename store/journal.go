@@ -18,11 +18,16 @@ type JournaledRequest struct {
 	Payload json.RawMessage `json:"payload"` // opaque to the store
 }
 
-// JournalRequests records several requests in one transaction (one fsync), in order. A request whose
-// id SeenEnvelope already recorded is not journaled again: it is a redelivery of one being handled or
-// handled, and must not be replayed after a restart.
-func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest) error {
-	return db.update(ctx, "journal requests", func(tx *bolt.Tx) error {
+// JournalRequests is the journal's group commit: it records rs, in order, each with its envelope id
+// (as SeenEnvelope does), and removes the requests done, all in one transaction and one fsync. Requests
+// arriving together and the removals of requests handled since the last commit so share one commit,
+// and an ack never waits behind a removal of its own. It returns the ids recorded now: the others were
+// recorded before (a redelivery, or twice in rs) and must not be handled again. Removing an absent
+// request is not an error.
+func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest, done []string) (map[string]bool, error) {
+	var fresh map[string]bool
+	err := db.update(ctx, "journal requests", func(tx *bolt.Tx) error {
+		fresh = make(map[string]bool, len(rs))
 		b, err := bucket(tx, bucketRequests)
 		if err != nil {
 			return err
@@ -30,6 +35,11 @@ func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest) error 
 		seen, err := bucket(tx, bucketEnvelopes)
 		if err != nil {
 			return err
+		}
+		for _, id := range done {
+			if err := b.Delete([]byte(id)); err != nil {
+				return err
+			}
 		}
 		for _, r := range rs {
 			if r.ID == "" {
@@ -41,40 +51,14 @@ func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest) error 
 			if err := put(b, []byte(r.ID), r); err != nil {
 				return err
 			}
+			if err := seen.Put([]byte(r.ID), timeKey(r.At)); err != nil {
+				return err
+			}
+			fresh[r.ID] = true
 		}
 		return nil
 	})
-}
-
-// DoneRequest removes requests from the journal, in one commit; removing an absent one is not an error,
-// and when none is present it costs no commit (a handler settles its request as soon as its state carries
-// it, and again when it ends).
-func (db *DB) DoneRequest(ctx context.Context, ids ...string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	var present bool
-	if err := db.view(ctx, "done request", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketRequests)
-		for _, id := range ids {
-			present = present || (err == nil && b.Get([]byte(id)) != nil)
-		}
-		return nil
-	}); err != nil || !present {
-		return err
-	}
-	return translate("done request", db.bolt.Batch(db.counted(func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketRequests)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err := b.Delete([]byte(id)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})))
+	return fresh, err
 }
 
 // PendingRequests lists the journal in key order; records that no longer decode are logged and skipped.
@@ -93,21 +77,42 @@ func (db *DB) PendingRequests(ctx context.Context) ([]JournaledRequest, error) {
 	return out, err
 }
 
-// SeenEnvelopes reports which of ids SeenEnvelope has recorded. It only reads, so it never waits for a
-// writer.
-func (db *DB) SeenEnvelopes(ctx context.Context, ids []string) (map[string]bool, error) {
-	seen := map[string]bool{}
-	err := db.view(ctx, "seen envelopes", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketEnvelopes)
+// ConversationsOpenedBy finds the conversations opened by the requests ids (Conversation.Request) among
+// those created at or after since: a journaled request that opened one was carried to a card before a
+// restart, and handling it again would post a second card. It walks back from the newest conversation
+// and stops at the first older than since, so it reads only what was created since.
+func (db *DB) ConversationsOpenedBy(ctx context.Context, ids []string, since time.Time) (map[string]Conversation, error) {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := map[string]Conversation{}
+	if len(want) == 0 {
+		return out, nil
+	}
+	err := db.view(ctx, "conversations opened by requests", func(tx *bolt.Tx) error {
+		convs, err := bucket(tx, bucketConversations)
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if b.Get([]byte(id)) != nil {
-				seen[id] = true
+		cur := convs.Cursor()
+		for k, v := cur.Last(); k != nil; k, v = cur.Prev() {
+			if v == nil || len(k) != 8 {
+				continue
+			}
+			var c Conversation
+			if err := decode(bucketConversations, k, v, &c); err != nil {
+				db.log.Warn("skipping an unreadable conversation", "error", err)
+				continue
+			}
+			if c.CreatedAt.Before(since) {
+				break
+			}
+			if c.Request != "" && want[c.Request] {
+				out[c.Request] = c
 			}
 		}
 		return nil
 	})
-	return seen, err
+	return out, err
 }

@@ -99,6 +99,7 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	g.Go(func() error { return b.Run(gctx) })
 	g.Go(func() error { return ops.doctor.loop(gctx) })
 	g.Go(func() error { return db.RunPruner(gctx, time.Hour) })
+	g.Go(func() error { return journal.RunPruner(gctx, time.Hour) }) // the envelope ids seen
 	g.Go(func() error { return listen(gctx, cfg.HTTPAddr, ops.handler(), logger) })
 	if cfg.AdminAddr != "" {
 		g.Go(func() error { return listen(gctx, cfg.AdminAddr, ops.adminHandler(cfg.AdminToken), logger) })
