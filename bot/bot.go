@@ -52,11 +52,9 @@ type Options struct {
 	// Manager's built-in choices.
 	Frequencies func(ctx context.Context) ([]string, error)
 	// Doctor probes the OMS tenant for /preorder doctor; nil answers that it is not available.
-	Doctor  func(ctx context.Context) doctor.Report
-	StoreID string // default product store
-	// CatalogSyncJob is the "Preorder Catalog Sync" enum id, run in full after a manual link.
-	CatalogSyncJob string
-	OMSWebURL      string // e.g. https://acme-oms.hotwax.io, for links on cards
+	Doctor    func(ctx context.Context) doctor.Report
+	StoreID   string // default product store
+	OMSWebURL string // e.g. https://acme-oms.hotwax.io, for links on cards
 
 	Operators      []string // Slack user ids allowed to remediate
 	OperatorGroups []string // Slack user group ids whose members may remediate

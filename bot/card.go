@@ -21,21 +21,14 @@ const (
 // remedyKey names what a remedy changes, so the same fix started from two renders of a card is one fix.
 func remedyKey(r diagnostics.Remedy) string { return r.Kind + "/" + r.Job + "/" + r.ShopID }
 
-// inFlightKeys are the remedies a fix hides while it runs: itself, and for a manual link the full sync
-// that follows it.
+// inFlightKeys are the remedies a fix hides while it runs: itself, and what follows it (for a manual link,
+// the full sync of that shop).
 func (b *Bot) inFlightKeys(r diagnostics.Remedy) []string {
 	keys := []string{remedyKey(r)}
-	if r.Kind == diagnostics.RemedyLinkProduct {
-		keys = append(keys, remedyKey(b.followUpSync(r)))
+	if next, ok := b.opts.Executor.FollowUp(r); ok {
+		keys = append(keys, remedyKey(next))
 	}
 	return keys
-}
-
-// followUpSync is the full sync of a shop that follows a manual link (hotwax-api §7: a link made after
-// the shop's last sync is never picked up by delta syncs).
-func (b *Bot) followUpSync(link diagnostics.Remedy) diagnostics.Remedy {
-	return diagnostics.Remedy{Kind: diagnostics.RemedyRunJob, Job: b.opts.CatalogSyncJob, ShopID: link.ShopID,
-		ShopName: link.ShopName, Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync" + where(link)}
 }
 
 func overlaps(a, b []string) bool {

@@ -129,7 +129,7 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 		reports = unavailableReports(conv, err, started)
 	}
 	for _, r := range reports {
-		b.metrics.observeCheck(r.Cause, b.now().Sub(started))
+		b.metrics.observeCheck(string(r.Cause), b.now().Sub(started))
 		b.metrics.observeJobFailures(r.FailedRuns())
 	}
 
@@ -175,7 +175,7 @@ func unavailableReports(conv store.Conversation, err error, at time.Time) []diag
 	for i, sku := range conv.SKUs {
 		out[i] = diagnostics.Report{
 			SKU: sku, ProductStoreID: conv.ProductStoreID, Status: diagnostics.StatusUnknown,
-			Cause: diagnostics.CauseOMSUnavailable, Causes: []string{diagnostics.CauseOMSUnavailable},
+			Cause: diagnostics.CauseOMSUnavailable, Causes: []diagnostics.Cause{diagnostics.CauseOMSUnavailable},
 			Failures:  []diagnostics.Failure{{Kind: diagnostics.FailureUnexpected, Call: "diagnostic chain", Message: msg}},
 			CheckedAt: at,
 		}
@@ -211,7 +211,7 @@ func hasRemedy(r diagnostics.Report, kind string) bool {
 // remedyParams is what a button's action remembers: the remedy itself and the SKU it is for.
 func remedyParams(r diagnostics.Report, rem diagnostics.Remedy) map[string]string {
 	js, _ := json.Marshal(rem)
-	p := map[string]string{"remedy": string(js), "sku": r.SKU, "store": r.ProductStoreID, "cause": r.Cause}
+	p := map[string]string{"remedy": string(js), "sku": r.SKU, "store": r.ProductStoreID, "cause": string(r.Cause)}
 	if r.Product != nil {
 		p["productId"] = r.Product.ProductID
 	}
@@ -274,7 +274,7 @@ func (b *Bot) keep(log *slog.Logger, conv store.Conversation, reports []diagnost
 			}
 			if _, err := w.AppendAudit(store.AuditRecord{
 				Actor: run.by, Action: "check", ConversationID: conv.ID, SKU: r.SKU, ProductStoreID: conv.ProductStoreID,
-				Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Outcome: r.Cause, At: b.now(),
+				Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Outcome: string(r.Cause), At: b.now(),
 				Detail: fmt.Sprintf("%d OMS calls in %s", r.OMSCalls, time.Duration(r.Elapsed).Round(time.Millisecond)),
 			}); err != nil {
 				return fmt.Errorf("audit the check: %w", err)

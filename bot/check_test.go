@@ -20,7 +20,8 @@ import (
 func TestSlashCheckEveryScenario(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		scenario, sku, cause string
+		scenario, sku string
+		cause         diagnostics.Cause
 	}{
 		{"healthy", "HW-JACKET-M", diagnostics.CauseHealthy},
 		{"association-job-not-scheduled", "HW-BOOT-42", diagnostics.CauseAssociationJobMissing},

@@ -22,6 +22,8 @@ type Executor interface {
 	// Check refuses what Execute would refuse without writing; it may read the OMS, never write.
 	Check(ctx context.Context, storeID string, r diagnostics.Remedy, in diagnostics.Input) error
 	Execute(ctx context.Context, storeID string, r diagnostics.Remedy, in diagnostics.Input) (diagnostics.Outcome, error)
+	// FollowUp is the remedy that must run after r for r to take effect, if any.
+	FollowUp(r diagnostics.Remedy) (diagnostics.Remedy, bool)
 }
 
 // clicked is a button's action, loaded from the store and checked against the card it sits on.

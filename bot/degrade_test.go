@@ -63,5 +63,5 @@ func TestEscalationPacketCarriesFailures(t *testing.T) {
 	require.Len(t, got.Failures, 1)
 	assert.Equal(t, diagnostics.FailureUnexpected, got.Failures[0].Kind)
 	assert.Contains(t, got.Failures[0].Call, "listings (solr-query shopifyCore)")
-	assert.Equal(t, []string{diagnostics.CheckShopListing}, got.Failures[0].Checks)
+	assert.Equal(t, []diagnostics.CheckID{diagnostics.CheckShopListing}, got.Failures[0].Checks)
 }

@@ -58,7 +58,7 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 
 	opts := bot.Options{
 		AppToken: sl.AppToken(), BotToken: sl.BotToken(), APIURL: sl.APIURL(),
-		Store: db, StoreID: storeID, CatalogSyncJob: hotwax.JobCatalogSync,
+		Store: db, StoreID: storeID,
 		Operators: []string{operator}, SupportChannel: supportChannel,
 		Workers: 4, EditInterval: 100 * time.Millisecond, WatchPoll: 50 * time.Millisecond,
 		ShutdownTimeout: 5 * time.Second, PingInterval: 5 * time.Second,

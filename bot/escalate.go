@@ -24,8 +24,8 @@ type Packet struct {
 	SKU            string                  `json:"sku"`
 	ProductStoreID string                  `json:"productStoreId"`
 	Product        *diagnostics.Product    `json:"product"`
-	Cause          string                  `json:"cause"`
-	Causes         []string                `json:"causes"`
+	Cause          diagnostics.Cause       `json:"cause"`
+	Causes         []diagnostics.Cause     `json:"causes"`
 	Summary        string                  `json:"summary"`
 	RequestedBy    string                  `json:"requestedBy"`
 	Note           string                  `json:"note,omitempty"`
@@ -181,7 +181,7 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 // reserved in the store before the summary is posted, under one lock, so two escalations at once open
 // one thread; a reservation left by a crash (no thread yet) is completed by the next escalation.
 func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report diagnostics.Report, packet Packet, by, userNote string) (store.Escalation, bool, error) {
-	fp := store.Fingerprint{ProductStoreID: conv.ProductStoreID, SKU: report.SKU, Cause: report.Cause}
+	fp := store.Fingerprint{ProductStoreID: conv.ProductStoreID, SKU: report.SKU, Cause: string(report.Cause)}
 	unlock := b.locks.lock("escalation/" + fp.Key()) // held across the post: other fingerprints go on
 	defer unlock()
 	esc, _, err := b.opts.Store.OpenEscalation(ctx, store.Escalation{

@@ -140,7 +140,7 @@ func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
 	})
 	mu.Lock()
 	assert.Equal(t, "HW-GLOVE-L", got.SKU)
-	assert.Equal(t, "job-failing", got.Cause)
+	assert.Equal(t, "job-failing", string(got.Cause))
 	assert.NotEmpty(t, got.Checks)
 	assert.NotEmpty(t, got.ThreadURL)
 	mu.Unlock()

@@ -135,7 +135,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	b.postThread(ctx, c.conv, blocks.Note(line))
 
 	job := c.remedy
-	if err == nil && c.remedy.Kind == diagnostics.RemedyLinkProduct && b.opts.CatalogSyncJob != "" {
+	if next, ok := b.opts.Executor.FollowUp(c.remedy); ok && err == nil {
 		// The link is recorded before the sync that pushes it is asked for.
 		if werr := b.opts.Store.Write(ctx, "record remedy", recorded); werr != nil {
 			log.Error("could not record the remedy's result", "error", werr)
@@ -143,7 +143,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		recorded = nil
 		unlock()
 		locked = false
-		job = b.followUpSync(c.remedy)
+		job = next
 		// Only a run that starts after the link can push it (hotwax-api §7).
 		out, err = b.execute(ctx, job, diagnostics.Input{UserLogin: in.UserLogin, RanSince: b.now()}, c.conv)
 		text, res := describeOutcome(job, out, err)

@@ -28,11 +28,11 @@ func (e *env) click(user string, card slacktest.Message, text string) string {
 }
 
 // fixedCard waits until the card's stored report has the cause.
-func (e *env) cardWithCause(card slacktest.Message, cause string) (slacktest.Message, diagnostics.Report) {
+func (e *env) cardWithCause(card slacktest.Message, cause diagnostics.Cause) (slacktest.Message, diagnostics.Report) {
 	e.t.Helper()
 	var r diagnostics.Report
 	var m slacktest.Message
-	e.waitFor("card "+card.TS+" to show "+cause, func() bool {
+	e.waitFor("card "+card.TS+" to show "+string(cause), func() bool {
 		conv, err := e.db.ConversationByCard(context.Background(), card.Channel, card.TS)
 		if err != nil || len(conv.LastReport) == 0 {
 			return false
@@ -133,6 +133,15 @@ func TestFixesEndFixed(t *testing.T) {
 		})
 		e.cardWithCause(card, diagnostics.CauseHealthy)
 		assert.Equal(t, 1, e.oms.Counts()["service/createShopifyShopProduct"])
+		// The sync that follows the link is the chain's own full sync, in its words.
+		e.waitFor("the thread to name the full sync after the link", func() bool {
+			for _, m := range e.slack.Thread(opsChannel, card.TS) {
+				if strings.Contains(m.Text, "Run full catalog sync for Acme CA") {
+					return true
+				}
+			}
+			return false
+		})
 	})
 	t.Run("job-failing: run again once the cause is fixed", func(t *testing.T) {
 		e := newEnv(t, "job-failing")

@@ -196,11 +196,7 @@ func fixedWord(rs []diagnostics.Report, underWay int) string {
 		return stillUnderWay(underWay)
 	}
 	for _, r := range rs {
-		switch r.Cause {
-		case diagnostics.CauseHealthy:
-		case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
-			continue // not known to be failing: said below if nothing is
-		default:
+		if r.Cause.Problem() && !r.Cause.Uncertain() { // an uncertain cause is not known to be failing: said below
 			return "❌ Still failing: " + blocks.CauseSentence(r)
 		}
 	}

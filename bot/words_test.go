@@ -77,7 +77,7 @@ func TestEscalatedCardHasOneEscalationLine(t *testing.T) {
 func TestUnknownSKUSuggestsClosest(t *testing.T) {
 	e := newEnv(t, "needs-manual-link")
 	card, r := e.check("HW-SOCK-s")
-	require.Equal(t, "unknown-sku", r.Cause)
+	require.Equal(t, "unknown-sku", string(r.Cause))
 	assert.Equal(t, "HW-SOCK-S", r.SimilarSKUs[0], "the same SKU in upper case comes first")
 	body := string(card.Blocks)
 	assert.Contains(t, body, "*Did you mean* `HW-SOCK-S`")

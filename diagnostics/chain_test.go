@@ -58,25 +58,25 @@ func TestRunRules(t *testing.T) {
 	tests := []struct {
 		name     string
 		change   func(w *world)
-		causes   []string
+		causes   []Cause
 		checks   statuses
 		remedies []remedyKey
 	}{
 		{
 			name:   "healthy",
 			change: func(*world) {},
-			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
+			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
 			name:   "unknown sku stops the chain",
 			change: func(w *world) { w.products = nil },
-			causes: []string{CauseUnknownSKU}, checks: statuses{F, S, S, S, S, S, S, S, S},
+			causes: []Cause{CauseUnknownSKU}, checks: statuses{F, S, S, S, S, S, S, S, S},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
 			name:   "not in a pre-order category",
 			change: func(w *world) { w.members = nil },
-			causes: []string{CauseNotPreorder}, checks: statuses{P, F, P, P, S, P, P, P, P},
+			causes: []Cause{CauseNotPreorder}, checks: statuses{P, F, P, P, S, P, P, P, P},
 			remedies: []remedyKey{{RemedyRunJob, hotwax.JobPresellRefresh, ""}, recheckKey, escalateKey},
 		},
 		{
@@ -84,7 +84,7 @@ func TestRunRules(t *testing.T) {
 			change: func(w *world) {
 				w.members[0].ProductID = "V1"
 			},
-			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
+			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
 			name: "association job not scheduled for the unlinked child",
@@ -92,13 +92,13 @@ func TestRunRules(t *testing.T) {
 				w.dropLink("10001")
 				w.dropJob("J1")
 			},
-			causes: []string{CauseAssociationJobMissing}, checks: statuses{P, P, F, F, P, P, P, P, F},
+			causes: []Cause{CauseAssociationJobMissing}, checks: statuses{P, P, F, F, P, P, P, P, F},
 			remedies: []remedyKey{{RemedyScheduleJob, hotwax.JobAssociation, "10001"}, {RemedyRunJob, hotwax.JobAssociation, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name:   "association job scheduled yet link missing: link by hand",
 			change: func(w *world) { w.dropLink("10001") },
-			causes: []string{CauseNeedsManualLink}, checks: statuses{P, P, F, P, P, P, P, P, F},
+			causes: []Cause{CauseNeedsManualLink}, checks: statuses{P, P, F, P, P, P, P, P, F},
 			remedies: []remedyKey{{RemedyLinkProduct, "", "10001"}, recheckKey, escalateKey},
 		},
 		{
@@ -109,7 +109,7 @@ func TestRunRules(t *testing.T) {
 					finished("A1", hotwax.JobAssociation, "10001", ago(3*time.Hour)),
 					failed("A2", hotwax.JobAssociation, "10001", ago(time.Hour), "import failed"))
 			},
-			causes: []string{CauseJobFailing}, checks: statuses{P, P, F, P, P, P, P, F, F},
+			causes: []Cause{CauseJobFailing}, checks: statuses{P, P, F, P, P, P, P, F, F},
 			remedies: []remedyKey{{RemedyRunJob, hotwax.JobAssociation, "10001"}, recheckKey, escalateKey},
 		},
 		{
@@ -120,7 +120,7 @@ func TestRunRules(t *testing.T) {
 				w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(3*day)))
 				w.dropListing("10001")
 			},
-			causes: []string{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
+			causes: []Cause{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
 			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
@@ -130,7 +130,7 @@ func TestRunRules(t *testing.T) {
 				w.link("10001").CreatedAt = ago(2 * day)
 				w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(3*day)))
 			},
-			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
+			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
 			name: "late link found from a sync after it when history is short",
@@ -139,7 +139,7 @@ func TestRunRules(t *testing.T) {
 				w.link("10001").CreatedAt = ago(2 * day)
 				w.dropListing("10001")
 			},
-			causes: []string{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
+			causes: []Cause{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
 			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
@@ -149,7 +149,7 @@ func TestRunRules(t *testing.T) {
 				w.link("10001").CreatedAt = ago(2 * day)
 				w.dropListing("10001")
 			},
-			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			causes: []Cause{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
@@ -159,7 +159,7 @@ func TestRunRules(t *testing.T) {
 				w.link("10001").CreatedAt = ago(2 * day)
 				w.dropListing("10001")
 			},
-			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			causes: []Cause{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
@@ -169,7 +169,7 @@ func TestRunRules(t *testing.T) {
 				w.link("10001").CreatedAt = ago(5 * time.Minute)
 				w.dropListing("10001")
 			},
-			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			causes: []Cause{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
@@ -179,7 +179,7 @@ func TestRunRules(t *testing.T) {
 				w.link("10001").CreatedAt = ago(5 * time.Minute)
 				w.dropListing("10001")
 			},
-			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			causes: []Cause{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
@@ -189,13 +189,13 @@ func TestRunRules(t *testing.T) {
 				w.link("10001").CreatedAt = ago(5 * time.Minute)
 				w.dropListing("10001")
 			},
-			causes: []string{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
+			causes: []Cause{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
 			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name:   "presell refresh and one catalog sync disabled",
 			change: func(w *world) { w.dropJob("J3"); w.dropJob("J6") },
-			causes: []string{CausePresellJobsDisabled}, checks: statuses{P, P, P, P, P, F, F, P, P},
+			causes: []Cause{CausePresellJobsDisabled}, checks: statuses{P, P, P, P, P, F, F, P, P},
 			remedies: []remedyKey{{RemedyEnableJob, hotwax.JobPresellRefresh, ""}, {RemedyEnableJob, hotwax.JobCatalogSync, "10002"}, recheckKey, escalateKey},
 		},
 		{
@@ -204,7 +204,7 @@ func TestRunRules(t *testing.T) {
 				w.dropListing("10001")
 				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10001", ago(5*time.Minute), "Access denied"))
 			},
-			causes: []string{CauseJobFailing}, checks: statuses{P, P, P, P, P, P, P, F, F},
+			causes: []Cause{CauseJobFailing}, checks: statuses{P, P, P, P, P, P, P, F, F},
 			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
@@ -212,38 +212,38 @@ func TestRunRules(t *testing.T) {
 			change: func(w *world) {
 				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10001", ago(time.Hour), "Access denied"))
 			},
-			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
+			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
 			name: "a failure where the SKU is listed anyway only warns",
 			change: func(w *world) {
 				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10001", ago(time.Minute), "Access denied"))
 			},
-			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, W, P}, remedies: []remedyKey{},
+			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, W, P}, remedies: []remedyKey{},
 		},
 		{
 			name: "disconnected shop is ignored",
 			change: func(w *world) {
 				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10003", ago(time.Minute), "no access"))
 			},
-			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
+			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
 			name:   "not listed in a child with every job fine: unexplained",
 			change: func(w *world) { w.listings[2].Status = "inactive" },
-			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			causes: []Cause{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
 			name:   "listing failed in a child",
 			change: func(w *world) { w.listings[1].ContainsError = true },
-			causes: []string{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
+			causes: []Cause{CauseUnexplained}, checks: statuses{P, P, P, P, P, P, P, P, F},
 			remedies: []remedyKey{recheckKey, escalateKey},
 		},
 		{
 			name:   "no listing data anywhere only warns",
 			change: func(w *world) { w.listings = nil },
-			causes: []string{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, W}, remedies: []remedyKey{},
+			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, W}, remedies: []remedyKey{},
 		},
 	}
 	for _, tt := range tests {
@@ -283,7 +283,7 @@ func TestRunRemedyWording(t *testing.T) {
 	w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10002", ago(3*day)))
 	w.dropListing("10002")
 	r := runOne(t, w.oms(), testOptions())
-	assert.Equal(t, []string{CauseAssociationJobMissing, CauseAssociatedAfterSync}, r.Causes)
+	assert.Equal(t, []Cause{CauseAssociationJobMissing, CauseAssociatedAfterSync}, r.Causes)
 	assert.Equal(t, []Remedy{
 		{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", ShopName: "Acme CA", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}, Label: "Schedule association job for Acme CA"},
 		{Kind: RemedyRunJob, Job: hotwax.JobAssociation, ShopID: "10001", ShopName: "Acme CA", Label: "Run association job now for Acme CA"},
@@ -377,15 +377,15 @@ func TestRunPartialFailure(t *testing.T) {
 		change func(w *world)
 		break_ func(f *fakeOMS)
 		checks statuses
-		causes []string
+		causes []Cause
 		call   string
-		unread []string
+		unread []CheckID
 	}{
 		{
 			name:   "listings of one shop",
 			break_: listingsFail("10001", boom),
-			checks: statuses{P, P, P, P, P, P, P, P, U}, causes: []string{CauseIncomplete},
-			call: callListings + " for shop 10001", unread: []string{CheckShopListing},
+			checks: statuses{P, P, P, P, P, P, P, P, U}, causes: []Cause{CauseIncomplete},
+			call: callListings + " for shop 10001", unread: []CheckID{CheckShopListing},
 		},
 		{
 			name: "listings fail while a real cause is found from the rest",
@@ -394,16 +394,16 @@ func TestRunPartialFailure(t *testing.T) {
 				w.dropJob("J1")
 			},
 			break_: listingsFail("10002", boom),
-			checks: statuses{P, P, F, F, P, P, P, P, U}, causes: []string{CauseAssociationJobMissing},
-			call: callListings + " for shop 10002", unread: []string{CheckShopListing},
+			checks: statuses{P, P, F, F, P, P, P, P, U}, causes: []Cause{CauseAssociationJobMissing},
+			call: callListings + " for shop 10002", unread: []CheckID{CheckShopListing},
 		},
 		{
 			name: "shop links",
 			break_: func(f *fakeOMS) {
 				f.ShopLinksFn = func(context.Context, []string) ([]hotwax.ShopLink, error) { return nil, boom }
 			},
-			checks: statuses{P, P, U, U, U, P, P, P, U}, causes: []string{CauseIncomplete},
-			call: callLinks, unread: []string{CheckShopLinks, CheckAssociationJob, CheckAssociationTime, CheckShopListing},
+			checks: statuses{P, P, U, U, U, P, P, P, U}, causes: []Cause{CauseIncomplete},
+			call: callLinks, unread: []CheckID{CheckShopLinks, CheckAssociationJob, CheckAssociationTime, CheckShopListing},
 		},
 		{
 			name: "job history, while a cause is still found",
@@ -423,16 +423,16 @@ func TestRunPartialFailure(t *testing.T) {
 					return keep, err
 				}
 			},
-			checks: statuses{P, P, P, P, U, F, P, U, P}, causes: []string{CausePresellJobsDisabled},
-			call: callHistory, unread: []string{CheckAssociationTime, CheckJobFailures},
+			checks: statuses{P, P, P, P, U, F, P, U, P}, causes: []Cause{CausePresellJobsDisabled},
+			call: callHistory, unread: []CheckID{CheckAssociationTime, CheckJobFailures},
 		},
 		{
 			name: "product lookup",
 			break_: func(f *fakeOMS) {
 				f.ProductsBySKUFn = func(context.Context, string, []string) ([]hotwax.Product, error) { return nil, boom }
 			},
-			checks: statuses{U, U, U, U, U, P, P, U, U}, causes: []string{CauseIncomplete},
-			call: callProducts, unread: []string{CheckProduct, CheckPreorderCategory, CheckShopLinks, CheckAssociationJob,
+			checks: statuses{U, U, U, U, U, P, P, U, U}, causes: []Cause{CauseIncomplete},
+			call: callProducts, unread: []CheckID{CheckProduct, CheckPreorderCategory, CheckShopLinks, CheckAssociationJob,
 				CheckAssociationTime, CheckJobFailures, CheckShopListing},
 		},
 	}
@@ -464,7 +464,7 @@ func TestRunUnavailableOrIncomplete(t *testing.T) {
 	tests := []struct {
 		name  string
 		err   error
-		cause string
+		cause Cause
 	}{
 		{"network down", refused, CauseOMSUnavailable},
 		{"token refused", unauthorized, CauseOMSUnavailable},
@@ -476,11 +476,11 @@ func TestRunUnavailableOrIncomplete(t *testing.T) {
 			f := healthyWorld().oms()
 			f.FindJobsFn = func(context.Context, hotwax.JobQuery) ([]hotwax.Job, error) { return nil, tt.err }
 			r := runOne(t, f, testOptions())
-			assert.Equal(t, []string{tt.cause}, r.Causes)
+			assert.Equal(t, []Cause{tt.cause}, r.Causes)
 			assert.Equal(t, statuses{P, P, P, U, U, U, U, U, P}, statusesOf(r))
 			require.Len(t, r.Failures, 1, "both findJobs calls failed the same way: said once")
 			assert.Equal(t, callJobs+", "+callHistory, r.Failures[0].Call)
-			assert.Equal(t, []string{CheckAssociationJob, CheckAssociationTime, CheckPresellRefresh, CheckCatalogSync, CheckJobFailures}, r.Failures[0].Checks)
+			assert.Equal(t, []CheckID{CheckAssociationJob, CheckAssociationTime, CheckPresellRefresh, CheckCatalogSync, CheckJobFailures}, r.Failures[0].Checks)
 		})
 	}
 }

@@ -26,11 +26,11 @@ const timeLayout = "2006-01-02 15:04 MST"
 // before the watermark.
 const syncBuffer = time.Minute
 
-func unknownCheck(id, why string) Check {
+func unknownCheck(id CheckID, why string) Check {
 	return Check{ID: id, Status: StatusUnknown, Summary: why}
 }
 
-func skipCheck(id, why string) Check { return Check{ID: id, Status: StatusSkip, Summary: why} }
+func skipCheck(id CheckID, why string) Check { return Check{ID: id, Status: StatusSkip, Summary: why} }
 
 func (s *subject) checkProduct() Check {
 	if !s.f.products.ok() {

@@ -39,7 +39,7 @@ func TestRunDeadline(t *testing.T) {
 	reports, err := New(f, opts).Run(context.Background(), "STORE", []string{"SKU-1"})
 	require.NoError(t, err)
 	r := reports[0]
-	assert.Equal(t, []string{CauseOMSUnavailable}, r.Causes)
+	assert.Equal(t, []Cause{CauseOMSUnavailable}, r.Causes)
 	assert.Equal(t, statuses{P, U, P, P, U, P, P, P, P}, statusesOf(r))
 	require.Len(t, r.Failures, 1)
 	assert.Equal(t, callMembers, r.Failures[0].Call)

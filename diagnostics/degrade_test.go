@@ -23,31 +23,31 @@ func TestDegradePerSource(t *testing.T) {
 		scenario string
 		sku      string
 		faults   hotwaxtest.Faults
-		causes   []string
+		causes   []diagnostics.Cause
 		checks   []diagnostics.Status
 		kind     diagnostics.FailureKind
 		call     string
-		unread   []string
+		unread   []diagnostics.CheckID
 	}{
 		{
 			name: "listings garbled, a real cause still found", scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, sku: "HW-BOOT-42",
-			faults: listingsGarbled, causes: []string{"association-job-not-scheduled"},
+			faults: listingsGarbled, causes: []diagnostics.Cause{"association-job-not-scheduled"},
 			checks: []diagnostics.Status{P, P, F, F, S, P, P, P, U},
-			kind:   diagnostics.FailureUnexpected, call: "listings (solr-query shopifyCore) for shop 10000", unread: []string{diagnostics.CheckShopListing},
+			kind:   diagnostics.FailureUnexpected, call: "listings (solr-query shopifyCore) for shop 10000", unread: []diagnostics.CheckID{diagnostics.CheckShopListing},
 		},
 		{
 			name: "listings garbled on a healthy product: incomplete", scenario: hotwaxtest.ScenarioHealthy, sku: "HW-JACKET-M",
-			faults: listingsGarbled, causes: []string{"incomplete"},
+			faults: listingsGarbled, causes: []diagnostics.Cause{"incomplete"},
 			checks: []diagnostics.Status{P, P, P, P, P, P, P, P, U},
-			kind:   diagnostics.FailureUnexpected, call: "listings (solr-query shopifyCore) for shops 10000, 10001, 10002", unread: []string{diagnostics.CheckShopListing},
+			kind:   diagnostics.FailureUnexpected, call: "listings (solr-query shopifyCore) for shops 10000, 10001, 10002", unread: []diagnostics.CheckID{diagnostics.CheckShopListing},
 		},
 		{
 			name: "shop links refused by the OMS", scenario: hotwaxtest.ScenarioPresellJobsDisabled, sku: "HW-BEANIE-BLK",
 			faults: hotwaxtest.Faults{Endpoint: "performFind", Source: "ShopifyShopProduct", OMSError: "Entity ShopifyShopProduct is not readable"},
-			causes: []string{"presell-jobs-disabled"},
+			causes: []diagnostics.Cause{"presell-jobs-disabled"},
 			checks: []diagnostics.Status{P, P, U, U, U, F, F, P, U},
 			kind:   diagnostics.FailureOMSError, call: "shop links (performFind ShopifyShopProduct)",
-			unread: []string{diagnostics.CheckShopLinks, diagnostics.CheckAssociationJob, diagnostics.CheckAssociationTime, diagnostics.CheckShopListing},
+			unread: []diagnostics.CheckID{diagnostics.CheckShopLinks, diagnostics.CheckAssociationJob, diagnostics.CheckAssociationTime, diagnostics.CheckShopListing},
 		},
 	}
 	for _, tt := range tests {
@@ -76,7 +76,7 @@ func TestNetworkDown(t *testing.T) {
 	reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 	require.NoError(t, err)
 	r := reports[0]
-	assert.Equal(t, []string{diagnostics.CauseOMSUnavailable}, r.Causes)
+	assert.Equal(t, []diagnostics.Cause{diagnostics.CauseOMSUnavailable}, r.Causes)
 	require.Len(t, r.Failures, 1, "%+v", r.Failures)
 	f := r.Failures[0]
 	assert.Equal(t, diagnostics.FailureUnreachable, f.Kind)
@@ -94,7 +94,7 @@ func TestCredentialsRefused(t *testing.T) {
 		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 		require.NoError(t, err)
 		r := reports[0]
-		assert.Equal(t, []string{diagnostics.CauseOMSUnavailable}, r.Causes)
+		assert.Equal(t, []diagnostics.Cause{diagnostics.CauseOMSUnavailable}, r.Causes)
 		require.Len(t, r.Failures, 1, "%+v", r.Failures)
 		assert.Equal(t, diagnostics.FailureCredentials, r.Failures[0].Kind)
 		assert.Contains(t, r.Failures[0].Fix, "HOTWAX_TOKEN")
@@ -108,7 +108,7 @@ func TestCredentialsRefused(t *testing.T) {
 		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 		require.NoError(t, err)
 		r := reports[0]
-		assert.Equal(t, []string{diagnostics.CauseOMSUnavailable}, r.Causes)
+		assert.Equal(t, []diagnostics.Cause{diagnostics.CauseOMSUnavailable}, r.Causes)
 		require.Len(t, r.Failures, 1, "%+v", r.Failures)
 		f := r.Failures[0]
 		assert.Equal(t, diagnostics.FailureCredentials, f.Kind)

@@ -33,22 +33,22 @@ func Diff(old, new Report) []Change {
 		out = append(out, Change{Kind: ChangeStatus, From: string(old.Status), To: string(new.Status)})
 	}
 	if old.Cause != new.Cause {
-		out = append(out, Change{Kind: ChangeCause, From: old.Cause, To: new.Cause})
+		out = append(out, Change{Kind: ChangeCause, From: string(old.Cause), To: string(new.Cause)})
 	}
 	for _, c := range old.Causes {
 		if c != old.Cause && c != new.Cause && !slices.Contains(new.Causes, c) {
-			out = append(out, Change{Kind: ChangeCauseGone, Name: c})
+			out = append(out, Change{Kind: ChangeCauseGone, Name: string(c)})
 		}
 	}
 	for _, c := range new.Causes {
 		if c != new.Cause && !slices.Contains(old.Causes, c) {
-			out = append(out, Change{Kind: ChangeCauseAdded, Name: c})
+			out = append(out, Change{Kind: ChangeCauseAdded, Name: string(c)})
 		}
 	}
 	for _, nc := range new.Checks {
 		for _, oc := range old.Checks {
 			if oc.ID == nc.ID && oc.Status != nc.Status {
-				out = append(out, Change{Kind: ChangeCheck, Name: nc.ID, From: string(oc.Status), To: string(nc.Status)})
+				out = append(out, Change{Kind: ChangeCheck, Name: string(nc.ID), From: string(oc.Status), To: string(nc.Status)})
 			}
 		}
 	}

@@ -20,20 +20,20 @@ func TestDiff(t *testing.T) {
 		{name: "same report", old: after, new: after, want: nil},
 		{name: "fixed", old: before, new: after, want: []Change{
 			{Kind: ChangeStatus, From: "fail", To: "pass"},
-			{Kind: ChangeCause, From: CauseAssociationJobMissing, To: CauseHealthy},
-			{Kind: ChangeCheck, Name: CheckShopLinks, From: "fail", To: "pass"},
-			{Kind: ChangeCheck, Name: CheckAssociationJob, From: "fail", To: "pass"},
-			{Kind: ChangeCheck, Name: CheckShopListing, From: "fail", To: "pass"},
+			{Kind: ChangeCause, From: string(CauseAssociationJobMissing), To: string(CauseHealthy)},
+			{Kind: ChangeCheck, Name: string(CheckShopLinks), From: "fail", To: "pass"},
+			{Kind: ChangeCheck, Name: string(CheckAssociationJob), From: "fail", To: "pass"},
+			{Kind: ChangeCheck, Name: string(CheckShopListing), From: "fail", To: "pass"},
 			{Kind: ChangeLinked, Name: "Acme CA"},
 			{Kind: ChangeListing, Name: "Acme CA", From: "Not linked", To: "Listed"},
 			{Kind: ChangeAssociationJob, Name: "Acme CA", From: "draft only", To: "scheduled every hour"},
 		}},
 		{name: "broken again", old: after, new: before, want: []Change{
 			{Kind: ChangeStatus, From: "pass", To: "fail"},
-			{Kind: ChangeCause, From: CauseHealthy, To: CauseAssociationJobMissing},
-			{Kind: ChangeCheck, Name: CheckShopLinks, From: "pass", To: "fail"},
-			{Kind: ChangeCheck, Name: CheckAssociationJob, From: "pass", To: "fail"},
-			{Kind: ChangeCheck, Name: CheckShopListing, From: "pass", To: "fail"},
+			{Kind: ChangeCause, From: string(CauseHealthy), To: string(CauseAssociationJobMissing)},
+			{Kind: ChangeCheck, Name: string(CheckShopLinks), From: "pass", To: "fail"},
+			{Kind: ChangeCheck, Name: string(CheckAssociationJob), From: "pass", To: "fail"},
+			{Kind: ChangeCheck, Name: string(CheckShopListing), From: "pass", To: "fail"},
 			{Kind: ChangeUnlinked, Name: "Acme CA"},
 			{Kind: ChangeListing, Name: "Acme CA", From: "Listed", To: "Not linked"},
 			{Kind: ChangeAssociationJob, Name: "Acme CA", From: "scheduled every hour", To: "draft only"},
@@ -47,9 +47,9 @@ func TestDiff(t *testing.T) {
 }
 
 func TestDiffSecondaryCauses(t *testing.T) {
-	old := Report{Cause: CauseNotPreorder, Causes: []string{CauseNotPreorder, CausePresellJobsDisabled}}
-	new := Report{Cause: CauseNotPreorder, Causes: []string{CauseNotPreorder, CauseJobFailing}}
-	assert.Equal(t, []Change{{Kind: ChangeCauseGone, Name: CausePresellJobsDisabled}, {Kind: ChangeCauseAdded, Name: CauseJobFailing}}, Diff(old, new))
+	old := Report{Cause: CauseNotPreorder, Causes: []Cause{CauseNotPreorder, CausePresellJobsDisabled}}
+	new := Report{Cause: CauseNotPreorder, Causes: []Cause{CauseNotPreorder, CauseJobFailing}}
+	assert.Equal(t, []Change{{Kind: ChangeCauseGone, Name: string(CausePresellJobsDisabled)}, {Kind: ChangeCauseAdded, Name: string(CauseJobFailing)}}, Diff(old, new))
 }
 
 func runOneWorld(t *testing.T, change func(w *world)) Report {

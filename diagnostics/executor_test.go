@@ -57,7 +57,7 @@ func TestExecutorFixesEachCause(t *testing.T) {
 		assert.Equal(t, diagnostics.CheckShopLinks, r.Checks[2].ID)
 		assert.Equal(t, diagnostics.StatusPass, r.Checks[2].Status, "the association job linked CA and UK")
 		// The links are newer than the syncs that passed the member row: the guide's second cause.
-		assert.Equal(t, []string{diagnostics.CauseAssociatedAfterSync}, r.Causes)
+		assert.Equal(t, []diagnostics.Cause{diagnostics.CauseAssociatedAfterSync}, r.Causes)
 		for _, shop := range []string{"10001", "10002"} {
 			execute(t, srv, ex, remedyOf(t, r, diagnostics.RemedyRunJob, shop), diagnostics.Input{})
 		}
@@ -79,7 +79,7 @@ func TestExecutorFixesEachCause(t *testing.T) {
 			diagnostics.Input{VariantID: "45012000000077", InventoryItemID: "47020000000077"})
 		assert.Equal(t, "product 20077 linked to Acme CA as variant 45012000000077", out.Summary)
 		r = check(t, client, "HW-SOCK-S")
-		assert.Equal(t, []string{diagnostics.CauseAssociatedAfterSync}, r.Causes, "linked after the syncs passed the member row")
+		assert.Equal(t, []diagnostics.Cause{diagnostics.CauseAssociatedAfterSync}, r.Causes, "linked after the syncs passed the member row")
 		execute(t, srv, ex, remedyOf(t, r, diagnostics.RemedyRunJob, "10001"), diagnostics.Input{})
 		assert.Equal(t, diagnostics.CauseHealthy, check(t, client, "HW-SOCK-S").Cause)
 	})

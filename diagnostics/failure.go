@@ -32,7 +32,7 @@ type Failure struct {
 	Call    string      `json:"call"`             // the call that failed, as the chain names it
 	Message string      `json:"message"`          // what happened, in plain words, with the OMS's own text
 	Fix     string      `json:"fix,omitempty"`    // what to change, naming the setting when there is one
-	Checks  []string    `json:"checks,omitempty"` // the checks it left unknown
+	Checks  []CheckID   `json:"checks,omitempty"` // the checks it left unknown
 }
 
 // Unavailable reports whether the failure means the OMS could not be asked at all: not reached, or the
@@ -165,7 +165,7 @@ func mergeFailures(fs []Failure) []Failure {
 		for _, c := range f.Checks {
 			out[i].Checks = appendUnique(out[i].Checks, c)
 		}
-		slices.SortFunc(out[i].Checks, func(a, b string) int {
+		slices.SortFunc(out[i].Checks, func(a, b CheckID) int {
 			return slices.Index(CheckIDs, a) - slices.Index(CheckIDs, b)
 		})
 	}
@@ -181,7 +181,7 @@ func indexOfFailure(fs []Failure, f Failure) int {
 	return -1
 }
 
-func appendUnique(ss []string, s string) []string {
+func appendUnique[T comparable](ss []T, s T) []T {
 	if slices.Contains(ss, s) {
 		return ss
 	}

@@ -129,12 +129,12 @@ func TestClassifyKeepsMessagesShort(t *testing.T) {
 func TestRunFailures(t *testing.T) {
 	listings := diagnostics.Failure{Kind: diagnostics.FailureSolr, Call: "listings", Message: "Solr refused the query: undefined field x"}
 	a, b := listings, listings
-	a.Checks = []string{diagnostics.CheckShopListing}
-	b.Checks = []string{diagnostics.CheckShopListing, diagnostics.CheckAssociationTime}
+	a.Checks = []diagnostics.CheckID{diagnostics.CheckShopListing}
+	b.Checks = []diagnostics.CheckID{diagnostics.CheckShopListing, diagnostics.CheckAssociationTime}
 	jobs := diagnostics.Failure{Kind: diagnostics.FailureOMSError, Call: "findJobs", Message: "the OMS answered with an error: boom"}
 	got := diagnostics.RunFailures([]diagnostics.Report{{Failures: []diagnostics.Failure{a}}, {Failures: []diagnostics.Failure{b, jobs}}, {}})
 	require.Len(t, got, 2)
-	assert.Equal(t, []string{diagnostics.CheckShopListing, diagnostics.CheckAssociationTime}, got[0].Checks)
-	assert.Equal(t, []string{diagnostics.CheckShopListing}, a.Checks, "the reports are not changed")
+	assert.Equal(t, []diagnostics.CheckID{diagnostics.CheckShopListing, diagnostics.CheckAssociationTime}, got[0].Checks)
+	assert.Equal(t, []diagnostics.CheckID{diagnostics.CheckShopListing}, a.Checks, "the reports are not changed")
 	assert.Equal(t, jobs, got[1])
 }

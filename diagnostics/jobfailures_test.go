@@ -117,7 +117,7 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 		for _, ch := range doc.Checks {
 			for _, e := range ch.Evidence {
 				sig, has := e["signature"]
-				if ch.ID != diagnostics.CheckJobFailures {
+				if ch.ID != string(diagnostics.CheckJobFailures) {
 					assert.False(t, has, "only failed runs carry a signature")
 					continue
 				}

@@ -22,7 +22,7 @@ func TestRunWithProgress(t *testing.T) {
 		return jobs(ctx, q)
 	}
 	var mu sync.Mutex
-	var seen []string
+	var seen []CheckID
 	progress := func(sku string, ch Check) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -37,5 +37,5 @@ func TestRunWithProgress(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, reports, 1)
 	assert.Equal(t, CauseHealthy, reports[0].Cause)
-	assert.Equal(t, []string{CheckProduct}, seen, "the rest come with the report")
+	assert.Equal(t, []CheckID{CheckProduct}, seen, "the rest come with the report")
 }

@@ -27,7 +27,7 @@ func TestUnderscoreListingGenerationCostsOneRequestPerShopOnce(t *testing.T) {
 				reports, err := chain.Run(context.Background(), "STORE", []string{"HW-SCARF-GRN"})
 				require.NoError(t, err)
 				r := reports[0]
-				assert.Equal(t, []string{diagnostics.CauseAssociatedAfterSync}, r.Causes, "run %d", run)
+				assert.Equal(t, []diagnostics.Cause{diagnostics.CauseAssociatedAfterSync}, r.Causes, "run %d", run)
 				assert.Empty(t, r.Failures)
 				listing := r.Checks[len(r.Checks)-1]
 				require.Equal(t, diagnostics.CheckShopListing, listing.ID)
@@ -53,7 +53,7 @@ func TestUnderscoreListingGenerationCostsOneRequestPerShopOnce(t *testing.T) {
 func TestDraftWithRuntimeErrorIsRefusedWithTheOMSReason(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioDraftWithoutConfiguration})
 	r := check(t, client, "HW-PARKA-S")
-	assert.Equal(t, []string{diagnostics.CauseAssociationJobMissing}, r.Causes)
+	assert.Equal(t, []diagnostics.Cause{diagnostics.CauseAssociationJobMissing}, r.Causes)
 	assert.Contains(t, remedyKeys(r.Remedies), escalate, "the card offers escalation")
 
 	srv.ResetCounts()

@@ -1,6 +1,9 @@
 package diagnostics
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+)
 
 // Remedy defaults: the Job Manager's own (hotwax-api §4.2): HOURLY for the association job with a
 // modest limit, EVERY_15_MIN for the pre-order jobs as the Pre-Order page checkbox does.
@@ -33,18 +36,30 @@ func (s *subject) runJob(enum, shopID, how string) Remedy {
 	return r
 }
 
+// fullSync re-pushes every pre-order product to one shop.
+func (s *subject) fullSync(shopID string) Remedy { return s.opts.fullSync(shopID, s.shopName(shopID)) }
+
 // fullSync re-pushes every pre-order product to one shop: the configured bulk push job, else a catalog
 // sync run with includeAll, which skips the delta watermark that missed a late link (hotwax-api §7).
-func (s *subject) fullSync(shopID string) Remedy {
+func (o Options) fullSync(shopID, shopName string) Remedy {
 	r := Remedy{
-		Kind: RemedyRunJob, Job: s.opts.Jobs.CatalogSync, ShopID: shopID, ShopName: s.shopName(shopID),
+		Kind: RemedyRunJob, Job: o.Jobs.CatalogSync, ShopID: shopID, ShopName: shopName,
 		Params: map[string]string{"includeAll": "Y"},
-		Label:  "Run full catalog sync" + s.where(shopID),
+		Label:  "Run full catalog sync for " + cmp.Or(shopName, "shop "+shopID),
 	}
-	if s.opts.Jobs.FullRepush != "" {
-		r.Job, r.Params = s.opts.Jobs.FullRepush, nil
+	if o.Jobs.FullRepush != "" {
+		r.Job, r.Params = o.Jobs.FullRepush, nil
 	}
 	return r
+}
+
+// FollowUp is the remedy that must follow r for r to take effect, if any: after a manual link, a full sync
+// of that shop, since delta syncs never pick up a link made after the shop's last sync (hotwax-api §7).
+func (e *Executor) FollowUp(r Remedy) (Remedy, bool) {
+	if r.Kind != RemedyLinkProduct {
+		return Remedy{}, false
+	}
+	return e.opts.fullSync(r.ShopID, r.ShopName), true
 }
 
 func (s *subject) enableJob(enum, shopID string) Remedy {

@@ -20,39 +20,47 @@ const (
 	StatusUnknown Status = "unknown"
 )
 
+// CheckID names one question of the guide.
+type CheckID string
+
 // Check ids, in the order the guide walks them.
 const (
-	CheckProduct          = "product"
-	CheckPreorderCategory = "preorder-category"
-	CheckShopLinks        = "shop-links"
-	CheckAssociationJob   = "association-job"
-	CheckAssociationTime  = "association-timing"
-	CheckPresellRefresh   = "presell-refresh-job"
-	CheckCatalogSync      = "catalog-sync-job"
-	CheckJobFailures      = "job-failures"
-	CheckShopListing      = "shop-listing"
+	CheckProduct          CheckID = "product"
+	CheckPreorderCategory CheckID = "preorder-category"
+	CheckShopLinks        CheckID = "shop-links"
+	CheckAssociationJob   CheckID = "association-job"
+	CheckAssociationTime  CheckID = "association-timing"
+	CheckPresellRefresh   CheckID = "presell-refresh-job"
+	CheckCatalogSync      CheckID = "catalog-sync-job"
+	CheckJobFailures      CheckID = "job-failures"
+	CheckShopListing      CheckID = "shop-listing"
 )
 
 // CheckIDs lists every check in display order.
-var CheckIDs = []string{
+var CheckIDs = []CheckID{
 	CheckProduct, CheckPreorderCategory, CheckShopLinks, CheckAssociationJob, CheckAssociationTime,
 	CheckPresellRefresh, CheckCatalogSync, CheckJobFailures, CheckShopListing,
 }
 
-// Cause ids, ranked in the guide's order; the first that applies is the most likely.
-const (
-	CauseUnknownSKU            = "unknown-sku"
-	CauseNotPreorder           = "not-preorder"
-	CauseAssociationJobMissing = "association-job-not-scheduled"
-	CauseAssociatedAfterSync   = "associated-after-sync"
-	CausePresellJobsDisabled   = "presell-jobs-disabled"
-	CauseJobFailing            = "job-failing"
-	CauseNeedsManualLink       = "needs-manual-link"
-	CauseUnexplained           = "unexplained"
-	CauseHealthy               = "healthy"
-	CauseIncomplete            = "incomplete"      // no cause among the checks that ran, and some could not
-	CauseOMSUnavailable        = "oms-unavailable" // the OMS could not be reached or refused the credentials
-)
+var checkTitles = map[CheckID]string{
+	CheckProduct:          "Product",
+	CheckPreorderCategory: "Pre-order category",
+	CheckShopLinks:        "Shop links",
+	CheckAssociationJob:   "Association job",
+	CheckAssociationTime:  "Association timing",
+	CheckPresellRefresh:   "Auto Refresh Pre-sell Catalog",
+	CheckCatalogSync:      "Preorder Catalog Sync",
+	CheckJobFailures:      "Job failures",
+	CheckShopListing:      "Shop listing",
+}
+
+// Title names the check as the operator knows it; an id no check has is shown as it is.
+func (id CheckID) Title() string {
+	if t, ok := checkTitles[id]; ok {
+		return t
+	}
+	return string(id)
+}
 
 // Remedy kinds.
 const (
@@ -79,7 +87,7 @@ type Evidence struct {
 
 // Check is the result of one question of the guide.
 type Check struct {
-	ID       string     `json:"id"`
+	ID       CheckID    `json:"id"`
 	Status   Status     `json:"status"`
 	Summary  string     `json:"summary"`
 	Evidence []Evidence `json:"evidence,omitempty"`
@@ -133,8 +141,8 @@ type Report struct {
 	ProductStoreID string      `json:"productStoreId"`
 	Product        *Product    `json:"product"`
 	Status         Status      `json:"status"` // worst check status: pass, warn, fail or unknown
-	Cause          string      `json:"cause"`  // most likely cause
-	Causes         []string    `json:"causes"` // every cause that applies, most likely first
+	Cause          Cause       `json:"cause"`  // most likely cause
+	Causes         []Cause     `json:"causes"` // every cause that applies, most likely first
 	Checks         []Check     `json:"checks"`
 	Shops          []ShopFacts `json:"shops"`
 	ParentSource   string      `json:"parentSource,omitempty"` // how the parent shop was chosen

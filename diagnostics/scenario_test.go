@@ -67,17 +67,17 @@ func TestScenarios(t *testing.T) {
 	tests := []struct {
 		scenario string
 		sku      string
-		causes   []string
+		causes   []diagnostics.Cause
 		checks   []diagnostics.Status
 		remedies []remedyKey
 	}{
 		{
 			scenario: hotwaxtest.ScenarioHealthy, sku: "HW-JACKET-M",
-			causes: []string{"healthy"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
+			causes: []diagnostics.Cause{"healthy"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
 			scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, sku: "HW-BOOT-42",
-			causes: []string{"association-job-not-scheduled"}, checks: []diagnostics.Status{P, P, F, F, S, P, P, P, F},
+			causes: []diagnostics.Cause{"association-job-not-scheduled"}, checks: []diagnostics.Status{P, P, F, F, S, P, P, P, F},
 			remedies: []remedyKey{
 				{"schedule-job", hotwax.JobAssociation, "10001"}, {"run-job", hotwax.JobAssociation, "10001"},
 				{"schedule-job", hotwax.JobAssociation, "10002"}, {"run-job", hotwax.JobAssociation, "10002"}, recheck, escalate,
@@ -85,12 +85,12 @@ func TestScenarios(t *testing.T) {
 		},
 		{
 			scenario: hotwaxtest.ScenarioAssociatedAfterSync, sku: "HW-SCARF-GRN",
-			causes: []string{"associated-after-sync"}, checks: []diagnostics.Status{P, P, P, P, F, P, P, P, F},
+			causes: []diagnostics.Cause{"associated-after-sync"}, checks: []diagnostics.Status{P, P, P, P, F, P, P, P, F},
 			remedies: []remedyKey{{"run-job", hotwax.JobCatalogSync, "10001"}, recheck, escalate},
 		},
 		{
 			scenario: hotwaxtest.ScenarioPresellJobsDisabled, sku: "HW-BEANIE-BLK",
-			causes: []string{"presell-jobs-disabled"}, checks: []diagnostics.Status{P, P, P, P, P, F, F, P, W},
+			causes: []diagnostics.Cause{"presell-jobs-disabled"}, checks: []diagnostics.Status{P, P, P, P, P, F, F, P, W},
 			remedies: []remedyKey{
 				{"enable-job", hotwax.JobPresellRefresh, ""}, {"enable-job", hotwax.JobCatalogSync, "10001"},
 				{"enable-job", hotwax.JobCatalogSync, "10002"}, {"enable-job", hotwax.JobCatalogSync, "10000"}, recheck, escalate,
@@ -98,28 +98,28 @@ func TestScenarios(t *testing.T) {
 		},
 		{
 			scenario: hotwaxtest.ScenarioJobFailing, sku: "HW-GLOVE-L",
-			causes: []string{"job-failing"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, F, F},
+			causes: []diagnostics.Cause{"job-failing"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, F, F},
 			remedies: []remedyKey{{"run-job", hotwax.JobCatalogSync, "10001"}, recheck, escalate},
 		},
 		{
 			// UK's failure passes by itself, so running it again comes first; CA's needs escalating.
 			scenario: hotwaxtest.ScenarioJobFailing, sku: "HW-MITTEN-S",
-			causes: []string{"job-failing"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, F, F},
+			causes: []diagnostics.Cause{"job-failing"}, checks: []diagnostics.Status{P, P, P, P, P, P, P, F, F},
 			remedies: []remedyKey{{"run-job", hotwax.JobCatalogSync, "10002"}, {"run-job", hotwax.JobCatalogSync, "10001"}, recheck, escalate},
 		},
 		{
 			scenario: hotwaxtest.ScenarioNeedsManualLink, sku: "HW-SOCK-S",
-			causes: []string{"needs-manual-link"}, checks: []diagnostics.Status{P, P, F, P, P, P, P, P, F},
+			causes: []diagnostics.Cause{"needs-manual-link"}, checks: []diagnostics.Status{P, P, F, P, P, P, P, P, F},
 			remedies: []remedyKey{{"link-product", "", "10001"}, recheck, escalate},
 		},
 		{
 			scenario: hotwaxtest.ScenarioNotPreorder, sku: "HW-TEE-WHT",
-			causes: []string{"not-preorder", "presell-jobs-disabled"}, checks: []diagnostics.Status{P, F, P, P, S, F, P, P, W},
+			causes: []diagnostics.Cause{"not-preorder", "presell-jobs-disabled"}, checks: []diagnostics.Status{P, F, P, P, S, F, P, P, W},
 			remedies: []remedyKey{{"enable-job", hotwax.JobPresellRefresh, ""}, {"run-job", hotwax.JobPresellRefresh, ""}, recheck, escalate},
 		},
 		{
 			scenario: hotwaxtest.ScenarioUnknownSKU, sku: "HW-NOPE-1",
-			causes: []string{"unknown-sku"}, checks: []diagnostics.Status{F, S, S, S, S, S, S, S, S},
+			causes: []diagnostics.Cause{"unknown-sku"}, checks: []diagnostics.Status{F, S, S, S, S, S, S, S, S},
 			remedies: []remedyKey{recheck, escalate},
 		},
 	}
@@ -189,7 +189,7 @@ func TestFaults(t *testing.T) {
 	tests := []struct {
 		name   string
 		faults hotwaxtest.Faults
-		cause  string
+		cause  diagnostics.Cause
 		kind   diagnostics.FailureKind
 		reason string
 		checks []diagnostics.Status
@@ -218,7 +218,7 @@ func TestFaults(t *testing.T) {
 			took := time.Since(start)
 			require.NoError(t, err)
 			r := reports[0]
-			assert.Equal(t, []string{tt.cause}, r.Causes)
+			assert.Equal(t, []diagnostics.Cause{tt.cause}, r.Causes)
 			assert.Equal(t, diagnostics.StatusUnknown, r.Status)
 			require.Len(t, r.Failures, 1, "every call failed the same way, so it is said once: %+v", r.Failures)
 			assert.Equal(t, tt.kind, r.Failures[0].Kind)

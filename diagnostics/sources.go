@@ -10,7 +10,7 @@ import (
 //
 // Listings are read per shop: a check that names them stays known, and only the shops whose listing call
 // failed are unknown inside it.
-var checkSources = map[string][]string{
+var checkSources = map[CheckID][]string{
 	CheckProduct:          {callProducts},
 	CheckPreorderCategory: {callProducts, callCategories, callMembers},
 	CheckShopLinks:        {callProducts, callShops, callLinks},
@@ -53,7 +53,7 @@ func (f *facts) shopListingErr(shopID string) error {
 }
 
 // failedSources lists the reads check id needs that failed, in the order the check names them.
-func (f *facts) failedSources(id string) []string {
+func (f *facts) failedSources(id CheckID) []string {
 	var failed []string
 	for _, src := range checkSources[id] {
 		if f.sourceErr(src) != nil {
@@ -65,18 +65,18 @@ func (f *facts) failedSources(id string) []string {
 
 // unreadCheck is a check that could not run because reads it needs failed; the failures themselves are
 // said once, in Report.Failures.
-func unreadCheck(id string, failed []string) Check {
+func unreadCheck(id CheckID, failed []string) Check {
 	return unknownCheck(id, "not checked: could not read "+strings.Join(failed, ", "))
 }
 
 // failures classifies every read that failed, once, with the checks it left unknown.
 func (f *facts) failures(checks []Check) []Failure {
-	unknown := map[string]bool{}
+	unknown := map[CheckID]bool{}
 	for _, c := range checks {
 		unknown[c.ID] = c.Status == StatusUnknown
 	}
-	affected := func(source string) []string {
-		var ids []string
+	affected := func(source string) []CheckID {
+		var ids []CheckID
 		for _, id := range CheckIDs {
 			if unknown[id] && slices.Contains(checkSources[id], source) {
 				ids = append(ids, id)

@@ -34,16 +34,16 @@ type SweepProgress struct {
 
 // SweepResult is one SKU of a sweep, compact: a sweep of the whole catalog keeps no full report.
 type SweepResult struct {
-	SKU            string   `json:"sku"`
-	ProductID      string   `json:"productId"`
-	Cause          string   `json:"cause"`
-	Causes         []string `json:"causes"`
-	Failing        []string `json:"failing"`        // ids of the checks that failed
-	ShopsNotListed []string `json:"shopsNotListed"` // connected shops whose listing is not "Listed"
+	SKU            string    `json:"sku"`
+	ProductID      string    `json:"productId"`
+	Cause          Cause     `json:"cause"`
+	Causes         []Cause   `json:"causes"`
+	Failing        []CheckID `json:"failing"`        // the checks that failed
+	ShopsNotListed []string  `json:"shopsNotListed"` // connected shops whose listing is not "Listed"
 }
 
 // Problem reports whether the SKU needs attention: anything but healthy, unreadable included.
-func (r SweepResult) Problem() bool { return r.Cause != CauseHealthy }
+func (r SweepResult) Problem() bool { return r.Cause.Problem() }
 
 // FailedBatch is a batch the OMS kept failing on: its SKUs (or, when they could not even be listed, its
 // products) were reported without being fully read.
@@ -60,7 +60,7 @@ type SweepSummary struct {
 	Elapsed       Duration          `json:"elapsedMs"`
 	OMSCalls      int               `json:"omsCalls"`
 	SKUs          int               `json:"skus"`
-	ByCause       map[string]int    `json:"byCause"`
+	ByCause       map[Cause]int     `json:"byCause"`
 	ByShop        map[string]int    `json:"byShop"` // shop id → SKUs with a problem not listed there
 	FailedBatches []FailedBatch     `json:"failedBatches"`
 	ShopNames     map[string]string `json:"-"` // shop id → name, for people
@@ -138,7 +138,7 @@ func (s *Sweeper) Run(ctx context.Context, storeID string, opts SweepOptions, em
 	}
 	opts.Retries = max(opts.Retries, 0)
 	sw := &sweep{Sweeper: s, storeID: storeID, opts: opts, emit: emit}
-	sw.summary = SweepSummary{Store: storeID, StartedAt: s.chain.opts.Now(), ByCause: map[string]int{}, ByShop: map[string]int{},
+	sw.summary = SweepSummary{Store: storeID, StartedAt: s.chain.opts.Now(), ByCause: map[Cause]int{}, ByShop: map[string]int{},
 		FailedBatches: []FailedBatch{}, ShopNames: map[string]string{}}
 	began := time.Now()
 	ctx, cancel := context.WithCancel(hotwax.CountRequests(ctx, &sw.made))

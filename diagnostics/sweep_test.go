@@ -53,10 +53,11 @@ func TestSweepFindsEveryCause(t *testing.T) {
 	assert.NotContains(t, got, hotwaxtest.CatalogExpiredSKU, "membership ended")
 	assert.NotContains(t, got, hotwaxtest.CatalogFutureSKU, "membership not started")
 	assert.Equal(t, diagnostics.CauseHealthy, got[hotwaxtest.ControlSKU].Cause)
-	seen := map[string]int{}
-	for sku, cause := range want {
+	seen := map[diagnostics.Cause]int{}
+	for sku, scenario := range want {
+		cause := diagnostics.Cause(scenario)
 		key := sku
-		if cause == hotwaxtest.ScenarioUnknownSKU {
+		if scenario == hotwaxtest.ScenarioUnknownSKU {
 			key, _ = srv.ProductID(sku)
 		}
 		r, ok := got[key]
@@ -66,7 +67,7 @@ func TestSweepFindsEveryCause(t *testing.T) {
 		assert.Equal(t, cause, r.Cause, "%s", sku)
 		seen[cause]++
 	}
-	for _, cause := range []string{diagnostics.CauseHealthy, diagnostics.CauseAssociationJobMissing, diagnostics.CauseAssociatedAfterSync,
+	for _, cause := range []diagnostics.Cause{diagnostics.CauseHealthy, diagnostics.CauseAssociationJobMissing, diagnostics.CauseAssociatedAfterSync,
 		diagnostics.CauseJobFailing, diagnostics.CauseNeedsManualLink, diagnostics.CauseUnexplained, diagnostics.CauseUnknownSKU} {
 		assert.Positive(t, seen[cause], "no %s in the catalog", cause)
 		assert.Equal(t, seen[cause]+boolInt(cause == diagnostics.CauseHealthy)*2, sum.ByCause[cause], cause)
@@ -143,7 +144,7 @@ func TestSweepRetriesAFailedBatch(t *testing.T) {
 	assert.Empty(t, sum.FailedBatches)
 	for sku, cause := range srv.CatalogCauses() {
 		if cause != hotwaxtest.ScenarioUnknownSKU {
-			assert.Equal(t, cause, got[sku].Cause, sku)
+			assert.Equal(t, diagnostics.Cause(cause), got[sku].Cause, sku)
 		}
 	}
 }
@@ -175,7 +176,7 @@ func TestSweepOMSFailingMidSweep(t *testing.T) {
 	right := 0
 	for sku, cause := range srv.CatalogCauses() {
 		if r, ok := got[sku]; ok && !slices.ContainsFunc(sum.FailedBatches, func(fb diagnostics.FailedBatch) bool { return slices.Contains(fb.SKUs, sku) }) {
-			assert.Equal(t, cause, r.Cause, sku)
+			assert.Equal(t, diagnostics.Cause(cause), r.Cause, sku)
 			right++
 		}
 	}

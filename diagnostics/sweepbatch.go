@@ -62,7 +62,7 @@ func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []ho
 		}
 		for _, id := range chunk {
 			if !covered[id] {
-				sw.record(SweepResult{ProductID: id, Cause: CauseUnknownSKU, Causes: []string{CauseUnknownSKU}, Failing: []string{CheckProduct}, ShopsNotListed: []string{}})
+				sw.record(SweepResult{ProductID: id, Cause: CauseUnknownSKU, Causes: []Cause{CauseUnknownSKU}, Failing: []CheckID{CheckProduct}, ShopsNotListed: []string{}})
 			}
 		}
 		sw.mu.Lock()
@@ -110,15 +110,12 @@ func (sw *sweep) expandChunk(ctx context.Context, chunk []string) ([]hotwax.Prod
 // unlisted reports member products whose SKUs could not be listed: nothing about them was read.
 func (sw *sweep) unlisted(productIDs []string, err error) {
 	f := Classify(callProducts, err)
-	cause := CauseIncomplete
-	if f.Unavailable() {
-		cause = CauseOMSUnavailable
-	}
+	cause := unreadCause([]Failure{f})
 	sw.mu.Lock()
 	sw.summary.FailedBatches = append(sw.summary.FailedBatches, FailedBatch{Reason: f.Message, ProductIDs: productIDs})
 	sw.mu.Unlock()
 	for _, id := range productIDs {
-		sw.record(SweepResult{ProductID: id, Cause: cause, Causes: []string{cause}, Failing: []string{}, ShopsNotListed: []string{}})
+		sw.record(SweepResult{ProductID: id, Cause: cause, Causes: []Cause{cause}, Failing: []CheckID{}, ShopsNotListed: []string{}})
 	}
 }
 
@@ -218,7 +215,7 @@ func (f *facts) batchErr() error {
 
 // compact keeps what a sweep needs of a report.
 func compact(r Report, productID string) SweepResult {
-	res := SweepResult{SKU: r.SKU, ProductID: productID, Cause: r.Cause, Causes: r.Causes, Failing: []string{}, ShopsNotListed: []string{}}
+	res := SweepResult{SKU: r.SKU, ProductID: productID, Cause: r.Cause, Causes: r.Causes, Failing: []CheckID{}, ShopsNotListed: []string{}}
 	for _, c := range r.Checks {
 		if c.Status == StatusFail {
 			res.Failing = append(res.Failing, c.ID)

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"slices"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
@@ -9,13 +10,13 @@ import (
 // evaluate turns the run's facts into one SKU's report: checks, per-shop matrix, ranked causes, remedies.
 func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 	s := newSubject(c.opts, storeID, sku, f)
-	r := Report{SKU: sku, ProductStoreID: storeID, CheckedAt: now, Causes: []string{}, Remedies: []Remedy{}, Shops: []ShopFacts{}}
+	r := Report{SKU: sku, ProductStoreID: storeID, CheckedAt: now, Causes: []Cause{}, Remedies: []Remedy{}, Shops: []ShopFacts{}}
 	if s.product != nil {
 		r.Product = &Product{ProductID: s.product.ProductID, Name: s.product.Name, VirtualID: s.product.GroupID, VirtualName: s.product.ParentName}
 	}
 	fd := &findings{failingFor: map[string]bool{}, listings: map[string]string{}}
-	byID := map[string]Check{}
-	run := func(id string, check func() Check) {
+	byID := map[CheckID]Check{}
+	run := func(id CheckID, check func() Check) {
 		if failed := f.failedSources(id); len(failed) > 0 {
 			byID[id] = unreadCheck(id, failed)
 			return
@@ -56,67 +57,29 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 	return r
 }
 
-// rank lists every applicable cause in the guide's order (the first is the most likely) and the
+// rank lists every applicable cause in the catalogue's order (the first is the most likely) and the
 // remedies for them in the same order, ending with re-check and escalate when there is a problem.
 // Causes come from the checks that ran; only when they found none do unknown checks decide the verdict:
 // oms-unavailable when the OMS could not be asked at all, incomplete when it answered but not everything.
-func (s *subject) rank(byID map[string]Check, fd *findings, failures []Failure) ([]string, []Remedy) {
-	var causes []string
+func (s *subject) rank(byID map[CheckID]Check, fd *findings, failures []Failure) ([]Cause, []Remedy) {
+	v := &ranking{s: s, byID: byID, fd: fd, failures: failures}
 	var rs []Remedy
-	failed := func(id string) bool { return byID[id].Status == StatusFail }
-	add := func(cause string, remedies ...Remedy) {
-		causes = append(causes, cause)
+	for _, e := range catalogue {
+		remedies, ok := e.applies(v)
+		if !ok {
+			continue
+		}
+		v.found = append(v.found, e.id)
 		for _, r := range remedies {
 			rs = appendRemedy(rs, r)
 		}
 	}
-	if failed(CheckProduct) {
-		add(CauseUnknownSKU)
-	}
-	if failed(CheckPreorderCategory) {
-		add(CauseNotPreorder, byID[CheckPreorderCategory].Remedies...)
-	}
-	if len(fd.unscheduled) > 0 {
-		add(CauseAssociationJobMissing, byID[CheckAssociationJob].Remedies...)
-	}
-	if len(fd.lateLinked) > 0 {
-		add(CauseAssociatedAfterSync, byID[CheckAssociationTime].Remedies...)
-	}
-	if len(fd.disabled) > 0 {
-		add(CausePresellJobsDisabled, fd.disabled...)
-	}
-	if len(fd.failing) > 0 {
-		add(CauseJobFailing, byID[CheckJobFailures].Remedies...) // each failure's own fix first
-	}
-	if len(fd.manualLink) > 0 {
-		var links []Remedy
-		for _, id := range fd.manualLink {
-			links = append(links, s.linkProduct(id))
-		}
-		add(CauseNeedsManualLink, links...)
-	}
-	unknown := false
-	for _, id := range CheckIDs {
-		if byID[id].Status == StatusUnknown {
-			unknown = true
-		}
-	}
-	switch {
-	case len(causes) > 0:
-		// A cause found among the checks that ran stands, whatever could not be read.
-	case unknown && unavailable(failures):
-		add(CauseOMSUnavailable)
-	case unknown:
-		add(CauseIncomplete, escalate())
-	case failed(CheckShopListing) || failed(CheckShopLinks):
-		add(CauseUnexplained, escalate())
-	}
-	if len(causes) == 0 {
-		return []string{CauseHealthy}, []Remedy{}
+	if !slices.ContainsFunc(v.found, Cause.Problem) {
+		return v.found, []Remedy{}
 	}
 	rs = appendRemedy(rs, recheck())
 	rs = moveLast(appendRemedy(rs, escalate()), RemedyEscalate)
-	return causes, rs
+	return v.found, rs
 }
 
 // moveLast puts the remedy of kind at the end, where the guide puts "contact HotWax Support".

@@ -17,7 +17,7 @@ import (
 // and a TemporalExpression id is a word no operator uses.
 func TestSummariesSpeakPlainly(t *testing.T) {
 	frequencyID := regexp.MustCompile(`EVERY_|HOURLY|EVERYDAY`)
-	jobOfCheck := map[string]string{
+	jobOfCheck := map[diagnostics.CheckID]string{
 		diagnostics.CheckPresellRefresh: "Auto Refresh Pre-sell Catalog",
 		diagnostics.CheckCatalogSync:    "Preorder Catalog Sync",
 	}

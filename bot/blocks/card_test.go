@@ -30,7 +30,7 @@ func TestCardLiveLines(t *testing.T) {
 		Outcome:       "✅ <@U2> scheduled “Associate Products with Sub Catalog” for Acme CA at 10:02: OMS answered job M100500",
 		EscalationURL: "https://acme.slack.com/archives/C9/p1700000000000100",
 		Changes: ChangeLines([]diagnostics.Change{{Kind: diagnostics.ChangeLinked, Name: "Acme CA"},
-			{Kind: diagnostics.ChangeCheck, Name: diagnostics.CheckAssociationJob, From: "fail", To: "pass"}}),
+			{Kind: diagnostics.ChangeCheck, Name: string(diagnostics.CheckAssociationJob), From: "fail", To: "pass"}}),
 	})
 	require.NoError(t, validateMessage(msg))
 	assertGolden(t, msg)
@@ -100,7 +100,7 @@ func TestCauseSentence(t *testing.T) {
 		{jobFailingReport(), "A pre-order job is enabled but its runs fail, so the shops are not updated: Preorder Catalog Sync failed for Acme CA: Variant &lt;gid://shopify/ProductVariant/44596467138725&gt; not found."},
 	}
 	for _, tt := range tests {
-		t.Run(tt.report.Cause, func(t *testing.T) {
+		t.Run(string(tt.report.Cause), func(t *testing.T) {
 			assert.Equal(t, tt.want, CauseSentence(tt.report))
 		})
 	}
@@ -112,7 +112,7 @@ func TestCardCauseWithFailure(t *testing.T) {
 	r.Status = diagnostics.StatusUnknown
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusUnknown, "could not read the listings of Acme UK")
 	r.Failures = []diagnostics.Failure{{Kind: diagnostics.FailureSolr, Call: "listings (solr-query shopifyCore) for shop 10002",
-		Message: "Solr refused the query: undefined field data_productVariantUpdate_productVariant_id", Checks: []string{diagnostics.CheckShopListing}}}
+		Message: "Solr refused the query: undefined field data_productVariantUpdate_productVariant_id", Checks: []diagnostics.CheckID{diagnostics.CheckShopListing}}}
 	msg := Card(r, CardMeta{Requester: "U1", ActionIDs: actionIDs(r), RecheckID: "a:recheck"})
 	require.NoError(t, validateMessage(msg))
 	texts := sectionTexts(msg)

@@ -25,7 +25,7 @@ func ChangeLines(changes []diagnostics.Change) []string {
 		case diagnostics.ChangeCauseAdded:
 			lines = append(lines, "Also: "+shortCause(c.Name))
 		case diagnostics.ChangeCheck:
-			lines = append(lines, checkTitle(c.Name)+": "+statusWord(c.From)+" → "+statusWord(c.To))
+			lines = append(lines, checkTitle(diagnostics.CheckID(c.Name))+": "+statusWord(c.From)+" → "+statusWord(c.To))
 		case diagnostics.ChangeLinked:
 			lines = append(lines, c.Name+": linked")
 		case diagnostics.ChangeUnlinked:

@@ -11,10 +11,10 @@ import (
 func TestChangeLinesUseTitles(t *testing.T) {
 	changes := []diagnostics.Change{
 		{Kind: diagnostics.ChangeStatus, From: "fail", To: "pass"},
-		{Kind: diagnostics.ChangeCause, From: diagnostics.CauseAssociationJobMissing, To: diagnostics.CauseAssociatedAfterSync},
-		{Kind: diagnostics.ChangeCauseGone, Name: diagnostics.CausePresellJobsDisabled},
-		{Kind: diagnostics.ChangeCauseAdded, Name: diagnostics.CauseJobFailing},
-		{Kind: diagnostics.ChangeCheck, Name: diagnostics.CheckShopLinks, From: "fail", To: "pass"},
+		{Kind: diagnostics.ChangeCause, From: string(diagnostics.CauseAssociationJobMissing), To: string(diagnostics.CauseAssociatedAfterSync)},
+		{Kind: diagnostics.ChangeCauseGone, Name: string(diagnostics.CausePresellJobsDisabled)},
+		{Kind: diagnostics.ChangeCauseAdded, Name: string(diagnostics.CauseJobFailing)},
+		{Kind: diagnostics.ChangeCheck, Name: string(diagnostics.CheckShopLinks), From: "fail", To: "pass"},
 		{Kind: diagnostics.ChangeLinked, Name: "Acme CA"},
 		{Kind: diagnostics.ChangeListing, Name: "Acme CA", From: "Not linked", To: "Listed"},
 		{Kind: diagnostics.ChangeAssociationJob, Name: "Acme CA", From: "draft only", To: "scheduled every hour"},
@@ -29,7 +29,11 @@ func TestChangeLinesUseTitles(t *testing.T) {
 		"Acme CA association job: draft only → scheduled every hour",
 	}, ChangeLines(changes))
 	for _, l := range ChangeLines(changes) {
-		for _, id := range append(append([]string{}, diagnostics.CheckIDs...), diagnostics.CauseAssociationJobMissing, diagnostics.CauseJobFailing) {
+		ids := []string{string(diagnostics.CauseAssociationJobMissing), string(diagnostics.CauseJobFailing)}
+		for _, id := range diagnostics.CheckIDs {
+			ids = append(ids, string(id))
+		}
+		for _, id := range ids {
 			assert.NotContains(t, strings.ToLower(l), id, "an id on a card: %q", l)
 		}
 	}

@@ -44,7 +44,7 @@ func EscalationSummary(e Escalation) Message {
 		mrkdwn("*Product*\n" + truncate(product, 500)),
 		mrkdwn("*Store*\n" + escape(r.ProductStoreID)),
 		mrkdwn("*Shops affected*\n" + truncate(cmp.Or(nameList(affected), "none found"), 1000)),
-		mrkdwn("*Most likely cause*\n" + shortCause(r.Cause)),
+		mrkdwn("*Most likely cause*\n" + r.Cause.Short()),
 		mrkdwn("*Requested by*\n" + userMention(e.Requester)),
 	}
 	title := "Pre-order sync escalation: " + r.SKU

@@ -40,7 +40,7 @@ func Evidence(r diagnostics.Report, omsBase string) []ThreadMessage {
 		body = append(body, packSections("shops", "*Shops*", lines)...)
 	}
 	for _, c := range r.Checks {
-		body = append(body, packSections("check."+c.ID, "", checkDetail(r, c))...)
+		body = append(body, packSections("check."+string(c.ID), "", checkDetail(r, c))...)
 	}
 	return splitMessages("Evidence for "+r.SKU, intro, body)
 }
@@ -61,7 +61,7 @@ func ProductURL(omsBase, productID string) string {
 
 // checkDetail is one check with every piece of evidence it relied on.
 func checkDetail(r diagnostics.Report, c diagnostics.Check) []string {
-	head := statusEmoji(c.Status) + " *" + checkTitle(c.ID) + "* `" + c.ID + "`"
+	head := statusEmoji(c.Status) + " *" + checkTitle(c.ID) + "* `" + string(c.ID) + "`"
 	if c.Summary != "" {
 		head += " — " + escape(truncate(oneLine(c.Summary), 500))
 	}

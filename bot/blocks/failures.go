@@ -13,7 +13,7 @@ const maxQuotedFailure = 600
 // failingRuns are the failed runs that make the job-failures check fail: store-wide ones and those of shops
 // where the SKU is not listed (a failure where it is listed anyway only warns, and stays in the thread).
 func failingRuns(r diagnostics.Report) []diagnostics.Evidence {
-	c, ok := findCheck(r, diagnostics.CheckJobFailures)
+	c, ok := r.Check(diagnostics.CheckJobFailures)
 	if !ok || c.Status != diagnostics.StatusFail {
 		return nil
 	}
@@ -100,7 +100,7 @@ func escalateFirst(r diagnostics.Report) bool {
 // failureSummary is one line per failed run for Support: the signature id and meaning, or the mark that
 // it is not a known failure.
 func failureSummary(r diagnostics.Report) []string {
-	c, ok := findCheck(r, diagnostics.CheckJobFailures)
+	c, ok := r.Check(diagnostics.CheckJobFailures)
 	if !ok {
 		return nil
 	}

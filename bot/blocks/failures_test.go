@@ -15,7 +15,7 @@ import (
 func twoFailuresReport(ca, uk *diagnostics.SignatureRef) diagnostics.Report {
 	r := baseReport("HW-MITTEN-S", "Wool Mitten S")
 	r.Shops[1].Listing, r.Shops[2].Listing = "No listing data", "No listing data"
-	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseJobFailing, []string{diagnostics.CauseJobFailing}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseJobFailing, []diagnostics.Cause{diagnostics.CauseJobFailing}
 	setCheck(r.Checks, diagnostics.CheckJobFailures, diagnostics.StatusFail, "latest run failed: Preorder Catalog Sync for Acme CA, Acme UK",
 		diagnostics.Evidence{Label: "Preorder Catalog Sync for Acme US", Value: "SERVICE_FAILED: Read timed out", Shop: "10000", JobID: "M1",
 			Signature: &diagnostics.SignatureRef{ID: "network-timeout", Meaning: "It timed out.", Transient: true,
@@ -100,7 +100,7 @@ func TestEscalationPacketNamesSignatures(t *testing.T) {
 }
 
 func TestEscalateModalPrefillsTheNote(t *testing.T) {
-	v := EscalateModal(EscalateForm{SKU: "HW-GLOVE-L", Cause: diagnostics.CauseJobFailing, Note: "Grant the write_products scope.", PrivateMetadata: "a:1"})
+	v := EscalateModal(EscalateForm{SKU: "HW-GLOVE-L", Cause: string(diagnostics.CauseJobFailing), Note: "Grant the write_products scope.", PrivateMetadata: "a:1"})
 	require.NoError(t, validateModal(v))
 	js, err := json.Marshal(v)
 	require.NoError(t, err)

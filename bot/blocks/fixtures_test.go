@@ -78,7 +78,7 @@ func passing() []diagnostics.Check {
 }
 
 // setCheck replaces one check's status, summary and evidence.
-func setCheck(checks []diagnostics.Check, id string, st diagnostics.Status, summary string, ev ...diagnostics.Evidence) {
+func setCheck(checks []diagnostics.Check, id diagnostics.CheckID, st diagnostics.Status, summary string, ev ...diagnostics.Evidence) {
 	for i := range checks {
 		if checks[i].ID == id {
 			checks[i].Status, checks[i].Summary, checks[i].Evidence = st, summary, ev
@@ -90,7 +90,7 @@ func baseReport(sku, name string) diagnostics.Report {
 	return diagnostics.Report{
 		SKU: sku, ProductStoreID: "STORE",
 		Product: &diagnostics.Product{ProductID: "10017", Name: name, VirtualID: "10016", VirtualName: strings.TrimSuffix(name, " M")},
-		Status:  diagnostics.StatusPass, Cause: diagnostics.CauseHealthy, Causes: []string{diagnostics.CauseHealthy},
+		Status:  diagnostics.StatusPass, Cause: diagnostics.CauseHealthy, Causes: []diagnostics.Cause{diagnostics.CauseHealthy},
 		Checks: passing(), Shops: shops(), ParentSource: "config HOTWAX_PARENT_SHOP_ID",
 		CheckedAt: testNow, Elapsed: diagnostics.Duration(840 * time.Millisecond), OMSCalls: 11,
 	}
@@ -107,7 +107,7 @@ func typoSKUReport() diagnostics.Report {
 func unknownSKUReport() diagnostics.Report {
 	r := baseReport("HW-NOPE-1", "")
 	r.Product = nil // the shops stay, as the chain reports them: the card must not list them as "not linked"
-	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseUnknownSKU, []string{diagnostics.CauseUnknownSKU}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseUnknownSKU, []diagnostics.Cause{diagnostics.CauseUnknownSKU}
 	for i := range r.Checks {
 		r.Checks[i] = diagnostics.Check{ID: r.Checks[i].ID, Status: diagnostics.StatusSkip, Summary: "Skipped: no product"}
 	}
@@ -120,7 +120,7 @@ func unknownSKUReport() diagnostics.Report {
 
 func notPreorderReport() diagnostics.Report {
 	r := baseReport("HW-TEE-WHT", "Cotton Tee White")
-	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseNotPreorder, []string{diagnostics.CauseNotPreorder}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseNotPreorder, []diagnostics.Cause{diagnostics.CauseNotPreorder}
 	setCheck(r.Checks, diagnostics.CheckPreorderCategory, diagnostics.StatusFail,
 		"Not in the pre-order or backorder category", diagnostics.Evidence{Label: "categories", Value: "BROWSE_ROOT, TEES"})
 	r.Remedies = []diagnostics.Remedy{
@@ -136,7 +136,7 @@ func associationMissingReport() diagnostics.Report {
 	r.Shops[1].AssociationJob, r.Shops[1].Listing, r.Shops[1].ListingAt = "draft only", "Not linked", time.Time{}
 	r.Status = diagnostics.StatusFail
 	r.Cause = diagnostics.CauseAssociationJobMissing
-	r.Causes = []string{diagnostics.CauseAssociationJobMissing, diagnostics.CauseNeedsManualLink}
+	r.Causes = []diagnostics.Cause{diagnostics.CauseAssociationJobMissing, diagnostics.CauseNeedsManualLink}
 	setCheck(r.Checks, diagnostics.CheckShopLinks, diagnostics.StatusFail, "Not linked to Acme CA",
 		diagnostics.Evidence{Label: "missing link", Value: "no ShopifyShopProduct row", Shop: "10001"})
 	setCheck(r.Checks, diagnostics.CheckAssociationJob, diagnostics.StatusFail,
@@ -157,7 +157,7 @@ func associationMissingReport() diagnostics.Report {
 func associatedAfterSyncReport() diagnostics.Report {
 	r := baseReport("HW-SCARF-GRN", "Wool Scarf Green")
 	r.Shops[2].LinkedAt, r.Shops[2].Listing, r.Shops[2].LastSync = minutesAgo(50), "No listing data", minutesAgo(90)
-	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseAssociatedAfterSync, []string{diagnostics.CauseAssociatedAfterSync}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseAssociatedAfterSync, []diagnostics.Cause{diagnostics.CauseAssociatedAfterSync}
 	setCheck(r.Checks, diagnostics.CheckAssociationTime, diagnostics.StatusFail,
 		"Acme UK was linked 40 minutes after its last pre-order sync",
 		diagnostics.Evidence{Label: "link created", Value: "44596467138726", Shop: "10002", At: minutesAgo(50)},
@@ -174,7 +174,7 @@ func associatedAfterSyncReport() diagnostics.Report {
 func jobsDisabledReport() diagnostics.Report {
 	r := baseReport("HW-BEANIE-BLK", "Beanie Black")
 	r.Shops[1].Listing, r.Shops[2].Listing = "Not listed", "Not listed"
-	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CausePresellJobsDisabled, []string{diagnostics.CausePresellJobsDisabled}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CausePresellJobsDisabled, []diagnostics.Cause{diagnostics.CausePresellJobsDisabled}
 	setCheck(r.Checks, diagnostics.CheckPresellRefresh, diagnostics.StatusFail, "Not enabled: only a draft exists",
 		diagnostics.Evidence{Label: "draft job", Value: "SERVICE_DRAFT", JobID: "JOB_REL_PREODR_CAT"})
 	setCheck(r.Checks, diagnostics.CheckCatalogSync, diagnostics.StatusFail, "Not enabled: only a draft exists",
@@ -190,7 +190,7 @@ func jobsDisabledReport() diagnostics.Report {
 func jobFailingReport() diagnostics.Report {
 	r := baseReport("HW-GLOVE-L", "Leather Glove L")
 	r.Shops[1].Listing = "Listing failed"
-	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseJobFailing, []string{diagnostics.CauseJobFailing}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseJobFailing, []diagnostics.Cause{diagnostics.CauseJobFailing}
 	setCheck(r.Checks, diagnostics.CheckJobFailures, diagnostics.StatusFail,
 		"Preorder Catalog Sync failed for Acme CA: Variant <gid://shopify/ProductVariant/44596467138725> not found",
 		diagnostics.Evidence{Label: "failed run", Value: "Variant <gid://shopify/ProductVariant/44596467138725> not found & skipped",
@@ -208,7 +208,7 @@ func jobFailingReport() diagnostics.Report {
 func manualLinkReport() diagnostics.Report {
 	r := baseReport("HW-SOCK-S", "Merino Sock S")
 	r.Shops[2].Linked, r.Shops[2].LinkedAt, r.Shops[2].VariantID, r.Shops[2].Listing = false, time.Time{}, "", "Not linked"
-	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseNeedsManualLink, []string{diagnostics.CauseNeedsManualLink}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseNeedsManualLink, []diagnostics.Cause{diagnostics.CauseNeedsManualLink}
 	setCheck(r.Checks, diagnostics.CheckShopLinks, diagnostics.StatusFail, "Not linked to Acme UK although every job runs",
 		diagnostics.Evidence{Label: "missing link", Value: "no ShopifyShopProduct row", Shop: "10002"})
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusWarn, "Not listed in Acme UK")
@@ -222,7 +222,7 @@ func manualLinkReport() diagnostics.Report {
 func unexplainedReport() diagnostics.Report {
 	r := baseReport("HW-CAP-OS", "Canvas Cap")
 	r.Shops[1].Listing = "Not listed"
-	r.Status, r.Cause, r.Causes = diagnostics.StatusWarn, diagnostics.CauseUnexplained, []string{diagnostics.CauseUnexplained}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusWarn, diagnostics.CauseUnexplained, []diagnostics.Cause{diagnostics.CauseUnexplained}
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusWarn, "Not listed in Acme CA although linked and synced")
 	r.Remedies = []diagnostics.Remedy{{Kind: diagnostics.RemedyEscalate, Label: "Escalate to HotWax Support"}}
 	return r
@@ -231,16 +231,16 @@ func unexplainedReport() diagnostics.Report {
 func unavailableReport() diagnostics.Report {
 	r := baseReport("HW-BOOT-42", "")
 	r.Product, r.Shops, r.Checks = nil, nil, nil
-	r.Status, r.Cause, r.Causes = diagnostics.StatusUnknown, diagnostics.CauseOMSUnavailable, []string{diagnostics.CauseOMSUnavailable}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusUnknown, diagnostics.CauseOMSUnavailable, []diagnostics.Cause{diagnostics.CauseOMSUnavailable}
 	for _, id := range diagnostics.CheckIDs {
 		r.Checks = append(r.Checks, diagnostics.Check{ID: id, Status: diagnostics.StatusUnknown, Summary: "OMS did not answer"})
 	}
 	r.Failures = []diagnostics.Failure{
 		{Kind: diagnostics.FailureUnreachable, Call: "product lookup (solr-query), shops (performFind ShopifyShopAndConfig)",
 			Message: "the OMS is not answering: HTTP 503 Service Unavailable", Fix: "wait for the OMS to come back, then re-check",
-			Checks: []string{diagnostics.CheckProduct, diagnostics.CheckShopLinks}},
+			Checks: []diagnostics.CheckID{diagnostics.CheckProduct, diagnostics.CheckShopLinks}},
 		{Kind: diagnostics.FailureUnreachable, Call: "scheduled jobs (findJobs)", Message: "no answer before the deadline",
-			Fix: "check that the OMS at HOTWAX_BASE_URL answers; raise HOTWAX_TIMEOUT if it is only slow", Checks: []string{diagnostics.CheckPresellRefresh}},
+			Fix: "check that the OMS at HOTWAX_BASE_URL answers; raise HOTWAX_TIMEOUT if it is only slow", Checks: []diagnostics.CheckID{diagnostics.CheckPresellRefresh}},
 	}
 	r.Remedies = []diagnostics.Remedy{{Kind: diagnostics.RemedyRecheck, Label: "Re-check"}}
 	r.OMSCalls = 2
@@ -251,13 +251,13 @@ func unavailableReport() diagnostics.Report {
 func incompleteReport() diagnostics.Report {
 	r := baseReport("HW-JACKET-L", "Waxed Jacket L")
 	r.Shops[1].Listing, r.Shops[2].Listing = "Unknown", "Unknown"
-	r.Status, r.Cause, r.Causes = diagnostics.StatusUnknown, diagnostics.CauseIncomplete, []string{diagnostics.CauseIncomplete}
+	r.Status, r.Cause, r.Causes = diagnostics.StatusUnknown, diagnostics.CauseIncomplete, []diagnostics.Cause{diagnostics.CauseIncomplete}
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusUnknown, "could not read the listings of Acme CA, Acme UK")
 	r.Failures = []diagnostics.Failure{{
 		Kind: diagnostics.FailureUnexpected, Call: "listings (solr-query shopifyCore) for shops 10001, 10002",
 		Message: `field "response.docs.operation" is a JSON array where the bot reads a string`,
 		Fix:     "report it to the bot's maintainers with this message: the OMS answered in a shape the bot does not read",
-		Checks:  []string{diagnostics.CheckShopListing},
+		Checks:  []diagnostics.CheckID{diagnostics.CheckShopListing},
 	}}
 	r.Remedies = []diagnostics.Remedy{
 		{Kind: diagnostics.RemedyRecheck, Label: "Re-check"},

@@ -86,8 +86,8 @@ func TestEscalateModal(t *testing.T) {
 		name string
 		form EscalateForm
 	}{
-		{"new thread", EscalateForm{SKU: "HW-SOCK-S", Cause: diagnostics.CauseNeedsManualLink, Destination: "<#C0SUPPORT>", PrivateMetadata: "a:esc"}},
-		{"existing thread", EscalateForm{SKU: "HW-SOCK-S", Cause: diagnostics.CauseNeedsManualLink, Destination: "<#C0SUPPORT>",
+		{"new thread", EscalateForm{SKU: "HW-SOCK-S", Cause: string(diagnostics.CauseNeedsManualLink), Destination: "<#C0SUPPORT>", PrivateMetadata: "a:esc"}},
+		{"existing thread", EscalateForm{SKU: "HW-SOCK-S", Cause: string(diagnostics.CauseNeedsManualLink), Destination: "<#C0SUPPORT>",
 			ThreadURL: "https://acme.slack.com/archives/C0SUPPORT/p1700000000000100", PrivateMetadata: "a:esc"}},
 	}
 	for _, tt := range tests {
@@ -130,12 +130,12 @@ func TestHistory(t *testing.T) {
 	}{
 		{"empty", HistoryView{SKU: "HW-BOOT-42", Now: testNow}},
 		{"checks and actions", HistoryView{SKU: "HW-BOOT-42", Now: testNow, Entries: []HistoryEntry{
-			{At: minutesAgo(1), Kind: HistoryCheck, Who: "U1", Cause: diagnostics.CauseHealthy},
+			{At: minutesAgo(1), Kind: HistoryCheck, Who: "U1", Cause: string(diagnostics.CauseHealthy)},
 			{At: minutesAgo(20), Kind: HistoryJobRun, What: "Job run M100501 failed", Result: "failed", Outcome: "Lock wait timeout exceeded"},
 			{At: minutesAgo(25), Kind: HistoryAction, Who: "U2", What: "Run Preorder Catalog Sync again for Acme CA", Result: "failed", Outcome: "the OMS refused: no permission"},
 			{At: minutesAgo(30), Kind: HistoryAction, Who: "U2", What: "Schedule association job for Acme CA", Result: "ok", Outcome: "OMS answered job M100500"},
 			{At: minutesAgo(31), Kind: HistoryEscalation, Who: "U2", Link: "https://acme.slack.com/archives/C9/p1700000000000100"},
-			{At: minutesAgo(35), Kind: HistoryCheck, Who: "U1", Cause: diagnostics.CauseAssociationJobMissing},
+			{At: minutesAgo(35), Kind: HistoryCheck, Who: "U1", Cause: string(diagnostics.CauseAssociationJobMissing)},
 		}}},
 	}
 	for _, tt := range tests {

@@ -36,7 +36,7 @@ func giantReport(sku string) diagnostics.Report {
 			})
 		}
 	}
-	r.Causes = []string{diagnostics.CauseJobFailing, diagnostics.CauseAssociationJobMissing, diagnostics.CausePresellJobsDisabled,
+	r.Causes = []diagnostics.Cause{diagnostics.CauseJobFailing, diagnostics.CauseAssociationJobMissing, diagnostics.CausePresellJobsDisabled,
 		diagnostics.CauseNeedsManualLink, diagnostics.CauseUnexplained}
 	r.Remedies = nil
 	kinds := []string{diagnostics.RemedyScheduleJob, diagnostics.RemedyEnableJob, diagnostics.RemedyRunJob, diagnostics.RemedyLinkProduct}
@@ -88,7 +88,7 @@ func TestLimits(t *testing.T) {
 	}
 	for _, r := range reports {
 		for kind, msgs := range renderedMessages(r) {
-			t.Run(r.Cause+"/"+kind, func(t *testing.T) {
+			t.Run(string(r.Cause)+"/"+kind, func(t *testing.T) {
 				require.NotEmpty(t, msgs)
 				for i, m := range msgs {
 					assert.NoError(t, validateMessage(m), "message %d", i)

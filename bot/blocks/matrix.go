@@ -23,10 +23,10 @@ func Matrix(reports []diagnostics.Report, meta MatrixMeta) Message {
 	healthy, problems, unknown := 0, 0, 0
 	rows := make([]string, 0, len(reports))
 	for _, r := range reports {
-		switch r.Cause {
-		case diagnostics.CauseHealthy:
+		switch {
+		case !r.Cause.Problem():
 			healthy++
-		case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
+		case r.Cause.Uncertain():
 			unknown++
 		default:
 			problems++
@@ -66,7 +66,7 @@ func matrixRow(r diagnostics.Report) string {
 	if r.Cause == diagnostics.CauseUnknownSKU || r.Cause == diagnostics.CauseOMSUnavailable {
 		shops = ""
 	}
-	row := reportEmoji(r) + " `" + escape(r.SKU) + "` " + shortCause(r.Cause)
+	row := reportEmoji(r) + " `" + escape(r.SKU) + "` " + r.Cause.Short()
 	if shops != "" {
 		row += " · " + shops
 	}

@@ -11,7 +11,7 @@ import (
 // Progress renders the living card while the chain runs: every check of diagnostics.CheckIDs is pending (⏳)
 // until it appears in done, then shows its status and summary. done is typically a partial Report's Checks.
 func Progress(skus []string, done []diagnostics.Check, requester string, now time.Time) Message {
-	byID := make(map[string]diagnostics.Check, len(done))
+	byID := make(map[diagnostics.CheckID]diagnostics.Check, len(done))
 	for _, c := range done {
 		byID[c.ID] = c
 	}

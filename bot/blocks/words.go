@@ -2,7 +2,6 @@ package blocks
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
@@ -27,40 +26,17 @@ func statusEmoji(s diagnostics.Status) string {
 	}
 }
 
-// reportEmoji summarises a whole report: healthy is a pass even when a check only warned about
-// something harmless, and an unreachable OMS is never shown as a failure of the product.
+// reportEmoji summarises a whole report as its verdict's status, except that healthy is a pass even when a
+// check only warned about something harmless.
 func reportEmoji(r diagnostics.Report) string {
-	switch r.Cause {
-	case diagnostics.CauseHealthy:
-		return "✅"
-	case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
-		return "❓"
+	if !r.Cause.Problem() {
+		return statusEmoji(diagnostics.StatusPass)
 	}
-	if r.Status == diagnostics.StatusUnknown {
-		return "❌" // a cause was found, though some checks could not run
-	}
-	return statusEmoji(r.Status)
-}
-
-var checkTitles = map[string]string{
-	diagnostics.CheckProduct:          "Product",
-	diagnostics.CheckPreorderCategory: "Pre-order category",
-	diagnostics.CheckShopLinks:        "Shop links",
-	diagnostics.CheckAssociationJob:   "Association job",
-	diagnostics.CheckAssociationTime:  "Association timing",
-	diagnostics.CheckPresellRefresh:   "Auto Refresh Pre-sell Catalog",
-	diagnostics.CheckCatalogSync:      "Preorder Catalog Sync",
-	diagnostics.CheckJobFailures:      "Job failures",
-	diagnostics.CheckShopListing:      "Shop listing",
+	return statusEmoji(r.VerdictStatus())
 }
 
 // checkTitle names a check as the operator knows it; unknown ids are shown as they are.
-func checkTitle(id string) string {
-	if t, ok := checkTitles[id]; ok {
-		return t
-	}
-	return id
-}
+func checkTitle(id diagnostics.CheckID) string { return id.Title() }
 
 // jobNames are the Job Manager names of the default job enum ids (hotwax-api.md §4.7).
 var jobNames = map[string]string{
@@ -82,27 +58,8 @@ func jobName(enumID string) string {
 // frequencyName reads a TemporalExpression id in words.
 func frequencyName(id string) string { return diagnostics.FrequencyName(id) }
 
-// shortCauses are a few words per cause, for the multi-SKU matrix.
-var shortCauses = map[string]string{
-	diagnostics.CauseUnknownSKU:            "unknown SKU",
-	diagnostics.CauseNotPreorder:           "not a pre-order product",
-	diagnostics.CauseAssociationJobMissing: "association job not scheduled",
-	diagnostics.CauseAssociatedAfterSync:   "linked after the last sync",
-	diagnostics.CausePresellJobsDisabled:   "pre-order jobs disabled",
-	diagnostics.CauseJobFailing:            "a pre-order job is failing",
-	diagnostics.CauseNeedsManualLink:       "needs a manual link",
-	diagnostics.CauseUnexplained:           "unexplained: escalate",
-	diagnostics.CauseHealthy:               "healthy",
-	diagnostics.CauseIncomplete:            "could not check everything",
-	diagnostics.CauseOMSUnavailable:        "OMS unavailable",
-}
-
-func shortCause(cause string) string {
-	if s, ok := shortCauses[cause]; ok {
-		return s
-	}
-	return cause
-}
+// shortCause says a cause id, as stored in history and forms, in a few words.
+func shortCause(id string) string { return diagnostics.Cause(id).Short() }
 
 // slackDate renders t with Slack's date token, so every reader sees it in their own time zone; the
 // fallback after | is UTC for clients that cannot format it.
@@ -122,15 +79,7 @@ func plainDate(t time.Time) string {
 }
 
 // nameList joins names as "A", "A and B", "A, B and C".
-func nameList(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
+func nameList(names []string) string { return diagnostics.NameList(names) }
 
 // userMention renders a Slack user id as a mention; an empty id reads as "someone".
 func userMention(id string) string {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -149,14 +150,11 @@ func checkTarget(getenv func(string) string, demo, storeFlag string) (checkOMS, 
 func checkExitCode(reports []diagnostics.Report) int {
 	code := exitHealthy
 	for _, r := range reports {
-		switch r.Cause {
-		case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
+		switch {
+		case r.Cause.Uncertain():
 			code = exitUncertain
-		case diagnostics.CauseHealthy:
-		default:
-			if code == exitHealthy {
-				code = exitProblem
-			}
+		case r.Cause.Problem() && code == exitHealthy:
+			code = exitProblem
 		}
 	}
 	return code
@@ -177,17 +175,17 @@ type checkOutput struct {
 }
 
 type checkReport struct {
-	SKU            string         `json:"sku"`
-	ProductStoreID string         `json:"productStoreId"`
-	Product        *checkProduct  `json:"product"`
-	Status         string         `json:"status"`
-	Cause          string         `json:"cause"`
-	Causes         []string       `json:"causes"`
-	Checks         []checkCheck   `json:"checks"`
-	Shops          []checkShop    `json:"shops"`
-	Remedies       []checkRemedy  `json:"remedies"`
-	SimilarSKUs    []string       `json:"similarSkus,omitempty"`
-	Failures       []checkFailure `json:"failures,omitempty"`
+	SKU            string              `json:"sku"`
+	ProductStoreID string              `json:"productStoreId"`
+	Product        *checkProduct       `json:"product"`
+	Status         string              `json:"status"`
+	Cause          diagnostics.Cause   `json:"cause"`
+	Causes         []diagnostics.Cause `json:"causes"`
+	Checks         []checkCheck        `json:"checks"`
+	Shops          []checkShop         `json:"shops"`
+	Remedies       []checkRemedy       `json:"remedies"`
+	SimilarSKUs    []string            `json:"similarSkus,omitempty"`
+	Failures       []checkFailure      `json:"failures,omitempty"`
 }
 
 type checkProduct struct {
@@ -196,10 +194,10 @@ type checkProduct struct {
 }
 
 type checkCheck struct {
-	ID       string          `json:"id"`
-	Status   string          `json:"status"`
-	Summary  string          `json:"summary"`
-	Evidence []checkEvidence `json:"evidence"`
+	ID       diagnostics.CheckID `json:"id"`
+	Status   string              `json:"status"`
+	Summary  string              `json:"summary"`
+	Evidence []checkEvidence     `json:"evidence"`
 }
 
 type checkEvidence struct {
@@ -226,11 +224,11 @@ type checkRemedy struct {
 }
 
 type checkFailure struct {
-	Kind    string   `json:"kind"`
-	Call    string   `json:"call"`
-	Message string   `json:"message"`
-	Fix     string   `json:"fix,omitempty"`
-	Checks  []string `json:"checks,omitempty"`
+	Kind    string                `json:"kind"`
+	Call    string                `json:"call"`
+	Message string                `json:"message"`
+	Fix     string                `json:"fix,omitempty"`
+	Checks  []diagnostics.CheckID `json:"checks,omitempty"`
 }
 
 func newCheckOutput(reports []diagnostics.Report, calls int, elapsed time.Duration) checkOutput {
@@ -262,21 +260,6 @@ func newCheckOutput(reports []diagnostics.Report, calls int, elapsed time.Durati
 		out.Reports = append(out.Reports, cr)
 	}
 	return out
-}
-
-// causeText says each cause in the guide's words, for the verdict line.
-var causeText = map[string]string{
-	diagnostics.CauseUnknownSKU:            "the SKU is not a product of this store",
-	diagnostics.CauseNotPreorder:           "the product is in no pre-order or backorder category, so nothing is synced",
-	diagnostics.CauseAssociationJobMissing: "the \"Associate Products with Sub Catalog\" job is not scheduled for a child shop, so the product was never linked there",
-	diagnostics.CauseAssociatedAfterSync:   "the product was linked to a child shop after its last pre-order sync, so delta syncs never pick it up",
-	diagnostics.CausePresellJobsDisabled:   "the pre-order jobs (Auto Refresh Pre-sell Catalog / Preorder Catalog Sync) are not enabled",
-	diagnostics.CauseJobFailing:            "a pre-order job is enabled but its latest run failed",
-	diagnostics.CauseNeedsManualLink:       "the jobs are fine but the product is still not linked to a child shop: link it by hand",
-	diagnostics.CauseUnexplained:           "every check passes yet a shop is not in sync: escalate to HotWax Support",
-	diagnostics.CauseHealthy:               "linked and listed in every connected shop",
-	diagnostics.CauseIncomplete:            "some checks could not run and the others found nothing wrong: re-check, or escalate with the evidence",
-	diagnostics.CauseOMSUnavailable:        "the OMS could not be reached or refused the credentials: nothing is known to be wrong yet",
 }
 
 // palette colours statuses on a terminal; the zero palette prints plain text.
@@ -331,10 +314,10 @@ func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, 
 			product = fmt.Sprintf("%s (%s)", r.Product.Name, r.Product.ProductID)
 		}
 		fmt.Fprintf(w, "%s  %s · store %s\n", p.bold(r.SKU), product, r.ProductStoreID)
-		fmt.Fprintf(w, "%s %s: %s\n", p.status(verdictStatus(r)), p.bold(r.Cause), causeText[r.Cause])
+		fmt.Fprintf(w, "%s %s: %s\n", p.status(r.VerdictStatus()), p.bold(string(r.Cause)), r.Cause.Guide())
 		for _, c := range r.Causes {
 			if c != r.Cause {
-				fmt.Fprintf(w, "  also %s: %s\n", c, causeText[c])
+				fmt.Fprintf(w, "  also %s: %s\n", c, c.Guide())
 			}
 		}
 
@@ -386,25 +369,11 @@ func writeCheckText(w io.Writer, reports []diagnostics.Report, out checkOutput, 
 				fmt.Fprintf(w, "        fix: %s\n", f.Fix)
 			}
 			if len(f.Checks) > 0 {
-				fmt.Fprintf(w, "        left unknown: %s\n", strings.Join(f.Checks, ", "))
+				fmt.Fprintf(w, "        left unknown: %s\n", join(f.Checks, ", "))
 			}
 		}
 	}
 	fmt.Fprintf(w, "\n%d OMS requests, %d ms\n", out.OMSCalls, out.ElapsedMs)
-}
-
-// verdictStatus marks the verdict line: a cause found is a failure even when other checks could not run.
-func verdictStatus(r diagnostics.Report) diagnostics.Status {
-	switch r.Cause {
-	case diagnostics.CauseOMSUnavailable, diagnostics.CauseIncomplete:
-		return diagnostics.StatusUnknown
-	case diagnostics.CauseHealthy:
-		return r.Status
-	}
-	if r.Status == diagnostics.StatusUnknown {
-		return diagnostics.StatusFail
-	}
-	return r.Status
 }
 
 // remedyDetail names the job and settings a remedy would use, for operators who act in the Job Manager.
@@ -419,12 +388,7 @@ func remedyDetail(rm diagnostics.Remedy) string {
 	if rm.Frequency != "" {
 		parts = append(parts, rm.Frequency)
 	}
-	keys := make([]string, 0, len(rm.Params))
-	for k := range rm.Params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(rm.Params)) {
 		parts = append(parts, k+"="+rm.Params[k])
 	}
 	if len(parts) == 0 {
@@ -452,6 +416,15 @@ func shortTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04Z")
+}
+
+// join joins ids such as causes and checks.
+func join[T ~string](ids []T, sep string) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return strings.Join(s, sep)
 }
 
 // unique drops repeated SKUs, keeping the first of each.

@@ -48,9 +48,9 @@ func TestCheckDemoExitCodes(t *testing.T) {
 			var out checkOutput
 			require.NoError(t, json.Unmarshal([]byte(stdout), &out), stderr)
 			require.Len(t, out.Reports, 1)
-			assert.Equal(t, sc.Cause, out.Reports[0].Cause)
+			assert.Equal(t, diagnostics.Cause(sc.Cause), out.Reports[0].Cause)
 			want := exitProblem
-			if sc.Cause == diagnostics.CauseHealthy {
+			if diagnostics.Cause(sc.Cause) == diagnostics.CauseHealthy {
 				want = exitHealthy
 			}
 			assert.Equal(t, want, code)
@@ -103,12 +103,12 @@ func TestCheckJSONStructure(t *testing.T) {
 		{ShopID: "10003", Name: "Acme AU", Role: "disconnected"}, {ShopID: "10001", Name: "Acme CA", Role: "child"},
 		{ShopID: "10002", Name: "Acme UK", Role: "child"}, {ShopID: "10000", Name: "Acme US", Role: "parent", Linked: true},
 	}, boot.Shops)
-	var ids []string
+	var ids []diagnostics.CheckID
 	for _, c := range boot.Checks {
 		ids = append(ids, c.ID)
 	}
 	assert.Equal(t, diagnostics.CheckIDs, ids)
-	assert.Equal(t, "healthy", out.Reports[1].Cause)
+	assert.Equal(t, diagnostics.Cause("healthy"), out.Reports[1].Cause)
 	assert.Equal(t, 11, out.OMSCalls, "two SKUs cost what one does")
 }
 
@@ -215,7 +215,7 @@ func TestCheckConfigured(t *testing.T) {
 		assert.NotContains(t, stdout+stderr, "not-the-token")
 		var out checkOutput
 		require.NoError(t, json.Unmarshal([]byte(stdout), &out))
-		assert.Equal(t, "oms-unavailable", out.Reports[0].Cause)
+		assert.Equal(t, diagnostics.Cause("oms-unavailable"), out.Reports[0].Cause)
 		require.Len(t, out.Reports[0].Failures, 1)
 		assert.Equal(t, "credentials", out.Reports[0].Failures[0].Kind)
 	})
@@ -242,11 +242,11 @@ func TestCheckDegraded(t *testing.T) {
 		assert.Equal(t, exitProblem, code, stderr)
 		var out checkOutput
 		require.NoError(t, json.Unmarshal([]byte(stdout), &out))
-		assert.Equal(t, "association-job-not-scheduled", out.Reports[0].Cause)
+		assert.Equal(t, diagnostics.Cause("association-job-not-scheduled"), out.Reports[0].Cause)
 		require.Len(t, out.Reports[0].Failures, 1)
 		f := out.Reports[0].Failures[0]
 		assert.Equal(t, "unexpected-answer", f.Kind)
-		assert.Equal(t, []string{"shop-listing"}, f.Checks)
+		assert.Equal(t, []diagnostics.CheckID{diagnostics.CheckShopListing}, f.Checks)
 		assert.Equal(t, "preorderbot check: "+f.Call+": "+f.Message+" (fix: "+f.Fix+")\n", stderr, "said once, with its call")
 	})
 	t.Run("network down", func(t *testing.T) {
@@ -292,7 +292,7 @@ func TestCheckJSONExplainsFailedRuns(t *testing.T) {
 	for _, c := range doc.Reports[0].Checks {
 		for _, e := range c.Evidence {
 			sig, has := e["signature"]
-			assert.Equal(t, c.ID == diagnostics.CheckJobFailures, has, "%s evidence %v", c.ID, e)
+			assert.Equal(t, c.ID == string(diagnostics.CheckJobFailures), has, "%s evidence %v", c.ID, e)
 			if has {
 				sigs[e["shopId"].(string)] = sig
 			}

@@ -237,7 +237,7 @@ func writeSweepText(w io.Writer, sum diagnostics.SweepSummary, results []diagnos
 			shops = append(shops, shopLabel(sum.ShopNames, id))
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", cmp.Or(r.SKU, "(not in the search index)"), r.ProductID, r.Cause,
-			dash(strings.Join(r.Failing, ", ")), dash(strings.Join(shops, ", ")))
+			dash(join(r.Failing, ", ")), dash(strings.Join(shops, ", ")))
 	}
 	_ = tw.Flush()
 }
@@ -255,10 +255,10 @@ type count struct {
 }
 
 // sortedCounts orders counts largest first, then by name.
-func sortedCounts(m map[string]int) []count {
+func sortedCounts[K ~string](m map[K]int) []count {
 	out := make([]count, 0, len(m))
 	for k, n := range m {
-		out = append(out, count{k, n})
+		out = append(out, count{string(k), n})
 	}
 	slices.SortFunc(out, func(a, b count) int { return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.key, b.key)) })
 	return out
@@ -282,8 +282,8 @@ func WriteSweepCSV(w io.Writer, results []diagnostics.SweepResult) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"sku", "productId", "cause", "causes", "failing", "shopsNotListed"})
 	for _, r := range results {
-		_ = cw.Write([]string{safeCell(r.SKU), safeCell(r.ProductID), r.Cause, strings.Join(r.Causes, " "),
-			strings.Join(r.Failing, " "), strings.Join(r.ShopsNotListed, " ")})
+		_ = cw.Write([]string{safeCell(r.SKU), safeCell(r.ProductID), string(r.Cause), join(r.Causes, " "),
+			join(r.Failing, " "), strings.Join(r.ShopsNotListed, " ")})
 	}
 	cw.Flush()
 	return cw.Error()
