@@ -158,7 +158,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 			}
 			return ids, err
 		},
-		StoreID: cfg.HotWax.ProductStoreID,
+		StoreID:   cfg.HotWax.ProductStoreID,
 		OMSWebURL: omsWebURL(cfg.HotWax.BaseURL),
 		Operators: cfg.Operators, OperatorGroups: cfg.OperatorGroups,
 		SupportChannel: cfg.SupportChannel, SupportMention: cfg.SupportMention, SupportWebhook: cfg.SupportWebhook,
