@@ -1,8 +1,10 @@
 package hotwax
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -340,4 +342,18 @@ func TestCallsRejectBadArgumentsWithoutARequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, links)
 	assert.Empty(t, f.requests())
+}
+
+// An answer larger than any page the bot asks for is refused instead of read into memory.
+func TestAnswersPastTheBodyLimitAreRefused(t *testing.T) {
+	f := newFakeOMS(t, func(w http.ResponseWriter, _ *http.Request, _ int, _ string) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"docs":[],"pad":"`)
+		_, _ = w.Write(bytes.Repeat([]byte("x"), maxBody))
+		_, _ = io.WriteString(w, `"}`)
+	})
+	c := newTestClient(t, f, func(o *Options) { o.MaxAttempts = 1 })
+	_, err := c.Shops(context.Background(), "STORE")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "larger than")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -92,13 +93,15 @@ func New(opts Options) (*Client, error) {
 	}
 	rc := resty.New()
 	if opts.HTTPClient != nil {
-		rc = resty.NewWithClient(opts.HTTPClient)
+		hc := *opts.HTTPClient
+		rc = resty.NewWithClient(&hc)
 	} else if t, ok := rc.GetClient().Transport.(*http.Transport); ok {
 		t.MaxIdleConnsPerHost = idleConnsPerHost
 	}
+	// The body limit sits in the transport: resty's own limit reads a body 512 bytes at a time.
+	rc.GetClient().Transport = limitBodies{cmp.Or[http.RoundTripper](rc.GetClient().Transport, http.DefaultTransport)}
 	rc.SetLogger(discardLogger{}).
 		SetDisableWarn(true).
-		SetResponseBodyLimit(maxBody).
 		SetHeader("User-Agent", "preorderbot").
 		SetHeader("Accept", "application/json")
 
@@ -157,3 +160,30 @@ type discardLogger struct{}
 func (discardLogger) Errorf(string, ...any) {}
 func (discardLogger) Warnf(string, ...any)  {}
 func (discardLogger) Debugf(string, ...any) {}
+
+// limitBodies ends every response body past maxBody bytes with an error.
+type limitBodies struct{ next http.RoundTripper }
+
+func (t limitBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if resp != nil && resp.Body != nil {
+		resp.Body = &limitedBody{ReadCloser: resp.Body, left: maxBody}
+	}
+	return resp, err
+}
+
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte past the limit tells a body of exactly maxBody from a longer one
+	}
+	n, err := b.ReadCloser.Read(p)
+	if b.left -= int64(n); b.left < 0 {
+		return n, fmt.Errorf("response body larger than %d bytes", maxBody)
+	}
+	return n, err
+}

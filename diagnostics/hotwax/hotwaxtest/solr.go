@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The Solr side understands the Lucene subset the client sends: field: value, field: "quoted",
@@ -23,49 +24,45 @@ type solrToken struct {
 // solrSpecial are characters that must be escaped in an unquoted term.
 const solrSpecial = `+-!(){}[]^"~*?:\/`
 
+// lexSolr reads the query byte by byte: every character with a meaning is ASCII, and the bytes of any other
+// UTF-8 character are copied as they are. Columns in errors count characters, as Solr's do.
 func lexSolr(s string) ([]solrToken, error) {
 	var toks []solrToken
-	rs := []rune(s)
-	for i := 0; i < len(rs); {
-		r := rs[i]
+	column := func(i int) int { return utf8.RuneCountInString(s[:i]) }
+	for i := 0; i < len(s); {
+		r := s[i]
 		switch {
 		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
 			i++
 		case r == '(' || r == ')' || r == ':':
-			toks = append(toks, solrToken{kind: byte(r)})
+			toks = append(toks, solrToken{kind: r})
 			i++
 		case r == '"':
-			var b strings.Builder
-			i++
-			closed := false
-			for i < len(rs) {
-				if rs[i] == '\\' && i+1 < len(rs) {
-					b.WriteRune(rs[i+1])
-					i += 2
-					continue
-				}
-				if rs[i] == '"' {
-					closed = true
-					i++
-					break
-				}
-				b.WriteRune(rs[i])
-				i++
-			}
-			if !closed {
+			text, end, ok := lexQuoted(s, i+1)
+			if !ok {
 				return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Lexical error: unterminated quoted string", s)
 			}
-			toks = append(toks, solrToken{kind: 't', text: b.String(), quoted: true})
+			i = end
+			toks = append(toks, solrToken{kind: 't', text: text, quoted: true})
 		default:
-			var b strings.Builder
+			var b []byte // the term with escapes removed, once the first escape is met
 			start := i
-			for i < len(rs) {
-				c := rs[i]
+			text := func() string {
+				if b == nil {
+					return s[start:i]
+				}
+				return string(b)
+			}
+			for i < len(s) {
+				c := s[i]
 				if c == '\\' {
-					if i+1 >= len(rs) {
+					if i+1 >= len(s) {
 						return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Lexical error: escape at end of query", s)
 					}
-					b.WriteRune(rs[i+1])
+					if b == nil {
+						b = append([]byte{}, s[start:i]...)
+					}
+					b = append(b, s[i+1])
 					i += 2
 					continue
 				}
@@ -74,50 +71,79 @@ func lexSolr(s string) ([]solrToken, error) {
 				}
 				// A wildcard term "*" is fine; '-' and '+' are only operators at the start of a term.
 				inner := i > start && (c == '-' || c == '+')
-				if c == '*' && i > start && (i+1 == len(rs) || !isTermRune(rs[i+1])) {
+				if c == '*' && i > start && (i+1 == len(s) || !isTermByte(s[i+1])) {
+					toks = append(toks, solrToken{kind: 't', text: text(), prefix: true})
 					i++
-					toks = append(toks, solrToken{kind: 't', text: b.String(), prefix: true})
-					b.Reset()
 					start = -1
 					break
 				}
 				if c == '~' && i > start {
-					n, end, err := fuzzyEdits(rs, i+1, s)
+					n, end, err := fuzzyEdits(s, i+1)
 					if err != nil {
 						return nil, err
 					}
+					toks = append(toks, solrToken{kind: 't', text: text(), fuzzy: n})
 					i = end
-					toks = append(toks, solrToken{kind: 't', text: b.String(), fuzzy: n})
 					start = -1
 					break
 				}
-				if strings.ContainsRune(solrSpecial, c) && !inner && !(c == '*' && i == start && (i+1 == len(rs) || !isTermRune(rs[i+1]))) {
-					return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Encountered unexpected character %q at column %d; escape or quote it", s, c, i)
+				if strings.IndexByte(solrSpecial, c) >= 0 && !inner && !(c == '*' && i == start && (i+1 == len(s) || !isTermByte(s[i+1]))) {
+					return nil, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Encountered unexpected character %q at column %d; escape or quote it", s, rune(c), column(i))
 				}
-				b.WriteRune(c)
+				if b != nil {
+					b = append(b, c)
+				}
 				i++
 			}
 			if start >= 0 {
-				toks = append(toks, solrToken{kind: 't', text: b.String()})
+				toks = append(toks, solrToken{kind: 't', text: text()})
 			}
 		}
 	}
 	return toks, nil
 }
 
-// fuzzyEdits reads the edit distance after '~' (2 when absent); Lucene refuses more than 2.
-func fuzzyEdits(rs []rune, i int, query string) (n, end int, err error) {
-	if i >= len(rs) || !isTermRune(rs[i]) {
-		return 2, i, nil
+// lexQuoted reads a quoted phrase from s[i:], just past its opening quote: its text with escapes removed,
+// and where it ends, just past the closing quote.
+func lexQuoted(s string, i int) (text string, end int, ok bool) {
+	start := i
+	var b []byte
+	for i < len(s) {
+		switch {
+		case s[i] == '\\' && i+1 < len(s):
+			if b == nil {
+				b = append([]byte{}, s[start:i]...)
+			}
+			b = append(b, s[i+1])
+			i += 2
+		case s[i] == '"':
+			if b == nil {
+				return s[start:i], i + 1, true
+			}
+			return string(b), i + 1, true
+		default:
+			if b != nil {
+				b = append(b, s[i])
+			}
+			i++
+		}
 	}
-	if rs[i] < '0' || rs[i] > '2' || (i+1 < len(rs) && isTermRune(rs[i+1])) {
-		return 0, 0, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Fuzzy edits must be 0, 1 or 2", query)
-	}
-	return int(rs[i] - '0'), i + 1, nil
+	return "", 0, false
 }
 
-func isTermRune(r rune) bool {
-	return !strings.ContainsRune(" \t\r\n():\"", r)
+// fuzzyEdits reads the edit distance after '~' (2 when absent); Lucene refuses more than 2.
+func fuzzyEdits(s string, i int) (n, end int, err error) {
+	if i >= len(s) || !isTermByte(s[i]) {
+		return 2, i, nil
+	}
+	if s[i] < '0' || s[i] > '2' || (i+1 < len(s) && isTermByte(s[i+1])) {
+		return 0, 0, fmt.Errorf("org.apache.solr.search.SyntaxError: Cannot parse '%s': Fuzzy edits must be 0, 1 or 2", s)
+	}
+	return int(s[i] - '0'), i + 1, nil
+}
+
+func isTermByte(c byte) bool {
+	return strings.IndexByte(" \t\r\n():\"", c) < 0
 }
 
 // solrNode is a parsed query that decides whether a document matches.

@@ -190,3 +190,13 @@ func TestShopifyCoreSchemaIsStrict(t *testing.T) {
 		assert.ErrorContains(t, err, `unknown listing generation "bulk"`)
 	})
 }
+
+func TestSolrTermsKeepEveryCharacter(t *testing.T) {
+	n, err := parseSolr(`sku: HW\-É\:1 AND productName: "Ünïcode \"quoted\" 🙂"`)
+	require.NoError(t, err)
+	assert.Equal(t, solrAnd{solrTerm{field: "sku", value: "HW-É:1"}, solrTerm{field: "productName", value: `Ünïcode "quoted" 🙂`}}, n)
+
+	_, err = parseSolr("sku: é!x")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unexpected character '!' at column 6", "columns count characters, not bytes")
+}
