@@ -51,6 +51,12 @@ func (t *msTime) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
+	if looksLikeDate(s) { // Solr's ISO strings, the most common form: skip the failed number parses
+		if parsed, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			*t = msTime(parsed.UTC())
+			return nil
+		}
+	}
 	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
 		*t = msTime(time.UnixMilli(ms).UTC())
 		return nil
@@ -69,6 +75,11 @@ func (t *msTime) UnmarshalJSON(b []byte) error {
 }
 
 func (t msTime) time() time.Time { return time.Time(t) }
+
+// looksLikeDate is true for text starting "yyyy-", which no number does.
+func looksLikeDate(s string) bool {
+	return len(s) > 5 && s[4] == '-' && strings.IndexFunc(s[:4], func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
 
 // flexInt decodes a JSON number or a numeric string; null and "" are zero.
 type flexInt int64
@@ -245,19 +256,20 @@ func FieldText(raw json.RawMessage) string {
 	return scalarText(b)
 }
 
-// plainStrings reads the common shape of a multi-valued Solr field, an array of strings without escapes,
-// without the decoder; ok is false for anything else, which the decoder then reads.
+// plainStrings reads the common shape of a multi-valued Solr field, an array of strings, without decoding the
+// array as a whole (only a string with escapes goes through the decoder); ok is false for any other shape,
+// which the decoder then reads.
 func plainStrings(b []byte) (out stringList, ok bool) {
 	i := skipSpace(b, 1)
 	if i < len(b) && b[i] == ']' {
 		return stringList{}, skipSpace(b, i+1) == len(b)
 	}
 	for i < len(b) {
-		s, end, ok := plainString(b, i)
+		s, end, ok := quotedString(b, i)
 		if !ok {
 			return nil, false
 		}
-		out = append(out, string(s))
+		out = append(out, s)
 		i = skipSpace(b, end)
 		switch {
 		case i < len(b) && b[i] == ',':
@@ -295,6 +307,28 @@ func plainFirst(b []byte) (first []byte, ok bool) {
 		return nil, false
 	}
 	return b[i:end], true
+}
+
+// quotedString reads the JSON string starting at b[i]; end is just past its closing quote.
+func quotedString(b []byte, i int) (s string, end int, ok bool) {
+	if plain, end, ok := plainString(b, i); ok {
+		return string(plain), end, true
+	}
+	if i >= len(b) || b[i] != '"' {
+		return "", 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			if json.Unmarshal(b[i:j+1], &s) != nil {
+				return "", 0, false
+			}
+			return s, j + 1, true
+		}
+	}
+	return "", 0, false
 }
 
 // plainString reads a JSON string starting at b[i] that holds no escape or control character; end is just
