@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,10 +21,12 @@ type Names struct {
 // input cleaning, so message text cannot forge one.
 const placeholder = "\x00"
 
+// The emphasis patterns compile on first use: their Unicode classes cost most of a millisecond at every start
+// of the binary, and only the demo renders mrkdwn.
 var (
-	boldRE   = regexp.MustCompile(`(^|[^\p{L}\p{N}*])\*([^*\n]*[^*\s\n])\*`)
-	italicRE = regexp.MustCompile(`(^|[^\p{L}\p{N}_])_([^_\n]*[^_\s\n])_`)
-	strikeRE = regexp.MustCompile(`(^|[^\p{L}\p{N}~])~([^~\n]*[^~\s\n])~`)
+	boldRE   = lazyRegexp(`(^|[^\p{L}\p{N}*])\*([^*\n]*[^*\s\n])\*`)
+	italicRE = lazyRegexp(`(^|[^\p{L}\p{N}_])_([^_\n]*[^_\s\n])_`)
+	strikeRE = lazyRegexp(`(^|[^\p{L}\p{N}~])~([^~\n]*[^~\s\n])~`)
 	entityRE = regexp.MustCompile(`<([^<>\n]+)>`)
 	codeRE   = regexp.MustCompile("`[^`\n]+`")
 	tokenRE  = regexp.MustCompile(placeholder + `(\d+)` + placeholder)
@@ -65,9 +68,9 @@ func inline(s string, n Names) string {
 		return keep(entity(m[1:len(m)-1], n))
 	})
 	s = html.EscapeString(unescapeSlack(s))
-	s = boldRE.ReplaceAllString(s, `$1<b>$2</b>`)
-	s = italicRE.ReplaceAllString(s, `$1<i>$2</i>`)
-	s = strikeRE.ReplaceAllString(s, `$1<s>$2</s>`)
+	s = boldRE().ReplaceAllString(s, `$1<b>$2</b>`)
+	s = italicRE().ReplaceAllString(s, `$1<i>$2</i>`)
+	s = strikeRE().ReplaceAllString(s, `$1<s>$2</s>`)
 	s = shortcodes(s)
 	s = lines(s)
 	return tokenRE.ReplaceAllStringFunc(s, func(m string) string {
@@ -197,4 +200,8 @@ func ago(d time.Duration) string {
 // unescapeSlack decodes the three entities Slack escapes in message text.
 func unescapeSlack(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
