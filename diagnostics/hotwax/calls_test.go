@@ -352,7 +352,7 @@ func TestAnswersPastTheBodyLimitAreRefused(t *testing.T) {
 		_, _ = w.Write(bytes.Repeat([]byte("x"), maxBody))
 		_, _ = io.WriteString(w, `"}`)
 	})
-	c := newTestClient(t, f, func(o *Options) { o.MaxAttempts = 1 })
+	c := newTestClient(t, f, func(o *Options) { o.MaxAttempts, o.Timeout = 1, time.Minute }) // 32 MB under -race on a busy machine
 	_, err := c.Shops(context.Background(), "STORE")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "larger than")
