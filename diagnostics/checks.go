@@ -48,7 +48,7 @@ func (s *subject) checkProduct() Check {
 	return Check{ID: CheckProduct, Status: StatusPass, Summary: fmt.Sprintf("%s is product %s (%s)", s.sku, p.ProductID, p.Name), Evidence: ev}
 }
 
-func (s *subject) checkCategory(fd *findings) Check {
+func (s *subject) checkCategory() Check {
 	members := s.preorderMembers()
 	if len(members) == 0 {
 		c := Check{ID: CheckPreorderCategory, Status: StatusFail,
@@ -287,9 +287,11 @@ func (s *subject) checkSync(fd *findings) Check {
 }
 
 // checkFailures finds, per job and shop, a failed run newer than the last finished one. A failure
-// matters to this SKU when it is store-wide or for a shop where the SKU is not listed; others warn.
-// A shop whose listing could not be read counts as not listed: the failure may be why.
-func (s *subject) checkFailures(fd *findings, listed func(shopID string) bool) Check {
+// matters to this SKU when it is store-wide or for a shop where the SKU is not listed (by the listing
+// check's findings); others warn. A shop whose listing could not be read counts as not listed: the failure
+// may be why.
+func (s *subject) checkFailures(fd *findings) Check {
+	listed := func(shopID string) bool { return fd.listings[shopID] == listingListed }
 	type key struct{ enum, shop string }
 	var keys []key
 	for _, j := range s.f.history.val {

@@ -36,32 +36,6 @@ const (
 	CheckShopListing      CheckID = "shop-listing"
 )
 
-// CheckIDs lists every check in display order.
-var CheckIDs = []CheckID{
-	CheckProduct, CheckPreorderCategory, CheckShopLinks, CheckAssociationJob, CheckAssociationTime,
-	CheckPresellRefresh, CheckCatalogSync, CheckJobFailures, CheckShopListing,
-}
-
-var checkTitles = map[CheckID]string{
-	CheckProduct:          "Product",
-	CheckPreorderCategory: "Pre-order category",
-	CheckShopLinks:        "Shop links",
-	CheckAssociationJob:   "Association job",
-	CheckAssociationTime:  "Association timing",
-	CheckPresellRefresh:   "Auto Refresh Pre-sell Catalog",
-	CheckCatalogSync:      "Preorder Catalog Sync",
-	CheckJobFailures:      "Job failures",
-	CheckShopListing:      "Shop listing",
-}
-
-// Title names the check as the operator knows it; an id no check has is shown as it is.
-func (id CheckID) Title() string {
-	if t, ok := checkTitles[id]; ok {
-		return t
-	}
-	return string(id)
-}
-
 // Remedy kinds.
 const (
 	RemedyScheduleJob = "schedule-job"

@@ -5,24 +5,6 @@ import (
 	"strings"
 )
 
-// checkSources names the OMS reads each check needs. A read that fails makes only the checks that name it
-// unknown; the others still run and the verdict is ranked from them.
-//
-// Listings are read per shop: a check that names them stays known, and only the shops whose listing call
-// failed are unknown inside it.
-var checkSources = map[CheckID][]string{
-	CheckProduct:          {callProducts},
-	CheckPreorderCategory: {callProducts, callCategories, callMembers},
-	CheckShopLinks:        {callProducts, callShops, callLinks},
-	CheckAssociationJob:   {callProducts, callShops, callLinks, callJobs},
-	CheckAssociationTime:  {callProducts, callShops, callLinks, callCategories, callMembers, callHistory, callListings},
-	CheckPresellRefresh:   {callJobs},
-	CheckCatalogSync:      {callJobs, callShops},
-	CheckJobFailures:      {callProducts, callHistory, callShops}, // an unread listing counts as not listed
-
-	CheckShopListing: {callProducts, callShops, callLinks, callListings},
-}
-
 // sourceErr is the error of one read of the run, nil when it answered. Listings answer per shop, so they
 // have no run-wide error: see shopListingErr.
 func (f *facts) sourceErr(source string) error {
@@ -52,10 +34,10 @@ func (f *facts) shopListingErr(shopID string) error {
 	return f.listings[shopID].err
 }
 
-// failedSources lists the reads check id needs that failed, in the order the check names them.
-func (f *facts) failedSources(id CheckID) []string {
+// failedSources lists the reads among reads that failed, in their order.
+func (f *facts) failedSources(reads []string) []string {
 	var failed []string
-	for _, src := range checkSources[id] {
+	for _, src := range reads {
 		if f.sourceErr(src) != nil {
 			failed = append(failed, src)
 		}
@@ -77,9 +59,9 @@ func (f *facts) failures(checks []Check) []Failure {
 	}
 	affected := func(source string) []CheckID {
 		var ids []CheckID
-		for _, id := range CheckIDs {
-			if unknown[id] && slices.Contains(checkSources[id], source) {
-				ids = append(ids, id)
+		for _, c := range checkList {
+			if unknown[c.id] && slices.Contains(c.reads, source) {
+				ids = append(ids, c.id)
 			}
 		}
 		return ids

@@ -15,32 +15,7 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 		r.Product = &Product{ProductID: s.product.ProductID, Name: s.product.Name, VirtualID: s.product.GroupID, VirtualName: s.product.ParentName}
 	}
 	fd := &findings{failingFor: map[string]bool{}, listings: map[string]string{}}
-	byID := map[CheckID]Check{}
-	run := func(id CheckID, check func() Check) {
-		if failed := f.failedSources(id); len(failed) > 0 {
-			byID[id] = unreadCheck(id, failed)
-			return
-		}
-		byID[id] = check()
-	}
-	run(CheckProduct, s.checkProduct)
-	if byID[CheckProduct].Status == StatusFail { // the SKU is unknown: nothing else to ask (design §4)
-		for _, id := range CheckIDs[1:] {
-			byID[id] = skipCheck(id, "SKU not found")
-		}
-	} else {
-		// Listing runs before the checks that read its per-shop findings.
-		run(CheckPreorderCategory, func() Check { return s.checkCategory(fd) })
-		run(CheckShopLinks, s.checkLinks)
-		run(CheckShopListing, func() Check { return s.checkListing(fd) })
-		run(CheckJobFailures, func() Check {
-			return s.checkFailures(fd, func(shopID string) bool { return fd.listings[shopID] == listingListed })
-		})
-		run(CheckAssociationJob, func() Check { return s.checkAssociation(fd) })
-		run(CheckAssociationTime, func() Check { return s.checkTiming(fd) })
-		run(CheckPresellRefresh, func() Check { return s.checkPresell(fd) })
-		run(CheckCatalogSync, func() Check { return s.checkSync(fd) })
-	}
+	byID := s.runChecks(checkList, fd)
 	for _, id := range CheckIDs {
 		ch := byID[id]
 		r.Checks = append(r.Checks, ch)
@@ -55,6 +30,25 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 	r.Causes, r.Remedies = s.rank(byID, fd, r.Failures)
 	r.Cause = r.Causes[0]
 	return r
+}
+
+// runChecks runs specs, each after the checks it needs; the product check comes first. A check whose OMS
+// reads failed is unknown without running; when the SKU is not a product of the store, nothing else is asked
+// (design §4).
+func (s *subject) runChecks(specs []checkSpec, fd *findings) map[CheckID]Check {
+	byID := map[CheckID]Check{}
+	for _, c := range runOrder(specs) {
+		failed := s.f.failedSources(c.reads)
+		switch {
+		case c.id != CheckProduct && byID[CheckProduct].Status == StatusFail:
+			byID[c.id] = skipCheck(c.id, "SKU not found")
+		case len(failed) > 0:
+			byID[c.id] = unreadCheck(c.id, failed)
+		default:
+			byID[c.id] = c.run(s, fd)
+		}
+	}
+	return byID
 }
 
 // rank lists every applicable cause in the catalogue's order (the first is the most likely) and the

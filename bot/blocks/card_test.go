@@ -152,3 +152,14 @@ func headerText(m Message) string {
 	}
 	return ""
 }
+
+// Every cause of the catalogue has its card under golden test.
+func TestEveryCauseHasAGoldenCard(t *testing.T) {
+	covered := map[diagnostics.Cause]bool{}
+	for _, sc := range scenarios() {
+		covered[sc.report.Cause] = true
+	}
+	for _, c := range diagnostics.Causes() {
+		assert.True(t, covered[c], "no card scenario for %s in fixtures_test.go", c)
+	}
+}
