@@ -1,9 +1,10 @@
 // Package bot is preorderbot's Slack side: the Socket Mode loop, request normalisation, the command and
 // button handlers, operator authorisation, job watches and escalation threads.
 //
-// One envelope flows like this: the socket loop acks it at once, turns it into a request (no Slack
-// transport types past that point), and a bounded pool of workers runs the handler. Conversation state,
-// button actions, audit and watches live in the store, so a restart loses nothing that was acknowledged.
+// One envelope flows like this: the socket loop turns it into a request (no Slack transport types past
+// that point), the request journal commits it, it is acked, and a bounded pool of workers runs the
+// handler. Conversation state, button actions, audit and watches live in the store, so a restart loses
+// nothing that was acknowledged.
 package bot
 
 import (

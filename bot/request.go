@@ -47,7 +47,7 @@ type request struct {
 	ViewID     string
 	ExternalID string // submission: the view's external_id, which names the modal the bot opened
 	Rejected   bool   // submission: its ack carried validation errors, so the modal is still open
-	Replayed   bool   // from the journal after a restart: handled even if its envelope was seen
+	Replayed   bool   // from the journal after a restart: it may have been handled before the restart
 }
 
 // normalise turns a Socket Mode event into a request. ok is false for events that carry no work
