@@ -53,9 +53,15 @@ type Options struct {
 	// Manager's built-in choices.
 	Frequencies func(ctx context.Context) ([]string, error)
 	// Doctor probes the OMS tenant for /preorder doctor; nil answers that it is not available.
-	Doctor    func(ctx context.Context) doctor.Report
-	StoreID   string // default product store
-	OMSWebURL string // e.g. https://acme-oms.hotwax.io, for links on cards
+	Doctor func(ctx context.Context) doctor.Report
+	// Sweeper checks a store's whole pre-order catalog for /preorder sweep and the schedule; nil: no sweeps.
+	Sweeper Sweeper
+	// SweepSchedule starts a sweep of StoreID when it falls due; nil: no scheduled sweep.
+	SweepSchedule SweepSchedule
+	// DigestChannel is where sweep digests go (a channel id); empty: where /preorder sweep was typed.
+	DigestChannel string
+	StoreID       string // default product store
+	OMSWebURL     string // e.g. https://acme-oms.hotwax.io, for links on cards
 
 	Operators      []string // Slack user ids allowed to remediate
 	OperatorGroups []string // Slack user group ids whose members may remediate
@@ -110,6 +116,7 @@ type Bot struct {
 	watchWG   sync.WaitGroup
 	watchesMu sync.Mutex
 	watches   int
+	sweeps    sweepRuns
 }
 
 // New checks the options and builds a Bot; Run starts it.
@@ -218,6 +225,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.resumeWatches(workCtx)
 	b.reconcile(workCtx)
 	b.watchWG.Go(func() { b.refinish(workCtx, refinish) })
+	b.startSweeps(runCtx)
 	if b.opts.SupportWebhook != "" {
 		b.bg.Go(func() { b.retryPendingWebhooks(runCtx) })
 	}
@@ -310,6 +318,10 @@ func (b *Bot) handle(ctx context.Context, req request) {
 	case kindCommand, kindMention:
 		b.handleCommand(ctx, req)
 	case kindClick:
+		if isDigestClick(req) {
+			b.handleDigestClick(ctx, req)
+			return
+		}
 		b.handleClick(ctx, req)
 	case kindSubmission:
 		b.handleSubmission(ctx, req)

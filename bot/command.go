@@ -15,6 +15,7 @@ const (
 	cmdJobs    = "jobs"
 	cmdHistory = "history"
 	cmdDoctor  = "doctor"
+	cmdSweep   = "sweep"
 	cmdHelp    = "help"
 )
 
@@ -29,6 +30,7 @@ var commandTable = []CommandHelp{
 	{"/preorder check SKU [SKU …] [store:ID]", "why a pre-order is (not) synced to every Shopify shop, with fixes"},
 	{"/preorder jobs [store:ID]", "health of the pre-order jobs per shop: enabled, frequency, last run, last failure"},
 	{"/preorder history SKU", "past checks and actions for a SKU"},
+	{"/preorder sweep [store:ID]", "operators: check every pre-order SKU of the store and post the digest"},
 	{"/preorder doctor", "operators: what the bot can and cannot read in the OMS, and what to fix"},
 	{"/preorder help", "this list"},
 	{"@preorderbot check SKU", "the same check, answered in the mention's thread"},
@@ -112,6 +114,10 @@ func ParseCommand(text string) (Command, error) {
 		if len(rest) > 0 {
 			return c, &UsageError{Message: fmt.Sprintf("Jobs takes no SKU (got %q).", strings.Join(rest, " ")), Usage: usageOf(cmdJobs)}
 		}
+	case cmdSweep:
+		if len(rest) > 0 {
+			return c, &UsageError{Message: fmt.Sprintf("Sweep takes no SKU: it checks every pre-order SKU of the store (got %q).", strings.Join(rest, " ")), Usage: usageOf(cmdSweep)}
+		}
 	case cmdDoctor:
 		if len(rest) > 0 || c.StoreID != "" {
 			return c, &UsageError{Message: "Doctor takes no SKU or store: it probes the configured tenant.", Usage: usageOf(cmdDoctor)}
@@ -119,7 +125,7 @@ func ParseCommand(text string) (Command, error) {
 	case cmdHelp:
 	default:
 		return c, &UsageError{
-			Message: fmt.Sprintf("I don't know %q. Try check, jobs, history, doctor or help.", fields[0]),
+			Message: fmt.Sprintf("I don't know %q. Try check, jobs, history, sweep, doctor or help.", fields[0]),
 			Usage:   usageOf(cmdCheck),
 		}
 	}

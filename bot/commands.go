@@ -42,6 +42,8 @@ func (b *Bot) handleCommand(ctx context.Context, req request) {
 		b.doctor(ctx, req)
 	case cmdCheck:
 		b.startCheck(ctx, req, cmd)
+	case cmdSweep:
+		b.handleSweep(ctx, req, cmd)
 	}
 }
 

@@ -110,6 +110,10 @@ func runNote(run diagnostics.JobRun) string {
 // endWatch ends the fix the watch followed, re-checks and shows the result, and only then forgets the
 // watch: a crash before that resumes it at the next start and re-checks again.
 func (b *Bot) endWatch(ctx context.Context, conv store.Conversation, w store.Watch, note string) {
+	if conv.Kind == kindDigest {
+		b.endDigestWatch(ctx, conv, w, note)
+		return
+	}
 	ctx, cancel := b.finishing(ctx, finishTimeout+b.opts.ShutdownTimeout)
 	defer cancel()
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {

@@ -40,6 +40,9 @@ type SweepResult struct {
 	Causes         []Cause   `json:"causes"`
 	Failing        []CheckID `json:"failing"`        // the checks that failed
 	ShopsNotListed []string  `json:"shopsNotListed"` // connected shops whose listing is not "Listed"
+	// Remedies are the fixes the report offered (re-check and escalation left out), for bulk fixes; kept
+	// only for SKUs with a problem, and never printed.
+	Remedies []Remedy `json:"-"`
 }
 
 // Problem reports whether the SKU needs attention: anything but healthy, unreadable included.

@@ -213,6 +213,9 @@ func (f *facts) batchErr() error {
 	return nil
 }
 
+// Compact keeps what a sweep needs of a report: a re-check of some of a sweep's SKUs reads like the sweep.
+func Compact(r Report, productID string) SweepResult { return compact(r, productID) }
+
 // compact keeps what a sweep needs of a report.
 func compact(r Report, productID string) SweepResult {
 	res := SweepResult{SKU: r.SKU, ProductID: productID, Cause: r.Cause, Causes: r.Causes, Failing: []CheckID{}, ShopsNotListed: []string{}}
@@ -224,6 +227,13 @@ func compact(r Report, productID string) SweepResult {
 	for _, sh := range r.Shops {
 		if sh.Role != RoleDisconnected && sh.Listing != "" && sh.Listing != listingListed {
 			res.ShopsNotListed = append(res.ShopsNotListed, sh.ShopID)
+		}
+	}
+	if res.Problem() {
+		for _, m := range r.Remedies {
+			if m.Kind != RemedyRecheck && m.Kind != RemedyEscalate {
+				res.Remedies = append(res.Remedies, m)
+			}
 		}
 	}
 	return res

@@ -66,6 +66,7 @@ type BotConfig struct {
 	Workers         int           `envconfig:"PREORDERBOT_WORKERS" default:"16"`
 	ShutdownTimeout time.Duration `envconfig:"PREORDERBOT_SHUTDOWN_TIMEOUT" default:"30s"`
 	SignaturesFile  string        `envconfig:"PREORDERBOT_SIGNATURES_FILE"`
+	SweepConfig
 
 	signatures *diagnostics.Signatures // the built-in failure signatures plus SignaturesFile's, read by loadBot
 }
@@ -258,6 +259,7 @@ func (c BotConfig) Validate() error {
 		errs = append(errs, fmt.Errorf("PREORDERBOT_SUPPORT_CHANNEL=%q is not a channel id: it takes the id (C… or G…, from the channel's details → About → Channel ID), not its name", c.SupportChannel))
 	}
 	errs = append(errs, checkWebhook(c.SupportWebhook))
+	errs = append(errs, c.SweepConfig.Validate())
 	if c.AdminAddr != "" && c.AdminToken == "" && !isLoopback(c.AdminAddr) {
 		errs = append(errs, fmt.Errorf("PREORDERBOT_ADMIN_ADDR=%q listens beyond this host: set PREORDERBOT_ADMIN_TOKEN (the backup endpoint then requires it as a bearer token) or listen on 127.0.0.1", c.AdminAddr))
 	}
@@ -360,6 +362,8 @@ func (c BotConfig) LogValue() slog.Value {
 		slog.Int("operators", len(c.Operators)),
 		slog.Int("operator_groups", len(c.OperatorGroups)),
 		slog.String("support_channel", c.SupportChannel),
+		slog.String("sweep_schedule", c.SweepConfig.Schedule),
+		slog.String("digest_channel", c.SweepConfig.DigestChannel),
 		slog.Bool("support_webhook_set", c.SupportWebhook != ""),
 		slog.String("db_path", c.DBPath),
 		slog.String("http_addr", c.HTTPAddr),

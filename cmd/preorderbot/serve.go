@@ -145,7 +145,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 	chain := diagnostics.New(client, diagnostics.Options{
 		ParentShopID: dopts.ParentShopID, Jobs: dopts.Jobs, Signatures: dopts.Signatures, StoreFacts: facts,
 	})
-	return bot.Options{
+	opts := bot.Options{
 		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,
 		Store: db, Checker: diagnostics.Suggesting{Runner: chain, Catalog: client}, Jobs: chain, Catalog: client,
 		StoreFacts: facts,
@@ -165,6 +165,8 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 		ActionTTL: cfg.ActionTTL, WatchTimeout: cfg.WatchTimeout, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger: logger.WithGroup("bot"), Metrics: bot.NewMetrics(reg),
 	}
+	cfg.SweepConfig.wire(&opts, client, dopts)
+	return opts
 }
 
 func (c HotWaxConfig) jobs() diagnostics.Jobs {

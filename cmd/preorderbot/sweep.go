@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -269,29 +268,9 @@ func writeSweepCSVFile(path string, results []diagnostics.SweepResult) error {
 	if err != nil {
 		return fmt.Errorf("create the CSV file: %w", err)
 	}
-	if err := WriteSweepCSV(f, results); err != nil {
+	if err := diagnostics.WriteSweepCSV(f, results); err != nil {
 		_ = f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
-}
-
-// WriteSweepCSV writes one row per SKU. Cells a spreadsheet would run as a formula are quoted with a
-// leading apostrophe: SKUs and product ids come from the OMS, not from us.
-func WriteSweepCSV(w io.Writer, results []diagnostics.SweepResult) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"sku", "productId", "cause", "causes", "failing", "shopsNotListed"})
-	for _, r := range results {
-		_ = cw.Write([]string{safeCell(r.SKU), safeCell(r.ProductID), string(r.Cause), join(r.Causes, " "),
-			join(r.Failing, " "), strings.Join(r.ShopsNotListed, " ")})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -131,7 +131,7 @@ func TestSweepOMSDownExitsTwo(t *testing.T) {
 
 func TestSweepCSVNeutralisesFormulas(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, WriteSweepCSV(&b, []diagnostics.SweepResult{{SKU: "=HYPERLINK(\"x\")", ProductID: "@1", Cause: "healthy"}}))
+	require.NoError(t, diagnostics.WriteSweepCSV(&b, []diagnostics.SweepResult{{SKU: "=HYPERLINK(\"x\")", ProductID: "@1", Cause: "healthy"}}))
 	assert.Contains(t, b.String(), `'=HYPERLINK`)
 	assert.Contains(t, b.String(), `'@1`)
 }

@@ -1,0 +1,462 @@
+package bot
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// digest is what a digest card shows, kept on its conversation (LastReport) so clicks and re-checks
+// find it after a restart.
+type digest struct {
+	Store      string                    `json:"store"`
+	By         string                    `json:"by,omitempty"`
+	StartedAt  time.Time                 `json:"startedAt"`
+	FinishedAt time.Time                 `json:"finishedAt,omitzero"`
+	Progress   diagnostics.SweepProgress `json:"progress"`
+	EndsAt     time.Time                 `json:"endsAt,omitzero"`
+	SKUs       int                       `json:"skus"`
+	OMSCalls   int                       `json:"omsCalls"`
+	Elapsed    time.Duration             `json:"elapsed"`
+	ByCause    map[string]int            `json:"byCause"`
+	// Problems lists the SKUs of each cause but healthy (a product the index lacks by its product id).
+	Problems  map[string][]string `json:"problems"`
+	Previous  time.Time           `json:"previous,omitzero"` // the sweep new and resolved compare with
+	New       []string            `json:"new,omitempty"`
+	Resolved  []string            `json:"resolved,omitempty"`
+	Trend     map[string][]int    `json:"trend,omitempty"` // cause → last count of each of 7 days, -1: no sweep
+	Unchecked []blocks.Unchecked  `json:"unchecked,omitempty"`
+	Failures  []blocks.Failures   `json:"failures,omitempty"`
+	Fixes     []bulkFix           `json:"fixes,omitempty"`
+	Lines     []string            `json:"lines,omitempty"` // what happened since, newest last
+}
+
+// bulkFix is one fix that serves many SKUs: the SKUs whose first fix has the same effect.
+type bulkFix struct {
+	Effect string             `json:"effect"`
+	Remedy diagnostics.Remedy `json:"remedy"`
+	Cause  string             `json:"cause"`
+	SKUs   []string           `json:"skus"`
+	State  string             `json:"state,omitempty"` // "", fixing, watching, done, failed, unknown
+	Line   string             `json:"line,omitempty"`
+}
+
+// Bulk fix states.
+const (
+	fixFixing   = "fixing"
+	fixWatching = "watching"
+	fixDone     = "done"
+	fixFailed   = "failed"
+	fixUnknown  = "unknown"
+)
+
+// bulkCauses are the causes one fix serves for many SKUs: scheduling a shop's association job, enabling
+// the pre-order jobs, a full catalog sync of a shop. A manual link is per product and a failing job needs
+// a person, so those get "Check these" and escalation instead.
+var bulkCauses = []string{diagnostics.CauseAssociationJobMissing, diagnostics.CausePresellJobsDisabled, diagnostics.CauseAssociatedAfterSync}
+
+// bulkRemedy is the fix of r that serves every SKU with its effect, if r's cause has one.
+func bulkRemedy(r diagnostics.SweepResult) (diagnostics.Remedy, bool) {
+	if !slices.Contains(bulkCauses, r.Cause) {
+		return diagnostics.Remedy{}, false
+	}
+	for _, m := range r.Remedies {
+		switch {
+		case m.Kind == diagnostics.RemedyScheduleJob, m.Kind == diagnostics.RemedyEnableJob:
+			return m, true
+		case m.Kind == diagnostics.RemedyRunJob && r.Cause == diagnostics.CauseAssociatedAfterSync:
+			return m, true
+		}
+	}
+	return diagnostics.Remedy{}, false
+}
+
+func (d digest) problems() int { return d.SKUs - d.ByCause[diagnostics.CauseHealthy] }
+
+// label is how the digest names a result: its SKU, or the product id of a member the index lacks.
+func label(r diagnostics.SweepResult) string {
+	if r.SKU != "" {
+		return r.SKU
+	}
+	return "product " + r.ProductID
+}
+
+// accumulator gathers a sweep's results as they arrive: it stores them (with what the previous sweep
+// said of each SKU, for new and resolved) in batches off the sweep's path, and keeps the problems.
+type accumulator struct {
+	b       *Bot
+	store   string
+	started time.Time
+
+	mu      sync.Mutex
+	d       digest
+	pending []diagnostics.SweepResult
+	results []diagnostics.SweepResult // the SKUs with a problem, for the CSV and the fixes
+	fixes   map[string]*bulkFix
+
+	batches chan []diagnostics.SweepResult
+	writer  sync.WaitGroup
+}
+
+// sweepWriteBatch is how many results one store transaction takes.
+const sweepWriteBatch = 250
+
+func newAccumulator(b *Bot, storeID string, started time.Time) *accumulator {
+	a := &accumulator{b: b, store: storeID, started: started, batches: make(chan []diagnostics.SweepResult, 4), fixes: map[string]*bulkFix{}}
+	a.d = digest{Store: storeID, StartedAt: started, ByCause: map[string]int{}, Problems: map[string][]string{}}
+	if runs, err := b.opts.Store.SweepRuns(context.Background(), storeID, started.Add(-store.SweepRetention)); err == nil {
+		for _, r := range runs {
+			if r.StartedAt.Before(started) {
+				a.d.Previous = r.StartedAt
+			}
+		}
+	}
+	a.writer.Go(func() {
+		for batch := range a.batches {
+			a.write(batch)
+		}
+	})
+	return a
+}
+
+// add takes one result; the sweep calls it never concurrently.
+func (a *accumulator) add(r diagnostics.SweepResult) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.d.SKUs++
+	a.d.ByCause[r.Cause]++
+	if r.Problem() {
+		a.results = append(a.results, r)
+		a.d.Problems[r.Cause] = append(a.d.Problems[r.Cause], label(r))
+		if m, ok := bulkRemedy(r); ok {
+			key := m.Effect(a.store)
+			f := a.fixes[key]
+			if f == nil {
+				f = &bulkFix{Effect: key, Remedy: m, Cause: r.Cause}
+				a.fixes[key] = f
+			}
+			f.SKUs = append(f.SKUs, r.SKU)
+		}
+	}
+	a.pending = append(a.pending, r)
+	if len(a.pending) >= sweepWriteBatch {
+		a.batches <- a.pending
+		a.pending = nil
+	}
+}
+
+// write compares a batch with each SKU's previous sweep and stores it.
+func (a *accumulator) write(batch []diagnostics.SweepResult) {
+	ctx := context.Background()
+	var recs []store.SweepSKU
+	var added, resolved []string
+	for _, r := range batch {
+		if r.SKU == "" {
+			continue
+		}
+		if !a.d.Previous.IsZero() {
+			prev, err := a.b.opts.Store.SweepHistory(ctx, a.store, r.SKU, 1)
+			was := len(prev) > 0 && prev[0].At.Equal(a.d.Previous)
+			switch {
+			case err != nil:
+			case r.Problem() && (!was || prev[0].Cause == diagnostics.CauseHealthy):
+				added = append(added, r.SKU)
+			case !r.Problem() && was && prev[0].Cause != diagnostics.CauseHealthy:
+				resolved = append(resolved, r.SKU)
+			}
+		}
+		recs = append(recs, store.SweepSKU{SKU: r.SKU, Cause: r.Cause, Failing: r.Failing})
+	}
+	if err := a.b.opts.Store.PutSweepResults(ctx, a.store, a.started, recs); err != nil {
+		a.b.log.Error("could not store sweep results", "store", a.store, "error", err)
+	}
+	a.mu.Lock()
+	a.d.New = append(a.d.New, added...)
+	a.d.Resolved = append(a.d.Resolved, resolved...)
+	a.mu.Unlock()
+}
+
+// close stores what is pending and waits for the writer.
+func (a *accumulator) close() {
+	a.mu.Lock()
+	if len(a.pending) > 0 {
+		a.batches <- a.pending
+		a.pending = nil
+	}
+	a.mu.Unlock()
+	close(a.batches)
+	a.writer.Wait()
+}
+
+// finish completes the digest with the sweep's summary and the 7-day trend.
+func (a *accumulator) finish(ctx context.Context, sum diagnostics.SweepSummary) digest {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	d := a.d
+	d.FinishedAt, d.OMSCalls, d.Elapsed = a.b.now(), sum.OMSCalls, time.Duration(sum.Elapsed)
+	d.Progress = diagnostics.SweepProgress{Done: sum.SKUs, Expected: sum.SKUs, Problems: sum.Problems(), OMSCalls: sum.OMSCalls}
+	for _, fb := range sum.FailedBatches {
+		n := len(fb.SKUs) + len(fb.ProductIDs)
+		d.Unchecked = append(d.Unchecked, blocks.Unchecked{Reason: fb.Reason, SKUs: n})
+	}
+	for _, f := range a.fixes {
+		d.Fixes = append(d.Fixes, *f)
+	}
+	slices.SortFunc(d.Fixes, func(x, y bulkFix) int {
+		return cmp.Or(cmp.Compare(len(y.SKUs), len(x.SKUs)), cmp.Compare(x.Effect, y.Effect))
+	})
+	slices.Sort(d.New)
+	slices.Sort(d.Resolved)
+	d.Trend = a.b.trend(ctx, a.store, a.started, sum.ByCause)
+	return d
+}
+
+// trendDays is how many days the digest's trend covers.
+const trendDays = 7
+
+// trend is, per cause, the count of the last sweep of each of the last seven days (UTC), today's being
+// this sweep; -1 marks a day without a sweep.
+func (b *Bot) trend(ctx context.Context, storeID string, started time.Time, now map[string]int) map[string][]int {
+	today := started.UTC().Truncate(24 * time.Hour)
+	first := today.Add(-(trendDays - 1) * 24 * time.Hour)
+	runs, err := b.opts.Store.SweepRuns(ctx, storeID, first)
+	if err != nil {
+		b.log.Warn("could not read past sweeps", "error", err)
+	}
+	last := make([]map[string]int, trendDays)
+	for _, r := range runs {
+		if r.StartedAt.Equal(started) {
+			continue
+		}
+		if day := int(r.StartedAt.UTC().Sub(first) / (24 * time.Hour)); day >= 0 && day < trendDays {
+			last[day] = r.ByCause
+		}
+	}
+	last[trendDays-1] = now
+	out := map[string][]int{}
+	for _, m := range last {
+		for c := range m {
+			out[c] = nil
+		}
+	}
+	for c := range out {
+		row := make([]int, trendDays)
+		for i, m := range last {
+			row[i] = -1
+			if m != nil {
+				row[i] = m[c]
+			}
+		}
+		out[c] = row
+	}
+	return out
+}
+
+// failureGroups adds the store's failed job runs, grouped by known failure.
+func (b *Bot) failureGroups(ctx context.Context, d *digest) {
+	if b.opts.Jobs == nil {
+		return
+	}
+	rep, err := b.opts.Jobs.JobHealth(ctx, d.Store)
+	if err != nil {
+		b.log.Warn("could not read the jobs for the digest", "store", d.Store, "error", err)
+		return
+	}
+	for _, g := range diagnostics.GroupBySignature(rep.FailedRuns()) {
+		f := blocks.Failures{Label: g.Label, Meaning: g.Signature.Meaning, Runs: len(g.Runs)}
+		for _, r := range g.Runs {
+			f.Jobs = append(f.Jobs, r.Job)
+		}
+		if len(g.Runs) > 0 {
+			f.Text = g.Runs[0].Text
+		}
+		d.Failures = append(d.Failures, f)
+	}
+}
+
+func (d digest) progressView(now time.Time) blocks.DigestProgressView {
+	return blocks.DigestProgressView{Store: d.Store, By: d.By, StartedAt: d.StartedAt, Done: d.Progress.Done,
+		Expected: d.Progress.Expected, Problems: d.Progress.Problems, OMSCalls: d.Progress.OMSCalls, EndsAt: d.EndsAt, Now: now}
+}
+
+// view turns the digest into what blocks draws; actions are the buttons' stored ids, by fix index and by
+// cause.
+func (d digest) view(fixIDs []string, checkIDs, escalateIDs map[string]string, link string) blocks.DigestView {
+	v := blocks.DigestView{Store: d.Store, By: d.By, StartedAt: d.StartedAt, FinishedAt: d.FinishedAt, SKUs: d.SKUs,
+		OMSCalls: d.OMSCalls, Elapsed: d.Elapsed, Previous: d.Previous, New: d.New, Resolved: d.Resolved,
+		Unchecked: d.Unchecked, Failures: d.Failures, ListLink: link, Lines: d.Lines}
+	for cause, skus := range d.Problems {
+		v.Causes = append(v.Causes, blocks.DigestCause{Cause: cause, SKUs: len(skus), Examples: skus[:min(5, len(skus))],
+			Trend: d.Trend[cause], CheckAction: checkIDs[cause], EscalateAction: escalateIDs[cause]})
+	}
+	slices.SortFunc(v.Causes, func(x, y blocks.DigestCause) int {
+		return cmp.Or(cmp.Compare(y.SKUs, x.SKUs), cmp.Compare(x.Cause, y.Cause))
+	})
+	for i, f := range d.Fixes {
+		bf := blocks.DigestFix{Label: f.Remedy.Label, SKUs: len(f.SKUs), Line: f.Line}
+		if i < len(fixIDs) && (f.State == "" || f.State == fixFailed) {
+			bf.Action = fixIDs[i]
+		}
+		v.Fixes = append(v.Fixes, bf)
+	}
+	return v
+}
+
+// Params of a digest button's action.
+const (
+	paramFix   = "fix"   // the index of the bulk fix in the digest
+	paramCause = "cause" // the cause a "Check these" or escalation is for
+)
+
+// Kinds of the digest's buttons' actions: none of them is a remedy a check card's click would run.
+const (
+	actionBulkFix      = "bulk-fix"
+	actionBulkCheck    = "bulk-check"
+	actionBulkEscalate = "bulk-escalate"
+)
+
+// showDigest stores d on the digest's conversation with fresh buttons, in one transaction, and draws
+// the card: a card when something is wrong, one line when nothing is. note, when set, goes to the thread.
+func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note string) {
+	js, err := json.Marshal(d)
+	if err != nil {
+		b.log.Error("could not encode the digest", "error", err)
+		return
+	}
+	var conv store.Conversation
+	var fixIDs []string
+	checkIDs, escalateIDs := map[string]string{}, map[string]string{}
+	err = b.opts.Store.Write(ctx, "draw digest", func(w *store.Writes) error {
+		var err error
+		conv, err = w.UpdateConversation(convID, func(c *store.Conversation) error {
+			c.LastReport = js
+			c.CardVersion++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fixIDs, checkIDs, escalateIDs = nil, map[string]string{}, map[string]string{}
+		v := strconv.Itoa(conv.CardVersion)
+		var acts []store.Action
+		base := store.Action{ConversationID: conv.ID, CreatedBy: conv.RequestedBy, ExpiresAt: b.now().Add(b.opts.ActionTTL)}
+		for i, f := range d.Fixes {
+			rj, _ := json.Marshal(f.Remedy)
+			a := base
+			a.ID, a.Kind = store.NewActionID(), actionBulkFix
+			a.Params = map[string]string{paramFix: strconv.Itoa(i), "remedy": string(rj), "store": d.Store, "v": v}
+			fixIDs = append(fixIDs, a.ID)
+			acts = append(acts, a)
+		}
+		for cause := range d.Problems {
+			if slices.Contains(bulkCauses, cause) || cause == diagnostics.CauseUnknownSKU {
+				continue
+			}
+			for _, kind := range []string{actionBulkCheck, actionBulkEscalate} {
+				a := base
+				a.ID, a.Kind = store.NewActionID(), kind
+				a.Params = map[string]string{paramCause: cause, "store": d.Store, "v": v}
+				if kind == actionBulkCheck {
+					checkIDs[cause] = a.ID
+				} else {
+					escalateIDs[cause] = a.ID
+				}
+				acts = append(acts, a)
+			}
+		}
+		_, err = w.CreateActions(acts...)
+		return err
+	})
+	if err != nil {
+		b.log.Error("could not store the digest", "conversation_id", convID, "error", err)
+		return
+	}
+	link := ""
+	if d.problems() > 0 {
+		link = b.permalink(ctx, conv.Channel, conv.CardTS)
+	}
+	m := blocks.Digest(d.view(fixIDs, checkIDs, escalateIDs, link))
+	if err := b.update(ctx, b.log, conv.Channel, conv.CardTS, m); err != nil {
+		b.log.Error("could not draw the digest", "conversation_id", convID, "error", err)
+	}
+	if note != "" {
+		b.postThread(ctx, conv, blocks.Note(note))
+	}
+}
+
+// uploadSweepCSV shares the SKUs with a problem as a CSV file in the digest's thread (slack-go's files
+// upload v2 flow: getUploadURLExternal, the upload, completeUploadExternal).
+func (b *Bot) uploadSweepCSV(ctx context.Context, conv store.Conversation, results []diagnostics.SweepResult) {
+	slices.SortFunc(results, func(x, y diagnostics.SweepResult) int {
+		return cmp.Or(cmp.Compare(x.Cause, y.Cause), cmp.Compare(x.SKU, y.SKU), cmp.Compare(x.ProductID, y.ProductID))
+	})
+	var buf bytes.Buffer
+	if err := diagnostics.WriteSweepCSV(&buf, results); err != nil {
+		b.log.Error("could not write the sweep's CSV", "error", err)
+		return
+	}
+	name := fmt.Sprintf("sweep-%s-%s.csv", conv.ProductStoreID, conv.CreatedAt.UTC().Format("2006-01-02-1504"))
+	_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Channel: conv.Channel, ThreadTimestamp: conv.CardTS, Filename: name, FileSize: buf.Len(), Reader: &buf,
+		Title:          fmt.Sprintf("Every SKU with a problem in the sweep of %s", conv.ProductStoreID),
+		InitialComment: fmt.Sprintf("The full list: %d SKUs with a problem (sku, productId, cause, causes, failing checks, shops not listed).", len(results)),
+	})
+	b.metrics.observeSlack("files.upload", err, false)
+	if err != nil {
+		b.log.Error("could not upload the sweep's CSV", "conversation_id", conv.ID, "error", err)
+	}
+}
+
+// loadDigest reads the digest a conversation keeps.
+func loadDigest(conv store.Conversation) (digest, bool) {
+	var d digest
+	if conv.Kind != kindDigest || json.Unmarshal(conv.LastReport, &d) != nil || d.Store == "" {
+		return digest{}, false
+	}
+	return d, true
+}
+
+// problemDigestChannel is the readiness topic of a digest channel the bot cannot post in.
+const problemDigestChannel = "digest-channel"
+
+// checkDigestChannel makes sure the bot is in the digest channel; when it is not, it says so in the log
+// and on /readyz.
+func (b *Bot) checkDigestChannel(ctx context.Context) {
+	ch := b.opts.DigestChannel
+	if ch == "" {
+		return
+	}
+	info, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: ch})
+	b.metrics.observeSlack("conversations.info", err, false)
+	switch {
+	case err != nil:
+		b.noteDigestChannel(err)
+	case !info.IsMember:
+		b.noteDigestChannel(fmt.Errorf("not_in_channel"))
+	default:
+		b.health.clear(problemDigestChannel)
+	}
+}
+
+// noteDigestChannel records why the digest channel refused the bot.
+func (b *Bot) noteDigestChannel(err error) {
+	ch := b.opts.DigestChannel
+	if ch == "" {
+		return
+	}
+	reason := fmt.Sprintf("the bot cannot post the digest in PREORDERBOT_DIGEST_CHANNEL %s (%v): invite @preorderbot to it with /invite", ch, err)
+	b.log.Warn("digest channel unusable", "channel", ch, "error", err)
+	b.health.set(problemDigestChannel, reason)
+}

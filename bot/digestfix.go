@@ -1,0 +1,381 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/store"
+)
+
+// isDigestClick reports a click on one of a digest's buttons.
+func isDigestClick(req request) bool {
+	return strings.HasPrefix(req.ActionID, "digest.") && req.Value != ""
+}
+
+// handleDigestClick runs a digest's button: a bulk fix, "Check these", or an escalation of a cause's SKUs.
+// The button is checked as a check card's is (its own card, its card's version, not expired, not used).
+func (b *Bot) handleDigestClick(ctx context.Context, req request) {
+	c, ok := b.loadAction(ctx, req, req.Value)
+	if !ok {
+		return
+	}
+	d, ok := loadDigest(c.conv)
+	if !ok {
+		b.refuse(ctx, req, c, "not a digest", "This button does not belong to a digest, so I did nothing.")
+		return
+	}
+	switch c.action.Kind {
+	case actionBulkFix:
+		i, err := strconv.Atoi(c.action.Params[paramFix])
+		if err != nil || i < 0 || i >= len(d.Fixes) || json.Unmarshal([]byte(c.action.Params["remedy"]), &c.remedy) != nil ||
+			c.remedy.Effect(d.Store) != d.Fixes[i].Effect {
+			b.refuse(ctx, req, c, "unreadable", "This button's stored fix no longer reads, so I did nothing.")
+			return
+		}
+		if b.authorise(ctx, req, c) {
+			b.bulkFix(ctx, req, c, i)
+		}
+	case actionBulkCheck:
+		b.checkThese(ctx, req, c, d)
+	case actionBulkEscalate:
+		b.escalateList(ctx, req, c, d)
+	default:
+		b.refuse(ctx, req, c, "not a digest button", "This button does not belong to a digest, so I did nothing.")
+	}
+}
+
+// bulkFix makes one OMS write for every SKU a digest groups under it, through the same claims as a
+// check card's fix: the button and the effect are claimed in one transaction with the digest's record of
+// the fix under way, so two operators on two digests (or a digest and a check card) write once.
+func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
+	d, _ := loadDigest(c.conv)
+	fix := d.Fixes[i]
+	log := b.log.With("conversation_id", c.conv.ID, "effect", fix.Effect)
+	unlock := b.locks.lock("effect/" + fix.Effect)
+	defer unlock()
+	started := b.now()
+	detail := fmt.Sprintf("%s — %d SKUs", c.remedy.Label, len(fix.SKUs))
+	claim := store.Effect{Key: fix.Effect, ActionID: c.action.ID, ConversationID: c.conv.ID, By: req.User, At: started, Label: detail}
+	_, conv, first, err := b.opts.Store.ClaimEffectOn(ctx, c.action.ID, req.User, started, &store.AuditRecord{
+		Actor: req.User, Action: "claim:bulk-fix", ConversationID: c.conv.ID, ProductStoreID: d.Store,
+		Card: &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}, Detail: detail,
+	}, claim, effectStale, func(cv *store.Conversation) error {
+		return changeDigest(cv, func(d *digest) {
+			d.Fixes[i].State = fixFixing
+			d.Fixes[i].Line = fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(detail), req.User, slackTime(started))
+		})
+	})
+	var used *store.UsedError
+	var elsewhere *store.EffectBusyError
+	switch {
+	case errors.As(err, &used):
+		b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already pressed this at %s, so I did nothing.", whoUsed(used.By, req.User), slackTime(used.At)))
+		return
+	case errors.As(err, &elsewhere):
+		b.refuse(ctx, req, c, "under way", fmt.Sprintf("<@%s> started the same change (%s) at %s and it is still under way, so I did nothing.",
+			elsewhere.Effect.By, blocks.Escape(elsewhere.Effect.Label), slackTime(elsewhere.Effect.At)))
+		return
+	case errors.Is(err, store.ErrActionExpired):
+		b.refuse(ctx, req, c, "expired", "This button expired. Start a new sweep with `/preorder sweep`.")
+		return
+	case err != nil:
+		log.Error("claim failed", "error", err)
+		b.tell(ctx, req, blocks.Note("I could not record this fix, so I did nothing. Please try again."))
+		return
+	}
+	b.settle(ctx, req)
+	b.redrawDigest(ctx, conv.ID, "")
+
+	ctx, cancel := b.finishing(ctx, 2*remedyTimeout+finishTimeout)
+	defer cancel()
+	in := diagnostics.Input{Frequency: c.remedy.Frequency, Limit: c.remedy.Params["limit"], UserLogin: "slack:" + req.User}
+	out, err := b.execute(ctx, c.remedy, in, conv)
+	outcome, result := describeOutcome(c.remedy, out, err)
+	b.metrics.observeRemedy("bulk:"+c.remedy.Kind, result)
+	recorded := b.recordResult(claim, first, result, outcome, c.action.ID, &store.AuditRecord{
+		Actor: req.User, Action: "remedy:bulk-" + c.remedy.Kind, ConversationID: conv.ID, ProductStoreID: d.Store,
+		Card:    &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS},
+		Request: remedyRequest(c.remedy, in) + " skus=" + strconv.Itoa(len(fix.SKUs)), Outcome: result, Detail: outcome,
+	})
+	perSKU := func(w *store.Writes) error {
+		for _, sku := range fix.SKUs {
+			if _, err := w.AppendAudit(store.AuditRecord{Actor: req.User, Action: "remedy:bulk-" + c.remedy.Kind, ConversationID: conv.ID,
+				SKU: sku, ProductStoreID: d.Store, Outcome: result, Detail: detail + ": " + outcome, At: b.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(detail), blocks.Escape(outcome))
+	state, watch := fixFailed, store.Watch{}
+	switch {
+	case result == "already":
+		b.tell(ctx, req, blocks.Note(alreadyDone(first, outcome)))
+		state = fixDone
+	case result == "unknown":
+		state = fixUnknown
+	case err != nil:
+		state = fixFailed
+	case out.JobID != "":
+		state = fixWatching
+		watch = store.Watch{JobID: out.JobID, ConversationID: conv.ID, JobEnumID: c.remedy.Job, ShopID: c.remedy.ShopID,
+			SKU: bulkWatchPrefix + strconv.Itoa(i), StartedAt: started, Deadline: started.Add(b.opts.WatchTimeout)}
+		line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, then I re-check these %d SKUs", blocks.Escape(pastTense(c.remedy)),
+			req.User, slackTime(started), out.JobID, len(fix.SKUs))
+	default:
+		state = fixDone
+	}
+	if err := b.opts.Store.Write(ctx, "record bulk fix", func(w *store.Writes) error {
+		if err := recorded(w); err != nil {
+			return err
+		}
+		if err := perSKU(w); err != nil {
+			return err
+		}
+		if watch.JobID != "" {
+			if err := w.PutWatch(watch); err != nil {
+				return err
+			}
+		}
+		_, err := w.UpdateConversation(conv.ID, func(cv *store.Conversation) error {
+			return changeDigest(cv, func(d *digest) { d.Fixes[i].State, d.Fixes[i].Line = state, line })
+		})
+		return err
+	}); err != nil {
+		log.Error("could not record the bulk fix", "error", err)
+	}
+	b.postThread(ctx, conv, blocks.Note(line))
+	switch state {
+	case fixWatching:
+		b.watch(ctx, watch)
+	case fixDone:
+		b.recheckFix(ctx, conv.ID, i, "")
+	default:
+		b.redrawDigest(ctx, conv.ID, "")
+	}
+}
+
+// bulkWatchPrefix marks a watch that follows a digest's bulk fix: its SKU field holds the fix's index.
+const bulkWatchPrefix = "bulk:"
+
+// endDigestWatch ends the watch of a bulk fix: re-checks its SKUs, then forgets the watch.
+func (b *Bot) endDigestWatch(ctx context.Context, conv store.Conversation, w store.Watch, note string) {
+	ctx, cancel := b.finishing(ctx, finishTimeout+b.opts.ShutdownTimeout)
+	defer cancel()
+	i, err := strconv.Atoi(strings.TrimPrefix(w.SKU, bulkWatchPrefix))
+	if err == nil {
+		b.recheckFix(ctx, conv.ID, i, note)
+	}
+	if err := b.opts.Store.DeleteWatch(ctx, w.JobID); err != nil {
+		b.log.Error("could not delete the watch", "job_id", w.JobID, "error", err)
+	}
+}
+
+// recheckFix checks again only the SKUs of bulk fix i, moves each to the cause it has now, and redraws
+// the digest in place.
+func (b *Bot) recheckFix(ctx context.Context, convID uint64, i int, note string) {
+	conv, err := b.opts.Store.Conversation(ctx, convID)
+	if err != nil {
+		return
+	}
+	d, ok := loadDigest(conv)
+	if !ok || i < 0 || i >= len(d.Fixes) {
+		return
+	}
+	skus := d.Fixes[i].SKUs
+	b.opts.StoreFacts.Drop()
+	now := map[string]diagnostics.SweepResult{}
+	for start := 0; start < len(skus); start += MaxSKUs {
+		reports, err := b.opts.Checker.Run(ctx, d.Store, skus[start:min(start+MaxSKUs, len(skus))])
+		if err != nil {
+			b.log.Warn("re-check of a bulk fix's SKUs failed", "error", err)
+			continue
+		}
+		for _, r := range reports {
+			pid := ""
+			if r.Product != nil {
+				pid = r.Product.ProductID
+			}
+			now[r.SKU] = diagnostics.Compact(r, pid)
+		}
+	}
+	fixed := 0
+	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
+		return changeDigest(cv, func(d *digest) {
+			fixed = d.recount(now)
+			f := &d.Fixes[i]
+			f.State = fixDone
+			f.Line = fmt.Sprintf("✅ %s: re-checked the %d SKUs at %s: %d fixed, %d still with a problem",
+				blocks.Escape(f.Remedy.Label), len(f.SKUs), slackTime(b.now()), fixed, len(f.SKUs)-fixed)
+			if fixed < len(f.SKUs) {
+				f.Line = strings.Replace(f.Line, "✅", "⚠️", 1)
+			}
+		})
+	}); err != nil {
+		b.log.Error("could not record the re-check", "conversation_id", convID, "error", err)
+		return
+	}
+	text := fmt.Sprintf("Re-checked the %d SKUs of “%s”: %d fixed, %d still with a problem.", len(skus), blocks.Escape(d.Fixes[i].Remedy.Label), fixed, len(skus)-fixed)
+	if note != "" {
+		text = note + "\n" + text
+	}
+	b.redrawDigest(ctx, convID, text)
+}
+
+// recount moves each re-checked SKU from the cause the sweep found to the one it has now, and returns
+// how many are healthy.
+func (d *digest) recount(now map[string]diagnostics.SweepResult) int {
+	healthy := 0
+	for sku, r := range now {
+		for cause, skus := range d.Problems {
+			if j := slices.Index(skus, sku); j >= 0 {
+				d.Problems[cause] = slices.Delete(skus, j, j+1)
+				d.ByCause[cause]--
+				if len(d.Problems[cause]) == 0 {
+					delete(d.Problems, cause)
+				}
+			}
+		}
+		d.ByCause[r.Cause]++
+		if r.Problem() {
+			d.Problems[r.Cause] = append(d.Problems[r.Cause], sku)
+		} else {
+			healthy++
+		}
+	}
+	return healthy
+}
+
+// redrawDigest draws the digest as stored, with fresh buttons, and posts note in its thread.
+func (b *Bot) redrawDigest(ctx context.Context, convID uint64, note string) {
+	unlock := b.lockCard(convID)
+	defer unlock()
+	conv, err := b.opts.Store.Conversation(ctx, convID)
+	if err != nil {
+		return
+	}
+	if d, ok := loadDigest(conv); ok {
+		b.showDigest(ctx, convID, d, note)
+	}
+}
+
+// changeDigest applies change to the digest a conversation keeps.
+func changeDigest(cv *store.Conversation, change func(*digest)) error {
+	d, ok := loadDigest(*cv)
+	if !ok {
+		return errors.New("the conversation holds no digest")
+	}
+	change(&d)
+	js, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	cv.LastReport = js
+	return nil
+}
+
+// checkThese posts a check card per SKU of a cause, at most MaxCheckThese, in the digest's thread.
+func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) {
+	cause := c.action.Params[paramCause]
+	skus := d.Problems[cause]
+	if len(skus) == 0 {
+		b.tell(ctx, req, blocks.Note("No SKU has that cause any more, so there is nothing to check."))
+		return
+	}
+	if _, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+		Actor: req.User, Action: "bulk-check", ConversationID: c.conv.ID, ProductStoreID: d.Store, Detail: cause,
+	}, func(*store.Conversation) error { return nil }); err != nil {
+		var used *store.UsedError
+		if errors.As(err, &used) {
+			b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already pressed this at %s; the cards are in the digest's thread.", whoUsed(used.By, req.User), slackTime(used.At)))
+			return
+		}
+		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
+		return
+	}
+	b.settle(ctx, req)
+	skus = skus[:min(len(skus), blocks.MaxCheckThese)]
+	for _, sku := range skus {
+		card := request{Kind: kindMention, User: req.User, Channel: c.conv.Channel, ThreadTS: c.conv.CardTS}
+		b.startCheck(ctx, card, Command{Name: cmdCheck, SKUs: []string{sku}, StoreID: d.Store})
+	}
+}
+
+// escalateList sends the SKUs of a cause to HotWax Support, with the list attached as a CSV file.
+func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest) {
+	cause := c.action.Params[paramCause]
+	skus := d.Problems[cause]
+	if _, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+		Actor: req.User, Action: "escalate:bulk", ConversationID: c.conv.ID, ProductStoreID: d.Store,
+		Detail: fmt.Sprintf("%s: %d SKUs", cause, len(skus)),
+	}, func(*store.Conversation) error { return nil }); err != nil {
+		var used *store.UsedError
+		if errors.As(err, &used) {
+			b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already escalated these at %s.", whoUsed(used.By, req.User), slackTime(used.At)))
+			return
+		}
+		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
+		return
+	}
+	b.settle(ctx, req)
+	channel, thread := b.opts.SupportChannel, ""
+	if channel == "" {
+		channel, thread = c.conv.Channel, c.conv.CardTS
+	}
+	summary := fmt.Sprintf("🆘 %d SKUs of %s: %s. Escalated by <@%s> from the sweep of %s.%s The list is attached.",
+		len(skus), blocks.Escape(d.Store), blocks.Escape(shortCauseText(cause)), req.User, slackTime(d.StartedAt), mentionOf(b.opts.SupportMention))
+	ts, err := b.post(ctx, b.log, channel, thread, blocks.Note(summary))
+	if err != nil {
+		b.tell(ctx, req, blocks.Note("I could not post the escalation: "+blocks.Escape(shortErr(err))))
+		return
+	}
+	if thread == "" {
+		thread = ts
+	}
+	rows := make([]diagnostics.SweepResult, len(skus))
+	for i, s := range skus {
+		rows[i] = diagnostics.SweepResult{SKU: s, Cause: cause}
+	}
+	b.uploadSweepCSV(ctx, store.Conversation{ID: c.conv.ID, Channel: channel, CardTS: thread, ProductStoreID: d.Store, CreatedAt: d.StartedAt}, rows)
+	b.redrawDigestLine(ctx, c.conv.ID, fmt.Sprintf("🆘 <@%s> escalated the %d SKUs that %s to HotWax Support at %s.",
+		req.User, len(skus), blocks.Escape(shortCauseText(cause)), slackTime(b.now())))
+}
+
+// redrawDigestLine adds a lasting line to the digest and redraws it.
+func (b *Bot) redrawDigestLine(ctx context.Context, convID uint64, line string) {
+	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
+		return changeDigest(cv, func(d *digest) { d.Lines = append(d.Lines, line) })
+	}); err != nil {
+		b.log.Error("could not record on the digest", "error", err)
+	}
+	b.redrawDigest(ctx, convID, "")
+}
+
+func mentionOf(m string) string {
+	if m == "" {
+		return ""
+	}
+	return " " + m
+}
+
+// shortCauseText says what a cause means in a few words.
+func shortCauseText(cause string) string {
+	switch cause {
+	case diagnostics.CauseNeedsManualLink:
+		return "need a manual link"
+	case diagnostics.CauseJobFailing:
+		return "are kept from the shops by a failing pre-order job"
+	case diagnostics.CauseUnexplained:
+		return "are not in sync although every check passes"
+	case diagnostics.CauseIncomplete, diagnostics.CauseOMSUnavailable:
+		return "could not be checked"
+	}
+	return "have cause " + cause
+}
