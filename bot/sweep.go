@@ -44,6 +44,22 @@ type sweepAsk struct {
 type sweepRuns struct {
 	mu      sync.Mutex
 	running map[string]bool
+	ends    map[string]time.Time // when each running sweep should end, as far as its progress tells
+}
+
+func (s *sweepRuns) setEnd(storeID string, t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ends == nil {
+		s.ends = map[string]time.Time{}
+	}
+	s.ends[storeID] = t
+}
+
+func (s *sweepRuns) endOf(storeID string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ends[storeID]
 }
 
 func (s *sweepRuns) start(storeID string) bool {
@@ -63,6 +79,7 @@ func (s *sweepRuns) end(storeID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.running, storeID)
+	delete(s.ends, storeID)
 }
 
 // handleSweep answers /preorder sweep: operators only; the digest goes to the digest channel, or to the
@@ -86,6 +103,9 @@ func (b *Bot) handleSweep(ctx context.Context, req request, cmd Command) {
 	var busy *store.SweepBusyError
 	switch {
 	case errors.As(err, &busy):
+		if end := b.sweeps.endOf(storeID); !end.IsZero() {
+			busy.Lock.Until = end // the running sweep's own estimate is fresher than its lock's
+		}
 		b.tell(ctx, req, blocks.Note(busyText(busy.Lock, storeID, b.now())))
 	case err != nil:
 		b.tell(ctx, req, blocks.Note("⚠️ I could not start the sweep of "+blocks.Escape(storeID)+": "+blocks.Escape(shortErr(err))))
@@ -249,6 +269,7 @@ func (b *Bot) runSweep(ctx context.Context, conv store.Conversation, ask sweepAs
 				}
 				shown = p
 				d := digest{Store: ask.store, By: ask.by, StartedAt: startedAt, Progress: p, EndsAt: eta(startedAt, b.now(), p)}
+				b.sweeps.setEnd(ask.store, d.EndsAt)
 				if err := b.update(ctx, log, conv.Channel, conv.CardTS, blocks.DigestProgress(d.progressView(b.now()))); err != nil {
 					log.Warn("progress edit failed", "error", err)
 				}
@@ -319,16 +340,16 @@ func (b *Bot) sweepFailed(ctx context.Context, conv store.Conversation, ask swee
 		text = "❌ Product store `" + blocks.Escape(ask.store) + "` has no pre-order (PCCT_PREORDR) or backorder (PCCT_BACKORDER) category in its catalog, so there is nothing to sweep."
 	}
 	b.log.Warn("sweep failed", "store", ask.store, "error", err)
+	if uerr := b.opts.Store.UpdateSweep(ctx, store.SweepLockKey(ask.store), ask.request, func(l *store.SweepLock) { l.DoneAt = b.now() }); uerr != nil {
+		b.log.Error("could not release the sweep's lock", "error", uerr)
+	}
+	b.markConversation(ctx, conv.ID, store.StatusFailed)
 	if uerr := b.update(ctx, b.log, conv.Channel, conv.CardTS, blocks.Note(text)); uerr != nil {
 		b.log.Error("could not say the sweep failed on its card", "error", uerr)
 	}
 	if ask.req != nil {
 		b.tell(ctx, *ask.req, blocks.Note(text))
 	}
-	if uerr := b.opts.Store.UpdateSweep(ctx, store.SweepLockKey(ask.store), ask.request, func(l *store.SweepLock) { l.DoneAt = b.now() }); uerr != nil {
-		b.log.Error("could not release the sweep's lock", "error", uerr)
-	}
-	b.markConversation(ctx, conv.ID, store.StatusFailed)
 }
 
 func nameListOr(names []string) string {

@@ -54,6 +54,7 @@ func (db *DB) ClaimSweep(ctx context.Context, l SweepLock, now time.Time, stale 
 	if l.Key == "" || l.Request == "" {
 		return SweepLock{}, false, fmt.Errorf("claim sweep: empty key or request: %w", ErrInvalid)
 	}
+	var busy *SweepBusyError // returned as-is, unlike storage errors
 	err = db.update(ctx, "claim sweep", func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketEffects)
 		if err != nil {
@@ -68,12 +69,16 @@ func (db *DB) ClaimSweep(ctx context.Context, l SweepLock, now time.Time, stale 
 			got, again = cur, true
 			return nil
 		case cur.Held(now, stale):
-			return &SweepBusyError{Lock: cur}
+			busy = &SweepBusyError{Lock: cur}
+			return errAbort
 		}
 		l.Beat, l.DoneAt = now, time.Time{}
 		got = l
 		return put(b, []byte(l.Key), l)
 	})
+	if busy != nil {
+		return SweepLock{}, false, busy
+	}
 	return got, again, err
 }
 

@@ -41,6 +41,9 @@ func (s *Server) chatPostMessage(r *apiRequest) (obj, *apiError) {
 	if c == nil {
 		return nil, fail("channel_not_found")
 	}
+	if c.BotAbsent {
+		return nil, fail("not_in_channel")
+	}
 	text, blocks, aerr := messageContent(r)
 	if aerr != nil {
 		return nil, aerr
@@ -245,7 +248,7 @@ func (s *Server) conversationsInfo(r *apiRequest) (obj, *apiError) {
 	if c == nil {
 		return nil, fail("channel_not_found")
 	}
-	return obj{"channel": obj{"id": c.ID, "name": c.Name, "is_channel": true, "is_member": true, "is_private": false}}, nil
+	return obj{"channel": obj{"id": c.ID, "name": c.Name, "is_channel": true, "is_member": !c.BotAbsent, "is_private": false}}, nil
 }
 
 // messageJSON is a message as Slack returns it in API answers and interaction payloads; its metadata only

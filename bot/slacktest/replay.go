@@ -73,3 +73,14 @@ func (s *Server) SetUserGroup(id string, members []string) {
 	g.ID, g.Users = id, append([]string(nil), members...)
 	s.st.groups[id] = g
 }
+
+// AddChannel adds a channel to the workspace (or replaces its settings, keeping its messages).
+func (s *Server) AddChannel(c Channel) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur, ok := s.st.channels[c.ID]; ok {
+		cur.Channel = c
+		return
+	}
+	s.st.channels[c.ID] = &channelState{Channel: c, byTS: map[string]*Message{}, reactions: map[string][]Reaction{}}
+}

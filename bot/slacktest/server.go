@@ -52,6 +52,8 @@ type UserGroup struct {
 type Channel struct {
 	ID   string
 	Name string // without '#'
+	// BotAbsent: the bot was never invited; its posts answer not_in_channel, as Slack does.
+	BotAbsent bool
 }
 
 // Options configure a Server. Zero values get the defaults.
