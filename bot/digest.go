@@ -399,6 +399,13 @@ func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note stri
 // uploadSweepCSV shares the SKUs with a problem as a CSV file in the digest's thread (slack-go's files
 // upload v2 flow: getUploadURLExternal, the upload, completeUploadExternal).
 func (b *Bot) uploadSweepCSV(ctx context.Context, conv store.Conversation, results []diagnostics.SweepResult) {
+	name := fmt.Sprintf("sweep-%s-%s.csv", conv.ProductStoreID, conv.CreatedAt.UTC().Format("2006-01-02-1504"))
+	b.uploadCSV(ctx, conv.Channel, conv.CardTS, name, fmt.Sprintf("Every SKU with a problem in the sweep of %s", conv.ProductStoreID),
+		fmt.Sprintf("The full list: %d SKUs with a problem (sku, productId, cause, causes, failing checks, shops not listed).", len(results)), results)
+}
+
+// uploadCSV shares results as a CSV file in a thread.
+func (b *Bot) uploadCSV(ctx context.Context, channel, thread, name, title, comment string, results []diagnostics.SweepResult) {
 	slices.SortFunc(results, func(x, y diagnostics.SweepResult) int {
 		return cmp.Or(cmp.Compare(x.Cause, y.Cause), cmp.Compare(x.SKU, y.SKU), cmp.Compare(x.ProductID, y.ProductID))
 	})
@@ -407,15 +414,12 @@ func (b *Bot) uploadSweepCSV(ctx context.Context, conv store.Conversation, resul
 		b.log.Error("could not write the sweep's CSV", "error", err)
 		return
 	}
-	name := fmt.Sprintf("sweep-%s-%s.csv", conv.ProductStoreID, conv.CreatedAt.UTC().Format("2006-01-02-1504"))
 	_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-		Channel: conv.Channel, ThreadTimestamp: conv.CardTS, Filename: name, FileSize: buf.Len(), Reader: &buf,
-		Title:          fmt.Sprintf("Every SKU with a problem in the sweep of %s", conv.ProductStoreID),
-		InitialComment: fmt.Sprintf("The full list: %d SKUs with a problem (sku, productId, cause, causes, failing checks, shops not listed).", len(results)),
+		Channel: channel, ThreadTimestamp: thread, Filename: name, FileSize: buf.Len(), Reader: &buf, Title: title, InitialComment: comment,
 	})
 	b.metrics.observeSlack("files.upload", err, false)
 	if err != nil {
-		b.log.Error("could not upload the sweep's CSV", "conversation_id", conv.ID, "error", err)
+		b.log.Error("could not upload a CSV", "file", name, "error", err)
 	}
 }
 

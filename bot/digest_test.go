@@ -21,7 +21,9 @@ import (
 
 const secondOperator = "U0CAT"
 
-func twoOperators(o *botOptions, _ *hotwaxtest.Options) { o.Operators = []string{operator, secondOperator} }
+func twoOperators(o *botOptions, _ *hotwaxtest.Options) {
+	o.Operators = []string{operator, secondOperator}
+}
 
 // slowListings makes every listing query take a while, so a sweep runs long enough to be interrupted.
 func slowListings(_ *botOptions, h *hotwaxtest.Options) {

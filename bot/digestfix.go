@@ -343,7 +343,8 @@ func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest
 	for i, s := range skus {
 		rows[i] = diagnostics.SweepResult{SKU: s, Cause: cause}
 	}
-	b.uploadSweepCSV(ctx, store.Conversation{ID: c.conv.ID, Channel: channel, CardTS: thread, ProductStoreID: d.Store, CreatedAt: d.StartedAt}, rows)
+	b.uploadCSV(ctx, channel, thread, fmt.Sprintf("escalation-%s-%s.csv", d.Store, cause),
+		fmt.Sprintf("SKUs of %s that %s", d.Store, shortCauseText(cause)), fmt.Sprintf("%d SKUs, from the sweep of %s.", len(skus), d.StartedAt.UTC().Format("2006-01-02 15:04 UTC")), rows)
 	b.redrawDigestLine(ctx, c.conv.ID, fmt.Sprintf("🆘 <@%s> escalated the %d SKUs that %s to HotWax Support at %s.",
 		req.User, len(skus), blocks.Escape(shortCauseText(cause)), slackTime(b.now())))
 }

@@ -31,7 +31,7 @@ func (c SweepConfig) Validate() error {
 	case d != "" && !channelID.MatchString(d):
 		errs = append(errs, fmt.Errorf("PREORDERBOT_DIGEST_CHANNEL=%q is not a channel id: it takes the id (C… or G…, from the channel's details → About → Channel ID), not its name", c.DigestChannel))
 	}
-	if c.OMSConcurrency < 1 || c.OMSConcurrency > 64 {
+	if c.OMSConcurrency < 0 || c.OMSConcurrency > 64 { // 0: the default, for configurations built in code
 		errs = append(errs, fmt.Errorf("PREORDERBOT_OMS_CONCURRENCY=%d: want a whole number from 1 to 64", c.OMSConcurrency))
 	}
 	if c.OMSRPS < 0 || c.OMSRPS > 10_000 {
