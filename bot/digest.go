@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,20 +68,23 @@ const (
 // a person, so those get "Check these" and escalation instead.
 var bulkCauses = []string{diagnostics.CauseAssociationJobMissing, diagnostics.CausePresellJobsDisabled, diagnostics.CauseAssociatedAfterSync}
 
-// bulkRemedy is the fix of r that serves every SKU with its effect, if r's cause has one.
-func bulkRemedy(r diagnostics.SweepResult) (diagnostics.Remedy, bool) {
+// bulkRemedies are the fixes of r that each serve every SKU with their effect, when r's cause has them: a
+// SKU whose association job is missing for two shops, or whose two pre-order jobs are disabled, needs both.
+func bulkRemedies(r diagnostics.SweepResult) []diagnostics.Remedy {
 	if !slices.Contains(bulkCauses, r.Cause) {
-		return diagnostics.Remedy{}, false
+		return nil
 	}
+	var out []diagnostics.Remedy
 	for _, m := range r.Remedies {
 		switch {
 		case m.Kind == diagnostics.RemedyScheduleJob, m.Kind == diagnostics.RemedyEnableJob:
-			return m, true
-		case m.Kind == diagnostics.RemedyRunJob && r.Cause == diagnostics.CauseAssociatedAfterSync:
-			return m, true
+			out = append(out, m)
+		case m.Kind == diagnostics.RemedyRunJob && r.Cause == diagnostics.CauseAssociatedAfterSync &&
+			(m.Params["includeAll"] != "" || strings.HasPrefix(m.Label, "Run full catalog sync")): // a full push job has no includeAll
+			out = append(out, m)
 		}
 	}
-	return diagnostics.Remedy{}, false
+	return out
 }
 
 func (d digest) problems() int { return d.SKUs - d.ByCause[diagnostics.CauseHealthy] }
@@ -140,7 +144,7 @@ func (a *accumulator) add(r diagnostics.SweepResult) {
 	if r.Problem() {
 		a.results = append(a.results, r)
 		a.d.Problems[r.Cause] = append(a.d.Problems[r.Cause], label(r))
-		if m, ok := bulkRemedy(r); ok {
+		for _, m := range bulkRemedies(r) {
 			key := m.Effect(a.store)
 			f := a.fixes[key]
 			if f == nil {

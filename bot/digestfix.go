@@ -90,7 +90,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		b.tell(ctx, req, blocks.Note("I could not record this fix, so I did nothing. Please try again."))
 		return
 	}
-	b.settle(ctx, req)
+	b.settle(req)
 	b.redrawDigest(ctx, conv.ID, "")
 
 	ctx, cancel := b.finishing(ctx, 2*remedyTimeout+finishTimeout)
@@ -300,7 +300,7 @@ func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) 
 		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
 		return
 	}
-	b.settle(ctx, req)
+	b.settle(req)
 	skus = skus[:min(len(skus), blocks.MaxCheckThese)]
 	for _, sku := range skus {
 		card := request{Kind: kindMention, User: req.User, Channel: c.conv.Channel, ThreadTS: c.conv.CardTS}
@@ -324,7 +324,7 @@ func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest
 		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
 		return
 	}
-	b.settle(ctx, req)
+	b.settle(req)
 	channel, thread := b.opts.SupportChannel, ""
 	if channel == "" {
 		channel, thread = c.conv.Channel, c.conv.CardTS

@@ -162,7 +162,7 @@ func (b *Bot) sweep(ctx context.Context, ask sweepAsk) error {
 		return err
 	}
 	if ask.req != nil {
-		b.settle(ctx, *ask.req) // the lock and the digest's conversation carry the sweep across a restart
+		b.settle(*ask.req) // the lock and the digest's conversation carry the sweep across a restart
 	}
 	started = true
 	b.watchWG.Go(func() {

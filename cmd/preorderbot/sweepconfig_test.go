@@ -39,3 +39,21 @@ func TestSweepConfigRefusals(t *testing.T) {
 		}
 	}
 }
+
+// The sweep's variables are read with the rest of serve's configuration, and a wrong one stops it.
+func TestSweepConfigFromEnvironment(t *testing.T) {
+	env := validEnv()
+	env["PREORDERBOT_SWEEP_SCHEDULE"] = "daily 07:00 Europe/Berlin"
+	env["PREORDERBOT_DIGEST_CHANNEL"] = "C0DIGEST"
+	env["PREORDERBOT_OMS_CONCURRENCY"] = "2"
+	cfg, err := loadBot(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	assert.Equal(t, "daily 07:00 Europe/Berlin", cfg.Schedule)
+	assert.Equal(t, "C0DIGEST", cfg.DigestChannel)
+	assert.Equal(t, 2, cfg.OMSConcurrency)
+
+	env["PREORDERBOT_DIGEST_CHANNEL"] = "#preorder-digest"
+	_, err = loadBot(func(k string) string { return env[k] })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "PREORDERBOT_DIGEST_CHANNEL")
+}
