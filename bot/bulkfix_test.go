@@ -49,7 +49,7 @@ func TestBulkFixOnceForTwoDigests(t *testing.T) {
 	truth := e.oms.CatalogCauses()
 	var want []string
 	for sku, c := range truth {
-		if c == diagnostics.CauseAssociationJobMissing {
+		if c == string(diagnostics.CauseAssociationJobMissing) {
 			want = append(want, sku)
 		}
 	}
@@ -140,7 +140,7 @@ func TestCheckTheseAndEscalate(t *testing.T) {
 	require.NoError(t, err)
 	n := 0
 	for _, c := range e.oms.CatalogCauses() {
-		if c == diagnostics.CauseNeedsManualLink {
+		if c == string(diagnostics.CauseNeedsManualLink) {
 			n++
 		}
 	}

@@ -31,24 +31,24 @@ type digest struct {
 	SKUs       int                       `json:"skus"`
 	OMSCalls   int                       `json:"omsCalls"`
 	Elapsed    time.Duration             `json:"elapsed"`
-	ByCause    map[string]int            `json:"byCause"`
+	ByCause    map[diagnostics.Cause]int `json:"byCause"`
 	// Problems lists the SKUs of each cause but healthy (a product the index lacks by its product id).
-	Problems  map[string][]string `json:"problems"`
-	Previous  time.Time           `json:"previous,omitzero"` // the sweep new and resolved compare with
-	New       []string            `json:"new,omitempty"`
-	Resolved  []string            `json:"resolved,omitempty"`
-	Trend     map[string][]int    `json:"trend,omitempty"` // cause → last count of each of 7 days, -1: no sweep
-	Unchecked []blocks.Unchecked  `json:"unchecked,omitempty"`
-	Failures  []blocks.Failures   `json:"failures,omitempty"`
-	Fixes     []bulkFix           `json:"fixes,omitempty"`
-	Lines     []string            `json:"lines,omitempty"` // what happened since, newest last
+	Problems  map[diagnostics.Cause][]string `json:"problems"`
+	Previous  time.Time                      `json:"previous,omitzero"` // the sweep new and resolved compare with
+	New       []string                       `json:"new,omitempty"`
+	Resolved  []string                       `json:"resolved,omitempty"`
+	Trend     map[diagnostics.Cause][]int    `json:"trend,omitempty"` // cause → last count of each of 7 days, -1: no sweep
+	Unchecked []blocks.Unchecked             `json:"unchecked,omitempty"`
+	Failures  []blocks.Failures              `json:"failures,omitempty"`
+	Fixes     []bulkFix                      `json:"fixes,omitempty"`
+	Lines     []string                       `json:"lines,omitempty"` // what happened since, newest last
 }
 
 // bulkFix is one fix that serves many SKUs: the SKUs whose first fix has the same effect.
 type bulkFix struct {
 	Effect string             `json:"effect"`
 	Remedy diagnostics.Remedy `json:"remedy"`
-	Cause  string             `json:"cause"`
+	Cause  diagnostics.Cause  `json:"cause"`
 	SKUs   []string           `json:"skus"`
 	State  string             `json:"state,omitempty"` // "", fixing, watching, done, failed, unknown
 	Line   string             `json:"line,omitempty"`
@@ -66,7 +66,7 @@ const (
 // bulkCauses are the causes one fix serves for many SKUs: scheduling a shop's association job, enabling
 // the pre-order jobs, a full catalog sync of a shop. A manual link is per product and a failing job needs
 // a person, so those get "Check these" and escalation instead.
-var bulkCauses = []string{diagnostics.CauseAssociationJobMissing, diagnostics.CausePresellJobsDisabled, diagnostics.CauseAssociatedAfterSync}
+var bulkCauses = []diagnostics.Cause{diagnostics.CauseAssociationJobMissing, diagnostics.CausePresellJobsDisabled, diagnostics.CauseAssociatedAfterSync}
 
 // bulkRemedies are the fixes of r that each serve every SKU with their effect, when r's cause has them: a
 // SKU whose association job is missing for two shops, or whose two pre-order jobs are disabled, needs both.
@@ -119,7 +119,7 @@ const sweepWriteBatch = 250
 
 func newAccumulator(b *Bot, storeID string, started time.Time) *accumulator {
 	a := &accumulator{b: b, store: storeID, started: started, batches: make(chan []diagnostics.SweepResult, 4), fixes: map[string]*bulkFix{}}
-	a.d = digest{Store: storeID, StartedAt: started, ByCause: map[string]int{}, Problems: map[string][]string{}}
+	a.d = digest{Store: storeID, StartedAt: started, ByCause: map[diagnostics.Cause]int{}, Problems: map[diagnostics.Cause][]string{}}
 	if runs, err := b.opts.Store.SweepRuns(context.Background(), storeID, started.Add(-store.SweepRetention)); err == nil {
 		for _, r := range runs {
 			if r.StartedAt.Before(started) {
@@ -175,13 +175,13 @@ func (a *accumulator) write(batch []diagnostics.SweepResult) {
 			was := len(prev) > 0 && prev[0].At.Equal(a.d.Previous)
 			switch {
 			case err != nil:
-			case r.Problem() && (!was || prev[0].Cause == diagnostics.CauseHealthy):
+			case r.Problem() && (!was || diagnostics.Cause(prev[0].Cause) == diagnostics.CauseHealthy):
 				added = append(added, r.SKU)
-			case !r.Problem() && was && prev[0].Cause != diagnostics.CauseHealthy:
+			case !r.Problem() && was && diagnostics.Cause(prev[0].Cause) != diagnostics.CauseHealthy:
 				resolved = append(resolved, r.SKU)
 			}
 		}
-		recs = append(recs, store.SweepSKU{SKU: r.SKU, Cause: r.Cause, Failing: r.Failing})
+		recs = append(recs, store.SweepSKU{SKU: r.SKU, Cause: string(r.Cause), Failing: ids(r.Failing)})
 	}
 	if err := a.b.opts.Store.PutSweepResults(ctx, a.store, a.started, recs); err != nil {
 		a.b.log.Error("could not store sweep results", "store", a.store, "error", err)
@@ -232,24 +232,24 @@ const trendDays = 7
 
 // trend is, per cause, the count of the last sweep of each of the last seven days (UTC), today's being
 // this sweep; -1 marks a day without a sweep.
-func (b *Bot) trend(ctx context.Context, storeID string, started time.Time, now map[string]int) map[string][]int {
+func (b *Bot) trend(ctx context.Context, storeID string, started time.Time, now map[diagnostics.Cause]int) map[diagnostics.Cause][]int {
 	today := started.UTC().Truncate(24 * time.Hour)
 	first := today.Add(-(trendDays - 1) * 24 * time.Hour)
 	runs, err := b.opts.Store.SweepRuns(ctx, storeID, first)
 	if err != nil {
 		b.log.Warn("could not read past sweeps", "error", err)
 	}
-	last := make([]map[string]int, trendDays)
+	last := make([]map[diagnostics.Cause]int, trendDays)
 	for _, r := range runs {
 		if r.StartedAt.Equal(started) {
 			continue
 		}
 		if day := int(r.StartedAt.UTC().Sub(first) / (24 * time.Hour)); day >= 0 && day < trendDays {
-			last[day] = r.ByCause
+			last[day] = causeCounts(r.ByCause)
 		}
 	}
 	last[trendDays-1] = now
-	out := map[string][]int{}
+	out := map[diagnostics.Cause][]int{}
 	for _, m := range last {
 		for c := range m {
 			out[c] = nil
@@ -297,7 +297,7 @@ func (d digest) progressView(now time.Time) blocks.DigestProgressView {
 
 // view turns the digest into what blocks draws; actions are the buttons' stored ids, by fix index and by
 // cause.
-func (d digest) view(fixIDs []string, checkIDs, escalateIDs map[string]string, link string) blocks.DigestView {
+func (d digest) view(fixIDs []string, checkIDs, escalateIDs map[diagnostics.Cause]string, link string) blocks.DigestView {
 	v := blocks.DigestView{Store: d.Store, By: d.By, StartedAt: d.StartedAt, FinishedAt: d.FinishedAt, SKUs: d.SKUs,
 		OMSCalls: d.OMSCalls, Elapsed: d.Elapsed, Previous: d.Previous, New: d.New, Resolved: d.Resolved,
 		Unchecked: d.Unchecked, Failures: d.Failures, ListLink: link, Lines: d.Lines}
@@ -341,7 +341,7 @@ func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note stri
 	}
 	var conv store.Conversation
 	var fixIDs []string
-	checkIDs, escalateIDs := map[string]string{}, map[string]string{}
+	checkIDs, escalateIDs := map[diagnostics.Cause]string{}, map[diagnostics.Cause]string{}
 	err = b.opts.Store.Write(ctx, "draw digest", func(w *store.Writes) error {
 		var err error
 		conv, err = w.UpdateConversation(convID, func(c *store.Conversation) error {
@@ -352,7 +352,7 @@ func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note stri
 		if err != nil {
 			return err
 		}
-		fixIDs, checkIDs, escalateIDs = nil, map[string]string{}, map[string]string{}
+		fixIDs, checkIDs, escalateIDs = nil, map[diagnostics.Cause]string{}, map[diagnostics.Cause]string{}
 		v := strconv.Itoa(conv.CardVersion)
 		var acts []store.Action
 		base := store.Action{ConversationID: conv.ID, CreatedBy: conv.RequestedBy, ExpiresAt: b.now().Add(b.opts.ActionTTL)}
@@ -371,7 +371,7 @@ func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note stri
 			for _, kind := range []string{actionBulkCheck, actionBulkEscalate} {
 				a := base
 				a.ID, a.Kind = store.NewActionID(), kind
-				a.Params = map[string]string{paramCause: cause, "store": d.Store, "v": v}
+				a.Params = map[string]string{paramCause: string(cause), "store": d.Store, "v": v}
 				if kind == actionBulkCheck {
 					checkIDs[cause] = a.ID
 				} else {
@@ -467,4 +467,31 @@ func (b *Bot) noteDigestChannel(err error) {
 	reason := fmt.Sprintf("the bot cannot post the digest in PREORDERBOT_DIGEST_CHANNEL %s (%v): invite @preorderbot to it with /invite", ch, err)
 	b.log.Warn("digest channel unusable", "channel", ch, "error", err)
 	b.health.set(problemDigestChannel, reason)
+}
+
+// ids are check ids as the store keeps them.
+func ids(checks []diagnostics.CheckID) []string {
+	out := make([]string, len(checks))
+	for i, c := range checks {
+		out[i] = string(c)
+	}
+	return out
+}
+
+// causeCounts reads a stored sweep run's counts.
+func causeCounts(m map[string]int) map[diagnostics.Cause]int {
+	out := make(map[diagnostics.Cause]int, len(m))
+	for c, n := range m {
+		out[diagnostics.Cause(c)] = n
+	}
+	return out
+}
+
+// storedCounts are the counts as the store keeps them.
+func storedCounts(m map[diagnostics.Cause]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for c, n := range m {
+		out[string(c)] = n
+	}
+	return out
 }

@@ -114,9 +114,9 @@ func TestDigestNewResolvedAndTrend(t *testing.T) {
 		}
 	}) {
 		switch {
-		case broken == "" && truth[sku] == diagnostics.CauseNeedsManualLink:
+		case broken == "" && truth[sku] == string(diagnostics.CauseNeedsManualLink):
 			broken = sku
-		case healthy == "" && truth[sku] == diagnostics.CauseHealthy:
+		case healthy == "" && truth[sku] == string(diagnostics.CauseHealthy):
 			healthy = sku
 		}
 	}
@@ -125,17 +125,17 @@ func TestDigestNewResolvedAndTrend(t *testing.T) {
 	for sku, cause := range truth {
 		switch sku {
 		case broken:
-			cause = diagnostics.CauseHealthy // it broke since
+			cause = string(diagnostics.CauseHealthy) // it broke since
 		case healthy:
-			cause = diagnostics.CauseJobFailing // it was fixed since
+			cause = string(diagnostics.CauseJobFailing) // it was fixed since
 		}
 		recs = append(recs, store.SweepSKU{SKU: sku, Cause: cause})
 	}
 	require.NoError(t, e.db.PutSweepResults(ctx, storeID, yesterday, recs))
 	require.NoError(t, e.db.PutSweepRun(ctx, store.SweepRun{Store: storeID, StartedAt: yesterday, SKUs: len(recs),
-		ByCause: map[string]int{diagnostics.CauseNeedsManualLink: 7}}))
+		ByCause: map[string]int{string(diagnostics.CauseNeedsManualLink): 7}}))
 	require.NoError(t, e.db.PutSweepRun(ctx, store.SweepRun{Store: storeID, StartedAt: time.Now().Add(-72 * time.Hour), SKUs: len(recs),
-		ByCause: map[string]int{diagnostics.CauseNeedsManualLink: 5}}))
+		ByCause: map[string]int{string(diagnostics.CauseNeedsManualLink): 5}}))
 
 	e.slash(operator, "sweep")
 	body := string(e.digestCard(opsChannel, nil).Blocks)
@@ -143,7 +143,7 @@ func TestDigestNewResolvedAndTrend(t *testing.T) {
 	assert.Contains(t, body, "*1 resolved* (`"+healthy+"`)")
 	n := 0
 	for _, c := range truth {
-		if c == diagnostics.CauseNeedsManualLink {
+		if c == string(diagnostics.CauseNeedsManualLink) {
 			n++
 		}
 	}
@@ -168,7 +168,7 @@ func TestOMSFailingMidSweep(t *testing.T) {
 	runs, err := e.db.SweepRuns(context.Background(), storeID, time.Time{})
 	require.NoError(t, err)
 	require.Len(t, runs, 1)
-	assert.Zero(t, runs[0].ByCause[diagnostics.CauseHealthy], "an unreadable SKU is never healthy")
+	assert.Zero(t, runs[0].ByCause[string(diagnostics.CauseHealthy)], "an unreadable SKU is never healthy")
 }
 
 // TestScheduledSweepPostsInDigestChannel: the schedule starts a sweep of the default store whose digest

@@ -283,14 +283,14 @@ func changeDigest(cv *store.Conversation, change func(*digest)) error {
 
 // checkThese posts a check card per SKU of a cause, at most MaxCheckThese, in the digest's thread.
 func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) {
-	cause := c.action.Params[paramCause]
+	cause := diagnostics.Cause(c.action.Params[paramCause])
 	skus := d.Problems[cause]
 	if len(skus) == 0 {
 		b.tell(ctx, req, blocks.Note("No SKU has that cause any more, so there is nothing to check."))
 		return
 	}
 	if _, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
-		Actor: req.User, Action: "bulk-check", ConversationID: c.conv.ID, ProductStoreID: d.Store, Detail: cause,
+		Actor: req.User, Action: "bulk-check", ConversationID: c.conv.ID, ProductStoreID: d.Store, Detail: string(cause),
 	}, func(*store.Conversation) error { return nil }); err != nil {
 		var used *store.UsedError
 		if errors.As(err, &used) {
@@ -310,7 +310,7 @@ func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) 
 
 // escalateList sends the SKUs of a cause to HotWax Support, with the list attached as a CSV file.
 func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest) {
-	cause := c.action.Params[paramCause]
+	cause := diagnostics.Cause(c.action.Params[paramCause])
 	skus := d.Problems[cause]
 	if _, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
 		Actor: req.User, Action: "escalate:bulk", ConversationID: c.conv.ID, ProductStoreID: d.Store,
@@ -367,7 +367,7 @@ func mentionOf(m string) string {
 }
 
 // shortCauseText says what a cause means in a few words.
-func shortCauseText(cause string) string {
+func shortCauseText(cause diagnostics.Cause) string {
 	switch cause {
 	case diagnostics.CauseNeedsManualLink:
 		return "need a manual link"
@@ -378,5 +378,5 @@ func shortCauseText(cause string) string {
 	case diagnostics.CauseIncomplete, diagnostics.CauseOMSUnavailable:
 		return "could not be checked"
 	}
-	return "have cause " + cause
+	return "have cause " + string(cause)
 }

@@ -58,7 +58,7 @@ func TestSweepPostsDigestWithCSV(t *testing.T) {
 
 	want := map[string]int{}
 	for _, c := range truth {
-		if c != diagnostics.CauseHealthy {
+		if c != string(diagnostics.CauseHealthy) {
 			want[c]++
 		}
 	}
@@ -104,7 +104,7 @@ func TestSweepPostsDigestWithCSV(t *testing.T) {
 	for sku, cause := range truth {
 		h, err := e.db.SweepHistory(context.Background(), storeID, sku, 1)
 		require.NoError(t, err)
-		if cause != diagnostics.CauseUnknownSKU {
+		if cause != string(diagnostics.CauseUnknownSKU) {
 			require.Len(t, h, 1, sku)
 			assert.Equal(t, cause, h[0].Cause, sku)
 		}

@@ -77,7 +77,7 @@ type DigestView struct {
 
 // DigestCause is one cause's SKUs in a digest.
 type DigestCause struct {
-	Cause          string
+	Cause          diagnostics.Cause
 	SKUs           int
 	Examples       []string // up to five
 	Trend          []int    // the last seven days, oldest first; -1: no sweep that day
@@ -216,11 +216,11 @@ func Digest(v DigestView) Message {
 }
 
 // digestCause names a cause in a few words; the digest's buttons say what to do themselves.
-func digestCause(cause string) string {
+func digestCause(cause diagnostics.Cause) string {
 	if cause == diagnostics.CauseUnexplained {
 		return "unexplained"
 	}
-	return shortCause(cause)
+	return cause.Short()
 }
 
 // skuCount is "1 SKU" or "12,345 SKUs".
