@@ -148,21 +148,42 @@ func (s Signature) Ref() SignatureRef {
 // Signatures is a catalogue of known failures, matched in order: the first entry that matches wins.
 type Signatures struct {
 	list []Signature
+	// parsed, when set, gives the entries instead of list: the built-in catalogue is parsed on first use,
+	// or in the background by Prepare.
+	parsed func() []Signature
+}
+
+// entries are the signatures in matching order.
+func (c *Signatures) entries() []Signature {
+	if c.parsed != nil {
+		return c.parsed()
+	}
+	return c.list
+}
+
+// Prepare parses the catalogue in the background, so that a command that starts by asking the OMS has it
+// ready when the first verdict needs it, without waiting for it before the first request.
+func (c *Signatures) Prepare() {
+	if c != nil && c.parsed != nil {
+		go c.parsed()
+	}
 }
 
 //go:embed signatures.json
 var builtinSignatures []byte
 
-// DefaultSignatures is the built-in catalogue. Its tests guarantee it parses, so a failure here is a
-// broken build, not bad input.
+// DefaultSignatures is the built-in catalogue, parsed on first use. Its tests guarantee it parses, so a
+// failure then is a broken build, not bad input.
 func DefaultSignatures() *Signatures { return defaultSignatures() }
 
 var defaultSignatures = sync.OnceValue(func() *Signatures {
-	list, err := ParseSignatures("signatures.json", builtinSignatures)
-	if err != nil {
-		panic(err)
-	}
-	return &Signatures{list: list}
+	return &Signatures{parsed: sync.OnceValue(func() []Signature {
+		list, err := ParseSignatures("signatures.json", builtinSignatures)
+		if err != nil {
+			panic(err)
+		}
+		return list
+	})}
 })
 
 // LoadSignatures is the built-in catalogue with the entries of an operator's file (path may be empty)
@@ -183,7 +204,7 @@ func LoadSignatures(path string) (*Signatures, error) {
 		return nil, err
 	}
 	merged := &Signatures{list: own}
-	for _, b := range base.list {
+	for _, b := range base.entries() {
 		if _, overridden := merged.byID(b.ID); !overridden {
 			merged.list = append(merged.list, b)
 		}
@@ -205,7 +226,7 @@ func (c *Signatures) Match(f Failed) (Signature, bool) {
 		return Signature{}, false
 	}
 	texts := textsOf(f)
-	for _, s := range c.list {
+	for _, s := range c.entries() {
 		if s.matches(texts) {
 			return s, true
 		}
@@ -215,11 +236,11 @@ func (c *Signatures) Match(f Failed) (Signature, bool) {
 
 // All lists the catalogue in matching order.
 func (c *Signatures) All() []Signature {
-	return append([]Signature(nil), c.list...)
+	return append([]Signature(nil), c.entries()...)
 }
 
 func (c *Signatures) byID(id string) (Signature, bool) {
-	for _, s := range c.list {
+	for _, s := range c.entries() {
 		if s.ID == id {
 			return s, true
 		}
@@ -232,7 +253,7 @@ func (c *Signatures) byID(id string) (Signature, bool) {
 // failure the same whatever its order.
 func (c *Signatures) Overlaps() []string {
 	var out []string
-	for _, a := range c.list {
+	for _, a := range c.entries() {
 		texts := append([]Failed(nil), a.Samples...)
 		for _, m := range a.Match {
 			switch {
@@ -243,7 +264,7 @@ func (c *Signatures) Overlaps() []string {
 				texts = append(texts, Failed{JobResult: m.Contains})
 			}
 		}
-		for _, b := range c.list {
+		for _, b := range c.entries() {
 			if a.ID == b.ID {
 				continue
 			}
