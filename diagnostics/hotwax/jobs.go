@@ -3,6 +3,7 @@ package hotwax
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 )
 
 // defaultJobViewSize is the findJobs page size when JobQuery.ViewSize is zero, as in the Job Manager.
@@ -82,11 +83,20 @@ type wireRuntime struct {
 	raw  map[string]json.RawMessage
 }
 
+// UnmarshalJSON decodes the object once; the strings are read from the raw values by runtimeData's rule.
 func (w *wireRuntime) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, &w.strs); err != nil {
-		return err
+	if err := json.Unmarshal(b, &w.raw); err != nil {
+		return fmt.Errorf("runtime data: %w", err)
 	}
-	return json.Unmarshal(b, &w.raw)
+	if w.raw == nil {
+		w.strs = nil
+		return nil
+	}
+	w.strs = make(runtimeData, len(w.raw))
+	for k, v := range w.raw {
+		w.strs[k] = runtimeText(v)
+	}
+	return nil
 }
 
 func jobsOf(docs []wireJob) []Job {

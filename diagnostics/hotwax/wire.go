@@ -197,14 +197,18 @@ func (m *runtimeData) UnmarshalJSON(b []byte) error {
 	}
 	out := make(runtimeData, len(raw))
 	for k, v := range raw {
-		s := scalarText(v)
-		if s == "null" {
-			s = ""
-		}
-		out[k] = s
+		out[k] = runtimeText(v)
 	}
 	*m = out
 	return nil
+}
+
+// runtimeText is one runtimeData value as text: the literal "null" and JSON null are "".
+func runtimeText(v json.RawMessage) string {
+	if s := scalarText(v); s != "null" {
+		return s
+	}
+	return ""
 }
 
 // solrScalar returns the value itself, or the first element of an array (null for an empty one), so that a
