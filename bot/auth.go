@@ -11,63 +11,75 @@ import (
 )
 
 // authorizer decides who may run remedies: listed Slack users and members of listed user groups.
-// Nobody is allowed by default. Group members are cached for a few minutes so a click costs no
-// Slack call, yet a change in a group takes effect without a restart.
+// Nobody is allowed by default. Group members are read in the background, at start and then every
+// refresh period, never on a click: a button that opens a form must reach views.open within Slack's 3 s,
+// and usergroups.users.list is rate limited. A person removed from a group loses their rights within one
+// refresh period; one added gains them as soon. When Slack cannot be read, the last members read stay in
+// force; until a first read succeeds, groups grant nothing.
 type authorizer struct {
-	users  []string
-	groups []string
-	ttl    time.Duration
-	api    *slack.Client
-	now    func() time.Time
+	users   []string
+	groups  []string
+	refresh time.Duration
+	api     *slack.Client
 
-	mu      sync.Mutex
-	members map[string][]string // group id → user ids
-	fetched time.Time
+	mu      sync.RWMutex
+	members map[string][]string // group id → user ids, as last read
 }
 
-func newAuthorizer(users, groups []string, ttl time.Duration, api *slack.Client, now func() time.Time) *authorizer {
-	return &authorizer{users: users, groups: groups, ttl: ttl, api: api, now: now}
+func newAuthorizer(users, groups []string, refresh time.Duration, api *slack.Client) *authorizer {
+	return &authorizer{users: users, groups: groups, refresh: refresh, api: api, members: map[string][]string{}}
 }
 
 // refusal says which setting an admin must change; it is shown to the refused user.
 const refusal = "Only operators can run fixes. An admin can add you to PREORDERBOT_OPERATORS (your user id is %s) " +
 	"or add you to a Slack user group listed in PREORDERBOT_OPERATOR_GROUPS."
 
-// allowed reports whether user may remediate. An error means the groups could not be read; the
-// caller refuses then, since default deny is the safe side.
-func (a *authorizer) allowed(ctx context.Context, user string) (bool, error) {
+// allowed reports whether user may remediate, from the members last read: it never waits for Slack.
+func (a *authorizer) allowed(user string) bool {
 	if slices.Contains(a.users, user) {
-		return true, nil
+		return true
 	}
-	if len(a.groups) == 0 {
-		return false, nil
-	}
-	members, err := a.groupMembers(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, ids := range members {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	for _, ids := range a.members {
 		if slices.Contains(ids, user) {
-			return true, nil
+			return true
 		}
 	}
-	return false, nil
+	return false
 }
 
-func (a *authorizer) groupMembers(ctx context.Context) (map[string][]string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.members != nil && a.now().Sub(a.fetched) < a.ttl {
-		return a.members, nil
+// keepFresh reads the groups' members again every refresh period until ctx ends; the first read, at
+// start, is the caller's. onError hears of each group that could not be read; its last members stay in
+// force.
+func (a *authorizer) keepFresh(ctx context.Context, onError func(error)) {
+	if len(a.groups) == 0 {
+		return
 	}
-	members := make(map[string][]string, len(a.groups))
+	tick := time.NewTicker(a.refresh)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			a.read(ctx, onError)
+		}
+	}
+}
+
+// read replaces each group's members with what Slack says now, group by group.
+func (a *authorizer) read(ctx context.Context, onError func(error)) {
 	for _, g := range a.groups {
 		ids, err := a.api.GetUserGroupMembersContext(ctx, g)
 		if err != nil {
-			return nil, fmt.Errorf("usergroups.users.list %s: %w", g, err)
+			if ctx.Err() == nil {
+				onError(fmt.Errorf("usergroups.users.list %s: %w", g, err))
+			}
+			continue
 		}
-		members[g] = ids
+		a.mu.Lock()
+		a.members[g] = ids
+		a.mu.Unlock()
 	}
-	a.members, a.fetched = members, a.now()
-	return members, nil
 }

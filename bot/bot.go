@@ -65,7 +65,7 @@ type Options struct {
 
 	Operators      []string // Slack user ids allowed to remediate
 	OperatorGroups []string // Slack user group ids whose members may remediate
-	GroupCacheTTL  time.Duration
+	GroupRefresh   time.Duration // how often the groups' members are read again; default 1 min
 
 	SupportChannel string
 	SupportMention string
@@ -105,6 +105,8 @@ type Bot struct {
 	bg         sync.WaitGroup
 	admitting  sync.WaitGroup // requests on their way into the journal and the queues
 	freqs      *frequencies
+	forms      *openForms
+	formQueue  chan<- request // clicks that open a form, from the socket loop to their workers
 
 	settledMu sync.Mutex
 	settled   []string        // requests handled that are still in the journal, under settledMu
@@ -145,7 +147,7 @@ func New(opts Options) (*Bot, error) {
 	setDefault(&opts.ShutdownTimeout, 30*time.Second)
 	setDefault(&opts.EditInterval, 2*time.Second)
 	setDefault(&opts.PingInterval, 30*time.Second)
-	setDefault(&opts.GroupCacheTTL, 5*time.Minute)
+	setDefault(&opts.GroupRefresh, time.Minute)
 	setDefault(&opts.WebhookRetry, time.Minute)
 	if opts.Workers <= 0 {
 		opts.Workers = 16
@@ -156,7 +158,8 @@ func New(opts Options) (*Bot, error) {
 	b.webhook = &http.Client{Timeout: webhookTimeout}
 	b.delivering = map[string]bool{}
 	b.freqs = &frequencies{load: opts.Frequencies}
-	b.auth = newAuthorizer(opts.Operators, opts.OperatorGroups, opts.GroupCacheTTL, b.api, opts.Now)
+	b.auth = newAuthorizer(opts.Operators, opts.OperatorGroups, opts.GroupRefresh, b.api)
+	b.forms = &openForms{opened: map[string]store.Modal{}, triggers: map[string]time.Time{}}
 	return b, nil
 }
 
@@ -173,7 +176,11 @@ const queueSize = 1024
 type queues struct {
 	commands    chan request // slash commands and mentions: checks, which take OMS round trips
 	interactive chan request // clicks and modal submissions
+	forms       chan request // clicks that open a form, not journaled: nothing queues ahead of them
 }
+
+// formWorkers open forms. Opening one costs a few store reads and one Slack call, so a few suffice.
+const formWorkers = 4
 
 // Ready reports whether the Socket Mode connection said hello and has not dropped since.
 func (b *Bot) Ready() bool { return b.connected.Load() }
@@ -203,22 +210,33 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer cancelFinish()
 	b.drainEnd, b.graceEnd = workCtx.Done(), finish.Done()
 
-	// Clicks and modals have their own workers: a modal must open within 3 s of its click, whatever
-	// number of checks are running.
-	q := queues{commands: make(chan request, queueSize), interactive: make(chan request, queueSize)}
+	// Clicks and modals have their own workers, and buttons that open a form theirs: a modal must open
+	// within 3 s of its click, whatever number of checks, re-checks and fixes are running.
+	q := queues{commands: make(chan request, queueSize), interactive: make(chan request, queueSize),
+		forms: make(chan request, queueSize)}
 	var workers sync.WaitGroup
-	for _, ch := range []chan request{q.commands, q.interactive} {
-		for range b.opts.Workers {
+	work := func(ch chan request, n int, handle func(context.Context, request)) {
+		for range n {
 			workers.Go(func() {
 				for req := range ch {
 					if workCtx.Err() != nil {
 						continue // past the drain deadline: the journal keeps it for the next start
 					}
-					b.handle(workCtx, req)
+					handle(workCtx, req)
 				}
 			})
 		}
 	}
+	work(q.commands, b.opts.Workers, b.handle)
+	work(q.interactive, b.opts.Workers, b.handle)
+	work(q.forms, formWorkers, b.handleForm)
+	b.formQueue = q.forms
+	// The operators' groups are read before the first click is taken, then kept fresh in the background.
+	groupsErr := func(err error) { b.log.Warn("could not read an operator group; its last members stay in force", "error", err) }
+	readCtx, cancelRead := context.WithTimeout(runCtx, 10*time.Second)
+	b.auth.read(readCtx, groupsErr)
+	cancelRead()
+	b.bg.Go(func() { b.auth.keepFresh(runCtx, groupsErr) })
 	// The journal is read before reconcile changes anything: a request whose conversation is still busy
 	// is reconcile's to finish, not replay's.
 	replayed, refinish := b.replay(workCtx)
@@ -244,6 +262,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.admitting.Wait()
 	close(q.commands)
 	close(q.interactive)
+	close(q.forms)
 
 	drained := make(chan struct{})
 	go func() {

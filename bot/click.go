@@ -194,42 +194,42 @@ func missingShops(c clicked) []diagnostics.ShopFacts {
 	return out
 }
 
-// authorise checks the clicking user now, not when the card was drawn, and audits a refusal.
+// authorise checks the user at the click and again at the form's submission, not when the card was
+// drawn, against the operator groups as last read (see authorizer), and audits a refusal.
 func (b *Bot) authorise(ctx context.Context, req request, c clicked) bool {
-	ok, err := b.auth.allowed(ctx, req.User)
-	if err != nil {
-		b.log.Warn("operator groups unreadable; refusing", "error", err)
-	}
-	if ok {
+	if b.auth.allowed(req.User) {
 		return true
 	}
 	b.refuse(ctx, req, c, "not an operator", fmt.Sprintf(refusal, req.User))
 	return false
 }
 
-// openModal opens a form for the person who pressed c's button, recorded first so that only its
-// submission, by that person, for that button and of that kind, is accepted.
+// openModal opens a form for the person who pressed c's button, bound to them, to that button and to its
+// kind, so that only such a submission is accepted (formProblem). The binding is held in memory from
+// before views.open and recorded in the store after it: the trigger_id lasts 3 s, and a store write may
+// wait behind the checks' writes. If the process stops between the two, the form's submission is
+// refused as foreign, and the person presses the button again.
 func (b *Bot) openModal(ctx context.Context, req request, c clicked, view slack.ModalViewRequest) {
 	view.ExternalID = store.NewActionID()
 	m := store.Modal{ExternalID: view.ExternalID, User: req.User, ActionID: c.action.ID, CallbackID: view.CallbackID, OpenedAt: b.now()}
-	if err := b.opts.Store.PutModal(ctx, m); err != nil {
-		b.log.Error("could not record the form", "error", err)
-		b.tell(ctx, req, blocks.Note("I could not record the form in my database, so I did not open it. Press the button again."))
-		return
-	}
+	b.forms.opening(m)
 	resp, err := b.api.OpenViewContext(ctx, req.TriggerID, view)
 	b.metrics.observeSlack("views.open", err, false)
 	if err != nil {
+		b.forms.forget(m.ExternalID)
 		b.log.Error("views.open failed", "error", err)
 		b.tell(ctx, req, blocks.Note("I could not open the form (Slack said "+err.Error()+"). Press the button again."))
 		return
 	}
-	if resp != nil && resp.ID != "" {
+	if resp != nil {
 		m.ViewID = resp.ID
-		if err := b.opts.Store.PutModal(ctx, m); err != nil {
-			b.log.Warn("could not record the form's view id", "error", err)
-		}
 	}
+	b.forms.opening(m)
+	if err := b.opts.Store.PutModal(ctx, m); err != nil {
+		b.log.Error("could not record the form; it stays bound in memory until the bot stops", "error", err)
+		return
+	}
+	b.forms.forget(m.ExternalID)
 }
 
 // whoUsed names who used a button for the person who pressed it again: "You" when it was them.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -136,6 +137,9 @@ func sentence(s string) string {
 func (b *Bot) formProblem(ctx context.Context, req request) (reason, problem string) {
 	const foreign = "I did not open this form for you from this button; close it and use the card's buttons."
 	m, err := b.opts.Store.Modal(ctx, req.ExternalID)
+	if opened, ok := b.forms.get(req.ExternalID); ok && errors.Is(err, store.ErrNotFound) {
+		m, err = opened, nil // opened, not recorded yet
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound) || req.ExternalID == "":
 		return "foreign form", foreign
@@ -235,4 +239,96 @@ func (b *Bot) handleSubmission(ctx context.Context, req request) {
 		c.remedy = r
 		b.remediate(ctx, req, c, in)
 	}
+}
+
+// opensForm reports whether a click is on a button that opens a form (schedule, link, escalate). Such
+// clicks have their own workers, so a form opens within Slack's 3 s however many checks and fixes are
+// queued. It reads the button's action, which never waits for the store's writers.
+func (b *Bot) opensForm(req request) bool {
+	switch {
+	case req.Kind != kindClick || req.Value == "":
+		return false
+	case req.ActionID == blocks.ActionEscalate:
+		return true
+	case !strings.HasPrefix(req.ActionID, blocks.ActionRemedyPrefix):
+		return false // Re-check, links
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	a, err := b.opts.Store.Action(ctx, req.Value)
+	return err == nil && callbackOf[a.Kind] != ""
+}
+
+// queueForm hands a click that opens a form to the forms' workers, acknowledged but not journaled: its
+// trigger_id dies 3 s after the click, so a replay after a restart could not open the form anyway, and
+// the journal's commit would make the click wait behind the checks' writes. A click the bot stops before
+// handling leaves nothing to undo: the person presses the button again.
+func (b *Bot) queueForm(ctx context.Context, req request) {
+	select {
+	case b.formQueue <- req:
+	default:
+		b.log.Error("form queue full; answering busy", "envelope_id", req.EnvelopeID)
+		go b.tell(context.WithoutCancel(ctx), req, blocks.Note("I'm busy with many requests right now, so I did not open the form. Please press the button again in a minute."))
+	}
+}
+
+// handleForm handles a click that opens a form, writing nothing before views.open. A delivery of a click
+// whose trigger this process already used is dropped: a trigger opens one form.
+func (b *Bot) handleForm(ctx context.Context, req request) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
+		}
+	}()
+	if !b.forms.firstUse(req.TriggerID, time.Now()) {
+		b.log.Info("redelivered click dropped", "envelope_id", req.EnvelopeID)
+		return
+	}
+	b.handleClick(ctx, req)
+}
+
+// openForms are the forms opened and not yet recorded in the store, by external id, and the triggers
+// used lately.
+type openForms struct {
+	mu       sync.Mutex
+	opened   map[string]store.Modal
+	triggers map[string]time.Time // trigger id → first use
+}
+
+// triggerMemory is how long a used trigger is remembered: Slack honours one for 3 s.
+const triggerMemory = time.Minute
+
+// firstUse reports whether trigger is used for the first time lately, and remembers it.
+func (f *openForms) firstUse(trigger string, now time.Time) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for t, at := range f.triggers {
+		if now.Sub(at) > triggerMemory {
+			delete(f.triggers, t)
+		}
+	}
+	if _, used := f.triggers[trigger]; used {
+		return false
+	}
+	f.triggers[trigger] = now
+	return true
+}
+
+func (f *openForms) opening(m store.Modal) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.opened[m.ExternalID] = m
+}
+
+func (f *openForms) forget(externalID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.opened, externalID)
+}
+
+func (f *openForms) get(externalID string) (store.Modal, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, ok := f.opened[externalID]
+	return m, ok
 }

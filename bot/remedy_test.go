@@ -79,6 +79,14 @@ func (e *env) submit(user string, v slacktest.View, values map[string]map[string
 	return ack
 }
 
+// groupsReread waits until the bot has read the operator group again since now: two more calls to
+// usergroups.users.list, the first of which was answered before the second was sent.
+func (e *env) groupsReread() {
+	e.t.Helper()
+	n := e.slack.Count("usergroups.users.list")
+	e.waitFor("the operator group read again", func() bool { return e.slack.Count("usergroups.users.list") >= n+2 })
+}
+
 func (e *env) audit(sku string) []string {
 	e.t.Helper()
 	recs, err := e.db.AuditBySKU(context.Background(), sku)
@@ -189,9 +197,10 @@ func TestRemediesAreForOperators(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "associated-after-sync", func(o *botOptions, _ *hotwaxtest.Options) {
 		o.OperatorGroups = []string{"S0OPS"}
-		o.GroupCacheTTL = time.Millisecond
+		o.GroupRefresh = 20 * time.Millisecond
 	})
 	e.slack.SetUserGroup("S0OPS", nil)
+	e.groupsReread()
 	card, _ := e.check("HW-SCARF-GRN")
 
 	e.click(viewer, card, "Run full catalog sync for Acme CA")
@@ -202,8 +211,9 @@ func TestRemediesAreForOperators(t *testing.T) {
 	assert.Zero(t, e.oms.Counts()["scheduleService"], "a refusal changes nothing")
 	assert.Contains(t, e.audit("HW-SCARF-GRN"), "refused:run-job=not an operator")
 
-	// Joining the operator group takes effect on the same card, without a restart.
+	// Joining the operator group takes effect on the same card, without a restart, within the refresh.
 	e.slack.SetUserGroup("S0OPS", []string{viewer})
+	e.groupsReread()
 	e.click(viewer, card, "Run full catalog sync for Acme CA")
 	e.cardWithCause(card, diagnostics.CauseHealthy)
 	assert.Equal(t, 1, e.oms.Counts()["scheduleService"])
@@ -214,13 +224,15 @@ func TestModalSubmitIsAuthorisedAgain(t *testing.T) {
 	e := newEnv(t, "needs-manual-link", func(o *botOptions, _ *hotwaxtest.Options) {
 		o.Operators = nil
 		o.OperatorGroups = []string{"S0OPS"}
-		o.GroupCacheTTL = time.Millisecond
+		o.GroupRefresh = 20 * time.Millisecond
 	})
 	e.slack.SetUserGroup("S0OPS", []string{operator})
+	e.groupsReread()
 	card, _ := e.check("HW-SOCK-S")
 	e.click(operator, card, "Link product to Acme CA")
 	v := e.openView(operator)
 	e.slack.SetUserGroup("S0OPS", nil) // removed while the modal is open
+	e.groupsReread()
 	e.submit(operator, v, map[string]map[string]string{
 		blocks.BlockLinkShop:          {blocks.ActionLinkShop: hotwaxtest.ShopCA},
 		blocks.BlockLinkVariant:       {blocks.ActionLinkVariant: "45012000000077"},

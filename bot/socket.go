@@ -87,6 +87,11 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		b.ack(ctx, sm, evt.Request.EnvelopeID, nil, received)
 		return
 	}
+	if b.opensForm(req) {
+		b.ack(ctx, sm, req.EnvelopeID, nil, received)
+		b.queueForm(ctx, req)
+		return
+	}
 	a := admission{req: req, ack: func(payload any) {
 		if ctx.Err() == nil { // past shutdown the socket is gone; the journal has the request
 			b.ack(ctx, sm, req.EnvelopeID, payload, received)
