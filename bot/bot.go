@@ -63,8 +63,8 @@ type Options struct {
 	StoreID       string // default product store
 	OMSWebURL     string // e.g. https://acme-oms.hotwax.io, for links on cards
 
-	Operators      []string // Slack user ids allowed to remediate
-	OperatorGroups []string // Slack user group ids whose members may remediate
+	Operators      []string      // Slack user ids allowed to remediate
+	OperatorGroups []string      // Slack user group ids whose members may remediate
 	GroupRefresh   time.Duration // how often the groups' members are read again; default 1 min
 
 	SupportChannel string
@@ -232,7 +232,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	work(q.forms, formWorkers, b.handleForm)
 	b.formQueue = q.forms
 	// The operators' groups are read before the first click is taken, then kept fresh in the background.
-	groupsErr := func(err error) { b.log.Warn("could not read an operator group; its last members stay in force", "error", err) }
+	groupsErr := func(err error) {
+		b.log.Warn("could not read an operator group; its last members stay in force", "error", err)
+	}
 	readCtx, cancelRead := context.WithTimeout(runCtx, 10*time.Second)
 	b.auth.read(readCtx, groupsErr)
 	cancelRead()

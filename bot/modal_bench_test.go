@@ -55,7 +55,7 @@ func BenchmarkViewsOpenUnderLoad(b *testing.B) {
 	}
 	require.Len(b, recheckCards, checks/2)
 	var acks []time.Duration // press → ack, the part of the wait spent before the ack
-	expired := 0 // views.open past the trigger's 3 s: the person saw nothing
+	expired := 0             // views.open past the trigger's 3 s: the person saw nothing
 	openForm := func() time.Duration {
 		n := e.slack.Count("views.open")
 		card := e.current(form)
