@@ -32,7 +32,7 @@ func hasButton(m slacktest.Message, text string) bool {
 // While a fix runs, no re-drawn card (a Re-check, another fix) offers it again.
 func TestFixUnderWayIsNotOfferedAgain(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "associated-after-sync", func(_ *botOptions, o *hotwaxtest.Options) { o.RunDelay = time.Second })
+	e := newEnv(t, "associated-after-sync", func(_ *botOptions, o *hotwaxtest.Options) { o.RunDelay = 5 * time.Second }) // outlasts a re-check on a loaded machine
 	card, _ := e.check("HW-SCARF-GRN")
 	e.click(operator, card, "Run full catalog sync for Acme CA")
 	e.waitFor("the card to say it is watching", func() bool { return strings.Contains(string(e.current(card).Blocks), "watching job") })
