@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,9 +17,24 @@ func TestNewActionID(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
 		id := NewActionID()
-		assert.Regexp(t, `^[a-z2-7]{26}$`, id)
+		assert.Regexp(t, `^1[0-9a-v]{34}$`, id)
 		assert.False(t, seen[id], "duplicate id %s", id)
 		seen[id] = true
+	}
+	// Ids sort by the second they were made in, whatever their random part, and say which it was.
+	prev := ""
+	for i := range 100 {
+		at := t0.Add(time.Duration(i) * 997 * time.Millisecond)
+		id := newActionID(at)
+		assert.GreaterOrEqual(t, id, prev)
+		prev = id
+		got, ok := idTime([]byte(id))
+		require.True(t, ok, id)
+		assert.Equal(t, at.Truncate(time.Second), got)
+	}
+	for _, id := range []string{"qeupnnvosbr2ochfoezbwyvttm", "fixed-id", "1abc", "1" + strings.Repeat("w", 34), ""} {
+		_, ok := idTime([]byte(id))
+		assert.False(t, ok, "%q is no time-keyed id", id)
 	}
 }
 
@@ -34,7 +50,8 @@ func TestCreateActions(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, out, 2)
 	assert.Equal(t, in[0], out[0])
-	assert.Len(t, out[1].ID, 26, "generated id")
+	created, ok := idTime([]byte(out[1].ID))
+	assert.True(t, ok && created.Equal(t0), "generated id %s keyed by its CreatedAt", out[1].ID)
 	assert.Equal(t, t0, out[1].CreatedAt, "store clock")
 	for _, a := range out {
 		got, err := db.Action(ctx, a.ID)

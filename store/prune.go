@@ -25,8 +25,9 @@ type PruneStats struct {
 // Prune removes conversations (with their card index), actions and snapshots older than
 // Options.Retention, audit records older than Options.AuditRetention and envelope ids older than
 // Options.EnvelopeRetention, as of now. Work goes in transactions of Options.PruneBatch entries, so writers
-// wait at most one batch and readers are never blocked. Conversations, actions and snapshots are found
-// through the time index without reading their values; audit records are keyed by time already.
+// wait at most one batch and readers are never blocked. Conversations and snapshots are found through the
+// time index without reading their values; audit records and actions are keyed by time already, so pruning
+// them deletes the head of their bucket (an action's value starts with the time its retention starts).
 func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	var (
 		st  PruneStats
@@ -34,6 +35,13 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	)
 	cutoff := now.Add(-db.opts.Retention)
 	if err := db.pruneExpired(ctx, cutoff, &st); err != nil {
+		return st, err
+	}
+	actions, err := db.pruneScan(ctx, bucketActions, func(k, v []byte) (verdict, error) {
+		return judgeAction(k, v, cutoff)
+	}, nil)
+	st.Actions += actions
+	if err != nil {
 		return st, err
 	}
 	auditCutoff := now.Add(-db.opts.AuditRetention)
@@ -73,6 +81,31 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes, "requests", st.Requests,
 		"effects", st.Effects, "modals", st.Modals, "sweeps", st.Sweeps)
 	return st, nil
+}
+
+// judgeAction keeps actions until their retention (actionTime) starts before cutoff. The actions bucket
+// starts with the ids made by newActionID, in creation order; the walk ends at the first one created at or
+// after cutoff, whose retention cannot have started before it. An id made at a time other than the
+// action's CreatedAt can only delay its pruning. Other ids are left to the time index.
+func judgeAction(k, v []byte, cutoff time.Time) (verdict, error) {
+	created, ok := idTime(k)
+	switch {
+	case !ok && len(k) > 0 && k[0] > timeIDPrefix[0]:
+		return stop, nil // past the time-keyed ids
+	case !ok:
+		return keep, nil
+	case !created.Before(cutoff):
+		return stop, nil
+	}
+	at, ok := storedActionTime(v)
+	if !ok {
+		a, err := decodeAction(k, v)
+		if err != nil {
+			return keep, err
+		}
+		at = actionTime(a)
+	}
+	return dropIf(at.Before(cutoff)), nil
 }
 
 // pruneClaims removes effect claims and modal records older than cutoff: the buttons they answer for
