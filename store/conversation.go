@@ -172,6 +172,9 @@ func (t *Writes) UpdateConversation(id uint64, mutate func(*Conversation) error)
 	if !c.UpdatedAt.After(old.UpdatedAt) {
 		c.UpdatedAt = t.db.opts.Now()
 	}
+	if len(c.LastReport) > 0 && !slices.Contains(t.updated, id) {
+		t.updated = append(t.updated, id)
+	}
 	return c, putConversation(t.tx, c, &old)
 }
 

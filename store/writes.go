@@ -12,6 +12,8 @@ import (
 type Writes struct {
 	db *DB
 	tx *bolt.Tx
+
+	updated []uint64 // conversations updated, whose reports a snapshot may refer to
 }
 
 // Write runs fn in one read-write transaction; an error from fn rolls everything back and is returned.
