@@ -31,6 +31,7 @@ var migrations = []migration{
 	{version: 7, name: "time index for pruning, compressed large values", migrate: migrateV7},
 	{version: 8, name: "sweep runs and per-SKU sweep results", migrate: migrateV8},
 	{version: 9, name: "drop the audit index by conversation", migrate: migrateV9},
+	{version: 10, name: "actions keyed by time, snapshots referring to their conversation's report", migrate: migrateV10},
 }
 
 // SchemaVersion is the schema this binary writes.
@@ -154,6 +155,13 @@ func migrateV9(tx *bolt.Tx) error {
 	}
 	return nil
 }
+
+// migrateV10 changes no record: it marks the file as holding actions stored with their retention time
+// under ids keyed by time (actioncodec.go) and snapshots that refer to a conversation's report
+// (snapshot.go), which older binaries would misread. Records written before keep their format, which
+// reads as before: actions with older ids stay in the time index and snapshots with their own report, until
+// Prune removes them.
+func migrateV10(*bolt.Tx) error { return nil }
 
 // migrateV5 adds the index of conversations with work under way, so start-up finds them without reading
 // every conversation, and fills it from the conversations already there.
