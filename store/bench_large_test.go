@@ -36,7 +36,9 @@ const (
 	wholeCheck                             // and the card's actions, the SKU's snapshot and the audit record
 )
 
-// fillLarge writes n checks spread over largeSpread before t0, one conversation each.
+// fillLarge writes n checks spread over largeSpread before t0, as the bot writes them: the conversation
+// when the check starts, then in one transaction its report, its card's buttons and, for a whole check,
+// the SKU's snapshot and the audit record.
 func fillLarge(tb testing.TB, db *DB, n int, contents largeContents) {
 	tb.Helper()
 	ctx := context.Background()
@@ -53,33 +55,39 @@ func fillLarge(tb testing.TB, db *DB, n int, contents largeContents) {
 			CardTS: fmt.Sprintf("%d.%06d", at.Unix(), i%1_000_000), Status: StatusChecking,
 			Request: fmt.Sprintf("9c41-%08d", i), CreatedAt: at})
 		require.NoError(tb, err)
-		if contents == wholeCheck {
+		done := at.Add(2 * time.Second)
+		err = db.Write(ctx, "keep check", func(w *Writes) error {
+			if _, err := w.UpdateConversation(c.ID, func(c *Conversation) error {
+				c.Status, c.LastReport, c.UpdatedAt, c.CardVersion = StatusDone, json.RawMessage("["+string(report)+"]"), done, 1
+				return nil
+			}); err != nil {
+				return err
+			}
+			if contents != wholeCheck {
+				return nil
+			}
 			// The card's buttons, as the bot makes them: a re-check, then one per remedy.
-			acts := []Action{{Kind: "recheck", ConversationID: c.ID, CreatedBy: c.RequestedBy, CreatedAt: at,
-				ExpiresAt: at.Add(24 * time.Hour), Params: map[string]string{"v": "1"}}}
+			acts := []Action{{Kind: "recheck", ConversationID: c.ID, CreatedBy: c.RequestedBy, CreatedAt: done,
+				ExpiresAt: done.Add(24 * time.Hour), Params: map[string]string{"v": "1"}}}
 			for _, rem := range gen.Remedies(i) {
 				js, _ := json.Marshal(rem)
 				acts = append(acts, Action{Kind: rem.Kind, ConversationID: c.ID, CreatedBy: c.RequestedBy,
-					CreatedAt: at, ExpiresAt: at.Add(24 * time.Hour),
+					CreatedAt: done, ExpiresAt: done.Add(24 * time.Hour),
 					Params: map[string]string{"remedy": string(js), "sku": sku, "store": "STORE", "v": "1",
 						"cause": "unexplained"}})
 			}
-			_, err = db.CreateActions(ctx, acts...)
-			require.NoError(tb, err)
-		}
-		done := at.Add(2 * time.Second)
-		_, err = db.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
-			c.Status, c.LastReport, c.UpdatedAt, c.CardVersion = StatusDone, json.RawMessage("["+string(report)+"]"), done, 1
-			return nil
-		})
-		require.NoError(tb, err)
-		if contents == wholeCheck {
-			require.NoError(tb, db.PutSnapshot(ctx, Snapshot{ProductStoreID: "STORE", SKU: sku, Report: report, At: done}))
-			_, err = db.AppendAudit(ctx, AuditRecord{At: done, Actor: c.RequestedBy, Action: "check",
+			if _, err := w.CreateActions(acts...); err != nil {
+				return err
+			}
+			if err := w.PutSnapshot(Snapshot{ProductStoreID: "STORE", SKU: sku, Report: report, At: done}); err != nil {
+				return err
+			}
+			_, err := w.AppendAudit(AuditRecord{At: done, Actor: c.RequestedBy, Action: "check",
 				ConversationID: c.ID, SKU: sku, ProductStoreID: "STORE",
 				Card: &MessageRef{Channel: c.Channel, TS: c.CardTS}, Outcome: "healthy", Detail: "11 OMS calls in 412ms"})
-			require.NoError(tb, err)
-		}
+			return err
+		})
+		require.NoError(tb, err)
 	}
 }
 
