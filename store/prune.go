@@ -34,6 +34,9 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 		err error
 	)
 	cutoff := now.Add(-db.opts.Retention)
+	if st.Snapshots, err = db.pruneSnapshots(ctx, cutoff); err != nil {
+		return st, err
+	}
 	if err := db.pruneExpired(ctx, cutoff, &st); err != nil {
 		return st, err
 	}
@@ -150,14 +153,20 @@ func (db *DB) RunPruner(ctx context.Context, interval time.Duration) error {
 // walking the head of the time index.
 func (db *DB) pruneExpired(ctx context.Context, cutoff time.Time, st *PruneStats) error {
 	for more := true; more; {
-		var batch PruneStats
+		var (
+			batch   PruneStats
+			nothing bool // rolled back: a commit of no change would cost an fsync
+		)
 		err := db.update(ctx, "prune by time", func(tx *bolt.Tx) error {
 			batch = PruneStats{}
-			var err error
-			more, err = db.pruneByTime(tx, cutoff, &batch)
+			n, m, err := db.pruneByTime(tx, cutoff, &batch)
+			more, nothing = m, n == 0
+			if err == nil && nothing {
+				return errAbort
+			}
 			return err
 		})
-		if err != nil {
+		if err != nil && !nothing {
 			return err
 		}
 		st.Conversations += batch.Conversations
@@ -196,9 +205,10 @@ func (db *DB) pruneScan(ctx context.Context, name []byte, judge func(k, v []byte
 		var (
 			deleted int
 			next    []byte
+			nothing bool // rolled back: a commit of no change would cost an fsync
 		)
 		err := db.update(ctx, "prune "+string(name), func(tx *bolt.Tx) error {
-			deleted, next = 0, nil
+			deleted, next, nothing = 0, nil, false
 			b, err := bucket(tx, name)
 			if err != nil {
 				return err
@@ -231,6 +241,10 @@ func (db *DB) pruneScan(ctx context.Context, name []byte, judge func(k, v []byte
 				}
 				k, v = c.Next()
 			}
+			if len(victims) == 0 {
+				nothing = true
+				return errAbort
+			}
 			for _, kv := range victims {
 				if err := b.Delete(kv[0]); err != nil {
 					return fmt.Errorf("delete %s: %w", printableKey(kv[0]), err)
@@ -244,7 +258,7 @@ func (db *DB) pruneScan(ctx context.Context, name []byte, judge func(k, v []byte
 			deleted = len(victims)
 			return nil
 		})
-		if err != nil {
+		if err != nil && !nothing {
 			return total, err
 		}
 		total += deleted

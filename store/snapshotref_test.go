@@ -130,3 +130,24 @@ func TestDamagedSnapshotReference(t *testing.T) {
 	require.NoError(t, db.PutSnapshot(ctx, Snapshot{ProductStoreID: "S", SKU: "A", Report: json.RawMessage(`{}`)}))
 	assert.Equal(t, []string{"s S/A @ 2026-03-01T12:00:00Z → "}, timeIndex(t, db))
 }
+
+func TestPruneKeepsASnapshotReplacedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, Options{PruneBatch: 1})
+	old := t0.Add(-100 * 24 * time.Hour)
+	for _, sku := range []string{"C", "A", "B"} {
+		require.NoError(t, db.PutSnapshot(ctx, Snapshot{ProductStoreID: "S", SKU: sku, Report: json.RawMessage(`{}`), At: old}))
+	}
+	entries, err := db.expiredSnapshots(ctx, t0.Add(-DefaultRetention))
+	require.NoError(t, err)
+	require.Len(t, entries, 3)
+	// A check of B lands between finding the expired snapshots and deleting them.
+	require.NoError(t, db.PutSnapshot(ctx, Snapshot{ProductStoreID: "S", SKU: "B", Report: json.RawMessage(`{"new":1}`), At: t0}))
+	n, err := db.deleteSnapshots(ctx, entries)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	got, err := db.Snapshot(ctx, "S", "B")
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"new":1}`, string(got.Report))
+	assert.Equal(t, []string{"s S/B @ 2026-03-01T12:00:00Z → "}, timeIndex(t, db))
+}

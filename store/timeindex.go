@@ -92,10 +92,10 @@ func unindexTimeAnyAt(tx *bolt.Tx, kind byte, key []byte) error {
 
 // pruneByTime deletes the records whose index time is before cutoff, PruneBatch per write transaction,
 // oldest first.
-func (db *DB) pruneByTime(tx *bolt.Tx, cutoff time.Time, st *PruneStats) (more bool, err error) {
+func (db *DB) pruneByTime(tx *bolt.Tx, cutoff time.Time, st *PruneStats) (deleted int, more bool, err error) {
 	idx, err := bucket(tx, bucketByTime)
 	if err != nil {
-		return false, err
+		return 0, false, err
 	}
 	end := timeKey(cutoff)
 	var victims [][2][]byte
@@ -110,16 +110,16 @@ func (db *DB) pruneByTime(tx *bolt.Tx, cutoff time.Time, st *PruneStats) (more b
 	}
 	for _, kv := range victims {
 		if err := idx.Delete(kv[0]); err != nil {
-			return false, fmt.Errorf("delete time index entry %s: %w", printableKey(kv[0]), err)
+			return 0, false, fmt.Errorf("delete time index entry %s: %w", printableKey(kv[0]), err)
 		}
 		if len(kv[0]) < 9 {
 			continue
 		}
 		if err := db.pruneRecord(tx, kv[0][8], kv[0][9:], kv[1], st); err != nil {
-			return false, err
+			return 0, false, err
 		}
 	}
-	return more, nil
+	return len(victims), more, nil
 }
 
 // pruneRecord deletes one expired record and what refers to it.
