@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/preorderbot/preorderbot/store/internal/reportgen"
 )
@@ -122,8 +123,27 @@ func BenchmarkOpen100k(b *testing.B) {
 				_ = db.Close()
 			}
 			b.ReportMetric(float64(st.Size())/(1<<20), "file-MiB")
+			logBucketSizes(b, path)
 		})
 	}
+}
+
+// logBucketSizes logs the pages each bucket takes, to say where the file's size goes.
+func logBucketSizes(b *testing.B, path string) {
+	db, err := Open(path, Options{ReadOnly: true})
+	require.NoError(b, err)
+	defer db.Close()
+	var sizes []string
+	require.NoError(b, db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
+			if st := bk.Stats(); st.KeyN > 0 {
+				sizes = append(sizes, fmt.Sprintf("%s %.1f MiB (%d keys)", name,
+					float64(st.LeafAlloc+st.BranchAlloc+st.InlineBucketInuse)/(1<<20), st.KeyN))
+			}
+			return nil
+		})
+	}))
+	b.Logf("pages by bucket: %s", strings.Join(sizes, ", "))
 }
 
 // BenchmarkPrune100k times one prune pass over 100,000 checks spread over 100 days, each pass on a fresh
