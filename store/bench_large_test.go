@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,15 +93,43 @@ func fillLarge(tb testing.TB, db *DB, n int, contents largeContents) {
 	}
 }
 
-// largeStore builds a store of largeN checks in a temporary directory and returns its closed file.
+// largeStores holds the stores largeStore built, one per contents, so that the benchmarks of one run share
+// them (building one takes minutes). TestMain removes them.
+var largeStores struct {
+	sync.Mutex
+	dir   string
+	paths map[largeContents]string
+}
+
+// largeStore returns the closed file of a store of largeN checks, building it on first use. Callers must
+// not change it: they work on copies.
 func largeStore(b *testing.B, contents largeContents) string {
 	b.Helper()
-	path := filepath.Join(b.TempDir(), "preorderbot.db")
+	largeStores.Lock()
+	defer largeStores.Unlock()
+	if path, ok := largeStores.paths[contents]; ok {
+		return path
+	}
+	if largeStores.dir == "" {
+		dir, err := os.MkdirTemp("", "preorderbot-bench-")
+		require.NoError(b, err)
+		largeStores.dir, largeStores.paths = dir, map[largeContents]string{}
+	}
+	path := filepath.Join(largeStores.dir, fmt.Sprintf("checks-%d.db", contents))
 	db, err := Open(path, Options{Now: func() time.Time { return t0 }})
 	require.NoError(b, err)
 	fillLarge(b, db, largeN, contents)
 	require.NoError(b, db.Close())
+	largeStores.paths[contents] = path
 	return path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if largeStores.dir != "" {
+		_ = os.RemoveAll(largeStores.dir)
+	}
+	os.Exit(code)
 }
 
 // BenchmarkOpen100k reports the file size of 100,000 checks with real reports and the time to open it.
