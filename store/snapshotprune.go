@@ -35,12 +35,12 @@ func (db *DB) pruneSnapshots(ctx context.Context, cutoff time.Time) (int, error)
 	}
 }
 
-// deleteSnapshots deletes, in the order of the snapshots' keys and PruneBatch per transaction, the time
-// index entries and their snapshots that are still there.
+// deleteSnapshots deletes, in the order of the snapshots' keys and smallBatches × PruneBatch per
+// transaction, the time index entries and their snapshots that are still there.
 func (db *DB) deleteSnapshots(ctx context.Context, entries [][]byte) (int, error) {
 	slices.SortFunc(entries, func(a, b []byte) int { return bytes.Compare(a[9:], b[9:]) })
 	total := 0
-	for chunk := range slices.Chunk(entries, db.opts.PruneBatch) {
+	for chunk := range slices.Chunk(entries, smallBatches*db.opts.PruneBatch) {
 		var deleted int
 		err := db.update(ctx, "prune snapshots", func(tx *bolt.Tx) error {
 			deleted = 0
