@@ -133,8 +133,8 @@ func TestMain(m *testing.M) {
 }
 
 // BenchmarkOpen100k reports the file size of 100,000 checks with real reports and the time to open it.
-// "conversations" holds what the target counts (conversations and their cards); "whole-check" adds
-// everything else one check writes.
+// "conversations" holds conversations and their cards; "whole-check" adds everything else one check writes:
+// the card's buttons, the SKU's snapshot and the audit record. With -v it logs the pages of each bucket.
 func BenchmarkOpen100k(b *testing.B) {
 	for _, bc := range []struct {
 		name     string
@@ -178,7 +178,7 @@ func logBucketSizes(b *testing.B, path string) {
 // BenchmarkPrune100k times one prune pass over 100,000 checks spread over 100 days, each pass on a fresh
 // copy of the file, and measures the peak RSS (VmHWM) of a separate process that opens the store and runs
 // one pass. "conversations" prunes conversations and their cards; "whole-check" also each card's actions
-// and the SKU's snapshot, whose keys are in no time order. "tenth" prunes ten days of checks at once (a
+// and the SKU's snapshot (the audit record is kept a year). "tenth" prunes ten days of checks at once (a
 // pruner that did not run for ten days), "day" one day's worth (serve prunes every hour).
 func BenchmarkPrune100k(b *testing.B) {
 	for _, bc := range []struct {
