@@ -310,7 +310,7 @@ func (d digest) view(fixIDs []string, checkIDs, escalateIDs map[diagnostics.Caus
 	})
 	for i, f := range d.Fixes {
 		bf := blocks.DigestFix{Label: f.Remedy.Label, SKUs: len(f.SKUs), Line: f.Line}
-		if i < len(fixIDs) && (f.State == "" || f.State == fixFailed) {
+		if i < len(fixIDs) && len(f.SKUs) > 0 && (f.State == "" || f.State == fixFailed) {
 			bf.Action = fixIDs[i]
 		}
 		v.Fixes = append(v.Fixes, bf)

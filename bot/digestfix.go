@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,12 +211,13 @@ func (b *Bot) recheckFix(ctx context.Context, convID uint64, i int, note string)
 	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
 		return changeDigest(cv, func(d *digest) {
 			fixed = d.recount(now)
+			d.regroup(now)
 			f := &d.Fixes[i]
 			f.State = fixDone
 			f.Line = fmt.Sprintf("✅ %s: re-checked the %d SKUs at %s: %d fixed, %d still with a problem",
-				blocks.Escape(f.Remedy.Label), len(f.SKUs), slackTime(b.now()), fixed, len(f.SKUs)-fixed)
-			if fixed < len(f.SKUs) {
-				f.Line = strings.Replace(f.Line, "✅", "⚠️", 1)
+				blocks.Escape(f.Remedy.Label), len(skus), slackTime(b.now()), fixed, len(skus)-fixed)
+			if fixed < len(skus) {
+				f.Line = strings.Replace(f.Line, "✅", "⚠️", 1) + " (" + blocks.Escape(causeBreakdown(now)) + ")"
 			}
 		})
 	}); err != nil {
@@ -251,6 +253,47 @@ func (d *digest) recount(now map[string]diagnostics.SweepResult) int {
 		}
 	}
 	return healthy
+}
+
+// regroup puts the re-checked SKUs that still have a problem under the bulk fixes they need now (a SKU
+// linked by the association job next needs a full catalog sync), and takes them out of the fixes not yet
+// pressed that they no longer need. Fixes keep their places: watches and buttons name them by index.
+func (d *digest) regroup(now map[string]diagnostics.SweepResult) {
+	open := func(f bulkFix) bool { return f.State == "" || f.State == fixFailed }
+	for j := range d.Fixes {
+		if open(d.Fixes[j]) {
+			d.Fixes[j].SKUs = slices.DeleteFunc(d.Fixes[j].SKUs, func(s string) bool { _, ok := now[s]; return ok })
+		}
+	}
+	for _, sku := range slices.Sorted(maps.Keys(now)) {
+		r := now[sku]
+		for _, m := range bulkRemedies(r) {
+			key := m.Effect(d.Store)
+			j := slices.IndexFunc(d.Fixes, func(f bulkFix) bool { return f.Effect == key })
+			switch {
+			case j < 0:
+				d.Fixes = append(d.Fixes, bulkFix{Effect: key, Remedy: m, Cause: r.Cause, SKUs: []string{sku}})
+			case open(d.Fixes[j]) && !slices.Contains(d.Fixes[j].SKUs, sku):
+				d.Fixes[j].SKUs = append(d.Fixes[j].SKUs, sku)
+			}
+		}
+	}
+}
+
+// causeBreakdown says what the re-checked SKUs that still have a problem have now: "3 linked after the
+// last sync, 1 needs a manual link".
+func causeBreakdown(now map[string]diagnostics.SweepResult) string {
+	n := map[diagnostics.Cause]int{}
+	for _, r := range now {
+		if r.Problem() {
+			n[r.Cause]++
+		}
+	}
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(n)) {
+		parts = append(parts, fmt.Sprintf("%d %s", n[c], c.Short()))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // redrawDigest draws the digest as stored, with fresh buttons, and posts note in its thread.

@@ -29,8 +29,12 @@ import (
 var (
 	demoUser     = slacktest.User{ID: "U0ANA", Name: "ana", RealName: "Ana Operator", TZ: "America/New_York"}
 	demoUsers    = []slacktest.User{demoUser, {ID: "U0BEN", Name: "ben", RealName: "Ben Merchandiser", TZ: "Europe/London"}}
-	demoChannels = []slacktest.Channel{{ID: "C0PREORDER", Name: "preorder-ops"}, {ID: "C0SUPPORT", Name: "hotwax-support"}}
+	demoChannels = []slacktest.Channel{{ID: "C0PREORDER", Name: "preorder-ops"}, {ID: demoDigestChannel, Name: "preorder-digest"},
+		{ID: "C0SUPPORT", Name: "hotwax-support"}}
 )
+
+// demoDigestChannel is where the demo bot posts sweep digests.
+const demoDigestChannel = "C0DIGEST"
 
 // demoSupportChannel is where the demo bot escalates.
 const demoSupportChannel = "C0SUPPORT"
@@ -48,7 +52,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stderr, "preorderbot demo: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return 2
 	}
-	if _, ok := findScenario(*scenario); !ok {
+	if _, ok := findScenario(*scenario); !ok && *scenario != hotwaxtest.ScenarioCatalog {
 		fmt.Fprintf(stderr, "preorderbot demo: unknown scenario %q; known scenarios: %s\n",
 			*scenario, strings.Join(hotwaxtest.ScenarioNames(), ", "))
 		return 2
@@ -86,7 +90,7 @@ func printDemoBanner(w io.Writer, url, current string) {
 	fmt.Fprintf(w, "preorderbot demo: open %s\n\n", url)
 	fmt.Fprintln(w, "The real bot runs against a simulated Slack and a simulated HotWax OMS, all in this process.")
 	fmt.Fprintln(w, "Scenarios (switch them on the page; click a SKU there to prefill /preorder check):")
-	for _, sc := range hotwaxtest.Scenarios() {
+	for _, sc := range demoScenarios(0) {
 		mark := " "
 		if sc.Name == current {
 			mark = "*"
@@ -106,7 +110,9 @@ type demoOptions struct {
 	RunDelay time.Duration
 	// WatchPoll is how often the bot re-checks a card after a fix; default 1 s.
 	WatchPoll time.Duration
-	Logger    *slog.Logger
+	// CatalogSKUs sizes the generated catalog the "catalog" scenario serves; default 2,000.
+	CatalogSKUs int
+	Logger      *slog.Logger
 }
 
 // demo is a running demo: the bot, the simulated Slack and OMS, and the page.
@@ -159,7 +165,7 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 	}
 	undo = append(undo, func() { _ = db.Close() })
 	oms, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: o.Scenario, RunDelay: o.RunDelay, Token: demoToken(time.Now()),
-		ListingGeneration: o.ListingGeneration})
+		ListingGeneration: o.ListingGeneration, CatalogSKUs: o.CatalogSKUs})
 	if err != nil {
 		return nil, fmt.Errorf("simulated OMS: %w", err)
 	}
@@ -183,7 +189,7 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 	mux := http.NewServeMux()
 	ops.register(mux)
 	workspace.New(workspace.Options{
-		Slack: slack, OMS: scenarioSwitcher{oms, facts}, Scenarios: hotwaxtest.Scenarios(),
+		Slack: slack, OMS: scenarioSwitcher{oms, facts}, Scenarios: demoScenarios(o.CatalogSKUs),
 		User: demoUser, Users: demoUsers, Channels: demoChannels, Logger: o.Logger.WithGroup("workspace"),
 	}).Register(mux)
 	ln, err := net.Listen("tcp", o.Addr)
@@ -241,6 +247,7 @@ func demoConfig(slack *slacktest.Server, oms *hotwaxtest.Server, dbPath string) 
 		},
 		Operators:      []string{demoUser.ID},
 		SupportChannel: demoSupportChannel,
+		SweepConfig:    SweepConfig{DigestChannel: demoDigestChannel, OMSConcurrency: 4},
 		DBPath:         dbPath,
 		LogLevel:       "info",
 		ActionTTL:      24 * time.Hour,
@@ -261,4 +268,9 @@ type scenarioSwitcher struct {
 func (s scenarioSwitcher) SetScenario(name string) error {
 	defer s.facts.Drop()
 	return s.Server.SetScenario(name)
+}
+
+// demoScenarios are the guide's scenarios and the generated catalog, which #preorder-digest sweeps.
+func demoScenarios(catalogSKUs int) []hotwaxtest.Scenario {
+	return append(hotwaxtest.Scenarios(), hotwaxtest.CatalogScenario(0, catalogSKUs))
 }

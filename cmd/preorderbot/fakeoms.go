@@ -25,12 +25,14 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	username := fs.String("username", "", "enable POST /api/login with this user name")
 	password := fs.String("password", "", "password for -username")
 	generation := fs.String("listing-generation", hotwaxtest.GenerationDotted, listingGenerationUsage)
+	seed := fs.Int64("seed", hotwaxtest.DefaultCatalogSeed, "with --scenario catalog: the generated catalog's seed (the same seed, the same catalog)")
+	catalogSKUs := fs.Int("catalog-skus", hotwaxtest.DefaultCatalogSKUs, "with --scenario catalog: how many SKUs the generated catalog holds")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: preorderbot fake-oms [flags]\n\n"+
 			"Serves a simulated HotWax OMS (performFind, findJobs, solr-query, scheduleService, …) on loopback.\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nScenarios:\n")
-		for _, sc := range hotwaxtest.Scenarios() {
+		for _, sc := range append(hotwaxtest.Scenarios(), hotwaxtest.CatalogScenario(*seed, *catalogSKUs)) {
 			fmt.Fprintf(stderr, "  %-30s %s (SKUs: %s)\n", sc.Name, sc.Title, strings.Join(sc.SKUs, ", "))
 		}
 	}
@@ -44,7 +46,14 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "fake-oms: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return 2
 	}
+	if *catalogSKUs < 1 || *catalogSKUs > 200_000 {
+		fmt.Fprintf(stderr, "fake-oms: --catalog-skus %d: want 1 to 200000\n", *catalogSKUs)
+		return 2
+	}
 	sc, ok := findScenario(*scenario)
+	if *scenario == hotwaxtest.ScenarioCatalog {
+		sc, ok = hotwaxtest.CatalogScenario(*seed, *catalogSKUs), true
+	}
 	if !ok {
 		fmt.Fprintf(stderr, "fake-oms: unknown scenario %q; known scenarios: %s\n",
 			*scenario, strings.Join(hotwaxtest.ScenarioNames(), ", "))
@@ -57,6 +66,7 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	srv, err := hotwaxtest.NewServer(hotwaxtest.Options{
 		Scenario: sc.Name, Addr: *addr, Latency: *latency, RunDelay: *runDelay,
 		Token: *token, Username: *username, Password: *password, ListingGeneration: *generation,
+		Seed: *seed, CatalogSKUs: *catalogSKUs,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "fake-oms: %v\n", err)
@@ -74,6 +84,9 @@ func runFakeOMS(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintf(stdout, "HOTWAX_PRODUCT_STORE_ID=STORE\n")
 	fmt.Fprintf(stdout, "HOTWAX_PARENT_SHOP_ID=%s\n", hotwaxtest.ShopUS)
 	fmt.Fprintf(stdout, "# SKUs: %s\n", strings.Join(sc.SKUs, " "))
+	if sc.Name == hotwaxtest.ScenarioCatalog {
+		fmt.Fprintf(stdout, "# %s; sweep it with: preorderbot sweep, or /preorder sweep\n", sc.Description)
+	}
 	<-ctx.Done()
 	return 0
 }

@@ -7,3 +7,17 @@ func (s *Server) DropPreorderCategories() {
 	defer s.mu.Unlock()
 	s.m.categories = nil
 }
+
+// CatalogScenario describes the generated catalog of seed and skus (zero: the defaults), for lists of
+// scenarios; a Server built with Options.Seed and Options.CatalogSKUs serves it.
+func CatalogScenario(seed int64, skus int) Scenario {
+	if seed == 0 {
+		seed = DefaultCatalogSeed
+	}
+	if skus <= 0 {
+		skus = DefaultCatalogSKUs
+	}
+	sc := catalogScenario(seed, skus)
+	sc.SKUs = []string{CatalogSKU(0), CatalogSKU(1), ControlSKU}
+	return sc
+}
