@@ -54,6 +54,14 @@ func TestRunFakeOMSFlags(t *testing.T) {
 			stdout: []string{"HOTWAX_BASE_URL=http://127.0.0.1:", "/api/\n", "HOTWAX_TOKEN=fake-jwt-", "HW-GLOVE-L", "HW-JACKET-M"},
 		},
 		{
+			name: "generated catalog with a seed", args: []string{"--scenario", "catalog", "--seed", "3", "--catalog-skus", "120"},
+			code: 0, stdout: []string{"scenario catalog", "120 generated pre-order SKUs (seed 3)", "GEN-00000"},
+		},
+		{
+			name: "catalog size out of range", args: []string{"--scenario", "catalog", "--catalog-skus", "0"},
+			code: 2, stderr: []string{"--catalog-skus 0"},
+		},
+		{
 			name: "custom token", args: []string{"-token", "fake-jwt-demo"},
 			code: 0, stdout: []string{"HOTWAX_TOKEN=fake-jwt-demo\n", "scenario healthy"},
 		},
