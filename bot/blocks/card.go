@@ -16,11 +16,9 @@ import (
 type CardMeta struct {
 	Requester string // Slack user id of who asked
 
-	// ActionIDs[i] is the opaque action id for Report.Remedies[i], sent as the button value. A remedy
-	// without one gets no button: the bot could not route its click.
-	ActionIDs []string
-	// NextRuns[i] describes when Report.Remedies[i]'s job runs next ("10:15 UTC"), for confirm dialogs.
-	NextRuns []string
+	// Remedies[i] is the button of Report.Remedies[i]. A remedy without one, or without an action id,
+	// gets no button: the bot could not route its click.
+	Remedies []RemedyButton
 	// RecheckID is the action id of the Re-check button; when empty a recheck remedy's id is used.
 	RecheckID string
 	// EscalateID offers an Escalate button when the report has no escalate remedy.
@@ -30,6 +28,12 @@ type CardMeta struct {
 	Outcome       string   // who did what, when, and what the OMS answered (mrkdwn)
 	EscalationURL string   // permalink of the support thread
 	Changes       []string // what changed since the last check, one line each (plain text)
+}
+
+// RemedyButton is what a remedy's button carries beside the remedy itself.
+type RemedyButton struct {
+	ActionID string // the opaque action id sent as the button value
+	NextRun  string // when the remedy's job runs next ("10:15 UTC"), for confirm dialogs
 }
 
 // Card renders the final card of one SKU: verdict, per-shop matrix, checks, buttons and context.

@@ -13,8 +13,8 @@ import (
 func TestCard(t *testing.T) {
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
-			msg := Card(sc.report, CardMeta{Requester: "U1", ActionIDs: actionIDs(sc.report), RecheckID: "a:recheck",
-				NextRuns: []string{"10:15 UTC", "10:15 UTC"}})
+			msg := Card(sc.report, CardMeta{Requester: "U1", Remedies: remedyButtons(actionIDs(sc.report), "10:15 UTC", "10:15 UTC"),
+				RecheckID: "a:recheck"})
 			require.NoError(t, validateMessage(msg))
 			assertGolden(t, msg)
 		})
@@ -25,7 +25,7 @@ func TestCard(t *testing.T) {
 func TestCardLiveLines(t *testing.T) {
 	r := associationMissingReport()
 	msg := Card(r, CardMeta{
-		Requester: "U1", ActionIDs: actionIDs(r), RecheckID: "a:recheck",
+		Requester: "U1", Remedies: remedyButtons(actionIDs(r)), RecheckID: "a:recheck",
 		Status:        "⏳ Association job for Acme CA scheduled by <@U2>, next run 10:15",
 		Outcome:       "✅ <@U2> scheduled “Associate Products with Sub Catalog” for Acme CA at 10:02: OMS answered job M100500",
 		EscalationURL: "https://acme.slack.com/archives/C9/p1700000000000100",
@@ -72,7 +72,7 @@ func TestCardButtons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg := Card(tt.report, CardMeta{ActionIDs: tt.ids, RecheckID: "a:recheck"})
+			msg := Card(tt.report, CardMeta{Remedies: remedyButtons(tt.ids), RecheckID: "a:recheck"})
 			buttons := messageButtons(msg)
 			var actions, values []string
 			var confirms []bool
@@ -113,7 +113,7 @@ func TestCardCauseWithFailure(t *testing.T) {
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusUnknown, "could not read the listings of Acme UK")
 	r.Failures = []diagnostics.Failure{{Kind: diagnostics.FailureSolr, Call: "listings (solr-query shopifyCore) for shop 10002",
 		Message: "Solr refused the query: undefined field data_productVariantUpdate_productVariant_id", Checks: []diagnostics.CheckID{diagnostics.CheckShopListing}}}
-	msg := Card(r, CardMeta{Requester: "U1", ActionIDs: actionIDs(r), RecheckID: "a:recheck"})
+	msg := Card(r, CardMeta{Requester: "U1", Remedies: remedyButtons(actionIDs(r)), RecheckID: "a:recheck"})
 	require.NoError(t, validateMessage(msg))
 	texts := sectionTexts(msg)
 	assert.Contains(t, texts, "*Most likely cause:* The “Associate Products with Sub Catalog” job is not scheduled")

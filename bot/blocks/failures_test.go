@@ -41,7 +41,7 @@ var (
 )
 
 func cardFor(r diagnostics.Report) Message {
-	return Card(r, CardMeta{Requester: "U1", ActionIDs: []string{"a:0", "a:1", "a:2", "a:3"}})
+	return Card(r, CardMeta{Requester: "U1", Remedies: remedyButtons([]string{"a:0", "a:1", "a:2", "a:3"})})
 }
 
 func buttonLabels(m Message) []string {

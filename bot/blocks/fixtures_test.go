@@ -274,3 +274,15 @@ func actionIDs(r diagnostics.Report) []string {
 	}
 	return ids
 }
+
+// remedyButtons pairs ids[i] with nextRuns[i] (empty past its end).
+func remedyButtons(ids []string, nextRuns ...string) []RemedyButton {
+	out := make([]RemedyButton, len(ids))
+	for i, id := range ids {
+		out[i].ActionID = id
+		if i < len(nextRuns) {
+			out[i].NextRun = nextRuns[i]
+		}
+	}
+	return out
+}

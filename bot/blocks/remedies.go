@@ -25,7 +25,8 @@ func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 	var fixes []slack.BlockElement
 	hidden := 0
 	for i, m := range r.Remedies {
-		id := at(meta.ActionIDs, i)
+		rb := remedyAt(meta.Remedies, i)
+		id := rb.ActionID
 		switch {
 		case m.Kind == diagnostics.RemedyRecheck:
 			if recheckID == "" {
@@ -39,7 +40,7 @@ func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 		case len(fixes) == maxRemedyButtons:
 			hidden++
 		default:
-			fixes = append(fixes, remedyButton(i, m, id, at(meta.NextRuns, i)))
+			fixes = append(fixes, remedyButton(i, m, id, rb.NextRun))
 		}
 	}
 	// The first button is the primary one: the first fix, or the escalation when only Support can act.
@@ -111,10 +112,10 @@ func remedyShop(m diagnostics.Remedy) string {
 	return "the whole store"
 }
 
-// at is s[i], or "" past the end: the bot may give fewer ids than remedies.
-func at(s []string, i int) string {
+// remedyAt is s[i], or no button past the end: the bot may give fewer buttons than remedies.
+func remedyAt(s []RemedyButton, i int) RemedyButton {
 	if i < len(s) {
 		return s[i]
 	}
-	return ""
+	return RemedyButton{}
 }

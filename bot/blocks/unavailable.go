@@ -19,7 +19,7 @@ func unavailableCard(r diagnostics.Report, meta CardMeta) Message {
 	recheck := meta.RecheckID
 	for i, m := range r.Remedies {
 		if recheck == "" && m.Kind == diagnostics.RemedyRecheck {
-			recheck = at(meta.ActionIDs, i)
+			recheck = remedyAt(meta.Remedies, i).ActionID
 		}
 	}
 	blocks = append(blocks,
