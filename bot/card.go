@@ -40,11 +40,11 @@ func overlaps(a, b []string) bool {
 	return false
 }
 
-// render draws a conversation's card: it counts a new version of the card (older buttons stop working),
-// creates the buttons' actions, hides the fixes under way and shows their status lines. Those writes, and
-// also's when not nil, are one transaction; stored says whether it committed. When it fails, the card is
-// drawn without buttons.
-func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.Report, run checkRun, changes []string,
+// storeCard stores a new version of a conversation's card and returns it drawn: it counts the version
+// (older buttons stop working), creates the buttons' actions, hides the fixes under way and shows their
+// status lines. Those writes, and also's when not nil, are one transaction; stored says whether it
+// committed. When it fails, the card is drawn without buttons and nothing is stored.
+func (b *Bot) storeCard(ctx context.Context, convID uint64, reports []diagnostics.Report, run checkRun, changes []string,
 	also func(*store.Writes) error) (msg blocks.Message, stored bool) {
 	err := b.opts.Store.Write(ctx, "draw card", func(w *store.Writes) error {
 		if also != nil {
@@ -53,7 +53,7 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 			}
 		}
 		var err error
-		msg, err = b.drawIn(w, convID, reports, run, changes)
+		msg, err = b.storeCardIn(w, convID, reports, run, changes)
 		return err
 	})
 	if err != nil {
@@ -68,9 +68,9 @@ func (b *Bot) render(ctx context.Context, convID uint64, reports []diagnostics.R
 	return msg, true
 }
 
-// drawIn is render's transaction part: it counts a new version of the card and creates its buttons'
-// actions in w.
-func (b *Bot) drawIn(w *store.Writes, convID uint64, reports []diagnostics.Report, run checkRun, changes []string) (blocks.Message, error) {
+// storeCardIn is storeCard's transaction part: it counts a new version of the card and creates its
+// buttons' actions in w.
+func (b *Bot) storeCardIn(w *store.Writes, convID uint64, reports []diagnostics.Report, run checkRun, changes []string) (blocks.Message, error) {
 	conv, err := w.UpdateConversation(convID, func(c *store.Conversation) error {
 		c.CardVersion++
 		if run.clearRecheck {
@@ -131,12 +131,11 @@ func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, ru
 	for _, rem := range r.Remedies {
 		a := newAction(rem.Kind, remedyParams(r, rem))
 		actions = append(actions, a)
-		meta.ActionIDs = append(meta.ActionIDs, a.ID)
 		next := nextRunText(rem.Frequency, b.now())
 		if rem.Kind == diagnostics.RemedyEnableJob {
 			next = "right after it is enabled, then on its schedule"
 		}
-		meta.NextRuns = append(meta.NextRuns, next)
+		meta.Remedies = append(meta.Remedies, blocks.RemedyButton{ActionID: a.ID, NextRun: next})
 	}
 	if !hasRemedy(r, diagnostics.RemedyEscalate) && r.Cause != diagnostics.CauseHealthy {
 		esc := newAction(diagnostics.RemedyEscalate, remedyParams(r, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate}))
@@ -148,7 +147,7 @@ func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, ru
 	}
 	if !buttons {
 		// A button whose action is not stored would only answer "unknown".
-		meta.ActionIDs, meta.RecheckID, meta.EscalateID = nil, "", ""
+		meta.Remedies, meta.RecheckID, meta.EscalateID = nil, "", ""
 	}
 	return blocks.Card(r, meta), actions
 }
@@ -190,7 +189,7 @@ func (b *Bot) redrawWith(ctx context.Context, convID uint64, outcome string, als
 		}
 		return
 	}
-	msg, _ := b.render(ctx, convID, reports, checkRun{outcome: outcome}, nil, also)
+	msg, _ := b.storeCard(ctx, convID, reports, checkRun{outcome: outcome}, nil, also)
 	_ = b.update(ctx, b.log.With("conversation_id", convID), conv.Channel, conv.CardTS, msg)
 }
 

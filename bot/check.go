@@ -138,7 +138,7 @@ func (b *Bot) runCheck(ctx context.Context, conv store.Conversation, run checkRu
 	defer cancel()
 	changes := b.changesSinceLast(ctx, conv.ProductStoreID, reports)
 	// The report is stored before the card shows its buttons: a click must find what the card shows.
-	msg, stored := b.render(ctx, conv.ID, reports, run, changes, b.keep(log, conv, reports, run))
+	msg, stored := b.storeCard(ctx, conv.ID, reports, run, changes, b.keep(log, conv, reports, run))
 	if err := b.update(ctx, log, conv.Channel, conv.CardTS, msg); err != nil {
 		// A first check's request stays in the journal, any other conversation stays "checking": the next
 		// start finishes the card.

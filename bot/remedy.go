@@ -73,7 +73,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 			return claimErr
 		}
 		if reports := lastReports(conv); len(reports) > 0 {
-			msg, err := b.drawIn(w, conv.ID, reports, checkRun{}, nil)
+			msg, err := b.storeCardIn(w, conv.ID, reports, checkRun{}, nil)
 			if err != nil {
 				return err
 			}
