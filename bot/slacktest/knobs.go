@@ -1,8 +1,6 @@
 package slacktest
 
-import (
-	"time"
-)
+import "time"
 
 // knobs hold the scripted faults and the call log; guarded by Server.mu.
 type knobs struct {
@@ -162,17 +160,6 @@ func (s *Server) Count(method string) int {
 		}
 	}
 	return n
-}
-
-// Counts returns the number of calls per method.
-func (s *Server) Counts() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := map[string]int{}
-	for _, c := range s.knobs.calls {
-		out[c.Method]++
-	}
-	return out
 }
 
 // RateLimited returns how many 429s were served for method, or in total for "".

@@ -203,22 +203,6 @@ func (s *Server) Message(channel, ts string) (Message, bool) {
 	return m.clone(), true
 }
 
-// LatestBotMessage returns the bot's most recent message in the channel, thread replies included.
-func (s *Server) LatestBotMessage(channel string) (Message, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.st.channel(channel)
-	if c == nil {
-		return Message{}, false
-	}
-	for i := len(c.messages) - 1; i >= 0; i-- {
-		if c.messages[i].User == BotUserID {
-			return c.messages[i].clone(), true
-		}
-	}
-	return Message{}, false
-}
-
 // Thread returns the parent message followed by its replies, oldest first.
 func (s *Server) Thread(channel, ts string) []Message {
 	s.mu.Lock()
