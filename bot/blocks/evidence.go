@@ -1,10 +1,14 @@
 package blocks
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
@@ -59,11 +63,11 @@ func ProductURL(omsBase, productID string) string {
 	return strings.TrimRight(omsBase, "/") + "/commerce/control/EditProduct?productId=" + url.QueryEscape(productID)
 }
 
-// checkDetail is one check with every piece of evidence it relied on.
+// checkDetail is one check and one line per fact it relied on.
 func checkDetail(r diagnostics.Report, c diagnostics.Check) []string {
-	head := statusEmoji(c.Status) + " *" + checkTitle(c.ID) + "* `" + string(c.ID) + "`"
+	head := statusEmoji(c.Status) + " *" + checkTitle(c.ID) + "*"
 	if c.Summary != "" {
-		head += " — " + escape(truncate(oneLine(c.Summary), 500))
+		head += " — " + datesIn(escape(truncate(oneLine(c.Summary), 500)))
 	}
 	lines := []string{head}
 	for _, e := range c.Evidence {
@@ -72,34 +76,99 @@ func checkDetail(r diagnostics.Report, c diagnostics.Check) []string {
 	return lines
 }
 
-// evidenceLine renders one fact with its shop, job id, time and extras.
+// evidenceLine renders one fact: what it is about (a shop is named once), its value with every time as a
+// date token, then the job, the failure's signature, and the time and extras the value did not already say.
 func evidenceLine(r diagnostics.Report, e diagnostics.Evidence) string {
-	line := "*" + escape(e.Label) + "*: " + truncate(escape(e.Value), maxEvidenceValue)
+	subject := escape(e.Label)
 	if e.Shop != "" {
-		line += " · shop " + escape(shopLabel(r, e.Shop))
+		switch name := shopLabel(r, e.Shop); {
+		case e.Label == "" || strings.HasPrefix(name, e.Label+" ("):
+			subject = escape(name)
+		case !strings.Contains(e.Label, strings.TrimSuffix(name, " ("+e.Shop+")")):
+			subject += " · " + escape(name)
+		}
 	}
-	if e.JobID != "" {
+	value := datesIn(truncate(escape(oneLine(e.Value)), maxEvidenceValue))
+	line := "*" + subject + "*: " + value
+	if e.JobID != "" && !strings.Contains(e.Value, e.JobID) {
 		line += " · job `" + escape(e.JobID) + "`"
 	}
 	if e.Signature != nil {
 		line += " · " + signatureMark(*e.Signature)
 	}
-	if !e.At.IsZero() {
+	said := func(t time.Time) bool { return strings.Contains(line, slackDate(t)) }
+	if !e.At.IsZero() && !said(e.At) {
 		line += " · " + slackDate(e.At)
 	}
-	if len(e.Extra) > 0 {
-		keys := make([]string, 0, len(e.Extra))
-		for k := range e.Extra {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var kv []string
-		for _, k := range keys {
-			kv = append(kv, escape(k)+"="+escape(e.Extra[k]))
-		}
-		line += " · " + truncate(strings.Join(kv, ", "), maxEvidenceExtras)
+	if extra := extras(e.Extra, said); extra != "" {
+		line += " · " + truncate(extra, maxEvidenceExtras)
 	}
 	return line
+}
+
+// extraWords names the extra facts the checks attach, in an operator's words.
+var extraWords = map[string]string{
+	"lastSuccess": "last successful run",
+	"promiseDate": "promise date",
+	"t_link":      "linked",
+	"t_pcm":       "category row changed",
+	"t_sync":      "sync started",
+}
+
+// extras says the extra facts not already said, sorted by key: "last successful run <date>", never
+// "lastSuccess=2026-…". An unknown key is shown in words too ("statusId" as "status id").
+func extras(extra map[string]string, said func(time.Time) bool) string {
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		v := extra[k]
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			if said(t) {
+				continue // one fact, one mention
+			}
+			v = slackDate(t)
+		} else {
+			v = datesIn(escape(v))
+		}
+		parts = append(parts, escape(cmp.Or(extraWords[k], keyWords(k)))+" "+v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// keyWords turns a field name into words: "statusId" and "status_id" become "status id".
+func keyWords(k string) string {
+	var b strings.Builder
+	for i, r := range k {
+		switch {
+		case r == '_' || r == '.':
+			b.WriteByte(' ')
+		case unicode.IsUpper(r) && i > 0:
+			b.WriteByte(' ')
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// utcTimeRE finds the times the checks write into their words ("2026-03-02 09:40 UTC").
+var utcTimeRE = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\b`)
+
+// datesIn turns the UTC times written in a check's words into date tokens, which every reader sees in
+// their own time zone.
+func datesIn(s string) string {
+	return utcTimeRE.ReplaceAllStringFunc(s, func(m string) string {
+		t, err := time.Parse("2006-01-02 15:04 MST", m)
+		if err != nil {
+			return m
+		}
+		return slackDate(t)
+	})
 }
 
 // shopLabel is "Acme CA (10001)" for a shop of the report, else the id.

@@ -14,6 +14,9 @@ var testNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
 func minutesAgo(m int) time.Time { return testNow.Add(-time.Duration(m) * time.Minute) }
 
+// utc writes a time as the checks write it into their words.
+func utc(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
 const omsBase = "https://acme-oms.hotwax.io"
 
 // scenario is one fixture report with the cause it demonstrates.
@@ -60,18 +63,18 @@ func shops() []diagnostics.ShopFacts {
 func passing() []diagnostics.Check {
 	return []diagnostics.Check{
 		{ID: diagnostics.CheckProduct, Status: diagnostics.StatusPass, Summary: "Resolves to product 10017 in store STORE",
-			Evidence: []diagnostics.Evidence{{Label: "productId", Value: "10017"}, {Label: "virtual", Value: "10016"}}},
+			Evidence: []diagnostics.Evidence{{Label: "productId", Value: "10017"}, {Label: "virtual product", Value: "10016 Leather Glove"}}},
 		{ID: diagnostics.CheckPreorderCategory, Status: diagnostics.StatusPass, Summary: "In the pre-order category PREORDER_CAT",
-			Evidence: []diagnostics.Evidence{{Label: "category member since", Value: "PREORDER_CAT", At: minutesAgo(600)}}},
+			Evidence: []diagnostics.Evidence{{Label: "member of PREORDER_CAT", Value: "product 10017, updated " + utc(minutesAgo(600)), At: minutesAgo(600)}}},
 		{ID: diagnostics.CheckShopLinks, Status: diagnostics.StatusPass, Summary: "Linked to Acme US, Acme CA and Acme UK",
-			Evidence: []diagnostics.Evidence{{Label: "link", Value: "44596467138725", Shop: "10001", At: minutesAgo(2900)}}},
+			Evidence: []diagnostics.Evidence{{Label: "Acme CA", Value: "linked to variant 44596467138725 since " + utc(minutesAgo(2900)), Shop: "10001", At: minutesAgo(2900)}}},
 		{ID: diagnostics.CheckAssociationJob, Status: diagnostics.StatusPass, Summary: "Scheduled every hour for Acme CA and Acme UK",
-			Evidence: []diagnostics.Evidence{{Label: "pending job", Value: "HOURLY", Shop: "10001", JobID: "M100201"}}},
+			Evidence: []diagnostics.Evidence{{Label: "Acme CA", Value: "scheduled every hour, next run " + utc(minutesAgo(-20)), Shop: "10001", JobID: "M100201", At: minutesAgo(-20)}}},
 		{ID: diagnostics.CheckAssociationTime, Status: diagnostics.StatusPass, Summary: "Links predate the last sync of every shop"},
 		{ID: diagnostics.CheckPresellRefresh, Status: diagnostics.StatusPass, Summary: "Enabled, every 15 minutes",
-			Evidence: []diagnostics.Evidence{{Label: "pending job", Value: "EVERY_15_MIN", JobID: "M100202", At: minutesAgo(-5)}}},
+			Evidence: []diagnostics.Evidence{{Label: "Auto Refresh Pre-sell Catalog", Value: "every 15 minutes, next run " + utc(minutesAgo(-5)), JobID: "M100202", At: minutesAgo(-5)}}},
 		{ID: diagnostics.CheckCatalogSync, Status: diagnostics.StatusPass, Summary: "Enabled, every 15 minutes",
-			Evidence: []diagnostics.Evidence{{Label: "pending job", Value: "EVERY_15_MIN", JobID: "M100203", At: minutesAgo(-5)}}},
+			Evidence: []diagnostics.Evidence{{Label: "Acme CA", Value: "enabled, every 15 minutes, next run " + utc(minutesAgo(-5)), Shop: "10001", JobID: "M100203", At: minutesAgo(-5)}}},
 		{ID: diagnostics.CheckJobFailures, Status: diagnostics.StatusPass, Summary: "No failed runs in the last 7 days"},
 		{ID: diagnostics.CheckShopListing, Status: diagnostics.StatusPass, Summary: "Listed in Acme US, Acme CA and Acme UK"},
 	}
@@ -193,8 +196,8 @@ func jobFailingReport() diagnostics.Report {
 	r.Status, r.Cause, r.Causes = diagnostics.StatusFail, diagnostics.CauseJobFailing, []diagnostics.Cause{diagnostics.CauseJobFailing}
 	setCheck(r.Checks, diagnostics.CheckJobFailures, diagnostics.StatusFail,
 		"Preorder Catalog Sync failed for Acme CA: Variant <gid://shopify/ProductVariant/44596467138725> not found",
-		diagnostics.Evidence{Label: "failed run", Value: "Variant <gid://shopify/ProductVariant/44596467138725> not found & skipped",
-			Shop: "10001", JobID: "M100455", At: minutesAgo(20), Extra: map[string]string{"statusId": "SERVICE_FAILED", "systemJobEnumId": "JOB_PREORDER_CAT_SYC"},
+		diagnostics.Evidence{Label: "Preorder Catalog Sync for Acme CA", Value: "SERVICE_FAILED: Variant <gid://shopify/ProductVariant/44596467138725> not found & skipped",
+			Shop: "10001", JobID: "M100455", At: minutesAgo(20), Extra: map[string]string{"lastSuccess": minutesAgo(4320).Format(time.RFC3339)},
 			Signature: &diagnostics.SignatureRef{}}) // not a known failure
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusWarn, "Listing failed in Acme CA")
 	r.Remedies = []diagnostics.Remedy{

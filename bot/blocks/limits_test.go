@@ -162,7 +162,7 @@ func TestEvidenceKeepsEveryCheck(t *testing.T) {
 		}
 	}
 	for _, c := range r.Checks {
-		assert.Contains(t, all.String(), "`"+c.ID+"`")
+		assert.Contains(t, all.String(), "*"+checkTitle(c.ID)+"*")
 	}
 	assert.Contains(t, all.String(), "more chars)")
 }
