@@ -131,12 +131,9 @@ func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, ru
 	for _, rem := range r.Remedies {
 		a := newAction(rem.Kind, remedyParams(r, rem))
 		actions = append(actions, a)
-		next := nextRunText(rem.Frequency, b.now())
-		if rem.Kind == diagnostics.RemedyEnableJob {
-			next = "right after it is enabled, then on its schedule"
-		}
-		meta.Remedies = append(meta.Remedies, blocks.RemedyButton{ActionID: a.ID, NextRun: next})
+		meta.Remedies = append(meta.Remedies, blocks.RemedyButton{ActionID: a.ID})
 	}
+	meta.Fixing = fixingChecks(r.Checks, busy)
 	if !hasRemedy(r, diagnostics.RemedyEscalate) && r.Cause != diagnostics.CauseHealthy {
 		esc := newAction(diagnostics.RemedyEscalate, remedyParams(r, diagnostics.Remedy{Kind: diagnostics.RemedyEscalate}))
 		actions = append(actions, esc)

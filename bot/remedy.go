@@ -131,7 +131,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		b.recheck(ctx, c.conv, req.User, "", false)
 		return
 	}
-	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(c.remedy.Label), blocks.Escape(outcome))
+	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(c.remedy.Label), blocks.DatesIn(blocks.Escape(outcome)))
 	b.postThread(ctx, c.conv, blocks.Note(line))
 
 	job := c.remedy
@@ -150,7 +150,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		result = res
 		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + job.Kind, ConversationID: c.conv.ID, SKU: sku,
 			ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(job, diagnostics.Input{}), Outcome: res, Detail: text})
-		line = fmt.Sprintf("%s %s · %s", resultEmoji(res), blocks.Escape(job.Label), blocks.Escape(text))
+		line = fmt.Sprintf("%s %s · %s", resultEmoji(res), blocks.Escape(job.Label), blocks.DatesIn(blocks.Escape(text)))
 		b.postThread(ctx, c.conv, blocks.Note(line))
 	}
 
@@ -177,7 +177,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		watching := b.endingFix(c.conv.ID, fix, func(f *store.InFlight) {
 			f.JobID = out.JobID
 			f.Line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, %s", blocks.Escape(pastTense(job)), req.User,
-				slackTime(started), out.JobID, b.whenItRuns(job, in))
+				slackTime(started), out.JobID, b.whenItRuns(job, in, out))
 		}, func(tx *store.Writes) error {
 			if recorded != nil {
 				if err := recorded(tx); err != nil {
@@ -292,7 +292,7 @@ func alreadyDone(first store.Effect, outcome string) string {
 		return fmt.Sprintf("<@%s> already did this at %s (%s: %s), so I did nothing.", first.By, slackTime(first.At),
 			blocks.Escape(first.Label), blocks.Escape(first.Summary))
 	}
-	return fmt.Sprintf("The OMS already shows this done (%s), so I did nothing.", blocks.Escape(outcome))
+	return fmt.Sprintf("The OMS already shows this done (%s), so I did nothing.", blocks.DatesIn(blocks.Escape(outcome)))
 }
 
 func resultEmoji(result string) string {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"slices"
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
@@ -19,13 +20,16 @@ func nextRun(freq string, from time.Time) (time.Time, bool) {
 	return next, true
 }
 
-// whenItRuns says, for a status line (mrkdwn), when the job a remedy started will run: now for a one-off run, else the first run the
-// operator picked, else the next run its frequency gives.
-func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input) string {
+// whenItRuns says, for a status line (mrkdwn), when the job a remedy started will run: now for a one-off
+// run, else the run time the OMS gave the scheduled job, else the first run the operator picked, else the
+// next run its frequency gives. The card says it once, in the status line.
+func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input, out diagnostics.Outcome) string {
 	now := b.now()
 	switch {
 	case r.Kind == diagnostics.RemedyRunJob:
 		return "running now"
+	case !out.NextRun.IsZero():
+		return "next run " + slackTime(out.NextRun)
 	case in.FirstRun.After(now):
 		return "first run " + slackTime(in.FirstRun)
 	}
@@ -36,19 +40,15 @@ func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input) string {
 	return "next run " + slackTime(t) // a date token: each reader sees it in their own zone
 }
 
-func clock(t, now time.Time) string {
-	t = t.UTC()
-	if t.Sub(now) >= 24*time.Hour || t.Day() != now.UTC().Day() {
-		return t.Format("Jan 2 15:04 UTC")
+// fixingChecks are the ids of the checks with one of their fixes under way (busy holds remedy keys).
+func fixingChecks(checks []diagnostics.Check, busy []string) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range checks {
+		for _, rem := range c.Remedies {
+			if slices.Contains(busy, remedyKey(rem)) {
+				out[c.ID] = true
+			}
+		}
 	}
-	return t.Format("15:04 UTC")
-}
-
-// nextRunText is nextRun for a card ("10:15 UTC"), or "as soon as the OMS picks it up" for one-off runs.
-func nextRunText(freq string, from time.Time) string {
-	t, ok := nextRun(freq, from)
-	if !ok {
-		return "as soon as the OMS picks it up"
-	}
-	return clock(t, from)
+	return out
 }

@@ -13,19 +13,24 @@ func TestNextRun(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 26, 10, 7, 30, 0, time.UTC)
 	cases := []struct {
-		freq, want string
+		freq string
+		want time.Time
 	}{
-		{"EVERY_5_MIN", "10:10 UTC"},
-		{"EVERY_15_MIN", "10:15 UTC"},
-		{"EVERY_30_MIN", "10:30 UTC"},
-		{"HOURLY", "11:00 UTC"},
-		{"EVERY_6_HOUR", "12:00 UTC"},
-		{"EVERYDAY", "Nov 27 00:00 UTC"},
-		{"", "as soon as the OMS picks it up"},
-		{"EVERY_7_MIN", "as soon as the OMS picks it up"},
+		{"EVERY_5_MIN", time.Date(2026, 11, 26, 10, 10, 0, 0, time.UTC)},
+		{"EVERY_15_MIN", time.Date(2026, 11, 26, 10, 15, 0, 0, time.UTC)},
+		{"EVERY_30_MIN", time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC)},
+		{"HOURLY", time.Date(2026, 11, 26, 11, 0, 0, 0, time.UTC)},
+		{"EVERY_6_HOUR", time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)},
+		{"EVERYDAY", time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, nextRunText(tc.freq, at), tc.freq)
+		got, ok := nextRun(tc.freq, at)
+		assert.True(t, ok, tc.freq)
+		assert.Equal(t, tc.want, got, tc.freq)
+	}
+	for _, freq := range []string{"", "EVERY_7_MIN"} {
+		_, ok := nextRun(freq, at)
+		assert.False(t, ok, freq)
 	}
 }
 
@@ -34,10 +39,14 @@ func TestWhenItRuns(t *testing.T) {
 	now := time.Date(2026, 11, 26, 10, 7, 0, 0, time.UTC)
 	b := &Bot{now: func() time.Time { return now }}
 	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Frequency: "HOURLY"}
-	assert.Equal(t, "running now", b.whenItRuns(diagnostics.Remedy{Kind: diagnostics.RemedyRunJob}, diagnostics.Input{}))
-	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{}),
+	none := diagnostics.Outcome{}
+	assert.Equal(t, "running now", b.whenItRuns(diagnostics.Remedy{Kind: diagnostics.RemedyRunJob}, diagnostics.Input{}, none))
+	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{}, none),
 		"a date token, shown in the reader's zone")
-	assert.Equal(t, "next run <!date^1795688100^{date_short_pretty} {time}|2026-11-26 10:15 UTC>", b.whenItRuns(schedule, diagnostics.Input{Frequency: "EVERY_15_MIN"}))
-	assert.Equal(t, "first run <!date^1795689000^{date_short_pretty} {time}|2026-11-26 10:30 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}))
-	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(-time.Minute)}), "a past first run means the frequency decides")
+	assert.Equal(t, "next run <!date^1795688100^{date_short_pretty} {time}|2026-11-26 10:15 UTC>", b.whenItRuns(schedule, diagnostics.Input{Frequency: "EVERY_15_MIN"}, none))
+	assert.Equal(t, "first run <!date^1795689000^{date_short_pretty} {time}|2026-11-26 10:30 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}, none))
+	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(-time.Minute)}, none), "a past first run means the frequency decides")
+	assert.Equal(t, "next run <!date^1795688700^{date_short_pretty} {time}|2026-11-26 10:25 UTC>",
+		b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}, diagnostics.Outcome{NextRun: now.Add(18 * time.Minute)}),
+		"the OMS's own run time beats every guess")
 }

@@ -45,6 +45,8 @@ type Outcome struct {
 	JobID   string `json:"jobId,omitempty"`
 	Message string `json:"message,omitempty"` // the OMS's own words, e.g. its successMessage
 	Summary string `json:"summary"`           // one line for people
+	// NextRun is when the OMS will run the job it scheduled, from its own answer; the card states it once.
+	NextRun time.Time `json:"nextRun,omitzero"`
 	// Already is set when the OMS already showed the effect (a pending row, a recent run, the link), so
 	// nothing was written.
 	Already bool `json:"already,omitempty"`
@@ -154,7 +156,8 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	name := e.opts.jobName(r.Job)
 	if !runNow {
 		if j, ok := pendingFor(jobs, storeID, r.Job, r.ShopID); ok { // a second click must not schedule twice
-			return Outcome{JobID: j.JobID, Already: true, Summary: fmt.Sprintf("%s is already scheduled%s (%s, job %s)", name, where, j.TempExprID, j.JobID)}, nil
+			return Outcome{JobID: j.JobID, Already: true, NextRun: j.RunTime,
+				Summary: fmt.Sprintf("%s is already scheduled%s (%s, job %s)", name, where, FrequencyName(j.TempExprID), j.JobID)}, nil
 		}
 	} else if out, ok, err := e.recentRun(ctx, storeID, r, in, name+where); err != nil || ok {
 		return out, err
@@ -191,7 +194,8 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	if !found {
 		return Outcome{Message: res.SuccessMessage}, fmt.Errorf("schedule %s%s: the OMS accepted it but shows no pending job", r.Job, where)
 	}
-	return Outcome{JobID: j.JobID, Message: res.SuccessMessage, Summary: fmt.Sprintf("%s scheduled%s, %s, next run %s", name, where, j.TempExprID, fmtTime(j.RunTime))}, nil
+	return Outcome{JobID: j.JobID, Message: res.SuccessMessage, NextRun: j.RunTime,
+		Summary: fmt.Sprintf("%s scheduled%s, %s", name, where, FrequencyName(j.TempExprID))}, nil
 }
 
 func pendingFor(jobs []hotwax.Job, storeID, enum, shopID string) (hotwax.Job, bool) {

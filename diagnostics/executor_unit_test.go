@@ -45,8 +45,8 @@ func TestExecutorScheduleRequest(t *testing.T) {
 	r := Remedy{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
 	out, err := NewExecutor(f, testOptions()).Execute(context.Background(), "STORE", r, Input{Frequency: "EVERY_6_HOUR", Limit: "250", UserLogin: "ops", FirstRun: testNow})
 	require.NoError(t, err)
-	assert.Equal(t, Outcome{JobID: "NEW", Message: "Service scheduled successfully",
-		Summary: "association job scheduled for Acme CA, EVERY_6_HOUR, next run 2026-06-10 12:00 UTC"}, out)
+	assert.Equal(t, Outcome{JobID: "NEW", Message: "Service scheduled successfully", NextRun: testNow,
+		Summary: "association job scheduled for Acme CA, every 6 hours"}, out)
 	assert.Equal(t, hotwax.ScheduleRequest{
 		Draft: w.jobs[0], Frequency: "EVERY_6_HOUR", FirstRun: testNow, Params: map[string]string{"limit": "250"},
 		ProductStoreID: "STORE", ShopID: "10001", ShopifyConfigID: "CFG_10001", TimeZone: "UTC", UserLogin: "ops",

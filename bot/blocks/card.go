@@ -28,6 +28,8 @@ type CardMeta struct {
 	Outcome       string   // who did what, when, and what the OMS answered (mrkdwn)
 	EscalationURL string   // permalink of the support thread
 	Changes       []string // what changed since the last check, one line each (plain text)
+	// Fixing holds the ids of the checks with a fix under way; the card shows them as being fixed.
+	Fixing map[string]bool
 }
 
 // RemedyButton is what a remedy's button carries beside the remedy itself.
@@ -41,7 +43,8 @@ func Card(r diagnostics.Report, meta CardMeta) Message {
 	if r.Cause == diagnostics.CauseOMSUnavailable {
 		return unavailableCard(r, meta)
 	}
-	blocks := []slack.Block{cardHeader(r), verdict(r)}
+	r, fixingAll := underWay(r, meta.Fixing)
+	blocks := []slack.Block{cardHeader(r), verdict(r, fixingAll)}
 	if others := otherCauses(r); len(others) > 0 {
 		blocks = append(blocks, packSections("causes", "*Also applies:*", others)...)
 	}
@@ -76,12 +79,14 @@ func cardHeader(r diagnostics.Report) *slack.HeaderBlock {
 }
 
 // verdict states the most likely cause first; that sentence is the answer the operator came for.
-func verdict(r diagnostics.Report) *slack.SectionBlock {
+func verdict(r diagnostics.Report, fixing bool) *slack.SectionBlock {
 	lead := "*Most likely cause:* "
-	switch r.Cause {
-	case diagnostics.CauseHealthy:
+	switch {
+	case fixing:
+		lead = "*Fix under way for:* "
+	case r.Cause == diagnostics.CauseHealthy:
 		lead = "*All good:* "
-	case diagnostics.CauseIncomplete:
+	case r.Cause == diagnostics.CauseIncomplete:
 		lead = "*Could not check everything:* "
 	}
 	return section("verdict", lead+causeSentence(r.Cause, r)+"\nStore `"+escape(r.ProductStoreID)+"`")

@@ -67,7 +67,7 @@ func ProductURL(omsBase, productID string) string {
 func checkDetail(r diagnostics.Report, c diagnostics.Check) []string {
 	head := statusEmoji(c.Status) + " *" + checkTitle(c.ID) + "*"
 	if c.Summary != "" {
-		head += " — " + datesIn(escape(truncate(oneLine(c.Summary), 500)))
+		head += " — " + DatesIn(escape(truncate(oneLine(c.Summary), 500)))
 	}
 	lines := []string{head}
 	for _, e := range c.Evidence {
@@ -88,7 +88,7 @@ func evidenceLine(r diagnostics.Report, e diagnostics.Evidence) string {
 			subject += " · " + escape(name)
 		}
 	}
-	value := datesIn(truncate(escape(oneLine(e.Value)), maxEvidenceValue))
+	value := DatesIn(truncate(escape(oneLine(e.Value)), maxEvidenceValue))
 	line := "*" + subject + "*: " + value
 	if e.JobID != "" && !strings.Contains(e.Value, e.JobID) {
 		line += " · job `" + escape(e.JobID) + "`"
@@ -132,7 +132,7 @@ func extras(extra map[string]string, said func(time.Time) bool) string {
 			}
 			v = slackDate(t)
 		} else {
-			v = datesIn(escape(v))
+			v = DatesIn(escape(v))
 		}
 		parts = append(parts, escape(cmp.Or(extraWords[k], keyWords(k)))+" "+v)
 	}
@@ -159,9 +159,9 @@ func keyWords(k string) string {
 // utcTimeRE finds the times the checks write into their words ("2026-03-02 09:40 UTC").
 var utcTimeRE = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\b`)
 
-// datesIn turns the UTC times written in a check's words into date tokens, which every reader sees in
+// DatesIn turns the UTC times written in a check's words into date tokens, which every reader sees in
 // their own time zone.
-func datesIn(s string) string {
+func DatesIn(s string) string {
 	return utcTimeRE.ReplaceAllStringFunc(s, func(m string) string {
 		t, err := time.Parse("2006-01-02 15:04 MST", m)
 		if err != nil {

@@ -57,10 +57,8 @@ func giantReport(sku string) diagnostics.Report {
 // renderedMessages renders every message kind for one report.
 func renderedMessages(r diagnostics.Report) map[string][]Message {
 	ids := make([]string, len(r.Remedies))
-	next := make([]string, len(r.Remedies))
 	for i := range ids {
 		ids[i] = strings.Repeat("a", 40) + fmt.Sprint(i)
-		next[i] = strings.Repeat("10:15 UTC tomorrow ", 20)
 	}
 	long := strings.Repeat("changed <a> & <b> ", 300)
 	meta := CardMeta{Requester: "U1", Remedies: remedyButtons(ids, next...), RecheckID: "a:recheck", EscalateID: "a:esc",

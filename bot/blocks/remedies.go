@@ -40,7 +40,7 @@ func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 		case len(fixes) == maxRemedyButtons:
 			hidden++
 		default:
-			fixes = append(fixes, remedyButton(i, m, id, rb.NextRun))
+			fixes = append(fixes, remedyButton(i, m, id))
 		}
 	}
 	// The first button is the primary one: the first fix, or the escalation when only Support can act.
@@ -71,22 +71,17 @@ func remedyBlocks(r diagnostics.Report, meta CardMeta) []slack.Block {
 
 // remedyButton is the button of one remedy. Enabling or running a job changes the OMS at once, so Slack
 // asks for confirmation; scheduling, linking and escalating open a modal, which is their confirmation.
-func remedyButton(i int, m diagnostics.Remedy, actionID, nextRun string) *slack.ButtonBlockElement {
+func remedyButton(i int, m diagnostics.Remedy, actionID string) *slack.ButtonBlockElement {
 	b := button(RemedyActionID(i), actionID, remedyLabel(m))
 	switch m.Kind {
 	case diagnostics.RemedyEnableJob:
-		text := fmt.Sprintf("Enable “%s” (%s) for %s, %s.", jobName(m.Job), m.Job, remedyShop(m), frequencyName(m.Frequency))
-		if nextRun != "" {
-			text += " Next run: " + nextRun + "."
-		}
+		text := fmt.Sprintf("Enable “%s” (%s) for %s, %s. It runs right after it is enabled; the card then says when it runs next.",
+			jobName(m.Job), m.Job, remedyShop(m), frequencyName(m.Frequency))
 		b.WithConfirm(confirm("Enable this job?", text, "Enable", "Cancel"))
 	case diagnostics.RemedyRunJob:
 		text := fmt.Sprintf("Run “%s” (%s) once now for %s.", jobName(m.Job), m.Job, remedyShop(m))
 		if m.Frequency != "" {
 			text += " Its schedule (" + frequencyName(m.Frequency) + ") does not change."
-		}
-		if nextRun != "" {
-			text += " Next scheduled run: " + nextRun + "."
 		}
 		b.WithConfirm(confirm("Run this job now?", text, "Run now", "Cancel"))
 	}
