@@ -171,8 +171,10 @@ func date(target, fallback string, loc *time.Location) string {
 		out = strings.ReplaceAll(out, token, t.Format(layout))
 	}
 	out = strings.ReplaceAll(out, "{ago}", ago(time.Since(t)))
-	return `<time datetime="` + t.UTC().Format(time.RFC3339) + `" title="` + html.EscapeString(fallback) + `">` +
-		html.EscapeString(out) + `</time>`
+	// The page formats data-format again in the browser's time zone, as a Slack client does in the
+	// reader's; the server's rendering is what shows before the script runs.
+	return `<time datetime="` + t.UTC().Format(time.RFC3339) + `" data-format="` + html.EscapeString(parts[2]) +
+		`" title="` + html.EscapeString(fallback) + `">` + html.EscapeString(out) + `</time>`
 }
 
 func ago(d time.Duration) string {

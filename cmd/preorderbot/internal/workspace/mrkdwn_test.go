@@ -38,7 +38,7 @@ func TestMrkdwn(t *testing.T) {
 		{"channel mention", "see <#C0SUPPORT>", `see <a href="#" class="md-channel" data-channel="C0SUPPORT">#hotwax-support</a>`},
 		{"special mention", "<!here>", `<span class="md-mention">@here</span>`},
 		{"date", "<!date^1700000000^{date_num} {time}|fallback>",
-			`<time datetime="2023-11-14T22:13:20Z" title="fallback">2023-11-14 10:13 PM</time>`},
+			`<time datetime="2023-11-14T22:13:20Z" data-format="{date_num} {time}" title="fallback">2023-11-14 10:13 PM</time>`},
 		{"bad date shows fallback", "<!date^soon^{date}|2023-11-14>", "2023-11-14"},
 		{"line breaks and bullets", "*Shops*\n• one\n• two", `<b>Shops</b><br><span class="md-bullet">• one</span><span class="md-bullet">• two</span>`},
 		{"quote", "&gt; quoted\nnext", `<span class="md-quote">quoted</span>next`},

@@ -45,6 +45,7 @@ type MessageView struct {
 	Author    string         `json:"author"`
 	Bot       bool           `json:"bot"`
 	Time      string         `json:"time"`
+	At        int64          `json:"at"` // Unix seconds of TS, for the page to show in the browser's zone
 	HTML      string         `json:"html"`
 	Replies   int            `json:"replies"`
 	Edited    bool           `json:"edited"`
@@ -177,7 +178,7 @@ func (w *Workspace) message(m slacktest.Message) MessageView {
 	}
 	v := MessageView{
 		TS: m.TS, User: m.User, Author: author, Bot: m.User == slacktest.BotUserID || m.BotID != "",
-		Time: tsTime(m.TS, w.opts.Location), HTML: body, Replies: len(m.Replies), Edited: m.Edits > 0,
+		Time: tsTime(m.TS, w.opts.Location), At: tsUnix(m.TS), HTML: body, Replies: len(m.Replies), Edited: m.Edits > 0,
 		Ephemeral: m.Ephemeral,
 	}
 	if m.ThreadTS != m.TS {
@@ -212,10 +213,19 @@ func (w *Workspace) modal(v slacktest.View) ModalView {
 
 // tsTime shows a message ts ("1700000000.000100") as a clock time.
 func tsTime(ts string, loc *time.Location) string {
-	sec, _, _ := strings.Cut(ts, ".")
-	n, err := strconv.ParseInt(sec, 10, 64)
-	if err != nil {
+	n := tsUnix(ts)
+	if n == 0 {
 		return ""
 	}
 	return time.Unix(n, 0).In(loc).Format("3:04 PM")
+}
+
+// tsUnix is a message ts's whole seconds, 0 when it is not a ts.
+func tsUnix(ts string) int64 {
+	sec, _, _ := strings.Cut(ts, ".")
+	n, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }

@@ -32,6 +32,50 @@ async function api(method, path, body) {
   return data;
 }
 
+// ---- times -----------------------------------------------------------------------------------
+
+// Slack shows a date token (<!date^unix^format|fallback>) in the reader's time zone; the server renders
+// the token as <time datetime data-format>, and the page formats it again in the browser's zone, so every
+// time on the page (a card, a modal's text, its date picker) is in one zone.
+const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const pad = (n) => String(n).padStart(2, "0");
+
+function clockTime(d, secs) {
+  const h = d.getHours() % 12 || 12;
+  return h + ":" + pad(d.getMinutes()) + (secs ? ":" + pad(d.getSeconds()) : "") + (d.getHours() < 12 ? " AM" : " PM");
+}
+
+function ago(d) {
+  let s = Math.round((Date.now() - d.getTime()) / 1000);
+  const future = s < 0;
+  s = Math.abs(s);
+  if (s < 60) return "just now";
+  const v = s < 3600 ? Math.floor(s / 60) + " min" : s < 48 * 3600 ? Math.floor(s / 3600) + " h" : Math.floor(s / 86400) + " days";
+  return future ? "in " + v : v + " ago";
+}
+
+function slackDate(d, format) {
+  const long = weekdays[d.getDay()] + ", " + months[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear();
+  const plain = months[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear();
+  const short = months[d.getMonth()].slice(0, 3) + " " + d.getDate() + ", " + d.getFullYear();
+  const tokens = {
+    "{date_num}": d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()),
+    "{date}": plain, "{date_short}": short, "{date_long}": long,
+    "{date_pretty}": plain, "{date_short_pretty}": short, "{date_long_pretty}": long,
+    "{time}": clockTime(d, false), "{time_secs}": clockTime(d, true), "{ago}": ago(d),
+  };
+  return format.replace(/\{[a-z_]+\}/g, (t) => (t in tokens ? tokens[t] : t));
+}
+
+// localTimes formats every date token under root in the browser's time zone.
+function localTimes(root) {
+  for (const t of root.querySelectorAll("time[data-format]")) {
+    const d = new Date(t.getAttribute("datetime"));
+    if (!isNaN(d)) t.textContent = slackDate(d, t.dataset.format);
+  }
+}
+
 // ---- rendering -------------------------------------------------------------------------------
 
 function renderMessage(m, inThread) {
@@ -43,10 +87,11 @@ function renderMessage(m, inThread) {
   const head = el("div", "msg-head");
   head.append(el("span", "author", m.author));
   if (m.bot) head.append(el("span", "app-badge", "APP"));
-  head.append(el("span", "time", m.time));
+  head.append(el("span", "time", m.at ? clockTime(new Date(m.at * 1000), false) : m.time));
   if (m.edited) head.append(el("span", "edited", "(edited)"));
   const body = el("div", "msg-body");
   body.innerHTML = m.html; // server-rendered, escaped
+  localTimes(body);
   main.append(head, body);
   if (m.files && m.files.length) {
     const files = el("div", "files");
@@ -166,6 +211,7 @@ function renderModal(s) {
   form.dataset.viewId = top.id;
   $("modal-title").textContent = top.title;
   $("modal-body").innerHTML = top.html; // server-rendered, escaped
+  localTimes($("modal-body"));
   $("modal-error").textContent = "";
   $("modal-cancel").textContent = top.close || "Cancel";
   $("modal-submit").textContent = top.submit;
@@ -179,8 +225,7 @@ function renderModal(s) {
 }
 
 function localDateTime(d) {
-  const p = (n) => String(n).padStart(2, "0");
-  return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + "T" + p(d.getHours()) + ":" + p(d.getMinutes());
+  return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
 }
 
 // ---- state -----------------------------------------------------------------------------------
@@ -279,6 +324,7 @@ function confirmFirst(button) {
   if (!button.dataset.confirmTitle && !button.dataset.confirmText) return Promise.resolve(true);
   $("confirm-title").textContent = button.dataset.confirmTitle;
   $("confirm-text").innerHTML = button.dataset.confirmText; // server-rendered, escaped
+  localTimes($("confirm-text"));
   $("confirm-yes").textContent = button.dataset.confirmYes;
   $("confirm-yes").className = "btn " + (button.dataset.confirmStyle === "danger" ? "btn-danger" : "btn-primary");
   $("confirm-no").textContent = button.dataset.confirmNo;
