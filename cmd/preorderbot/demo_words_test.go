@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -67,4 +69,58 @@ func kolkata(t *testing.T) *time.Location {
 	loc, err := time.LoadLocation("Asia/Kolkata")
 	require.NoError(t, err)
 	return loc
+}
+
+// At 760 px the page has no sideways scroll, the channel keeps a usable width, and every link on a card
+// opens something: the simulated OMS's product page, or (for a Slack permalink) the message's channel and
+// thread on the page itself.
+func TestDemoNarrowAndLinksOpen(t *testing.T) {
+	ctx := browser(t)
+	d := startTestDemo(t, hotwaxtest.ScenarioJobFailing)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(760, 900), chromedp.Navigate(d.URL)))
+	checkOnPage(t, ctx, "HW-GLOVE-L", "Escalate to HotWax Support")
+
+	layout, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(() => ({
+		page: document.documentElement.scrollWidth,
+		channel: document.querySelector("#messages").clientWidth,
+		composer: document.querySelector("#composer").clientWidth,
+		panel: document.querySelector("#side-panel").getBoundingClientRect().height,
+	}))()`))
+	require.NoError(t, err)
+	assert.LessOrEqual(t, layout["page"], 760.0, "no sideways scroll")
+	assert.GreaterOrEqual(t, layout["channel"], 600.0, "the channel keeps the width")
+	assert.GreaterOrEqual(t, layout["composer"], 500.0)
+	assert.GreaterOrEqual(t, layout["panel"], 150.0, "the scenario or thread panel stays visible")
+
+	// The evidence in the thread links the product's page in the simulated OMS.
+	clickEventually(t, ctx, chromedp.CSS(`#messages [data-open-thread]`))
+	require.NoError(t, chromedp.Do(ctx, waitText(`#thread-messages`, "in the OMS")))
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`[...document.querySelectorAll("#thread-messages a")].find(a => a.textContent.includes("in the OMS")).href`))
+	require.NoError(t, err)
+	resp, err := http.Get(href)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, href)
+	assert.Contains(t, string(page), "HW-GLOVE-L")
+
+	// Escalate (the note comes prefilled), then follow the card's link to the support thread.
+	clickEventually(t, ctx, chromedp.Search(`//div[@id="messages"]//button[contains(@data-button, "Escalate to HotWax Support")]`))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#modal-submit`)),
+		chromedp.Click(chromedp.CSS(`#modal-submit`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`#modal-backdrop`)),
+		waitText(`#messages`, "support thread"),
+	), "escalate")
+	clickEventually(t, ctx, chromedp.CSS(`#messages a.md-permalink`))
+	require.NoError(t, chromedp.Do(ctx,
+		waitText(`#channel-name`, "hotwax-support"),
+		waitText(`#thread-messages`, "HW-GLOVE-L"),
+	), "the support thread opens on the page")
+
+	// The support thread links back to the card.
+	clickEventually(t, ctx, chromedp.Search(`//div[@id="thread-messages"]//a[contains(., "Open the card")]`))
+	require.NoError(t, chromedp.Do(ctx, waitText(`#channel-name`, "preorder-ops"), waitText(`#thread-messages`, "HW-GLOVE-L")),
+		"the card opens with its thread")
 }

@@ -34,6 +34,10 @@ const maxBody = 1 << 20
 
 // ServeHTTP counts the request, applies latency and faults, authenticates and dispatches it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == ProductPagePath && r.Method == http.MethodGet {
+		s.productPage(w, r)
+		return
+	}
 	endpoint, ok := strings.CutPrefix(r.URL.Path, "/api/")
 	if !ok {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "Not Found"})

@@ -36,10 +36,12 @@ import (
 type Scenario struct {
 	Name        string
 	Title       string
-	Description string
-	SKUs        []string // the SKUs to check, the scenario's own first, the healthy control last
-	Cause       string   // the diagnostics cause id the chain should report for the first SKU
-	build       func(b *builder)
+	Description string // the data, for developers
+	// Story says the same for a person trying the demo, in the words an operator uses.
+	Story string
+	SKUs  []string // the SKUs to check, the scenario's own first, the healthy control last
+	Cause string   // the diagnostics cause id the chain should report for the first SKU
+	build func(b *builder)
 }
 
 // Scenario names.
@@ -88,6 +90,8 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioHealthy, Title: "Everything in sync", Cause: "healthy",
 		SKUs: []string{"HW-JACKET-M", "HW-JACKET-L"},
+		Story: "HW-JACKET-M and HW-JACKET-L are pre-order products, linked to the US, Canada and UK shops and listed " +
+			"in all three. Every job runs on time: nothing to fix.",
 		Description: "HW-JACKET-M and HW-JACKET-L are in PREORDER_CAT (10 days), linked to 10000, 10001 and 10002 " +
 			"(30 days ago) and listed in all three after the last sync; every job is scheduled and finishing.",
 		build: func(*builder) {},
@@ -95,6 +99,8 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioAssociationJobNotScheduled, Title: "Association job not scheduled", Cause: ScenarioAssociationJobNotScheduled,
 		SKUs: []string{"HW-BOOT-42", ControlSKU},
+		Story: "HW-BOOT-42 is a pre-order product, but only the US shop has it: the job that links products to the " +
+			"other shops (Associate Products with Sub Catalog) was never scheduled for Acme CA and Acme UK.",
 		Description: "HW-BOOT-42 (20021) is in PREORDER_CAT (10 days) and linked to 10000 only, listed there only. " +
 			"JOB_UPD_PROD_ASSOC exists only as a draft: no pending row and no run for any shop. The CA and UK " +
 			"Shopify catalogs list the SKU, so scheduling (or running) the association job for a shop links it.",
@@ -103,6 +109,8 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioAssociatedAfterSync, Title: "Associated after the last sync", Cause: ScenarioAssociatedAfterSync,
 		SKUs: []string{"HW-SCARF-GRN", ControlSKU},
+		Story: "HW-SCARF-GRN was linked to Acme CA two days ago, after Canada's last catalog sync had passed it. " +
+			"Regular syncs send only what changed since, so Canada never gets it until a full sync runs.",
 		Description: "HW-SCARF-GRN (20031) is in PREORDER_CAT with lastUpdatedStamp 5 days ago; linked to 10000 " +
 			"and 10002 30 days ago and to 10001 2 days ago, after CA's delta syncs had passed the member row. " +
 			"Listed in 10000 and 10002, not in 10001. Jobs are healthy; delta syncs never list it in CA, a CA " +
@@ -112,6 +120,8 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioPresellJobsDisabled, Title: "Pre-sell jobs disabled", Cause: ScenarioPresellJobsDisabled,
 		SKUs: []string{"HW-BEANIE-BLK", ControlSKU},
+		Story: "HW-BEANIE-BLK joined the pre-order catalog three days ago, but the Auto Refresh Pre-sell Catalog and " +
+			"Preorder Catalog Sync jobs were switched off a week ago, so no shop lists it.",
 		Description: "HW-BEANIE-BLK (20041) joined PREORDER_CAT 3 days ago and is linked everywhere (30 days ago), " +
 			"but JOB_REL_PREODR_CAT and JOB_PREORDER_CAT_SYC were cancelled 7 days ago: drafts only, last runs " +
 			"and watermarks 7 days old, no listing in any shop. Scheduling the sync jobs lists it.",
@@ -120,6 +130,9 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioJobFailing, Title: "Catalog sync failing for CA", Cause: ScenarioJobFailing,
 		SKUs: []string{"HW-GLOVE-L", "HW-MITTEN-S", ControlSKU},
+		Story: "HW-GLOVE-L is linked everywhere, but Canada's catalog sync failed its last three runs: HotWax's " +
+			"Shopify app lacks the permission to write products. The UK sync failed for a while too (Shopify was " +
+			"busy), so HW-MITTEN-S, new in the pre-order catalog, waits for the next UK sync.",
 		Description: "HW-GLOVE-L (20051) joined PREORDER_CAT 2 days ago and is linked everywhere (30 days ago). " +
 			"All jobs are scheduled, but the last 3 runs of JOB_PREORDER_CAT_SYC for 10001 (10, 25 and 40 minutes " +
 			"ago) FAILED with a missing write_products scope; CA's last successful run and watermark are 3 days " +
@@ -132,6 +145,9 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioNeedsManualLink, Title: "Needs a manual link", Cause: ScenarioNeedsManualLink,
 		SKUs: []string{"HW-SOCK-S", ControlSKU},
+		Story: "HW-SOCK-S is missing in Acme CA because Canada's Shopify has it under another SKU (HW-SOCKS-S), so " +
+			"automatic linking never matches it. Link it by hand: Shopify variant 45012000000077, inventory item " +
+			"47020000000077.",
 		Description: "HW-SOCK-S (20077) is in PREORDER_CAT (10 days), linked to 10000 and 10002. CA's Shopify " +
 			"catalog has the variant under SKU HW-SOCKS-S (variant id 45012000000077, inventory item id " +
 			"47020000000077), so the association job, scheduled and finishing, never links it. A manual " +
@@ -141,6 +157,8 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioNotPreorder, Title: "Not in the pre-order catalog", Cause: ScenarioNotPreorder,
 		SKUs: []string{"HW-TEE-WHT", ControlSKU},
+		Story: "HW-TEE-WHT has an open purchase order but is not in the pre-order catalog: the Auto Refresh Pre-sell " +
+			"Catalog job that would add it is switched off.",
 		Description: "HW-TEE-WHT (20061) is linked everywhere but in no pre-order or backorder category, though " +
 			"eligible (open purchase order). JOB_REL_PREODR_CAT is a draft only; running or enabling it adds the " +
 			"product to PREORDER_CAT with a fresh lastUpdatedStamp, and the next delta sync lists it.",
@@ -150,6 +168,8 @@ var scenarios = []Scenario{
 		Name: ScenarioDraftWithoutConfiguration, Title: "Association job draft without configuration",
 		Cause: ScenarioAssociationJobNotScheduled,
 		SKUs:  []string{"HW-PARKA-S", ControlSKU},
+		Story: "HW-PARKA-S is in the US shop only, as in the association case, but the association job's setup in " +
+			"HotWax is broken, so HotWax refuses to schedule it: a case for HotWax Support.",
 		Description: "HW-PARKA-S (20081) is in PREORDER_CAT (10 days) and linked to 10000 only, listed there only. " +
 			"JOB_UPD_PROD_ASSOC has no pending row, and its draft's runtimeData holds _ERROR_MESSAGE_ " +
 			"(DraftRuntimeError): the Job Manager refuses to schedule it, and so must the bot.",
@@ -158,6 +178,7 @@ var scenarios = []Scenario{
 	{
 		Name: ScenarioUnknownSKU, Title: "Unknown SKU", Cause: ScenarioUnknownSKU,
 		SKUs:        []string{"HW-NOPE-1", ControlSKU},
+		Story:       "HW-NOPE-1 does not exist in the store. Try it, or a SKU typed in the wrong case, to see the suggestions.",
 		Description: "HW-NOPE-1 exists nowhere: not in Solr, not a Product. The rest is the healthy data.",
 		build:       func(*builder) {},
 	},

@@ -3,6 +3,7 @@ package workspace
 import (
 	"cmp"
 	"html"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,6 +16,8 @@ type Names struct {
 	Users    map[string]string // user id → name shown after "@"
 	Channels map[string]string // channel id → name shown after "#"
 	Location *time.Location    // zone for <!date^…> tokens; default time.Local
+	// SlackURL is the simulated Slack's address: its permalinks open the message on this page.
+	SlackURL string
 }
 
 // placeholder marks a pre-rendered fragment inside text that is still to be formatted; NUL never survives
@@ -138,7 +141,32 @@ func entity(inner string, n Names) string {
 	if hasLabel && label != "" {
 		text = label
 	}
+	if channel, ts, ok := permalink(url, n.SlackURL); ok {
+		return `<a href="#` + html.EscapeString(channel) + `" class="md-permalink" data-permalink-channel="` + html.EscapeString(channel) +
+			`" data-permalink-ts="` + html.EscapeString(ts) + `">` + html.EscapeString(text) + `</a>`
+	}
 	return `<a href="` + html.EscapeString(url) + `" target="_blank" rel="noopener noreferrer">` + html.EscapeString(text) + `</a>`
+}
+
+// permalinkRE is the path of a Slack permalink: /archives/C123/p1700000000000100.
+var permalinkRE = regexp.MustCompile(`^/archives/([A-Z0-9]+)/p(\d{10})(\d{6})$`)
+
+// permalink reads a permalink of the simulated Slack at base: the channel, and the ts of the thread to
+// open (the thread's parent for a reply).
+func permalink(link, base string) (channel, ts string, ok bool) {
+	rest, found := strings.CutPrefix(link, base)
+	if base == "" || !found {
+		return "", "", false
+	}
+	u, err := url.Parse(rest)
+	if err != nil {
+		return "", "", false
+	}
+	m := permalinkRE.FindStringSubmatch(u.Path)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], cmp.Or(u.Query().Get("thread_ts"), m[2]+"."+m[3]), true
 }
 
 func safeURL(u string) bool {

@@ -124,7 +124,7 @@ func (w *Workspace) State(channel string) State {
 		s.Scenario = w.opts.OMS.Scenario()
 		for _, sc := range w.opts.Scenarios {
 			s.Scenarios = append(s.Scenarios, ScenarioInfo{
-				Name: sc.Name, Title: sc.Title, Description: sc.Description, SKUs: sc.SKUs, Cause: sc.Cause,
+				Name: sc.Name, Title: sc.Title, Description: cmp.Or(sc.Story, sc.Description), SKUs: sc.SKUs, Cause: sc.Cause,
 			})
 		}
 	}

@@ -67,6 +67,9 @@ func New(opts Options) *Workspace {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	n := Names{Users: map[string]string{}, Channels: map[string]string{}, Location: opts.Location}
+	if opts.Slack != nil {
+		n.SlackURL = opts.Slack.URL()
+	}
 	n.Users[slacktest.BotUserID] = slacktest.BotName
 	for _, u := range append(opts.Users, opts.User) {
 		n.Users[u.ID] = u.Name

@@ -282,6 +282,18 @@ function closeThread() {
   $("scenarios").hidden = !(page.state && page.state.scenarios && page.state.scenarios.length);
 }
 
+// openPermalink shows a Slack permalink's message: its channel, and its thread beside it.
+async function openPermalink(channel, ts) {
+  if (channel !== page.channel) {
+    page.channel = channel;
+    closeThread();
+    $("messages").replaceChildren();
+    history.replaceState(null, "", "#" + channel);
+    await refresh();
+  }
+  openThread(ts);
+}
+
 function switchChannel(id) {
   if (id === page.channel) return;
   page.channel = id;
@@ -445,11 +457,12 @@ document.addEventListener("DOMContentLoaded", () => {
   $("modal-cancel").addEventListener("click", closeModal);
 
   document.addEventListener("click", (ev) => {
-    const t = ev.target.closest("[data-button], [data-open-thread], [data-channel], [data-use-scenario], [data-sku]");
+    const t = ev.target.closest("[data-button], [data-open-thread], [data-channel], [data-use-scenario], [data-sku], [data-permalink-channel]");
     if (!t) return;
     if (t.dataset.button !== undefined) { pressButton(t); return; }
     ev.preventDefault();
-    if (t.dataset.openThread) openThread(t.dataset.openThread);
+    if (t.dataset.permalinkChannel) openPermalink(t.dataset.permalinkChannel, t.dataset.permalinkTs);
+    else if (t.dataset.openThread) openThread(t.dataset.openThread);
     else if (t.dataset.channel) switchChannel(t.dataset.channel);
     else if (t.dataset.useScenario) useScenario(t.dataset.useScenario);
     else if (t.dataset.sku) {
