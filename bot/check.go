@@ -233,14 +233,13 @@ func (b *Bot) postEvidence(ctx context.Context, log *slog.Logger, conv store.Con
 	if thread == "" {
 		thread = conv.CardTS
 	}
-	for _, r := range reports {
-		if len(reports) > 1 && r.Cause == diagnostics.CauseHealthy {
-			continue
-		}
-		for _, m := range blocks.Evidence(r, b.opts.OMSWebURL) {
-			if _, err := b.post(ctx, log, conv.Channel, thread, m); err != nil {
-				return
-			}
+	msgs := blocks.EvidenceTable(reports) // several SKUs: one reply with a table, not one per SKU
+	if len(reports) == 1 {
+		msgs = blocks.Evidence(reports[0], b.opts.OMSWebURL)
+	}
+	for _, m := range msgs {
+		if _, err := b.post(ctx, log, conv.Channel, thread, m); err != nil {
+			return
 		}
 	}
 }
