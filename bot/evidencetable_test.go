@@ -22,7 +22,7 @@ func TestFiftySKUsGiveOneEvidenceTable(t *testing.T) {
 	causes := e.oms.CatalogCauses()
 	var skus []string
 	for sku, cause := range causes {
-		if cause != diagnostics.CauseHealthy {
+		if diagnostics.Cause(cause) != diagnostics.CauseHealthy {
 			skus = append(skus, sku)
 		}
 	}

@@ -41,8 +41,8 @@ func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input, out diagnos
 }
 
 // fixingChecks are the ids of the checks with one of their fixes under way (busy holds remedy keys).
-func fixingChecks(checks []diagnostics.Check, busy []string) map[string]bool {
-	out := map[string]bool{}
+func fixingChecks(checks []diagnostics.Check, busy []string) map[diagnostics.CheckID]bool {
+	out := map[diagnostics.CheckID]bool{}
 	for _, c := range checks {
 		for _, rem := range c.Remedies {
 			if slices.Contains(busy, remedyKey(rem)) {

@@ -29,7 +29,7 @@ type CardMeta struct {
 	EscalationURL string   // permalink of the support thread
 	Changes       []string // what changed since the last check, one line each (plain text)
 	// Fixing holds the ids of the checks with a fix under way; the card shows them as being fixed.
-	Fixing map[string]bool
+	Fixing map[diagnostics.CheckID]bool
 }
 
 // RemedyButton is what a remedy's button carries beside the remedy itself.

@@ -28,7 +28,7 @@ func EvidenceTable(reports []diagnostics.Report) []ThreadMessage {
 			healthy++
 			continue
 		}
-		rows = append(rows, tableRow(r.SKU, shortCause(r.Cause), strings.Join(notPassing(r), ", ")))
+		rows = append(rows, tableRow(r.SKU, r.Cause.Short(), strings.Join(notPassing(r), ", ")))
 	}
 	intro := []slack.Block{section("evidence", "*Evidence for "+itoa(len(reports))+" SKUs* · store `"+escape(storeID)+"` · checked "+checked+
 		" · "+itoa(healthy)+" healthy, not listed below · `/preorder check SKU` for the full evidence of one SKU")}

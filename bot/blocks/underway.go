@@ -10,7 +10,7 @@ import (
 // "⏳ … · fix under way"; when the report offers no other fix (the ones under way are not offered again),
 // the header and the verdict say a fix is under way too. Header, verdict and rows are all drawn from this
 // one report, so they tell the same story as the status lines about the fixes.
-func underWay(r diagnostics.Report, fixing map[string]bool) (diagnostics.Report, bool) {
+func underWay(r diagnostics.Report, fixing map[diagnostics.CheckID]bool) (diagnostics.Report, bool) {
 	if len(fixing) == 0 {
 		return r, false
 	}

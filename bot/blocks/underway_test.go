@@ -16,7 +16,7 @@ func TestCardWhileFixRuns(t *testing.T) {
 	r.Remedies = r.Remedies[1:] // the bot hides the fix under way; escalation stays
 	msg := Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck",
 		Status: "⏳ Started Preorder Catalog Sync for Acme UK by <@U2>; watching job M1, running now",
-		Fixing: map[string]bool{diagnostics.CheckAssociationTime: true}})
+		Fixing: map[diagnostics.CheckID]bool{diagnostics.CheckAssociationTime: true}})
 	require.NoError(t, validateMessage(msg))
 	assert.Contains(t, headerText(msg), "⏳ ")
 	assert.NotContains(t, headerText(msg), "❌")
@@ -33,7 +33,7 @@ func TestCardWhileFixRuns(t *testing.T) {
 func TestCardWhileOneOfTwoFixesRuns(t *testing.T) {
 	r := jobsDisabledReport()
 	msg := Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck", ActionIDs: actionIDs(r),
-		Fixing: map[string]bool{diagnostics.CheckPresellRefresh: true}})
+		Fixing: map[diagnostics.CheckID]bool{diagnostics.CheckPresellRefresh: true}})
 	body := sectionTexts(msg)
 	assert.Contains(t, body, "*Most likely cause:* ")
 	assert.Contains(t, body, "⏳ *Auto Refresh Pre-sell Catalog* — ")
