@@ -367,6 +367,9 @@ func (s *subject) checkListing(fd *findings) Check {
 			unknown = append(unknown, sh.Name)
 		case listingNoData, listingNotLinked:
 			notListed = append(notListed, sh.Name+" ("+strings.ToLower(state)+")")
+			if r, ok := s.syncNow(sh.ShopID, state); ok {
+				c.Remedies = append(c.Remedies, r)
+			}
 		default:
 			data++
 			notListed = append(notListed, sh.Name+" ("+strings.ToLower(state)+")")
@@ -386,6 +389,28 @@ func (s *subject) checkListing(fd *findings) Check {
 		c.Summary = "listed in every connected shop"
 	}
 	return c
+}
+
+// syncNow offers to run the catalog sync of a shop that lacks the listing of a linked pre-order product
+// whose category row changed after the shop's last finished sync began (the pre-sell refresh has just added
+// it, say): the next delta sync lists it anyway, and running it now spares the wait for its schedule.
+func (s *subject) syncNow(shopID, state string) (Remedy, bool) {
+	var tPCM time.Time
+	for _, m := range s.preorderMembers() {
+		if m.UpdatedAt.After(tPCM) {
+			tPCM = m.UpdatedAt
+		}
+	}
+	if _, linked := s.links[shopID]; !linked || state != listingNoData || tPCM.IsZero() {
+		return Remedy{}, false
+	}
+	if _, enabled := s.scheduled(s.opts.Jobs.CatalogSync, shopID, false); !enabled {
+		return Remedy{}, false // enabling it runs it
+	}
+	if last, ok := s.lastRun(s.opts.Jobs.CatalogSync, shopID, hotwax.StatusFinished); ok && !startOf(last).Before(tPCM) {
+		return Remedy{}, false // a delta since then should have listed it: not a matter of waiting
+	}
+	return s.runJob(s.opts.Jobs.CatalogSync, shopID, "now"), true
 }
 
 func (s *subject) names(ids []string) string {

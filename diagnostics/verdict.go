@@ -68,8 +68,14 @@ func (s *subject) rank(byID map[CheckID]Check, fd *findings, failures []Failure)
 			rs = appendRemedy(rs, r)
 		}
 	}
+	// The catalog syncs that list the product now, rather than at their schedule, follow the causes' fixes;
+	// with nothing else to fix they are the only ones.
+	listNow := byID[CheckShopListing].Remedies
 	if !slices.ContainsFunc(v.found, Cause.Problem) {
-		return v.found, []Remedy{}
+		return v.found, append([]Remedy{}, listNow...)
+	}
+	for _, r := range listNow {
+		rs = appendRemedy(rs, r)
 	}
 	rs = appendRemedy(rs, recheck())
 	rs = moveLast(appendRemedy(rs, escalate()), RemedyEscalate)
