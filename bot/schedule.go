@@ -40,14 +40,23 @@ func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input, out diagnos
 	return "next run " + slackTime(t) // a date token: each reader sees it in their own zone
 }
 
-// fixingChecks are the ids of the checks with one of their fixes under way (busy holds remedy keys).
+// fixingChecks are the checks with a fix under way (busy holds remedy keys): true when every fix the check
+// offers is under way, false when only some are.
 func fixingChecks(checks []diagnostics.Check, busy []string) map[diagnostics.CheckID]bool {
 	out := map[diagnostics.CheckID]bool{}
 	for _, c := range checks {
+		fixes, under := 0, 0
 		for _, rem := range c.Remedies {
-			if slices.Contains(busy, remedyKey(rem)) {
-				out[c.ID] = true
+			if rem.Kind == diagnostics.RemedyRecheck || rem.Kind == diagnostics.RemedyEscalate {
+				continue
 			}
+			fixes++
+			if slices.Contains(busy, remedyKey(rem)) {
+				under++
+			}
+		}
+		if under > 0 {
+			out[c.ID] = under == fixes
 		}
 	}
 	return out

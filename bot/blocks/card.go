@@ -28,7 +28,8 @@ type CardMeta struct {
 	Outcome       string   // who did what, when, and what the OMS answered (mrkdwn)
 	EscalationURL string   // permalink of the support thread
 	Changes       []string // what changed since the last check, one line each (plain text)
-	// Fixing holds the ids of the checks with a fix under way; the card shows them as being fixed.
+	// Fixing holds the checks with a fix under way: true when all of the check's fixes are, false when
+	// some are. The card shows them as being fixed.
 	Fixing map[diagnostics.CheckID]bool
 }
 

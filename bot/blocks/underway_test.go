@@ -38,4 +38,10 @@ func TestCardWhileOneOfTwoFixesRuns(t *testing.T) {
 	assert.Contains(t, body, "*Most likely cause:* ")
 	assert.Contains(t, body, "⏳ *Auto Refresh Pre-sell Catalog* — ")
 	assert.Contains(t, body, "❌ *Preorder Catalog Sync* — ")
+
+	// One of a check's two fixes under way: the check still fails, and says one fix is under way.
+	msg = Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck", ActionIDs: actionIDs(r),
+		Fixing: map[diagnostics.CheckID]bool{diagnostics.CheckCatalogSync: false}})
+	assert.Contains(t, sectionTexts(msg), "❌ *Preorder Catalog Sync* — ")
+	assert.Contains(t, sectionTexts(msg), "one of its fixes is under way")
 }
