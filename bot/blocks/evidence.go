@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -157,12 +158,13 @@ func keyWords(k string) string {
 }
 
 // utcTimeRE finds the times the checks write into their words ("2026-03-02 09:40 UTC").
-var utcTimeRE = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\b`)
+// It compiles on first use, as the binary's start needs no evidence.
+var utcTimeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\b`) })
 
 // DatesIn turns the UTC times written in a check's words into date tokens, which every reader sees in
 // their own time zone.
 func DatesIn(s string) string {
-	return utcTimeRE.ReplaceAllStringFunc(s, func(m string) string {
+	return utcTimeRE().ReplaceAllStringFunc(s, func(m string) string {
 		t, err := time.Parse("2006-01-02 15:04 MST", m)
 		if err != nil {
 			return m

@@ -149,7 +149,7 @@ func entity(inner string, n Names) string {
 }
 
 // permalinkRE is the path of a Slack permalink: /archives/C123/p1700000000000100.
-var permalinkRE = regexp.MustCompile(`^/archives/([A-Z0-9]+)/p(\d{10})(\d{6})$`)
+var permalinkRE = lazyRegexp(`^/archives/([A-Z0-9]+)/p(\d{10})(\d{6})$`)
 
 // permalink reads a permalink of the simulated Slack at base: the channel, and the ts of the thread to
 // open (the thread's parent for a reply).
@@ -162,7 +162,7 @@ func permalink(link, base string) (channel, ts string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
-	m := permalinkRE.FindStringSubmatch(u.Path)
+	m := permalinkRE().FindStringSubmatch(u.Path)
 	if m == nil {
 		return "", "", false
 	}
