@@ -25,7 +25,9 @@ func TestNotPreorderEndsFixedFromTheCard(t *testing.T) {
 	}
 	for _, b := range []string{"Enable Auto Refresh Pre-sell Catalog", "Run Preorder Catalog Sync now for Acme CA",
 		"Run Preorder Catalog Sync now for Acme UK", "Run Preorder Catalog Sync now for Acme US"} {
+		e.waitFor("the button "+b, func() bool { return hasButton(e.current(card), b) })
 		e.click(operator, e.current(card), b)
+		e.waitFor("the fix to start", func() bool { return !hasButton(e.current(card), b) })
 		e.settled(card)
 	}
 	e.cardWithCause(card, diagnostics.CauseHealthy)
