@@ -36,7 +36,6 @@ type CardMeta struct {
 // RemedyButton is what a remedy's button carries beside the remedy itself.
 type RemedyButton struct {
 	ActionID string // the opaque action id sent as the button value
-	NextRun  string // when the remedy's job runs next ("10:15 UTC"), for confirm dialogs
 }
 
 // Card renders the final card of one SKU: verdict, per-shop matrix, checks, buttons and context.

@@ -13,7 +13,7 @@ import (
 func TestCard(t *testing.T) {
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
-			msg := Card(sc.report, CardMeta{Requester: "U1", Remedies: remedyButtons(actionIDs(sc.report), "10:15 UTC", "10:15 UTC"),
+			msg := Card(sc.report, CardMeta{Requester: "U1", Remedies: remedyButtons(actionIDs(sc.report)),
 				RecheckID: "a:recheck"})
 			require.NoError(t, validateMessage(msg))
 			assertGolden(t, msg)

@@ -279,13 +279,10 @@ func actionIDs(r diagnostics.Report) []string {
 }
 
 // remedyButtons pairs ids[i] with nextRuns[i] (empty past its end).
-func remedyButtons(ids []string, nextRuns ...string) []RemedyButton {
+func remedyButtons(ids []string) []RemedyButton {
 	out := make([]RemedyButton, len(ids))
 	for i, id := range ids {
 		out[i].ActionID = id
-		if i < len(nextRuns) {
-			out[i].NextRun = nextRuns[i]
-		}
 	}
 	return out
 }

@@ -61,7 +61,7 @@ func renderedMessages(r diagnostics.Report) map[string][]Message {
 		ids[i] = strings.Repeat("a", 40) + fmt.Sprint(i)
 	}
 	long := strings.Repeat("changed <a> & <b> ", 300)
-	meta := CardMeta{Requester: "U1", Remedies: remedyButtons(ids, next...), RecheckID: "a:recheck", EscalateID: "a:esc",
+	meta := CardMeta{Requester: "U1", Remedies: remedyButtons(ids), RecheckID: "a:recheck", EscalateID: "a:esc",
 		Status: long, Outcome: long, EscalationURL: "https://acme.slack.com/archives/C1/p1", Changes: []string{long, long, long}}
 	esc := Escalation{Report: r, Requester: "U1", Note: long, CardURL: "https://acme.slack.com/archives/C1/p1", OMSBase: omsBase}
 	for range 60 {

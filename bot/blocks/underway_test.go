@@ -32,7 +32,7 @@ func TestCardWhileFixRuns(t *testing.T) {
 // row of the check being fixed says so.
 func TestCardWhileOneOfTwoFixesRuns(t *testing.T) {
 	r := jobsDisabledReport()
-	msg := Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck", ActionIDs: actionIDs(r),
+	msg := Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck", Remedies: remedyButtons(actionIDs(r)),
 		Fixing: map[diagnostics.CheckID]bool{diagnostics.CheckPresellRefresh: true}})
 	body := sectionTexts(msg)
 	assert.Contains(t, body, "*Most likely cause:* ")
@@ -40,7 +40,7 @@ func TestCardWhileOneOfTwoFixesRuns(t *testing.T) {
 	assert.Contains(t, body, "❌ *Preorder Catalog Sync* — ")
 
 	// One of a check's two fixes under way: the check still fails, and says one fix is under way.
-	msg = Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck", ActionIDs: actionIDs(r),
+	msg = Card(r, CardMeta{Requester: "U1", RecheckID: "a:recheck", Remedies: remedyButtons(actionIDs(r)),
 		Fixing: map[diagnostics.CheckID]bool{diagnostics.CheckCatalogSync: false}})
 	assert.Contains(t, sectionTexts(msg), "❌ *Preorder Catalog Sync* — ")
 	assert.Contains(t, sectionTexts(msg), "one of its fixes is under way")
