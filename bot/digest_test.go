@@ -27,7 +27,7 @@ func twoOperators(o *botOptions, _ *hotwaxtest.Options) {
 
 // slowListings makes every listing query take a while, so a sweep runs long enough to be interrupted.
 func slowListings(_ *botOptions, h *hotwaxtest.Options) {
-	h.Faults = hotwaxtest.Faults{Endpoint: "solr-query", Source: "shopifyCore", Latency: 150 * time.Millisecond}
+	h.Faults = hotwaxtest.Faults{Endpoint: "solr-query", Source: "shopifyCore", Latency: time.Second}
 }
 
 // TestSecondSweepIsToldWhoRunsIt: while a sweep of a store runs, another request for one is refused
