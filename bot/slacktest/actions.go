@@ -29,10 +29,10 @@ func mustJSON(v any) json.RawMessage {
 }
 
 // SlashCommand types a slash command in channel as user and returns the envelope id. A text starting
-// with '/' names the command ("/preorder check SKU1"); otherwise Options.Command is used.
+// with '/' names the command ("/preorder check SKU1"); otherwise the command is /preorder.
 // Text and blocks in the bot's ack are shown to the user as an ephemeral message.
 func (s *Server) SlashCommand(user, channel, text string) (string, error) {
-	command := s.opts.Command
+	command := "/preorder"
 	if strings.HasPrefix(text, "/") {
 		command, text, _ = strings.Cut(text, " ")
 	}

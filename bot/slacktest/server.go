@@ -68,10 +68,8 @@ type Options struct {
 	TriggerTTL time.Duration
 	// WarningLead is the delay between a "warning" disconnect and the close; default 10 s.
 	WarningLead time.Duration
-	// Command is the slash command used when SlashCommand text does not start with '/'; default "/preorder".
-	Command    string
-	Users      []User
-	UserGroups []UserGroup
+	Users       []User
+	UserGroups  []UserGroup
 	// Channels default to C0PREORDER #preorder-ops and C0SUPPORT #hotwax-support.
 	Channels []Channel
 	Logger   *slog.Logger
@@ -92,9 +90,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.WarningLead <= 0 {
 		o.WarningLead = DefaultWarningLead
-	}
-	if o.Command == "" {
-		o.Command = "/preorder"
 	}
 	if len(o.Channels) == 0 {
 		o.Channels = []Channel{{ID: "C0PREORDER", Name: "preorder-ops"}, {ID: "C0SUPPORT", Name: "hotwax-support"}}

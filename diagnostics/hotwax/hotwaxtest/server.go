@@ -23,7 +23,6 @@ type Options struct {
 	// RunDelay is how long (real time) after a run-now request, or after a scheduled job falls due, the job
 	// executes; default 2s.
 	RunDelay time.Duration
-	Clock    func() time.Time // default time.Now; Advance adds an offset to it
 	Faults   Faults
 	// ListingGeneration is the field-name generation shopifyCore indexes: GenerationDotted (default) or
 	// GenerationUnderscore, the older tenants' flow. A query naming the other generation's fields gets Solr's
@@ -82,9 +81,6 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if opts.RunDelay <= 0 {
 		opts.RunDelay = 2 * time.Second
-	}
-	if opts.Clock == nil {
-		opts.Clock = time.Now
 	}
 	switch opts.ListingGeneration {
 	case "":
@@ -190,4 +186,4 @@ func (s *Server) Now() time.Time {
 	return s.nowLocked()
 }
 
-func (s *Server) nowLocked() time.Time { return s.opts.Clock().Add(s.offset) }
+func (s *Server) nowLocked() time.Time { return time.Now().Add(s.offset) }
