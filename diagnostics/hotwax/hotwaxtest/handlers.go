@@ -2,15 +2,12 @@ package hotwaxtest
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -223,95 +220,6 @@ func (s *Server) findJobs(body map[string]any) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return findAnswer(req, s.m.jobRows(), s.nowLocked())
-}
-
-// solrFailure is Solr's 400 answer, as Solr writes it: {"responseHeader":{…},"error":{"metadata":[…],"msg","code"}}.
-func solrFailure(err error) (int, any) {
-	return http.StatusBadRequest, map[string]any{
-		"responseHeader": map[string]any{"status": http.StatusBadRequest, "QTime": 0},
-		"error": map[string]any{
-			"metadata": []string{"error-class", "org.apache.solr.common.SolrException",
-				"root-error-class", "org.apache.solr.common.SolrException"},
-			"msg": err.Error(), "code": http.StatusBadRequest,
-		},
-	}
-}
-
-// solrQuery answers the JSON request API: {"json":{"params":{rows,start,sort,fl},"query","filter"},"coreName"}.
-func (s *Server) solrQuery(body map[string]any) (int, any) {
-	q, _ := body["json"].(map[string]any)
-	if q == nil {
-		return solrFailure(errors.New("missing json request"))
-	}
-	params, _ := q["params"].(map[string]any)
-	rows, err := intParam(params["rows"], 10)
-	if err != nil {
-		return solrFailure(fmt.Errorf("rows: %w", err))
-	}
-	start, err := intParam(params["start"], 0)
-	if err != nil {
-		return solrFailure(fmt.Errorf("start: %w", err))
-	}
-	sortKeys, err := parseSolrSort(str(params["sort"]))
-	if err != nil {
-		return solrFailure(err)
-	}
-	var fl []string
-	for f := range strings.FieldsFuncSeq(str(params["fl"]), func(r rune) bool { return r == ',' || r == ' ' }) {
-		fl = append(fl, f)
-	}
-	query := cmp.Or(str(q["query"]), "*:*")
-	clauses := []string{query}
-	clauses = append(clauses, stringList(q["filter"])...)
-	var nodes []solrNode
-	for _, c := range clauses {
-		n, err := parseSolr(c)
-		if err != nil {
-			return solrFailure(err)
-		}
-		nodes = append(nodes, n)
-	}
-	var schema []string
-	switch core := str(body["coreName"]); core {
-	case "", "enterpriseSearch":
-		schema = productSchema
-	case "shopifyCore":
-		schema = listingSchema(s.opts.ListingGeneration)
-	default:
-		return http.StatusNotFound, map[string]any{"error": map[string]any{"msg": fmt.Sprintf("no such core: %s", core), "code": http.StatusNotFound}}
-	}
-	named := fields(solrAnd(nodes))
-	for _, k := range sortKeys {
-		named = append(named, k.field)
-	}
-	for _, f := range named {
-		if !slices.Contains(schema, f) {
-			return solrFailure(fmt.Errorf("undefined field %s", f))
-		}
-	}
-	s.mu.Lock()
-	var docs []map[string]any
-	if str(body["coreName"]) == "shopifyCore" {
-		docs = s.m.listingDocs(s.opts.ListingGeneration)
-	} else {
-		docs = s.m.productDocs(s.nowLocked())
-	}
-	s.mu.Unlock()
-	var matched []map[string]any
-	for _, d := range docs {
-		if solrAnd(nodes).match(d) {
-			matched = append(matched, d)
-		}
-	}
-	sortSolr(matched, sortKeys)
-	out := []map[string]any{}
-	for i := start; i < len(matched) && i < start+rows; i++ {
-		out = append(out, solrDoc(matched[i], fl))
-	}
-	return http.StatusOK, map[string]any{
-		"responseHeader": map[string]any{"status": 0, "QTime": 1},
-		"response":       map[string]any{"numFound": len(matched), "start": start, "docs": out},
-	}
 }
 
 func (s *Server) scheduleService(body map[string]any) (int, any) {
