@@ -37,9 +37,10 @@ type Options struct {
 	HTTPClient *http.Client
 
 	Store *store.DB
-	// Journal holds the requests acknowledged and not yet handled; default Store. A file of its own
-	// keeps acks from waiting behind the store's other writers (bbolt has one writer at a time).
-	Journal *store.DB
+	// Journal holds the requests acknowledged and not yet handled; default Store. serve gives it a
+	// store.Journal: an append-only log of its own, one fdatasync per group commit, so an ack waits
+	// neither for a bbolt commit's two syncs nor behind the store's other writers.
+	Journal Journal
 	Checker Checker
 	// StoreFacts is the Checker's cache of store-wide facts, dropped after the bot's writes to the OMS and
 	// on every re-check; nil when the Checker keeps none.

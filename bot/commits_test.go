@@ -14,8 +14,9 @@ import (
 	"github.com/preorderbot/preorderbot/store"
 )
 
-// Each store commit is an fsync. The commits a check and a click take are pinned, in both files as serve
-// has them, so that they can only go down.
+// Each store commit is two fdatasyncs (bbolt's pages, then its meta page), each journal group commit one.
+// The commits a check and a click take are pinned, in both files as serve has them, so that they can only
+// go down.
 //
 // The store: a check commits its conversation when it starts (the card's client message id derives from
 // it, so a restart finds a card whose ts was never saved) and its result (report, snapshots, audit, the
@@ -25,7 +26,7 @@ import (
 // result with the card watching its job is the job's commit, like the watch's polls (the test polls once
 // an hour).
 //
-// The journal: an envelope costs one commit, shared with the envelopes arriving together, which also
+// The journal (its log's group commits): an envelope costs one commit, shared with the envelopes arriving together, which also
 // removes the requests handled since the one before; when none follows within a second, a sweep removes
 // them, in one commit for all.
 const (
@@ -37,11 +38,11 @@ const (
 
 // Not parallel: settling waits for a quiet store, which a loaded machine makes slower.
 func TestCommitsPerCheckAndClick(t *testing.T) {
-	var journal *store.DB
+	var journal *store.Journal
 	e := newEnv(t, "associated-after-sync", func(b *botOptions, o *hotwaxtest.Options) {
 		o.RunDelay, b.WatchPoll = time.Hour, time.Hour
 		var err error
-		journal, err = store.Open(filepath.Join(t.TempDir(), "preorderbot.db.requests"), store.Options{})
+		journal, err = store.OpenJournal(filepath.Join(t.TempDir(), "preorderbot.db.journal"), store.Options{})
 		require.NoError(t, err)
 		t.Cleanup(func() { assert.NoError(t, journal.Close()) })
 		b.Journal = journal

@@ -28,7 +28,7 @@ func TestHandledCheckLeftInTheJournalIsNotRunAgain(t *testing.T) {
 
 	// The journal as a crash before the removal's commit leaves it (the store's own journal has the
 	// envelope id already, so a journal of its own is used).
-	journal, err := store.Open(filepath.Join(t.TempDir(), "journal.db"), store.Options{})
+	journal, err := store.OpenJournal(filepath.Join(t.TempDir(), "preorderbot.db.journal"), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, journal.Close()) })
 	payload := `{"Kind":1,"EnvelopeID":"` + conv.Request + `","DedupeKey":"` + conv.Request + `","Received":"` +

@@ -114,6 +114,13 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	}
 }
 
+// Journal is where requests wait between their ack and their handling: store.Journal in serve, or the
+// store itself.
+type Journal interface {
+	JournalRequests(ctx context.Context, rs []store.JournaledRequest, done []string) (map[string]bool, error)
+	PendingRequests(ctx context.Context) ([]store.JournaledRequest, error)
+}
+
 // admission is a request on its way to the journal, with the ack that may follow only its commit.
 type admission struct {
 	req     request

@@ -82,13 +82,17 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	if err := db.Check(ctx); err != nil {
 		return fmt.Errorf("%w; restore the last backup (see the README's Operations)", err)
 	}
-	// The request journal has a file of its own: an ack waits for its commit, and must not wait behind
-	// the checks' and fixes' writes to the main file.
-	journal, err := store.Open(cfg.DBPath+".requests", store.Options{Logger: logger.WithGroup("journal")})
+	// The request journal is a log of its own: an ack waits for its group commit, one fdatasync, and
+	// must not wait behind the checks' and fixes' writes to the main file. Earlier versions kept it in a
+	// bbolt file beside the store; what that holds moves into the log.
+	journal, err := store.OpenJournal(cfg.DBPath+".journal", store.Options{Logger: logger.WithGroup("journal")})
 	if err != nil {
 		return err
 	}
 	defer journal.Close()
+	if err := journal.ImportBoltJournal(ctx, cfg.DBPath+".requests"); err != nil {
+		return err
+	}
 
 	b, ops, err := newBot(cfg, db, logger, func(o *bot.Options) { o.Journal = journal })
 	if err != nil {
@@ -99,7 +103,6 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 	g.Go(func() error { return b.Run(gctx) })
 	g.Go(func() error { return ops.doctor.loop(gctx) })
 	g.Go(func() error { return db.RunPruner(gctx, time.Hour) })
-	g.Go(func() error { return journal.RunPruner(gctx, time.Hour) }) // the envelope ids seen
 	g.Go(func() error { return listen(gctx, cfg.HTTPAddr, ops.handler(), logger) })
 	if cfg.AdminAddr != "" {
 		g.Go(func() error { return listen(gctx, cfg.AdminAddr, ops.adminHandler(cfg.AdminToken), logger) })
