@@ -37,7 +37,7 @@
 //	  <job id>                                   → Watch JSON
 //	envelopes                                    (since v3)
 //	  <envelope id>                              → 8-byte BE unix nanos first seen
-//	requests                                     (since v4)
+//	requests                                     (since v4; serve keeps its journal in a Journal log instead)
 //	  <envelope id>                              → JournaledRequest JSON (acknowledged, not yet handled)
 //	busy_conversations                           (since v5)
 //	  <conversation id: 8-byte BE>               → empty (work under way: checking, a fix, an escalation)
