@@ -25,7 +25,7 @@ func BenchmarkViewsOpenUnderLoad(b *testing.B) {
 	const checks, formSamples = 200, 20
 	const formButton = "Link product to Acme CA"
 	// As in serve, the request journal has a file of its own.
-	journal, err := store.Open(filepath.Join(b.TempDir(), "preorderbot.db.requests"), store.Options{})
+	journal, err := store.OpenJournal(filepath.Join(b.TempDir(), "preorderbot.db.journal"), store.Options{})
 	require.NoError(b, err)
 	b.Cleanup(func() { require.NoError(b, journal.Close()) })
 	e := newEnv(b, "needs-manual-link", func(o *botOptions, h *hotwaxtestOptions) {
