@@ -125,7 +125,7 @@ func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, ru
 	if run.verdict {
 		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports, len(conv.InFlight)))
 	}
-	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Status: statusLines(conv),
+	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Fixes: fixesUnderway(conv), Status: statusLines(conv),
 		Outcome: run.outcome, Changes: changes}
 	actions := []store.Action{recheck}
 	for _, rem := range r.Remedies {
@@ -149,12 +149,22 @@ func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, ru
 	return blocks.Card(r, meta), actions
 }
 
-// statusLines are the card's lines about fixes under way and lasting topics such as an escalation.
+// fixesUnderway are the facts of the card's fixes under way, for their status lines.
+func fixesUnderway(c store.Conversation) []blocks.FixUnderway {
+	out := make([]blocks.FixUnderway, 0, len(c.InFlight))
+	for _, f := range c.InFlight {
+		out = append(out, blocks.FixUnderway{
+			Label: f.Label, Done: f.Done, By: f.By, At: f.At, JobID: f.JobID,
+			Runs:    blocks.NextRun{Now: f.RunsNow, First: f.FirstRun, At: f.NextRun},
+			Unknown: f.Until == untilRecheck && !f.Interrupted, Interrupted: f.Interrupted, Legacy: f.Line,
+		})
+	}
+	return out
+}
+
+// statusLines are the card's lasting lines by topic, such as an escalation.
 func statusLines(c store.Conversation) string {
 	var lines []string
-	for _, f := range c.InFlight {
-		lines = append(lines, f.Line)
-	}
 	topics := make([]string, 0, len(c.Lines))
 	for k := range c.Lines {
 		topics = append(topics, k)

@@ -204,7 +204,7 @@ func TestRestartReconciles(t *testing.T) {
 	e.waitFor("the interrupted check finished and the interrupted fix marked unknown", func() bool {
 		c, err := e.db.Conversation(ctx, conv.ID)
 		return err == nil && c.Status != store.StatusChecking && len(c.InFlight) == 1 && c.InFlight[0].Until == "recheck" &&
-			strings.Contains(c.InFlight[0].Line, "restarted") && e.current(card).Edits > edits
+			c.InFlight[0].Interrupted && e.current(card).Edits > edits
 	})
 	e.waitFor("the card to ask for a re-check", func() bool { return strings.Contains(string(e.current(card).Blocks), "The bot restarted") })
 	assert.False(t, hasButton(e.current(card), "Run full catalog sync for Acme CA"), "no blind retry after a restart")

@@ -46,8 +46,7 @@ func (b *Bot) reconcile(ctx context.Context) {
 			for i, f := range cv.InFlight {
 				if orphaned(f) {
 					cv.InFlight[i].Until, cv.InFlight[i].Since = untilRecheck, b.now()
-					cv.InFlight[i].Line = "⚠️ The bot restarted while this fix was under way, so I don't know whether the OMS got it. " +
-						"Press Re-check before trying again. (" + f.Line + ")"
+					cv.InFlight[i].Interrupted = true
 				}
 			}
 			return nil

@@ -42,8 +42,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	}()
 	started := b.now()
 	fix := store.InFlight{
-		Keys: b.inFlightKeys(c.remedy), By: req.User, At: started, Until: untilWatch,
-		Line: fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(c.remedy.Label), req.User, slackTime(started)),
+		Keys: b.inFlightKeys(c.remedy), Label: c.remedy.Label, By: req.User, At: started, Until: untilWatch,
 	}
 	claim := store.Effect{Key: effect, ActionID: c.action.ID, ConversationID: c.conv.ID, By: req.User, At: started, Label: c.remedy.Label}
 	audit := &store.AuditRecord{
@@ -159,8 +158,6 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		// Never a blind retry: the fix stays hidden until a re-check shows whether it happened.
 		b.redrawWith(ctx, c.conv.ID, line, b.endingFix(c.conv.ID, fix, func(f *store.InFlight) {
 			f.Until, f.Since = untilRecheck, b.now()
-			f.Line = fmt.Sprintf("⚠️ %s by <@%s>: the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.",
-				blocks.Escape(c.remedy.Label), req.User)
 		}, recorded))
 	case err != nil:
 		b.redrawWith(ctx, c.conv.ID, line, b.endingFix(c.conv.ID, fix, nil, recorded)) // the fix did not happen: its button comes back
@@ -175,9 +172,9 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 			StartedAt: started, Deadline: started.Add(b.opts.WatchTimeout),
 		}
 		watching := b.endingFix(c.conv.ID, fix, func(f *store.InFlight) {
-			f.JobID = out.JobID
-			f.Line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, %s", blocks.Escape(pastTense(job)), req.User,
-				slackTime(started), out.JobID, b.whenItRuns(job, in, out))
+			f.JobID, f.Done = out.JobID, pastTense(job)
+			runs := b.whenItRuns(job, in, out)
+			f.RunsNow, f.FirstRun, f.NextRun = runs.Now, runs.First, runs.At
 		}, func(tx *store.Writes) error {
 			if recorded != nil {
 				if err := recorded(tx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
@@ -20,24 +21,21 @@ func nextRun(freq string, from time.Time) (time.Time, bool) {
 	return next, true
 }
 
-// whenItRuns says, for a status line (mrkdwn), when the job a remedy started will run: now for a one-off
-// run, else the run time the OMS gave the scheduled job, else the first run the operator picked, else the
-// next run its frequency gives. The card says it once, in the status line.
-func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input, out diagnostics.Outcome) string {
+// whenItRuns says when the job a remedy started will run: now for a one-off run, else the run time the OMS
+// gave the scheduled job, else the first run the operator picked, else the next run its frequency gives.
+// The card says it once, in the status line.
+func (b *Bot) whenItRuns(r diagnostics.Remedy, in diagnostics.Input, out diagnostics.Outcome) blocks.NextRun {
 	now := b.now()
 	switch {
 	case r.Kind == diagnostics.RemedyRunJob:
-		return "running now"
+		return blocks.NextRun{Now: true}
 	case !out.NextRun.IsZero():
-		return "next run " + slackTime(out.NextRun)
+		return blocks.NextRun{At: out.NextRun}
 	case in.FirstRun.After(now):
-		return "first run " + slackTime(in.FirstRun)
+		return blocks.NextRun{First: true, At: in.FirstRun}
 	}
-	t, ok := nextRun(cmp.Or(in.Frequency, r.Frequency), now)
-	if !ok {
-		return "next run as soon as the OMS picks it up"
-	}
-	return "next run " + slackTime(t) // a date token: each reader sees it in their own zone
+	t, _ := nextRun(cmp.Or(in.Frequency, r.Frequency), now) // zero: as soon as the OMS picks it up
+	return blocks.NextRun{At: t}
 }
 
 // fixingChecks are the checks with a fix under way (busy holds remedy keys): true when every fix the check

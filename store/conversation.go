@@ -73,15 +73,27 @@ func (c Conversation) Busy() bool {
 	return c.Status == StatusChecking || len(c.InFlight) > 0 || c.Escalating != nil
 }
 
-// InFlight is one remedy under way: what it blocks, what the card says about it, and what ends it.
+// InFlight is one remedy under way: what it blocks, what happened to it so far, and what ends it. The card
+// words its status line from these facts.
 type InFlight struct {
 	Keys  []string  `json:"keys"`            // remedies it hides (the bot's kind/job/shop keys)
-	Line  string    `json:"line"`            // the card's status line (mrkdwn)
+	Label string    `json:"label,omitempty"` // the remedy's label
+	Done  string    `json:"done,omitempty"`  // what the OMS did, in the past tense, once it took the fix
 	By    string    `json:"by"`              // Slack user id
 	At    time.Time `json:"at"`              // when it started
 	JobID string    `json:"jobId,omitempty"` // the watched job, once known
-	Until string    `json:"until"`           // "watch": ends with the watch; "recheck": ends at the next re-check
-	Since time.Time `json:"since,omitzero"`  // when Until became "recheck": only a re-check begun later ends it
+	// When the watched job runs: now (a one-off run), at NextRun (the first run the operator picked when
+	// FirstRun), or as soon as the OMS picks it up when NextRun is zero.
+	RunsNow  bool      `json:"runsNow,omitempty"`
+	FirstRun bool      `json:"firstRun,omitempty"`
+	NextRun  time.Time `json:"nextRun,omitzero"`
+	Until    string    `json:"until"`          // "watch": ends with the watch; "recheck": ends at the next re-check
+	Since    time.Time `json:"since,omitzero"` // when Until became "recheck": only a re-check begun later ends it
+	// Interrupted: a restart ended the watch before the job ran, so nobody knows whether the OMS got it.
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Line is the status line (mrkdwn) of a fix recorded before the facts above were; the card shows it as
+	// it is. Nothing writes it any more.
+	Line string `json:"line,omitempty"`
 }
 
 // ErrBusy is returned by a ClaimActionOn whose guard refuses: the same fix is already under way.

@@ -24,10 +24,11 @@ type CardMeta struct {
 	// EscalateID offers an Escalate button when the report has no escalate remedy.
 	EscalateID string
 
-	Status        string   // in-progress remedy or watch, e.g. "⏳ Association job for Acme CA scheduled by <@U1>, next run 10:15" (mrkdwn)
-	Outcome       string   // who did what, when, and what the OMS answered (mrkdwn)
-	EscalationURL string   // permalink of the support thread
-	Changes       []string // what changed since the last check, one line each (plain text)
+	Fixes         []FixUnderway // the fixes under way, one status line each
+	Status        string        // lasting status lines after the fixes', e.g. an escalation (mrkdwn)
+	Outcome       string        // who did what, when, and what the OMS answered (mrkdwn)
+	EscalationURL string        // permalink of the support thread
+	Changes       []string      // what changed since the last check, one line each (plain text)
 	// Fixing holds the checks with a fix under way: true when all of the check's fixes are, false when
 	// some are. The card shows them as being fixed.
 	Fixing map[diagnostics.CheckID]bool
@@ -107,13 +108,14 @@ func otherCauses(r diagnostics.Report) []string {
 // liveLines are the optional status, outcome and escalation lines the bot keeps current.
 func liveLines(meta CardMeta) []slack.Block {
 	var out []slack.Block
-	if meta.Status != "" {
-		out = append(out, contextLine("status", meta.Status))
+	status := statusText(meta)
+	if status != "" {
+		out = append(out, contextLine("status", status))
 	}
 	if meta.Outcome != "" {
 		out = append(out, section("outcome", meta.Outcome))
 	}
-	if meta.EscalationURL != "" && !strings.Contains(meta.Status, meta.EscalationURL) { // one escalation line, not two
+	if meta.EscalationURL != "" && !strings.Contains(status, meta.EscalationURL) { // one escalation line, not two
 		out = append(out, contextLine("escalation", "📨 Escalated to HotWax Support: <"+meta.EscalationURL+"|support thread>"))
 	}
 	return out
