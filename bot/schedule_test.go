@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
@@ -40,13 +41,15 @@ func TestWhenItRuns(t *testing.T) {
 	b := &Bot{now: func() time.Time { return now }}
 	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Frequency: "HOURLY"}
 	none := diagnostics.Outcome{}
-	assert.Equal(t, "running now", b.whenItRuns(diagnostics.Remedy{Kind: diagnostics.RemedyRunJob}, diagnostics.Input{}, none))
-	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{}, none),
-		"a date token, shown in the reader's zone")
-	assert.Equal(t, "next run <!date^1795688100^{date_short_pretty} {time}|2026-11-26 10:15 UTC>", b.whenItRuns(schedule, diagnostics.Input{Frequency: "EVERY_15_MIN"}, none))
-	assert.Equal(t, "first run <!date^1795689000^{date_short_pretty} {time}|2026-11-26 10:30 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}, none))
-	assert.Equal(t, "next run <!date^1795690800^{date_short_pretty} {time}|2026-11-26 11:00 UTC>", b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(-time.Minute)}, none), "a past first run means the frequency decides")
-	assert.Equal(t, "next run <!date^1795688700^{date_short_pretty} {time}|2026-11-26 10:25 UTC>",
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 26, h, m, 0, 0, time.UTC) }
+	assert.Equal(t, blocks.NextRun{Now: true}, b.whenItRuns(diagnostics.Remedy{Kind: diagnostics.RemedyRunJob}, diagnostics.Input{}, none))
+	assert.Equal(t, blocks.NextRun{At: at(11, 0)}, b.whenItRuns(schedule, diagnostics.Input{}, none))
+	assert.Equal(t, blocks.NextRun{At: at(10, 15)}, b.whenItRuns(schedule, diagnostics.Input{Frequency: "EVERY_15_MIN"}, none))
+	assert.Equal(t, blocks.NextRun{First: true, At: at(10, 30)}, b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}, none))
+	assert.Equal(t, blocks.NextRun{At: at(11, 0)}, b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(-time.Minute)}, none), "a past first run means the frequency decides")
+	assert.Equal(t, blocks.NextRun{At: at(10, 25)},
 		b.whenItRuns(schedule, diagnostics.Input{FirstRun: now.Add(23 * time.Minute)}, diagnostics.Outcome{NextRun: now.Add(18 * time.Minute)}),
 		"the OMS's own run time beats every guess")
+	assert.Equal(t, blocks.NextRun{}, b.whenItRuns(diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Frequency: "EVERY_7_MIN"}, diagnostics.Input{}, none),
+		"as soon as the OMS picks it up")
 }
