@@ -44,7 +44,14 @@ func TestUnderscoreListingGenerationCostsOneRequestPerShopOnce(t *testing.T) {
 				extra = listingQueries[1]
 				require.Positive(t, extra)
 			}
-			assert.Equal(t, totals[1]+extra, totals[0], "the current names cost a request per shop, once per client, only where undefined")
+			// A shop whose first query starts after another has learnt the names asks in them at once, so
+			// the current names cost at most a request per shop, once per client, only where undefined.
+			assert.LessOrEqual(t, totals[0], totals[1]+extra, "at most one extra request per shop")
+			if extra > 0 {
+				assert.Greater(t, totals[0], totals[1], "the first run pays for learning the names")
+			} else {
+				assert.Equal(t, totals[1], totals[0], "no extra request where the current names are indexed")
+			}
 			assert.Equal(t, gen, client.ListingGeneration())
 		})
 	}

@@ -34,7 +34,11 @@ func TestDemoOnTheUnderscoreListingGeneration(t *testing.T) {
 		}
 		return false
 	}, 20*time.Second, 20*time.Millisecond, "the card gives the late-link verdict")
-	assert.Equal(t, 1+3+3, d.OMS.Counts()["solr-query"], "the product lookup, three listing queries, each first asked in the current names")
+	// The product lookup and three listing queries; each shop whose first query started before another had
+	// learnt the older names asks once more in them (one to three extra, as the queries happen to interleave).
+	n := d.OMS.Counts()["solr-query"]
+	assert.GreaterOrEqual(t, n, 1+3+1, "the current names are asked first")
+	assert.LessOrEqual(t, n, 1+3+3, "at most one extra query per shop")
 }
 
 func TestDemoRefusesAnUnknownListingGeneration(t *testing.T) {
