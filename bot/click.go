@@ -150,11 +150,11 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 		dest, thread := b.escalationTarget(ctx, c)
 		b.openModal(ctx, req, c, blocks.EscalateModal(blocks.EscalateForm{
 			SKU: c.action.Params["sku"], Cause: c.action.Params["cause"], Destination: dest, ThreadURL: thread,
-			Note: c.remedy.Params["note"], PrivateMetadata: c.action.ID,
+			Note: c.remedy.Note(), PrivateMetadata: c.action.ID,
 		}))
 	case diagnostics.RemedyScheduleJob:
 		if b.authorise(ctx, req, c) {
-			limit, _ := strconv.Atoi(c.remedy.Params["limit"])
+			limit, _ := strconv.Atoi(c.remedy.Limit())
 			b.openModal(ctx, req, c, blocks.ScheduleModal(blocks.ScheduleForm{
 				Remedy: c.remedy, SKU: c.action.Params["sku"], Frequencies: b.freqs.get(),
 				FirstRun: b.now().Add(time.Minute).Truncate(time.Minute), Limit: limit, PrivateMetadata: c.action.ID,

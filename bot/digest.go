@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -79,8 +78,7 @@ func bulkRemedies(r diagnostics.SweepResult) []diagnostics.Remedy {
 		switch {
 		case m.Kind == diagnostics.RemedyScheduleJob, m.Kind == diagnostics.RemedyEnableJob:
 			out = append(out, m)
-		case m.Kind == diagnostics.RemedyRunJob && r.Cause == diagnostics.CauseAssociatedAfterSync &&
-			(m.Params["includeAll"] != "" || strings.HasPrefix(m.Label, "Run full catalog sync")): // a full push job has no includeAll
+		case r.Cause == diagnostics.CauseAssociatedAfterSync && m.FullSync():
 			out = append(out, m)
 		}
 	}

@@ -96,7 +96,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 
 	ctx, cancel := b.finishing(ctx, 2*remedyTimeout+finishTimeout)
 	defer cancel()
-	in := diagnostics.Input{Frequency: c.remedy.Frequency, Limit: c.remedy.Params["limit"], UserLogin: "slack:" + req.User}
+	in := diagnostics.Input{Frequency: c.remedy.Frequency, Limit: c.remedy.Limit(), UserLogin: "slack:" + req.User}
 	out, err := b.execute(ctx, c.remedy, in, conv)
 	outcome, result := describeOutcome(c.remedy, out, err)
 	b.metrics.observeRemedy("bulk:"+c.remedy.Kind, result)

@@ -320,9 +320,7 @@ func remedyRequest(r diagnostics.Remedy, in diagnostics.Input) string {
 	if in.VariantID != "" {
 		parts = append(parts, "variant="+in.VariantID, "inventoryItem="+in.InventoryItemID)
 	}
-	for k, v := range r.Params {
-		parts = append(parts, k+"="+v)
-	}
+	parts = append(parts, r.Settings()...)
 	return strings.Join(parts, " ")
 }
 

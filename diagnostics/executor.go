@@ -108,7 +108,7 @@ func (e *Executor) Check(ctx context.Context, storeID string, r Remedy, in Input
 	if err != nil {
 		return err
 	}
-	_, _, err = e.existingLink(ctx, shop, cmp.Or(in.ProductID, r.Params["productId"]), in.VariantID)
+	_, _, err = e.existingLink(ctx, shop, cmp.Or(in.ProductID, r.Params[paramProductID]), in.VariantID)
 	return err
 }
 
@@ -136,7 +136,7 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 		params[k] = v
 	}
 	if in.Limit != "" {
-		params["limit"] = in.Limit
+		params[paramLimit] = in.Limit
 	}
 	var shop hotwax.Shop
 	if r.ShopID != "" {
@@ -238,7 +238,7 @@ func draftFor(jobs []hotwax.Job, enum, shopID string) (hotwax.Job, error) {
 }
 
 func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
-	productID := cmp.Or(in.ProductID, r.Params["productId"])
+	productID := cmp.Or(in.ProductID, r.Params[paramProductID])
 	shop, err := e.shopOf(ctx, storeID, r.ShopID)
 	if err != nil {
 		return Outcome{}, err

@@ -133,21 +133,21 @@ func (s *subject) failureRemedies(run hotwax.Job, sig SignatureRef) (fix, after 
 // carries what every failure wants Support to know.
 func appendFix(rs []Remedy, r Remedy) []Remedy {
 	i := slices.IndexFunc(rs, func(o Remedy) bool { return o.Kind == RemedyEscalate })
-	if r.Kind != RemedyEscalate || i < 0 || r.Params["note"] == "" {
+	if r.Kind != RemedyEscalate || i < 0 || r.Params[paramNote] == "" {
 		return appendRemedy(rs, r)
 	}
-	prev := rs[i].Params["note"]
-	if strings.Contains(prev, r.Params["note"]) {
+	prev := rs[i].Params[paramNote]
+	if strings.Contains(prev, r.Params[paramNote]) {
 		return rs
 	}
-	rs[i].Params = map[string]string{"note": strings.TrimSpace(prev + "\n" + r.Params["note"])}
+	rs[i].Params = map[string]string{paramNote: strings.TrimSpace(prev + "\n" + r.Params[paramNote])}
 	return rs
 }
 
 func escalateWithNote(note string) Remedy {
 	r := escalate()
 	if note != "" {
-		r.Params = map[string]string{"note": note}
+		r.Params = map[string]string{paramNote: note}
 	}
 	return r
 }

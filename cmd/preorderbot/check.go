@@ -7,9 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -389,9 +387,7 @@ func remedyDetail(rm diagnostics.Remedy) string {
 	if rm.Frequency != "" {
 		parts = append(parts, rm.Frequency)
 	}
-	for _, k := range slices.Sorted(maps.Keys(rm.Params)) {
-		parts = append(parts, k+"="+rm.Params[k])
-	}
+	parts = append(parts, rm.Settings()...)
 	if len(parts) == 0 {
 		return ""
 	}
