@@ -24,6 +24,9 @@ type Executor interface {
 	Execute(ctx context.Context, storeID string, r diagnostics.Remedy, in diagnostics.Input) (diagnostics.Outcome, error)
 	// FollowUp is the remedy that must run after r for r to take effect, if any.
 	FollowUp(r diagnostics.Remedy) (diagnostics.Remedy, bool)
+	// Done re-reads the OMS for a job's schedule or run and writes nothing: found tells whether the
+	// change is there (a pending schedule, a run started since in.RanSince).
+	Done(ctx context.Context, storeID string, r diagnostics.Remedy, in diagnostics.Input) (out diagnostics.Outcome, found bool, err error)
 }
 
 // clicked is a button's action, loaded from the store and checked against the card it sits on.

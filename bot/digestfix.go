@@ -68,10 +68,10 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		Actor: req.User, Action: "claim:bulk-fix", ConversationID: c.conv.ID, ProductStoreID: d.Store,
 		Card: &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}, Detail: detail,
 	}, claim, effectStale, func(cv *store.Conversation) error {
-		return changeDigest(cv, func(d *digest) {
-			d.Fixes[i].State = fixFixing
-			d.Fixes[i].Line = fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(detail), req.User, slackTime(started))
-		})
+		line := fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(detail), req.User, slackTime(started))
+		// Until the OMS's answer is recorded, the digest is busy: a restart finds it and finishes the fix.
+		cv.InFlight = append(cv.InFlight, store.InFlight{Keys: []string{fix.Effect}, Line: line, By: req.User, At: started, Until: untilAnswer})
+		return changeDigest(cv, func(d *digest) { d.Fixes[i].State, d.Fixes[i].Line = fixFixing, line })
 	})
 	var used *store.UsedError
 	var elsewhere *store.EffectBusyError
@@ -146,6 +146,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 			}
 		}
 		_, err := w.UpdateConversation(conv.ID, func(cv *store.Conversation) error {
+			cv.InFlight = slices.DeleteFunc(cv.InFlight, func(f store.InFlight) bool { return slices.Contains(f.Keys, fix.Effect) })
 			return changeDigest(cv, func(d *digest) { d.Fixes[i].State, d.Fixes[i].Line = state, line })
 		})
 		return err
@@ -162,6 +163,9 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		b.redrawDigest(ctx, conv.ID, "")
 	}
 }
+
+// untilAnswer ends the in-flight record of a digest's bulk fix: the OMS's answer to its write, recorded.
+const untilAnswer = "answer"
 
 // bulkWatchPrefix marks a watch that follows a digest's bulk fix: its SKU field holds the fix's index.
 const bulkWatchPrefix = "bulk:"

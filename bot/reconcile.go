@@ -12,7 +12,8 @@ import (
 //   - a check interrupted mid-way is run again on its card (the card is posted first if it never was);
 //   - an escalation claimed but not finished is sent;
 //   - a fix recorded as under way with no stored watch (the process stopped between the OMS write and the
-//     watch) is marked unknown: the card asks for a re-check instead of offering the fix again.
+//     watch) is marked unknown: the card asks for a re-check instead of offering the fix again;
+//   - a digest's bulk fix claimed but without the OMS's answer is looked for in the OMS (finishBulkFixes).
 func (b *Bot) reconcile(ctx context.Context) {
 	convs, err := b.opts.Store.BusyConversations(ctx)
 	if err != nil {
@@ -36,6 +37,13 @@ func (b *Bot) reconcile(ctx context.Context) {
 		if c.Escalating != nil {
 			b.log.Info("finishing an escalation interrupted by a restart", "conversation_id", c.ID)
 			b.watchWG.Go(func() { b.sendEscalation(ctx, c.ID, *c.Escalating) })
+		}
+		if c.Kind == kindDigest {
+			if len(c.InFlight) > 0 {
+				b.log.Info("finishing bulk fixes interrupted by a restart", "conversation_id", c.ID)
+				b.watchWG.Go(func() { b.finishBulkFixes(ctx, c) })
+			}
+			continue
 		}
 		orphaned := func(f store.InFlight) bool { return f.Until == untilWatch && !watched[f.JobID] }
 		if !slices.ContainsFunc(c.InFlight, orphaned) {

@@ -112,6 +112,33 @@ func (e *Executor) Check(ctx context.Context, storeID string, r Remedy, in Input
 	return err
 }
 
+// Done re-reads the OMS for r's change, as Execute does before it writes, and writes nothing: a pending
+// row of the job for a schedule, a run started since in.RanSince for a run-now. It tells whether a write
+// whose answer was lost (the process stopped while the OMS worked) happened.
+func (e *Executor) Done(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, bool, error) {
+	where := ""
+	if r.ShopName != "" {
+		where = " for " + r.ShopName
+	}
+	name := e.opts.jobName(r.Job)
+	switch r.Kind {
+	case RemedyScheduleJob, RemedyEnableJob:
+		jobs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending}, ViewSize: 100})
+		if err != nil {
+			return Outcome{}, false, fmt.Errorf("find %s jobs: %w", r.Job, err)
+		}
+		j, ok := pendingFor(jobs, storeID, r.Job, r.ShopID)
+		if !ok {
+			return Outcome{}, false, nil
+		}
+		return Outcome{JobID: j.JobID, Already: true, NextRun: j.RunTime,
+			Summary: fmt.Sprintf("%s is scheduled%s (%s, job %s)", name, where, FrequencyName(j.TempExprID), j.JobID)}, true, nil
+	case RemedyRunJob:
+		return e.recentRun(ctx, storeID, r, in, name+where)
+	}
+	return Outcome{}, false, invalid("kind", "only a job's schedule or run can be re-read, not %s", r.Kind)
+}
+
 // shopOf returns the shop when it belongs to the store and HotWax can reach it.
 func (e *Executor) shopOf(ctx context.Context, storeID, shopID string) (hotwax.Shop, error) {
 	shops, err := e.oms.Shops(ctx, storeID)
