@@ -146,6 +146,41 @@ func TestExecutorRunNowTwice(t *testing.T) {
 	assert.Equal(t, 2, srv.Counts()["scheduleService"])
 }
 
+// Done re-reads the OMS and writes nothing: no sign of a schedule or a run before it is written, the
+// pending row or the run since the press after; a run from before the press does not count.
+func TestExecutorDoneReadsAndNeverWrites(t *testing.T) {
+	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, RunDelay: time.Hour})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	rm := remedyOf(t, check(t, client, "HW-BOOT-42"), diagnostics.RemedyScheduleJob, "10001")
+	_, found, err := ex.Done(context.Background(), "STORE", rm, diagnostics.Input{})
+	require.NoError(t, err)
+	assert.False(t, found)
+	written, err := ex.Execute(context.Background(), "STORE", rm, diagnostics.Input{})
+	require.NoError(t, err)
+	out, found, err := ex.Done(context.Background(), "STORE", rm, diagnostics.Input{})
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, written.JobID, out.JobID)
+	assert.Equal(t, 1, srv.Counts()["scheduleService"], "Done wrote nothing")
+
+	srv, client, _ = simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, RunDelay: 10 * time.Millisecond})
+	ex = diagnostics.NewExecutor(client, diagnostics.Options{})
+	run := remedyOf(t, check(t, client, "HW-SCARF-GRN"), diagnostics.RemedyRunJob, "10001")
+	pressed := time.Now()
+	_, found, err = ex.Done(context.Background(), "STORE", run, diagnostics.Input{RanSince: pressed})
+	require.NoError(t, err)
+	assert.False(t, found)
+	started := execute(t, srv, ex, run, diagnostics.Input{})
+	out, found, err = ex.Done(context.Background(), "STORE", run, diagnostics.Input{RanSince: pressed})
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, started.JobID, out.JobID)
+	_, found, err = ex.Done(context.Background(), "STORE", run, diagnostics.Input{RanSince: time.Now().Add(time.Second)})
+	require.NoError(t, err)
+	assert.False(t, found, "a run from before the press is not its write")
+	assert.Equal(t, 1, srv.Counts()["scheduleService"])
+}
+
 func TestExecutorValidation(t *testing.T) {
 	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
 	link := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20077"}}
