@@ -100,6 +100,12 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 	out, err := b.execute(ctx, c.remedy, in, conv)
 	outcome, result := describeOutcome(c.remedy, out, err)
 	b.metrics.observeRemedy("bulk:"+c.remedy.Kind, result)
+	if result == "unknown" {
+		// The write may have landed: the OMS tells, as after a restart.
+		b.settleBulkFix(ctx, conv.ID, store.InFlight{Keys: []string{fix.Effect}, By: req.User, At: started, Until: untilAnswer},
+			"the OMS did not answer in time")
+		return
+	}
 	recorded := b.recordResult(claim, first, result, outcome, c.action.ID, &store.AuditRecord{
 		Actor: req.User, Action: "remedy:bulk-" + c.remedy.Kind, ConversationID: conv.ID, ProductStoreID: d.Store,
 		Card:    &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS},
@@ -120,8 +126,6 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 	case result == "already":
 		b.tell(ctx, req, blocks.Note(alreadyDone(first, outcome)))
 		state = fixDone
-	case result == "unknown":
-		state = fixUnknown
 	case err != nil:
 		state = fixFailed
 	case out.JobID != "":

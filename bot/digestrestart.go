@@ -23,16 +23,21 @@ func (b *Bot) finishBulkFixes(ctx context.Context, conv store.Conversation) {
 	}
 }
 
-// finishBulkFix re-reads the OMS for one interrupted bulk fix, as the executor does before it writes,
-// and never writes: a pending schedule or a run started since the claim is the fix done (its job is
-// watched, then its SKUs re-checked); no sign of it brings the fix's button back (a press re-reads the
-// OMS again before writing); an OMS that cannot be read leaves the outcome unknown, and a new sweep is
-// the way forward.
+// finishBulkFix finishes one bulk fix interrupted by a restart.
 func (b *Bot) finishBulkFix(ctx context.Context, convID uint64, f store.InFlight) {
+	unlock := b.locks.lock("effect/" + f.Keys[0])
+	defer unlock()
+	b.settleBulkFix(ctx, convID, f, "the bot restarted before the OMS answered")
+}
+
+// settleBulkFix ends a bulk fix whose OMS write has no known outcome (why says what cut it short) by
+// re-reading the OMS, as the executor does before it writes, and never writes: a pending schedule or a
+// run started since the claim is the fix done (its job is watched, then its SKUs re-checked); no sign of
+// it brings the fix's button back (a press re-reads the OMS again before writing); an OMS that cannot be
+// read leaves the outcome unknown, and a new sweep is the way forward. The caller holds the effect's lock.
+func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight, why string) {
 	key := f.Keys[0]
 	log := b.log.With("conversation_id", convID, "effect", key)
-	unlock := b.locks.lock("effect/" + key)
-	defer unlock()
 	conv, err := b.opts.Store.Conversation(ctx, convID)
 	if err != nil {
 		log.Error("could not read the digest of an interrupted bulk fix", "error", err)
@@ -50,28 +55,28 @@ func (b *Bot) finishBulkFix(ctx context.Context, convID uint64, f store.InFlight
 	out, found, err := b.opts.Executor.Done(rctx, d.Store, fix.Remedy, diagnostics.Input{RanSince: f.At})
 	rcancel()
 
-	label, restarted := blocks.Escape(fix.Remedy.Label), fmt.Sprintf("the bot restarted before the OMS answered <@%s>'s press at %s", f.By, slackTime(f.At))
+	label, cut := blocks.Escape(fix.Remedy.Label), fmt.Sprintf("%s (<@%s> pressed it at %s)", why, f.By, slackTime(f.At))
 	var state, line, result, summary string
 	var watch store.Watch
 	switch {
 	case err != nil:
-		state, result, summary = fixUnknown, "unknown", "the bot restarted before the OMS answered, and the OMS could not be re-read: "+shortErr(err)
+		state, result, summary = fixUnknown, "unknown", why+", and the OMS could not be re-read: "+shortErr(err)
 		line = fmt.Sprintf("⚠️ %s: %s, and I could not read the OMS to tell whether it happened (%s). Start a new sweep with `/preorder sweep` before trying again.",
-			label, restarted, blocks.Escape(shortErr(err)))
+			label, cut, blocks.Escape(shortErr(err)))
 	case !found:
-		state, result, summary = fixFailed, "failed", "the bot restarted before the OMS answered, and the OMS shows no sign of the change"
-		line = fmt.Sprintf("⚠️ %s: %s, and the OMS shows no sign of it, so it did not happen. Press it again to retry.", label, restarted)
+		state, result, summary = fixFailed, "failed", why+", and the OMS shows no sign of the change"
+		line = fmt.Sprintf("⚠️ %s: %s, and the OMS shows no sign of it, so it did not happen. Press it again to retry.", label, cut)
 	case out.JobID != "":
 		state, result, summary = fixWatching, "ok", out.Summary
 		watch = store.Watch{JobID: out.JobID, ConversationID: convID, JobEnumID: fix.Remedy.Job, ShopID: fix.Remedy.ShopID,
 			SKU: bulkWatchPrefix + strconv.Itoa(i), StartedAt: f.At, Deadline: f.At.Add(b.opts.WatchTimeout)}
 		line = fmt.Sprintf("⏳ %s: %s; the OMS shows it done (%s). Watching job %s, then I re-check these %d SKUs",
-			label, restarted, blocks.Escape(out.Summary), out.JobID, len(fix.SKUs))
+			label, cut, blocks.Escape(out.Summary), out.JobID, len(fix.SKUs))
 	default:
 		state, result, summary = fixDone, "ok", out.Summary
-		line = fmt.Sprintf("✅ %s: %s; the OMS shows it done (%s).", label, restarted, blocks.Escape(out.Summary))
+		line = fmt.Sprintf("✅ %s: %s; the OMS shows it done (%s).", label, cut, blocks.Escape(out.Summary))
 	}
-	log.Info("finished a bulk fix interrupted by a restart", "result", result)
+	log.Info("settled a bulk fix whose write had no known outcome", "why", why, "result", result)
 
 	// The claim is finished only while it is still this digest's: one taken over since is its new writer's.
 	eff, err := b.opts.Store.Effect(ctx, key)
@@ -79,7 +84,7 @@ func (b *Bot) finishBulkFix(ctx context.Context, convID uint64, f store.InFlight
 	b.endBulkInFlight(ctx, convID, key, func(w *store.Writes) error {
 		if ours {
 			audit := &store.AuditRecord{Actor: f.By, Action: "remedy:bulk-" + fix.Remedy.Kind, ConversationID: convID, ProductStoreID: d.Store,
-				Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Request: remedyRequest(fix.Remedy, diagnostics.Input{}) + " re-read after a restart",
+				Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Request: remedyRequest(fix.Remedy, diagnostics.Input{}) + " re-read: " + why,
 				Outcome: result, Detail: summary}
 			if err := b.recordResult(eff, store.Effect{}, result, summary, eff.ActionID, audit)(w); err != nil {
 				return err
