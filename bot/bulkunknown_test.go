@@ -32,7 +32,7 @@ func pressIntoHang(t *testing.T, e *env, clientTimeout time.Duration) (slacktest
 	healthy := e.opts.Executor
 	impatient, err := hotwax.New(hotwax.Options{BaseURL: e.oms.URL(), Token: e.oms.Token(), Timeout: clientTimeout, RetryWait: 10 * time.Millisecond})
 	require.NoError(t, err)
-	e.opts.Executor = diagnostics.NewExecutor(impatient, diagnostics.Options{Deadline: 5 * time.Second})
+	e.opts.Executor = diagnostics.NewExecutor(impatient, diagnostics.Options{Deadline: clientTimeout + 3*time.Second})
 	e.start()
 	e.oms.ResetCounts()
 	e.oms.SetFaults(hotwaxtest.Faults{Endpoint: "scheduleService", Hang: true})
@@ -102,7 +102,7 @@ func TestBulkFixTimeoutWithoutWriteIsOfferedAgain(t *testing.T) {
 func TestBulkFixTimeoutThatLandedIsWatched(t *testing.T) {
 	t.Parallel()
 	e := catalogEnv(t)
-	card, healthy := pressIntoHang(t, e, 2*time.Second)
+	card, healthy := pressIntoHang(t, e, 4*time.Second) // room for the test to apply the write first on a loaded machine
 	// What the OMS did with the write whose answer was lost, before the bot's client gave up.
 	e.oms.SetFaults(hotwaxtest.Faults{})
 	var fix diagnostics.Remedy
