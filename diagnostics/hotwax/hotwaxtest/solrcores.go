@@ -77,20 +77,7 @@ func (s *Server) solrQuery(body map[string]any) (int, any) {
 			return solrFailure(fmt.Errorf("undefined field %s", f))
 		}
 	}
-	s.mu.Lock()
-	var docs []map[string]any
-	if str(body["coreName"]) == "shopifyCore" {
-		docs = s.m.listingDocs(s.opts.ListingGeneration)
-	} else {
-		docs = s.m.productDocs(s.nowLocked())
-	}
-	s.mu.Unlock()
-	var matched []map[string]any
-	for _, d := range docs {
-		if solrAnd(nodes).match(d) {
-			matched = append(matched, d)
-		}
-	}
+	matched := s.solrMatches(str(body["coreName"]) == "shopifyCore", solrAnd(nodes), false)
 	sortSolr(matched, sortKeys)
 	out := []map[string]any{}
 	for i := start; i < len(matched) && i < start+rows; i++ {
@@ -102,20 +89,66 @@ func (s *Server) solrQuery(body map[string]any) (int, any) {
 	}
 }
 
+// solrMatches are the documents of a core the query matches, in index order. Unless scan is set, a query
+// that names exact values of indexed fields looks its candidates up instead of matching every document;
+// scan is how tests prove both give the same documents.
+func (s *Server) solrMatches(listings bool, query solrAnd, scan bool) []map[string]any {
+	s.mu.Lock()
+	var docs []map[string]any
+	if listings {
+		docs = s.m.listingDocs(s.opts.ListingGeneration)
+		ix := s.m.listingCache.index
+		if ls, ok := lookups(query, func(string) bool { return true }, ix.postings(docs)); ok && !scan {
+			docs = ix.candidates(docs, ls)
+		}
+	} else {
+		ls, ok := lookups(query, func(f string) bool { return productKeyFields[f] }, lookupSize)
+		if !ok || scan {
+			ls = nil
+		}
+		docs = s.m.productDocs(s.nowLocked(), ls)
+	}
+	s.mu.Unlock()
+	var matched []map[string]any
+	for _, d := range docs {
+		if query.match(d) {
+			matched = append(matched, d)
+		}
+	}
+	return matched
+}
+
 // productDocs are the Solr products core: one document per product, with the shop links as
 // goodIdentifications "ShopifyShopProduct/<shopId>/<variantId>" and the catalog category types it is in.
-func (m *model) productDocs(now time.Time) []map[string]any {
+// With lookups, only the products that may hold one of their values get a document.
+func (m *model) productDocs(now time.Time, only []solrLookup) []map[string]any {
+	var keep map[string]bool
+	if only != nil {
+		keep = map[string]bool{}
+		for _, p := range m.products {
+			if p.mayMatch(only) {
+				keep[p.ID] = true
+				if p.GroupID != "" {
+					keep[p.GroupID] = true
+				}
+			}
+		}
+	}
 	members := map[string][]hotwax.CategoryMember{}
 	for _, mb := range m.members {
-		members[mb.ProductID] = append(members[mb.ProductID], mb)
+		if keep == nil || keep[mb.ProductID] {
+			members[mb.ProductID] = append(members[mb.ProductID], mb)
+		}
 	}
 	links := map[string][]hotwax.ShopLink{}
 	for _, l := range m.links {
-		links[l.ProductID] = append(links[l.ProductID], l)
+		if keep == nil || keep[l.ProductID] {
+			links[l.ProductID] = append(links[l.ProductID], l)
+		}
 	}
 	docs := make([]map[string]any, 0, len(m.products))
 	for _, p := range m.products {
-		if m.unindexed[p.ID] {
+		if m.unindexed[p.ID] || only != nil && !p.mayMatch(only) {
 			continue
 		}
 		var types, cats []string
@@ -209,7 +242,7 @@ func (m *model) listingDocs(generation string) []map[string]any {
 		return c.docs
 	}
 	docs := m.buildListingDocs(generation)
-	m.listingCache = &listingCache{generation: generation, count: len(m.listings), docs: docs}
+	m.listingCache = &listingCache{generation: generation, count: len(m.listings), docs: docs, index: solrIndex{}}
 	return docs
 }
 
@@ -219,6 +252,7 @@ type listingCache struct {
 	generation string
 	count      int
 	docs       []map[string]any
+	index      solrIndex // built a field at a time, as queries name them
 }
 
 func (m *model) buildListingDocs(generation string) []map[string]any {
