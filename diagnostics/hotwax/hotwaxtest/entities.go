@@ -8,12 +8,14 @@ import (
 )
 
 // entityRows returns the rows performFind can query for an entity, or false for an entity the OMS does not have.
-func (m *model) entityRows(entity string, now time.Time) ([]row, bool) {
+// entityRows are an entity's rows; where an entity has many, only those the request's conditions on their
+// key fields can match are built.
+func (m *model) entityRows(entity string, req findRequest, now time.Time) ([]row, bool) {
 	switch entity {
 	case "ShopifyShopAndConfig":
 		return m.shopRows(), true
 	case "ShopifyShopProduct":
-		return m.linkRows(), true
+		return m.linkRows(req), true
 	case "ProductStore":
 		return []row{{"productStoreId": m.storeID, "storeName": "Acme"}}, true
 	case "ProductStoreCatalog":
@@ -97,9 +99,12 @@ func (m *model) shopRows() []row {
 	return rows
 }
 
-func (m *model) linkRows() []row {
+func (m *model) linkRows(req findRequest) []row {
 	var rows []row
 	for _, l := range m.links {
+		if !req.mayMatch("productId", l.ProductID) || !req.mayMatch("shopId", l.ShopID) {
+			continue
+		}
 		rows = append(rows, row{"shopId": l.ShopID, "productId": l.ProductID, "shopifyProductId": l.ShopifyProductID,
 			"shopifyInventoryItemId": l.ShopifyInventoryItemID, "createdStamp": l.CreatedAt, "lastUpdatedStamp": l.UpdatedAt})
 	}

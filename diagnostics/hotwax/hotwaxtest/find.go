@@ -30,6 +30,8 @@ type condition struct {
 	op         string
 	value      any
 	ignoreCase bool
+	in         map[string]bool // the case-sensitive "in"/"not-in" list, looked up instead of walked per row
+	pattern    *regexp.Regexp  // "like"/"contains" compiled once per request; nil when it does not compile
 }
 
 type orderKey struct {
@@ -139,6 +141,7 @@ func (req *findRequest) parseInputs(inputs map[string]any) error {
 			continue // OFBiz ignores a condition without a value
 		}
 		c := condition{field: field, op: op, value: spec.value, ignoreCase: spec.ic}
+		c.prepare()
 		if spec.grp != "" {
 			req.groups[spec.grp] = append(req.groups[spec.grp], c)
 			continue

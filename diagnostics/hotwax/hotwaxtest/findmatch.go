@@ -45,6 +45,17 @@ func (req findRequest) run(rows []row, now time.Time) (count int, page []row) {
 	return len(matched), matched[start:end]
 }
 
+// mayMatch says whether a row whose field holds v can match: false only when an ANDed condition on the field
+// fails, so skipping the row before building it changes no answer.
+func (req findRequest) mayMatch(field string, v any) bool {
+	for _, c := range req.conds {
+		if c.field == field && !c.matches(v) {
+			return false
+		}
+	}
+	return true
+}
+
 func (req findRequest) matches(r row, now time.Time) bool {
 	for _, c := range req.conds {
 		if !c.matches(r[c.field]) {
@@ -90,15 +101,16 @@ func (c condition) matches(v any) bool {
 	case "notEqual":
 		return !c.equal(v, c.value)
 	case "in", "not-in":
+		if c.in != nil {
+			return c.in[str(v)] == (c.op == "in")
+		}
 		found := false
 		for _, want := range inList(c.value) {
 			found = found || c.equal(v, want)
 		}
 		return found == (c.op == "in")
-	case "like":
-		return c.like(str(v), str(c.value))
-	case "contains":
-		return c.like(str(v), "%"+str(c.value)+"%")
+	case "like", "contains":
+		return c.pattern != nil && c.pattern.MatchString(str(v))
 	}
 	if isEmptyValue(v) {
 		return false // SQL comparisons with NULL are never true
@@ -135,8 +147,26 @@ func (c condition) equal(v, want any) bool {
 	return str(v) == str(want)
 }
 
-// like matches SQL LIKE with % and _ wildcards.
-func (c condition) like(s, pattern string) bool {
+// prepare readies what a condition compares every row with: the set of an "in" list, the pattern of a
+// "like" or "contains".
+func (c *condition) prepare() {
+	switch c.op {
+	case "in", "not-in":
+		if !c.ignoreCase {
+			c.in = map[string]bool{}
+			for _, want := range inList(c.value) {
+				c.in[str(want)] = true
+			}
+		}
+	case "like":
+		c.pattern = c.like(str(c.value))
+	case "contains":
+		c.pattern = c.like("%" + str(c.value) + "%")
+	}
+}
+
+// like compiles SQL LIKE with % and _ wildcards.
+func (c condition) like(pattern string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^")
 	if c.ignoreCase {
@@ -154,7 +184,10 @@ func (c condition) like(s, pattern string) bool {
 	}
 	b.WriteString("$")
 	re, err := regexp.Compile(b.String())
-	return err == nil && re.MatchString(s)
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // compareValues orders two values: empty first, then times, numbers, and strings.

@@ -205,7 +205,7 @@ func (s *Server) performFind(body map[string]any) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.nowLocked()
-	rows, ok := s.m.entityRows(entity, now)
+	rows, ok := s.m.entityRows(entity, req, now)
 	if !ok {
 		return omsFailure(fmt.Sprintf("Error in performFind: entity [%s] not found", entity))
 	}
