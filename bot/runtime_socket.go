@@ -1,0 +1,141 @@
+// The socket side of the runtime: the only code that sees Socket Mode. It turns each envelope into a
+// request, answers what needs no handler, and hands the rest to admission; acks leave from here.
+
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// ackTimeout bounds an ack: slack-go's Ack can block while disconnected, and Slack gives up after 3 s anyway.
+const ackTimeout = 2 * time.Second
+
+// ErrSlackAuth means Slack rejected the tokens; retrying cannot help.
+var ErrSlackAuth = errors.New("slack rejected the tokens")
+
+// serveSocket owns the Socket Mode connection: it hands each normalised request to admitAll, which acks
+// it once journaled and queues it for the workers. It returns when ctx ends or Slack rejects the tokens.
+func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission) error {
+	sm := socketmode.New(b.api,
+		socketmode.OptionLog(slog.NewLogLogger(b.log.WithGroup("socketmode").Handler(), slog.LevelDebug)),
+		socketmode.OptionPingInterval(b.opts.PingInterval),
+	)
+	runErr := make(chan error, 1)
+	go func() { runErr <- sm.RunContext(ctx) }()
+	for {
+		select {
+		case err := <-runErr:
+			b.connected.Store(false)
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("%w (%v): check SLACK_APP_TOKEN and SLACK_BOT_TOKEN, and that the app is installed", ErrSlackAuth, err)
+		case evt := <-sm.Events:
+			b.onEvent(ctx, sm, evt, admit)
+		}
+	}
+}
+
+// onEvent is the only place that sees Socket Mode events.
+func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- admission) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Debug("connecting to slack")
+		return
+	case socketmode.EventTypeConnected:
+		b.log.Debug("websocket connected")
+		return
+	case socketmode.EventTypeHello:
+		b.connected.Store(true)
+		b.log.Info("socket mode ready")
+		return
+	case socketmode.EventTypeConnectionError:
+		b.connected.Store(false)
+		b.log.Warn("slack connection error", "error", evt.Data)
+		return
+	case socketmode.EventTypeInvalidAuth:
+		b.connected.Store(false)
+		b.log.Error("slack rejected the app token")
+		return
+	case socketmode.EventTypeErrorBadMessage:
+		// slack-go does not ack what it cannot parse; ack it anyway so Slack does not show a timeout.
+		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			if id := envelopeIDOf(bad.Message); id != "" {
+				b.ack(ctx, sm, id, nil, time.Now())
+			}
+			b.log.Warn("unreadable envelope", "error", bad.Cause)
+		}
+		return
+	}
+	if evt.Request == nil || evt.Request.EnvelopeID == "" {
+		return
+	}
+	received := time.Now()
+	req, ok, err := normalise(evt, received)
+	b.log.Debug("envelope", "type", evt.Type, "envelope_id", evt.Request.EnvelopeID, "handled", ok)
+	if err != nil {
+		b.log.Warn("unexpected payload", "type", evt.Type, "error", err)
+	}
+	if !ok {
+		b.ack(ctx, sm, evt.Request.EnvelopeID, nil, received)
+		return
+	}
+	if b.opensForm(req) {
+		b.ack(ctx, sm, req.EnvelopeID, nil, received)
+		b.queueForm(ctx, req)
+		return
+	}
+	a := admission{req: req, ack: func(payload any) {
+		if ctx.Err() == nil { // past shutdown the socket is gone; the journal has the request
+			b.ack(ctx, sm, req.EnvelopeID, payload, received)
+		}
+	}}
+	if req.Kind == kindSubmission {
+		// A modal's validation errors can only travel in the ack, so the check runs before it.
+		if errs := b.validateSubmission(ctx, req); errs != nil {
+			a.payload, a.req.Rejected = errs, true
+		}
+	}
+	// The journal write costs an fsync: it happens off the socket loop, so the envelopes behind this one
+	// join the same commit instead of waiting for it.
+	select {
+	case admit <- a:
+	default:
+		// Not acknowledged: only what will be handled is.
+		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
+		go b.tell(context.WithoutCancel(ctx), req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+	}
+}
+
+func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, envelopeID string, payload any, received time.Time) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
+	defer cancel()
+	if err := sm.AckCtx(actx, envelopeID, payload); err != nil {
+		b.log.Error("ack failed", "envelope_id", envelopeID, "error", err)
+		return
+	}
+	b.metrics.observeAck(time.Since(received))
+}
+
+// newSlackAPI builds the Web API client; 429s are retried after Slack's Retry-After by slack-go itself.
+func newSlackAPI(opts Options) *slack.Client {
+	retry := slack.DefaultRetryConfig()
+	retry.MaxRetries = 4
+	retry.RetryAfterDuration = 5 * time.Second
+	retry.Handlers = slack.DefaultRetryHandlers(retry) // 429 only: a 5xx post may have landed
+	return slack.New(opts.BotToken,
+		slack.OptionAppLevelToken(opts.AppToken),
+		slack.OptionAPIURL(opts.APIURL),
+		slack.OptionHTTPClient(opts.HTTPClient),
+		slack.OptionRetryConfig(retry),
+		slack.OptionLog(slog.NewLogLogger(opts.Logger.WithGroup("slack").Handler(), slog.LevelDebug)),
+	)
+}
