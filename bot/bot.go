@@ -104,7 +104,6 @@ type Bot struct {
 	delivering map[string]bool // escalations whose support ticket is being sent, under escMu
 	webhook    *http.Client    // the support webhook's own client: its URL stays out of the Slack metrics
 	bg         sync.WaitGroup
-	admitting  sync.WaitGroup // requests on their way into the journal and the queues
 	freqs      *frequencies
 	forms      *openForms
 	formQueue  chan<- request // clicks that open a form, from the socket loop to their workers

@@ -8,6 +8,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // queueSize bounds the requests acknowledged but not yet started, per kind.
@@ -36,11 +38,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.botUserID = auth.UserID
 	b.log.Info("slack identity", "bot_user_id", auth.UserID, "team", auth.Team)
 
+	// The group holds the loops that read: the socket, admission, and the feed of replayed requests.
 	// runCtx ends when the socket stops for any reason (shutdown, rejected tokens): background loops and
 	// watches stop with it. Work already started outlives it until the drain deadline (workCtx), and
 	// what a fix or a check must still record outlives that by finishGrace (graceEnd).
-	runCtx, cancelRun := context.WithCancel(ctx)
-	defer cancelRun()
+	g, runCtx := errgroup.WithContext(ctx)
 	b.stopping = runCtx.Done()
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
@@ -94,12 +96,16 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 
 	admit := make(chan admission, queueSize)
-	b.admitting.Go(func() { b.feed(replayed, q) })
-	b.admitting.Go(func() { b.admitAll(admit, q) })
-	sockErr := b.serveSocket(runCtx, admit)
-	cancelRun()
-	close(admit)
-	b.admitting.Wait()
+	g.Go(func() error {
+		defer close(admit) // admission ends once the socket does
+		return b.serveSocket(runCtx, admit)
+	})
+	g.Go(func() error { b.admitAll(admit, q); return nil })
+	g.Go(func() error { b.feed(replayed, q); return nil })
+	// Shutdown is ordered: stop reading, let the queues drain within the deadline, then return. The
+	// workers, watches and background loops stay out of the group: Run must not wait past the grace
+	// for a handler stuck in a call.
+	sockErr := g.Wait()
 	close(q.commands)
 	close(q.interactive)
 	close(q.forms)
