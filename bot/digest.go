@@ -279,7 +279,9 @@ func (b *Bot) failureGroups(ctx context.Context, d *digest) {
 	for _, g := range diagnostics.GroupBySignature(rep.FailedRuns()) {
 		f := blocks.Failures{Label: g.Label, Meaning: g.Signature.Meaning, Runs: len(g.Runs)}
 		for _, r := range g.Runs {
-			f.Jobs = append(f.Jobs, r.Job)
+			if !slices.Contains(f.Jobs, r.Job) {
+				f.Jobs = append(f.Jobs, r.Job)
+			}
 		}
 		if len(g.Runs) > 0 {
 			f.Text = g.Runs[0].Text

@@ -104,7 +104,7 @@ type Failures struct {
 	Label   string   `json:"label"`   // signature id, or "unknown"
 	Meaning string   `json:"meaning"` // empty for an unknown failure
 	Runs    int      `json:"runs"`
-	Jobs    []string `json:"jobs"`
+	Jobs    []string `json:"jobs"` // the jobs that failed so, each once
 	Text    string   `json:"text"` // the newest run's error
 }
 
@@ -163,7 +163,7 @@ func Digest(v DigestView) Message {
 			if f.Runs != 1 {
 				runs = thousands(f.Runs) + " failed runs"
 			}
-			lines = append(lines, fmt.Sprintf("%s · %s (%s)", runs, what, escape(strings.Join(unique(f.Jobs), ", "))))
+			lines = append(lines, fmt.Sprintf("%s · %s (%s)", runs, what, escape(strings.Join(f.Jobs, ", "))))
 		}
 		out = append(out, packSections("failures", "*Job failures, by known failure*", lines)...)
 	}
@@ -269,18 +269,6 @@ func trendText(days []int) string {
 }
 
 func quoteLine(s string) string { return "“" + s + "”" }
-
-func unique(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 // thousands writes n with thousands separators: 12,345.
 func thousands(n int) string {
