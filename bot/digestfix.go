@@ -340,18 +340,11 @@ func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) 
 		b.tell(ctx, req, blocks.Note("No SKU has that cause any more, so there is nothing to check."))
 		return
 	}
-	if _, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+	if !b.claimDigestAction(ctx, req, c, &store.AuditRecord{
 		Actor: req.User, Action: "bulk-check", ConversationID: c.conv.ID, ProductStoreID: d.Store, Detail: string(cause),
-	}, func(*store.Conversation) error { return nil }); err != nil {
-		var used *store.UsedError
-		if errors.As(err, &used) {
-			b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already pressed this at %s; the cards are in the digest's thread.", whoUsed(used.By, req.User), slackTime(used.At)))
-			return
-		}
-		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
+	}, "%s already pressed this at %s; the cards are in the digest's thread.") {
 		return
 	}
-	b.settle(req)
 	skus = skus[:min(len(skus), blocks.MaxCheckThese)]
 	for _, sku := range skus {
 		card := request{Kind: kindMention, User: req.User, Channel: c.conv.Channel, ThreadTS: c.conv.CardTS}
@@ -363,19 +356,12 @@ func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) 
 func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest) {
 	cause := diagnostics.Cause(c.action.Params[paramCause])
 	skus := d.Problems[cause]
-	if _, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), &store.AuditRecord{
+	if !b.claimDigestAction(ctx, req, c, &store.AuditRecord{
 		Actor: req.User, Action: "escalate:bulk", ConversationID: c.conv.ID, ProductStoreID: d.Store,
 		Detail: fmt.Sprintf("%s: %d SKUs", cause, len(skus)),
-	}, func(*store.Conversation) error { return nil }); err != nil {
-		var used *store.UsedError
-		if errors.As(err, &used) {
-			b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already escalated these at %s.", whoUsed(used.By, req.User), slackTime(used.At)))
-			return
-		}
-		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
+	}, "%s already escalated these at %s.") {
 		return
 	}
-	b.settle(req)
 	channel, thread := b.opts.SupportChannel, ""
 	if channel == "" {
 		channel, thread = c.conv.Channel, c.conv.CardTS
@@ -430,4 +416,22 @@ func shortCauseText(cause diagnostics.Cause) string {
 		return "could not be checked"
 	}
 	return "have cause " + string(cause)
+}
+
+// claimDigestAction claims a digest button that changes nothing in the OMS, with its audit record, and
+// settles the request. A button already used is refused with used, formatted with who pressed it and
+// when; any other failure is told and nothing is done.
+func (b *Bot) claimDigestAction(ctx context.Context, req request, c clicked, audit *store.AuditRecord, used string) bool {
+	_, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), audit, func(*store.Conversation) error { return nil })
+	var u *store.UsedError
+	switch {
+	case errors.As(err, &u):
+		b.refuse(ctx, req, c, "used", fmt.Sprintf(used, whoUsed(u.By, req.User), slackTime(u.At)))
+		return false
+	case err != nil:
+		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
+		return false
+	}
+	b.settle(req)
+	return true
 }
