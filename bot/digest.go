@@ -95,16 +95,8 @@ func label(r diagnostics.SweepResult) string {
 }
 
 // failureGroups adds the store's failed job runs, grouped by known failure.
-func (b *Bot) failureGroups(ctx context.Context, d *digest) {
-	if b.opts.Jobs == nil {
-		return
-	}
-	rep, err := b.opts.Jobs.JobHealth(ctx, d.Store)
-	if err != nil {
-		b.log.Warn("could not read the jobs for the digest", "store", d.Store, "error", err)
-		return
-	}
-	for _, g := range diagnostics.GroupBySignature(rep.FailedRuns()) {
+func failureGroups(d *digest, runs []diagnostics.FailedRun) {
+	for _, g := range diagnostics.GroupBySignature(runs) {
 		f := blocks.Failures{Label: g.Label, Meaning: g.Signature.Meaning, Runs: len(g.Runs)}
 		for _, r := range g.Runs {
 			if !slices.Contains(f.Jobs, r.Job) {

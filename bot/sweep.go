@@ -296,7 +296,7 @@ func (b *Bot) runSweep(ctx context.Context, conv store.Conversation, ask sweepAs
 		return
 	}
 	d := acc.finish(ctx, sum)
-	b.failureGroups(ctx, &d)
+	failureGroups(&d, sum.FailedRuns)
 	if err := b.opts.Store.PutSweepRun(ctx, store.SweepRun{Store: ask.store, StartedAt: startedAt, Elapsed: time.Duration(sum.Elapsed),
 		SKUs: sum.SKUs, ByCause: storedCounts(sum.ByCause), FailedBatches: len(sum.FailedBatches), StartedBy: ask.by}); err != nil {
 		log.Error("could not store the sweep run", "error", err)

@@ -62,7 +62,12 @@ func (c *Chain) JobHealth(ctx context.Context, storeID string) (JobsReport, erro
 	if err := errors.Join(f.shops.err, f.jobs.err, f.history.err); err != nil {
 		return JobsReport{}, err
 	}
+	return c.jobsReport(storeID, f), nil
+}
 
+// jobsReport is the store's job health from its shops, job rows and run history, however they were read.
+func (c *Chain) jobsReport(storeID string, f *facts) JobsReport {
+	jobs := c.opts.Jobs
 	s := newSubject(c.opts, storeID, "", f)
 	rep := JobsReport{ProductStoreID: storeID}
 	for _, sh := range f.shops.val {
@@ -111,5 +116,5 @@ func (c *Chain) JobHealth(ctx context.Context, storeID string) (JobsReport, erro
 		}
 		rep.Jobs = append(rep.Jobs, status(jobs.CatalogSync, sh.ShopID))
 	}
-	return rep, nil
+	return rep
 }

@@ -67,6 +67,9 @@ type SweepSummary struct {
 	ByShop        map[string]int    `json:"byShop"` // shop id → SKUs with a problem not listed there
 	FailedBatches []FailedBatch     `json:"failedBatches"`
 	ShopNames     map[string]string `json:"-"` // shop id → name, for people
+	// FailedRuns are the last failure of each pre-order job, from the job rows and history the sweep read
+	// once for every SKU; empty when those could not be read.
+	FailedRuns []FailedRun `json:"-"`
 }
 
 // Problems counts the SKUs whose cause is not healthy.
@@ -220,6 +223,9 @@ func (sw *sweep) fetchStoreWide(ctx context.Context) error {
 	sw.wide = f
 	for _, sh := range f.shops.val {
 		sw.summary.ShopNames[sh.ShopID] = sh.Name
+	}
+	if errors.Join(f.shops.err, f.jobs.err, f.history.err) == nil {
+		sw.summary.FailedRuns = sw.chain.jobsReport(sw.storeID, f).FailedRuns()
 	}
 	if err := f.categories.err; err != nil {
 		if errors.Is(err, hotwax.ErrEmptyAnswer) {
