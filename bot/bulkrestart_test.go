@@ -14,6 +14,7 @@ import (
 	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+	"github.com/preorderbot/preorderbot/store"
 )
 
 // crashMidBulkFix presses the association bulk fix on a fresh digest while the OMS hangs on the write,
@@ -47,14 +48,7 @@ func crashMidBulkFix(t *testing.T, e *env) (slacktest.Message, diagnostics.Remed
 	conv, err := e.db.ConversationByCard(context.Background(), card.Channel, card.TS)
 	require.NoError(t, err)
 	require.NotEmpty(t, conv.InFlight, "the crash left the fix claimed without the OMS's answer")
-	var d struct {
-		Fixes []struct {
-			Remedy diagnostics.Remedy `json:"remedy"`
-			State  string             `json:"state"`
-		} `json:"fixes"`
-	}
-	require.NoError(t, json.Unmarshal(conv.LastReport, &d))
-	for _, f := range d.Fixes {
+	for _, f := range digestFixes(t, conv) {
 		if f.State != "" {
 			require.Equal(t, "fixing", f.State)
 			return card, f.Remedy
@@ -62,6 +56,22 @@ func crashMidBulkFix(t *testing.T, e *env) (slacktest.Message, diagnostics.Remed
 	}
 	t.Fatal("no fix under way on the digest")
 	return card, diagnostics.Remedy{}
+}
+
+// digestFix is one bulk fix of a stored digest, with its state.
+type digestFix struct {
+	Remedy diagnostics.Remedy `json:"remedy"`
+	State  string             `json:"state"`
+}
+
+// digestFixes reads the bulk fixes of the digest a conversation keeps.
+func digestFixes(t *testing.T, conv store.Conversation) []digestFix {
+	t.Helper()
+	var d struct {
+		Fixes []digestFix `json:"fixes"`
+	}
+	require.NoError(t, json.Unmarshal(conv.LastReport, &d))
+	return d.Fixes
 }
 
 // pendingJobs counts the OMS's scheduled rows of the remedy's job for its shop.

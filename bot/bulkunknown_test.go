@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -72,15 +71,8 @@ func TestBulkFixTimeoutWithoutWriteIsOfferedAgain(t *testing.T) {
 	conv, err := e.db.ConversationByCard(context.Background(), card.Channel, card.TS)
 	require.NoError(t, err)
 	assert.Empty(t, conv.InFlight)
-	var d struct {
-		Fixes []struct {
-			Remedy diagnostics.Remedy `json:"remedy"`
-			State  string             `json:"state"`
-		} `json:"fixes"`
-	}
-	require.NoError(t, json.Unmarshal(conv.LastReport, &d))
 	var fix diagnostics.Remedy
-	for _, f := range d.Fixes {
+	for _, f := range digestFixes(t, conv) {
 		if f.State == "failed" {
 			fix = f.Remedy
 		}
@@ -108,14 +100,7 @@ func TestBulkFixTimeoutThatLandedIsWatched(t *testing.T) {
 	var fix diagnostics.Remedy
 	conv, err := e.db.ConversationByCard(context.Background(), card.Channel, card.TS)
 	require.NoError(t, err)
-	var d struct {
-		Fixes []struct {
-			Remedy diagnostics.Remedy `json:"remedy"`
-			State  string             `json:"state"`
-		} `json:"fixes"`
-	}
-	require.NoError(t, json.Unmarshal(conv.LastReport, &d))
-	for _, f := range d.Fixes {
+	for _, f := range digestFixes(t, conv) {
 		if f.State == "fixing" {
 			fix = f.Remedy
 		}
