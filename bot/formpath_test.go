@@ -68,14 +68,7 @@ func TestClickReadsNoUserGroup(t *testing.T) {
 // through an outage of usergroups.users.list.
 func TestGroupOutageKeepsTheLastMembers(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "needs-manual-link", func(o *botOptions, _ *hotwaxtest.Options) {
-		o.Operators = nil
-		o.OperatorGroups = []string{"S0OPS"}
-		o.GroupRefresh = 20 * time.Millisecond
-	})
-	e.slack.SetUserGroup("S0OPS", []string{operator})
-	e.groupsReread()
-	card, _ := e.check("HW-SOCK-S")
+	e, card := groupOperatorCard(t)
 	e.slack.FailNext("usergroups.users.list", "fatal_error", 1_000_000)
 	e.groupsReread()
 	e.click(operator, card, "Link product to Acme CA")

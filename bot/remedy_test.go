@@ -219,8 +219,10 @@ func TestRemediesAreForOperators(t *testing.T) {
 	assert.Equal(t, 1, e.oms.Counts()["scheduleService"])
 }
 
-func TestModalSubmitIsAuthorisedAgain(t *testing.T) {
-	t.Parallel()
+// groupOperatorCard is a bot whose only operator is a member of the operator group S0OPS, its members
+// read again every 20 ms, and a card that offers a manual link.
+func groupOperatorCard(t *testing.T) (*env, slacktest.Message) {
+	t.Helper()
 	e := newEnv(t, "needs-manual-link", func(o *botOptions, _ *hotwaxtest.Options) {
 		o.Operators = nil
 		o.OperatorGroups = []string{"S0OPS"}
@@ -229,6 +231,12 @@ func TestModalSubmitIsAuthorisedAgain(t *testing.T) {
 	e.slack.SetUserGroup("S0OPS", []string{operator})
 	e.groupsReread()
 	card, _ := e.check("HW-SOCK-S")
+	return e, card
+}
+
+func TestModalSubmitIsAuthorisedAgain(t *testing.T) {
+	t.Parallel()
+	e, card := groupOperatorCard(t)
 	e.click(operator, card, "Link product to Acme CA")
 	v := e.openView(operator)
 	e.slack.SetUserGroup("S0OPS", nil) // removed while the modal is open
