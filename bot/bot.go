@@ -37,9 +37,9 @@ type Options struct {
 	HTTPClient *http.Client
 
 	Store *store.DB
-	// Journal holds the requests acknowledged and not yet handled; default Store. serve gives it a
-	// store.Journal: an append-only log of its own, one fdatasync per group commit, so an ack waits
-	// neither for a bbolt commit's two syncs nor behind the store's other writers.
+	// Journal holds the requests acknowledged and not yet handled: a store.Journal, an append-only log of
+	// its own, one fdatasync per group commit, so an ack waits neither for a bbolt commit's two syncs nor
+	// behind the store's other writers.
 	Journal Journal
 	Checker Checker
 	// StoreFacts is the Checker's cache of store-wide facts, dropped after the bot's writes to the OMS and
@@ -123,11 +123,8 @@ type Bot struct {
 
 // New checks the options and builds a Bot; Run starts it.
 func New(opts Options) (*Bot, error) {
-	if opts.Store == nil || opts.Checker == nil {
-		return nil, errors.New("bot: a store and a checker are required")
-	}
-	if opts.Journal == nil {
-		opts.Journal = opts.Store
+	if opts.Store == nil || opts.Journal == nil || opts.Checker == nil {
+		return nil, errors.New("bot: a store, a journal and a checker are required")
 	}
 	if opts.APIURL == "" {
 		opts.APIURL = slack.APIURL

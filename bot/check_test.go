@@ -222,7 +222,7 @@ func TestRedeliveredMentionHandledOnce(t *testing.T) {
 	}
 	assert.Equal(t, 1, cards, "one card for one mention")
 	e.waitFor("the journal settled", func() bool {
-		p, err := e.db.PendingRequests(context.Background())
+		p, err := e.journal.PendingRequests(context.Background())
 		return err == nil && len(p) == 0
 	})
 }

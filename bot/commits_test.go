@@ -2,16 +2,13 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
-	"github.com/preorderbot/preorderbot/store"
 )
 
 // Each store commit is two fdatasyncs (bbolt's pages, then its meta page), each journal group commit one.
@@ -38,15 +35,10 @@ const (
 
 // Not parallel: settling waits for a quiet store, which a loaded machine makes slower.
 func TestCommitsPerCheckAndClick(t *testing.T) {
-	var journal *store.Journal
 	e := newEnv(t, "associated-after-sync", func(b *botOptions, o *hotwaxtest.Options) {
 		o.RunDelay, b.WatchPoll = time.Hour, time.Hour
-		var err error
-		journal, err = store.OpenJournal(filepath.Join(t.TempDir(), "preorderbot.db.journal"), store.Options{})
-		require.NoError(t, err)
-		t.Cleanup(func() { assert.NoError(t, journal.Close()) })
-		b.Journal = journal
 	})
+	journal := e.journal
 	// settled waits until the journal is empty and neither file has committed for a while.
 	settled := func() (db, jn uint64) {
 		e.waitFor("the journal emptied", func() bool {

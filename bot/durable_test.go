@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,32 +68,41 @@ func TestStartStopsOnTokenRejection(t *testing.T) {
 	})
 }
 
-// A request is acknowledged only once its journal entry is on disk: while the store cannot commit, Slack
-// gets no ack; once it can, the ack follows and the request is handled.
+// A request is acknowledged only once its journal entry is on disk: while the journal cannot commit,
+// Slack gets no ack; once it can, the ack follows and the request is handled.
 func TestAckWaitsForTheJournal(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "healthy")
-	ctx := context.Background()
-	conv, err := e.db.CreateConversation(ctx, store.Conversation{Kind: "check", Channel: opsChannel, Status: store.StatusDone, CreatedAt: time.Now()})
-	require.NoError(t, err)
-	holding, release := make(chan struct{}), make(chan struct{})
-	go func() {
-		// Holds bbolt's only write transaction, as a slow disk would.
-		_, _ = e.db.UpdateConversation(ctx, conv.ID, func(*store.Conversation) error {
-			close(holding)
-			<-release
-			return nil
-		})
-	}()
-	<-holding
+	e.shutdown()
+	slow := &stalledJournal{Journal: e.journal, holding: make(chan struct{}), release: make(chan struct{})}
+	e.opts.Journal = slow
+	e.start()
 	env, err := e.slack.SlashCommand(viewer, opsChannel, "/preorder check HW-JACKET-M")
 	require.NoError(t, err)
+	<-slow.holding
 	time.Sleep(500 * time.Millisecond)
 	_, acked := e.slack.AckFor(env)
 	assert.False(t, acked, "acked before the journal could commit")
-	close(release)
+	close(slow.release)
 	e.waitFor("ack after the commit", func() bool { _, ok := e.slack.AckFor(env); return ok })
 	e.card(opsChannel, nil)
+}
+
+// stalledJournal holds its first commit of a request until release, as a slow disk would.
+type stalledJournal struct {
+	*store.Journal
+	once             sync.Once
+	holding, release chan struct{}
+}
+
+func (j *stalledJournal) JournalRequests(ctx context.Context, rs []store.JournaledRequest, done []string) (map[string]bool, error) {
+	if len(rs) > 0 {
+		j.once.Do(func() {
+			close(j.holding)
+			<-j.release
+		})
+	}
+	return j.Journal.JournalRequests(ctx, rs, done)
 }
 
 // A card post answered 503 or timing out had landed: the bot finds it instead of posting a second card.

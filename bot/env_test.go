@@ -36,10 +36,12 @@ type env struct {
 	slack *slacktest.Server
 	oms   *hotwaxtest.Server
 	db    *store.DB
-	opts  bot.Options
-	bot   *bot.Bot
-	stop  context.CancelFunc
-	done  chan error
+	// journal is the request journal's log, beside the store as in serve.
+	journal *store.Journal
+	opts    bot.Options
+	bot     *bot.Bot
+	stop    context.CancelFunc
+	done    chan error
 }
 
 type botOptions = bot.Options
@@ -55,10 +57,12 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 	path := filepath.Join(t.TempDir(), "preorderbot.db")
 	db, err := store.Open(path, store.Options{})
 	require.NoError(t, err)
+	journal, err := store.OpenJournal(path+".journal", store.Options{})
+	require.NoError(t, err)
 
 	opts := bot.Options{
 		AppToken: sl.AppToken(), BotToken: sl.BotToken(), APIURL: sl.APIURL(),
-		Store: db, StoreID: storeID,
+		Store: db, Journal: journal, StoreID: storeID,
 		Operators: []string{operator}, SupportChannel: supportChannel,
 		Workers: 4, EditInterval: 100 * time.Millisecond, WatchPoll: 50 * time.Millisecond,
 		ShutdownTimeout: 5 * time.Second, PingInterval: 5 * time.Second,
@@ -85,10 +89,11 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 		opts.Sweeper = diagnostics.NewSweeper(diagnostics.Limit(client, diagnostics.NewLimiter(4, 0)), dopts)
 	}
 
-	e := &env{t: t, slack: sl, oms: oms, db: db, opts: opts}
+	e := &env{t: t, slack: sl, oms: oms, db: db, journal: journal, opts: opts}
 	e.start()
 	t.Cleanup(func() {
 		e.shutdown()
+		require.NoError(t, journal.Close())
 		require.NoError(t, db.Close())
 	})
 	return e

@@ -249,7 +249,7 @@ func TestQueuedRequestsSurviveTheDrainDeadline(t *testing.T) {
 	}
 	e.waitFor("the first card", func() bool { return len(botPosts(e.slack, opsChannel)) >= 1 })
 	e.shutdown()
-	pending, err := e.db.PendingRequests(context.Background())
+	pending, err := e.journal.PendingRequests(context.Background())
 	require.NoError(t, err)
 	assert.NotEmpty(t, pending, "what was acknowledged but not started is still journaled")
 
@@ -303,14 +303,14 @@ func TestJournaledRequestReplayedAfterRestart(t *testing.T) {
 	// What the bot journals for "/preorder check HW-JACKET-M" between the ack and the handler.
 	payload := `{"Kind":1,"EnvelopeID":"env-crash","DedupeKey":"env-crash","Received":"` + time.Now().UTC().Format(time.RFC3339Nano) +
 		`","User":"` + viewer + `","Channel":"` + opsChannel + `","Text":"check HW-JACKET-M"}`
-	_, err := e.db.JournalRequests(ctx, []store.JournaledRequest{{ID: "env-crash", At: time.Now(), Payload: []byte(payload)}}, nil)
+	_, err := e.journal.JournalRequests(ctx, []store.JournaledRequest{{ID: "env-crash", At: time.Now(), Payload: []byte(payload)}}, nil)
 	require.NoError(t, err)
 
 	e.start()
 	card := e.card(opsChannel, nil)
 	assert.True(t, strings.HasPrefix(card.Text, "HW-JACKET-M: "))
 	e.waitFor("the journal emptied", func() bool {
-		p, err := e.db.PendingRequests(ctx)
+		p, err := e.journal.PendingRequests(ctx)
 		return err == nil && len(p) == 0
 	})
 }
@@ -323,7 +323,7 @@ func TestJournalEmptiesAfterHandling(t *testing.T) {
 	e.slash(viewer, "help")
 	e.waitFor("help answered", func() bool { return len(e.slack.Ephemeral(viewer)) == 1 })
 	e.waitFor("the journal emptied", func() bool {
-		p, err := e.db.PendingRequests(context.Background())
+		p, err := e.journal.PendingRequests(context.Background())
 		return err == nil && len(p) == 0
 	})
 }
@@ -356,7 +356,7 @@ func TestRedeliveryOfHandledRequestIsNotReplayed(t *testing.T) {
 	e.waitFor("help answered after the restart", func() bool { return len(e.slack.Ephemeral(viewer)) == 1 })
 	assert.Equal(t, 1, cards(), "one card")
 	e.waitFor("the journal empty", func() bool {
-		pending, err := e.db.PendingRequests(context.Background())
+		pending, err := e.journal.PendingRequests(context.Background())
 		return err == nil && len(pending) == 0
 	})
 }

@@ -26,7 +26,7 @@ func TestHandledCheckLeftInTheJournalIsNotRunAgain(t *testing.T) {
 	require.NotEmpty(t, conv.Request)
 	require.Equal(t, store.StatusDone, conv.Status)
 
-	// The journal as a crash before the removal's commit leaves it (the store's own journal has the
+	// The journal as a crash before the removal's commit leaves it (the env's journal has the
 	// envelope id already, so a journal of its own is used).
 	journal, err := store.OpenJournal(filepath.Join(t.TempDir(), "preorderbot.db.journal"), store.Options{})
 	require.NoError(t, err)

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/preorderbot/preorderbot/bot/slacktest"
-	"github.com/preorderbot/preorderbot/store"
 )
 
 // BenchmarkViewsOpenUnderLoad measures, from the simulated Slack's side, how long a person waits for a
@@ -24,12 +22,7 @@ import (
 func BenchmarkViewsOpenUnderLoad(b *testing.B) {
 	const checks, formSamples = 200, 20
 	const formButton = "Link product to Acme CA"
-	// As in serve, the request journal has a file of its own.
-	journal, err := store.OpenJournal(filepath.Join(b.TempDir(), "preorderbot.db.journal"), store.Options{})
-	require.NoError(b, err)
-	b.Cleanup(func() { require.NoError(b, journal.Close()) })
 	e := newEnv(b, "needs-manual-link", func(o *botOptions, h *hotwaxtestOptions) {
-		o.Journal = journal
 		o.Workers = 16 // serve's default
 		o.Operators = nil
 		o.OperatorGroups = []string{"S0OPS"}

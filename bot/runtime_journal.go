@@ -11,8 +11,7 @@ import (
 	"github.com/preorderbot/preorderbot/store"
 )
 
-// Journal is where requests wait between their ack and their handling: store.Journal in serve, or the
-// store itself.
+// Journal is where requests wait between their ack and their handling: a store.Journal.
 type Journal interface {
 	JournalRequests(ctx context.Context, rs []store.JournaledRequest, done []string) (map[string]bool, error)
 	PendingRequests(ctx context.Context) ([]store.JournaledRequest, error)

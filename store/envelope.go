@@ -10,8 +10,7 @@ import (
 
 // SeenEnvelope records a Socket Mode envelope id and reports whether it was already recorded, atomically:
 // of two deliveries of the same envelope, however close, exactly one gets false and is handled. Ids are
-// forgotten after Options.EnvelopeRetention by Prune. JournalRequests records the ids of the requests it
-// journals the same way, in its own commit.
+// forgotten after Options.EnvelopeRetention by Prune.
 func (db *DB) SeenEnvelope(ctx context.Context, id string, now time.Time) (bool, error) {
 	if id == "" {
 		return false, fmt.Errorf("envelope without id: %w", ErrInvalid)

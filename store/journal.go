@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -16,65 +15,6 @@ type JournaledRequest struct {
 	ID      string          `json:"id"` // the Socket Mode envelope id
 	At      time.Time       `json:"at"`
 	Payload json.RawMessage `json:"payload"` // opaque to the store
-}
-
-// JournalRequests is the journal's group commit: it records rs, in order, each with its envelope id
-// (as SeenEnvelope does), and removes the requests done, all in one transaction and one fsync. Requests
-// arriving together and the removals of requests handled since the last commit so share one commit,
-// and an ack never waits behind a removal of its own. It returns the ids recorded now: the others were
-// recorded before (a redelivery, or twice in rs) and must not be handled again. Removing an absent
-// request is not an error.
-func (db *DB) JournalRequests(ctx context.Context, rs []JournaledRequest, done []string) (map[string]bool, error) {
-	var fresh map[string]bool
-	err := db.update(ctx, "journal requests", func(tx *bolt.Tx) error {
-		fresh = make(map[string]bool, len(rs))
-		b, err := bucket(tx, bucketRequests)
-		if err != nil {
-			return err
-		}
-		seen, err := bucket(tx, bucketEnvelopes)
-		if err != nil {
-			return err
-		}
-		for _, id := range done {
-			if err := b.Delete([]byte(id)); err != nil {
-				return err
-			}
-		}
-		for _, r := range rs {
-			if r.ID == "" {
-				return fmt.Errorf("request without id: %w", ErrInvalid)
-			}
-			if seen.Get([]byte(r.ID)) != nil {
-				continue
-			}
-			if err := put(b, []byte(r.ID), r); err != nil {
-				return err
-			}
-			if err := seen.Put([]byte(r.ID), timeKey(r.At)); err != nil {
-				return err
-			}
-			fresh[r.ID] = true
-		}
-		return nil
-	})
-	return fresh, err
-}
-
-// PendingRequests lists the journal in key order; records that no longer decode are logged and skipped.
-func (db *DB) PendingRequests(ctx context.Context) ([]JournaledRequest, error) {
-	var out []JournaledRequest
-	err := db.view(ctx, "pending requests", func(tx *bolt.Tx) error {
-		return db.forEach(tx, bucketRequests, func(k, v []byte) error {
-			var r JournaledRequest
-			if err := decode(bucketRequests, k, v, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
-	})
-	return out, err
 }
 
 // ConversationsOpenedBy finds the conversations opened by the requests ids (Conversation.Request) among

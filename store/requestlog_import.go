@@ -24,13 +24,20 @@ func (j *Journal) ImportBoltJournal(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("import journal: %w", err)
 	}
-	pending, err := old.PendingRequests(ctx)
-	if err != nil {
-		old.Close()
-		return fmt.Errorf("import journal: %w", err)
-	}
+	var pending []JournaledRequest
 	seen := map[string]time.Time{}
-	err = old.view(ctx, "envelopes seen", func(tx *bolt.Tx) error {
+	err = old.view(ctx, "old journal", func(tx *bolt.Tx) error {
+		err := old.forEach(tx, bucketRequests, func(k, v []byte) error {
+			var r JournaledRequest
+			if err := decode(bucketRequests, k, v, &r); err != nil {
+				return err
+			}
+			pending = append(pending, r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		b, err := bucket(tx, bucketEnvelopes)
 		if err != nil {
 			return err

@@ -164,6 +164,11 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 		return nil, err
 	}
 	undo = append(undo, func() { _ = db.Close() })
+	journal, err := store.OpenJournal(dbPath+".journal", store.Options{Logger: o.Logger.WithGroup("journal")})
+	if err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { _ = journal.Close() })
 	oms, err := hotwaxtest.NewServer(hotwaxtest.Options{Scenario: o.Scenario, RunDelay: o.RunDelay, Token: demoToken(time.Now()),
 		ListingGeneration: o.ListingGeneration, CatalogSKUs: o.CatalogSKUs})
 	if err != nil {
@@ -181,7 +186,9 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 		return nil, fmt.Errorf("demo configuration: %w", err)
 	}
 	var facts *diagnostics.StoreFacts
-	b, ops, err := newBot(cfg, db, o.Logger, func(opts *bot.Options) { opts.WatchPoll, facts = o.WatchPoll, opts.StoreFacts })
+	b, ops, err := newBot(cfg, db, o.Logger, func(opts *bot.Options) {
+		opts.Journal, opts.WatchPoll, facts = journal, o.WatchPoll, opts.StoreFacts
+	})
 	if err != nil {
 		return nil, err
 	}
