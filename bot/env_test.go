@@ -72,8 +72,9 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 		m(&opts, &omsOpts)
 	}
 	oms := hotwaxtest.NewTestServer(t, omsOpts)
-	client, err := hotwax.New(hotwax.Options{BaseURL: oms.URL(), Token: oms.Token(), Timeout: 2 * time.Second, RetryWait: 10 * time.Millisecond})
+	hc, err := hotwax.New(hotwax.Options{BaseURL: oms.URL(), Token: oms.Token(), Timeout: 2 * time.Second, RetryWait: 10 * time.Millisecond})
 	require.NoError(t, err)
+	client := hotwax.NewOMS(hc)
 	dopts := diagnostics.Options{Deadline: 5 * time.Second}
 	// As in serve, checks share the store-wide facts.
 	facts := diagnostics.NewStoreFacts(diagnostics.DefaultStoreFactsTTL)

@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // slowOMS adds a round trip of latency to every call of a world, and counts the calls.
@@ -25,25 +23,25 @@ func slowOMS(w *world, latency time.Duration, calls *atomic.Int64) *fakeOMS {
 		}
 	}
 	return &fakeOMS{
-		ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]hotwax.Product, error) {
+		ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]CatalogProduct, error) {
 			if err := wait(ctx); err != nil {
 				return nil, err
 			}
 			return inner.ProductsBySKU(ctx, s, skus)
 		},
-		ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) {
+		ShopsFn: func(ctx context.Context, s string) ([]Shop, error) {
 			if err := wait(ctx); err != nil {
 				return nil, err
 			}
 			return inner.Shops(ctx, s)
 		},
-		ShopLinksFn: func(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
+		ShopLinksFn: func(ctx context.Context, ids []string) ([]ShopLink, error) {
 			if err := wait(ctx); err != nil {
 				return nil, err
 			}
 			return inner.ShopLinks(ctx, ids)
 		},
-		PreorderCategoriesFn: func(ctx context.Context, s string) ([]hotwax.Category, error) {
+		PreorderCategoriesFn: func(ctx context.Context, s string) ([]Category, error) {
 			if err := wait(ctx); err != nil { // two requests, one after the other
 				return nil, err
 			}
@@ -52,19 +50,19 @@ func slowOMS(w *world, latency time.Duration, calls *atomic.Int64) *fakeOMS {
 			}
 			return inner.PreorderCategories(ctx, s)
 		},
-		CategoryMembersFn: func(ctx context.Context, ids []string) ([]hotwax.CategoryMember, error) {
+		CategoryMembersFn: func(ctx context.Context, ids []string) ([]CategoryMember, error) {
 			if err := wait(ctx); err != nil {
 				return nil, err
 			}
 			return inner.CategoryMembers(ctx, ids)
 		},
-		FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+		FindJobsFn: func(ctx context.Context, q JobQuery) ([]Job, error) {
 			if err := wait(ctx); err != nil {
 				return nil, err
 			}
 			return inner.FindJobs(ctx, q)
 		},
-		ListingsFn: func(ctx context.Context, shop string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
+		ListingsFn: func(ctx context.Context, shop string, ids []VariantRef) ([]Listing, error) {
 			if err := wait(ctx); err != nil {
 				return nil, err
 			}

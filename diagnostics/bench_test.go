@@ -21,8 +21,9 @@ const benchLatency = 20 * time.Millisecond
 func benchChain(b *testing.B, facts *diagnostics.StoreFacts, skus func(*hotwaxtest.Server) []string) {
 	srv := hotwaxtest.NewTestServer(b, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy, Latency: benchLatency})
 	list := skus(srv)
-	client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
+	hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
 	require.NoError(b, err)
+	client := hotwax.NewOMS(hc)
 	chain := diagnostics.New(client, diagnostics.Options{StoreFacts: facts})
 	ctx := context.Background()
 	// One untimed run opens the connections, as a long-running bot has them open.

@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // Every cause is described once, completely, and the README's causes table lists the catalogue in its order.
@@ -60,7 +58,7 @@ func TestFollowUpOfALinkIsTheChainsFullSync(t *testing.T) {
 		w := healthyWorld()
 		w.members[0].UpdatedAt = ago(5 * day)
 		w.link("10001").CreatedAt = ago(2 * day)
-		w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(3*day)))
+		w.history = append(w.history, finished("S1", testJobs.CatalogSync, "10001", ago(3*day)))
 		w.dropListing("10001")
 		opts := testOptions()
 		opts.Jobs.FullRepush = bulk

@@ -11,8 +11,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // statuses lists the nine check statuses in display order.
@@ -77,7 +75,7 @@ func TestRunRules(t *testing.T) {
 			name:   "not in a pre-order category",
 			change: func(w *world) { w.members = nil },
 			causes: []Cause{CauseNotPreorder}, checks: statuses{P, F, P, P, S, P, P, P, P},
-			remedies: []remedyKey{{RemedyRunJob, hotwax.JobPresellRefresh, ""}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyRunJob, testJobs.PresellRefresh, ""}, recheckKey, escalateKey},
 		},
 		{
 			name: "membership of the virtual product counts",
@@ -93,7 +91,7 @@ func TestRunRules(t *testing.T) {
 				w.dropJob("J1")
 			},
 			causes: []Cause{CauseAssociationJobMissing}, checks: statuses{P, P, F, F, P, P, P, P, F},
-			remedies: []remedyKey{{RemedyScheduleJob, hotwax.JobAssociation, "10001"}, {RemedyRunJob, hotwax.JobAssociation, "10001"}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyScheduleJob, testJobs.Association, "10001"}, {RemedyRunJob, testJobs.Association, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name:   "association job scheduled yet link missing: link by hand",
@@ -106,29 +104,29 @@ func TestRunRules(t *testing.T) {
 			change: func(w *world) {
 				w.dropLink("10001")
 				w.history = append(w.history,
-					finished("A1", hotwax.JobAssociation, "10001", ago(3*time.Hour)),
-					failed("A2", hotwax.JobAssociation, "10001", ago(time.Hour), "import failed"))
+					finished("A1", testJobs.Association, "10001", ago(3*time.Hour)),
+					failed("A2", testJobs.Association, "10001", ago(time.Hour), "import failed"))
 			},
 			causes: []Cause{CauseJobFailing}, checks: statuses{P, P, F, P, P, P, P, F, F},
-			remedies: []remedyKey{{RemedyRunJob, hotwax.JobAssociation, "10001"}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyRunJob, testJobs.Association, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name: "linked after the sync passed the member row",
 			change: func(w *world) {
 				w.members[0].UpdatedAt = ago(5 * day)
 				w.link("10001").CreatedAt = ago(2 * day)
-				w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(3*day)))
+				w.history = append(w.history, finished("S1", testJobs.CatalogSync, "10001", ago(3*day)))
 				w.dropListing("10001")
 			},
 			causes: []Cause{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
-			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyRunJob, testJobs.CatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name: "late link already listed since: not flagged",
 			change: func(w *world) {
 				w.members[0].UpdatedAt = ago(5 * day)
 				w.link("10001").CreatedAt = ago(2 * day)
-				w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(3*day)))
+				w.history = append(w.history, finished("S1", testJobs.CatalogSync, "10001", ago(3*day)))
 			},
 			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
@@ -140,7 +138,7 @@ func TestRunRules(t *testing.T) {
 				w.dropListing("10001")
 			},
 			causes: []Cause{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
-			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyRunJob, testJobs.CatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name: "member updated after the link: the next delta selects it",
@@ -190,41 +188,41 @@ func TestRunRules(t *testing.T) {
 				w.dropListing("10001")
 			},
 			causes: []Cause{CauseAssociatedAfterSync}, checks: statuses{P, P, P, P, F, P, P, P, F},
-			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyRunJob, testJobs.CatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name:   "presell refresh and one catalog sync disabled",
 			change: func(w *world) { w.dropJob("J3"); w.dropJob("J6") },
 			causes: []Cause{CausePresellJobsDisabled}, checks: statuses{P, P, P, P, P, F, F, P, P},
-			remedies: []remedyKey{{RemedyEnableJob, hotwax.JobPresellRefresh, ""}, {RemedyEnableJob, hotwax.JobCatalogSync, "10002"}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyEnableJob, testJobs.PresellRefresh, ""}, {RemedyEnableJob, testJobs.CatalogSync, "10002"}, recheckKey, escalateKey},
 		},
 		{
 			name: "catalog sync failing where the SKU is not listed",
 			change: func(w *world) {
 				w.dropListing("10001")
-				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10001", ago(5*time.Minute), "Access denied"))
+				w.history = append(w.history, failed("F1", testJobs.CatalogSync, "10001", ago(5*time.Minute), "Access denied"))
 			},
 			causes: []Cause{CauseJobFailing}, checks: statuses{P, P, P, P, P, P, P, F, F},
-			remedies: []remedyKey{{RemedyRunJob, hotwax.JobCatalogSync, "10001"}, recheckKey, escalateKey},
+			remedies: []remedyKey{{RemedyRunJob, testJobs.CatalogSync, "10001"}, recheckKey, escalateKey},
 		},
 		{
 			name: "a failure older than the last success is over",
 			change: func(w *world) {
-				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10001", ago(time.Hour), "Access denied"))
+				w.history = append(w.history, failed("F1", testJobs.CatalogSync, "10001", ago(time.Hour), "Access denied"))
 			},
 			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
 		{
 			name: "a failure where the SKU is listed anyway only warns",
 			change: func(w *world) {
-				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10001", ago(time.Minute), "Access denied"))
+				w.history = append(w.history, failed("F1", testJobs.CatalogSync, "10001", ago(time.Minute), "Access denied"))
 			},
 			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, W, P}, remedies: []remedyKey{},
 		},
 		{
 			name: "disconnected shop is ignored",
 			change: func(w *world) {
-				w.history = append(w.history, failed("F1", hotwax.JobCatalogSync, "10003", ago(time.Minute), "no access"))
+				w.history = append(w.history, failed("F1", testJobs.CatalogSync, "10003", ago(time.Minute), "no access"))
 			},
 			causes: []Cause{CauseHealthy}, checks: statuses{P, P, P, P, P, P, P, P, P}, remedies: []remedyKey{},
 		},
@@ -280,14 +278,14 @@ func TestRunRemedyWording(t *testing.T) {
 	w.dropJob("J1")
 	w.members[0].UpdatedAt = ago(5 * day)
 	w.link("10002").CreatedAt = ago(2 * day)
-	w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10002", ago(3*day)))
+	w.history = append(w.history, finished("S1", testJobs.CatalogSync, "10002", ago(3*day)))
 	w.dropListing("10002")
 	r := runOne(t, w.oms(), testOptions())
 	assert.Equal(t, []Cause{CauseAssociationJobMissing, CauseAssociatedAfterSync}, r.Causes)
 	assert.Equal(t, []Remedy{
-		{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", ShopName: "Acme CA", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}, Label: "Schedule association job for Acme CA"},
-		{Kind: RemedyRunJob, Job: hotwax.JobAssociation, ShopID: "10001", ShopName: "Acme CA", Label: "Run association job now for Acme CA"},
-		{Kind: RemedyRunJob, Job: hotwax.JobCatalogSync, ShopID: "10002", ShopName: "Acme UK", Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync for Acme UK"},
+		{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", ShopName: "Acme CA", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}, Label: "Schedule association job for Acme CA"},
+		{Kind: RemedyRunJob, Job: testJobs.Association, ShopID: "10001", ShopName: "Acme CA", Label: "Run association job now for Acme CA"},
+		{Kind: RemedyRunJob, Job: testJobs.CatalogSync, ShopID: "10002", ShopName: "Acme UK", Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync for Acme UK"},
 		{Kind: RemedyRecheck, Label: "Re-check"},
 		{Kind: RemedyEscalate, Label: "Escalate to HotWax Support"},
 	}, r.Remedies)
@@ -297,7 +295,7 @@ func TestRunFullRepushJob(t *testing.T) {
 	w := healthyWorld()
 	w.members[0].UpdatedAt = ago(5 * day)
 	w.link("10001").CreatedAt = ago(2 * day)
-	w.history = append(w.history, finished("S1", hotwax.JobCatalogSync, "10001", ago(3*day)))
+	w.history = append(w.history, finished("S1", testJobs.CatalogSync, "10001", ago(3*day)))
 	w.dropListing("10001")
 	opts := testOptions()
 	opts.Jobs.FullRepush = "JOB_BULK_PUSH"
@@ -371,7 +369,7 @@ func TestParentInference(t *testing.T) {
 // TestRunPartialFailure fails one read at a time: only the checks that name it go unknown, and the verdict
 // is ranked from the others.
 func TestRunPartialFailure(t *testing.T) {
-	boom := &hotwax.APIError{Call: "performFind", Status: http.StatusOK, Messages: []string{"Entity is not readable"}}
+	boom := &OMSError{Call: "performFind", Status: http.StatusOK, Messages: []string{"Entity is not readable"}}
 	tests := []struct {
 		name   string
 		change func(w *world)
@@ -400,7 +398,7 @@ func TestRunPartialFailure(t *testing.T) {
 		{
 			name: "shop links",
 			break_: func(f *fakeOMS) {
-				f.ShopLinksFn = func(context.Context, []string) ([]hotwax.ShopLink, error) { return nil, boom }
+				f.ShopLinksFn = func(context.Context, []string) ([]ShopLink, error) { return nil, boom }
 			},
 			checks: statuses{P, P, U, U, U, P, P, P, U}, causes: []Cause{CauseIncomplete},
 			call: callLinks, unread: []CheckID{CheckShopLinks, CheckAssociationJob, CheckAssociationTime, CheckShopListing},
@@ -409,12 +407,12 @@ func TestRunPartialFailure(t *testing.T) {
 			name: "job history, while a cause is still found",
 			break_: func(f *fakeOMS) {
 				inner := f.FindJobsFn
-				f.FindJobsFn = func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
-					if contains(q.Statuses, hotwax.StatusFinished) && !contains(q.Statuses, hotwax.StatusDraft) {
+				f.FindJobsFn = func(ctx context.Context, q JobQuery) ([]Job, error) {
+					if contains(q.Statuses, JobFinished) && !contains(q.Statuses, JobDraft) {
 						return nil, boom
 					}
 					jobs, err := inner(ctx, q)
-					var keep []hotwax.Job
+					var keep []Job
 					for _, j := range jobs {
 						if j.JobID != "J3" {
 							keep = append(keep, j)
@@ -429,7 +427,7 @@ func TestRunPartialFailure(t *testing.T) {
 		{
 			name: "product lookup",
 			break_: func(f *fakeOMS) {
-				f.ProductsBySKUFn = func(context.Context, string, []string) ([]hotwax.Product, error) { return nil, boom }
+				f.ProductsBySKUFn = func(context.Context, string, []string) ([]CatalogProduct, error) { return nil, boom }
 			},
 			checks: statuses{U, U, U, U, U, P, P, U, U}, causes: []Cause{CauseIncomplete},
 			call: callProducts, unread: []CheckID{CheckProduct, CheckPreorderCategory, CheckShopLinks, CheckAssociationJob,
@@ -459,8 +457,8 @@ func TestRunPartialFailure(t *testing.T) {
 // TestRunUnavailableOrIncomplete: oms-unavailable only when the OMS could not be asked at all.
 func TestRunUnavailableOrIncomplete(t *testing.T) {
 	refused := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/api/findJobs", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}
-	unauthorized := &hotwax.APIError{Call: "findJobs", Status: http.StatusUnauthorized, Messages: []string{"Unauthorized: token expired"}}
-	shape := &hotwax.APIError{Call: "findJobs", Status: http.StatusOK, Reason: "invalid JSON"}
+	unauthorized := &OMSError{Call: "findJobs", Status: http.StatusUnauthorized, Messages: []string{"Unauthorized: token expired"}}
+	shape := &OMSError{Call: "findJobs", Status: http.StatusOK, Reason: "invalid JSON"}
 	tests := []struct {
 		name  string
 		err   error
@@ -474,7 +472,7 @@ func TestRunUnavailableOrIncomplete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := healthyWorld().oms()
-			f.FindJobsFn = func(context.Context, hotwax.JobQuery) ([]hotwax.Job, error) { return nil, tt.err }
+			f.FindJobsFn = func(context.Context, JobQuery) ([]Job, error) { return nil, tt.err }
 			r := runOne(t, f, testOptions())
 			assert.Equal(t, []Cause{tt.cause}, r.Causes)
 			assert.Equal(t, statuses{P, P, P, U, U, U, U, U, P}, statusesOf(r))
@@ -488,7 +486,7 @@ func TestRunUnavailableOrIncomplete(t *testing.T) {
 func listingsFail(shop string, err error) func(f *fakeOMS) {
 	return func(f *fakeOMS) {
 		inner := f.ListingsFn
-		f.ListingsFn = func(ctx context.Context, shopID string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
+		f.ListingsFn = func(ctx context.Context, shopID string, ids []VariantRef) ([]Listing, error) {
 			if shopID == shop {
 				return nil, err
 			}

@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // Every check runs after the checks whose findings it reads, and the product check, which decides whether
@@ -40,8 +38,8 @@ func TestDeclaredNeedsOrderTheRun(t *testing.T) {
 	w := healthyWorld()
 	w.dropLink("10001")
 	w.history = append(w.history,
-		finished("A1", hotwax.JobAssociation, "10001", ago(3*time.Hour)),
-		failed("A2", hotwax.JobAssociation, "10001", ago(time.Hour), "import failed"))
+		finished("A1", testJobs.Association, "10001", ago(3*time.Hour)),
+		failed("A2", testJobs.Association, "10001", ago(time.Hour), "import failed"))
 	c := New(w.oms(), testOptions())
 	f := c.fetch(context.Background(), "STORE", []string{"SKU-1"}, nil)
 	run := func(specs []checkSpec) *findings {

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // findings are what the checks learned that the verdict ranks.
@@ -15,7 +13,7 @@ type findings struct {
 	manualLink  []string          // children lacking the link though the association job runs fine
 	lateLinked  []string          // children linked after their sync watermark passed the member row
 	disabled    []Remedy          // enable-job remedies for pre-order jobs that are off
-	failing     []hotwax.Job      // newest failed run per (job, shop), newer than the last success
+	failing     []Job             // newest failed run per (job, shop), newer than the last success
 	failingFor  map[string]bool   // shop ids (or "" store-wide) with a failing association run
 	listings    map[string]string // connected linked shop id → listing state
 }
@@ -69,7 +67,7 @@ func (s *subject) checkCategory() Check {
 	return Check{ID: CheckPreorderCategory, Status: StatusPass, Summary: "in " + strings.Join(uniq(names), ", "), Evidence: ev}
 }
 
-func categoryList(cs []hotwax.Category) string {
+func categoryList(cs []Category) string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.ProductCategoryID+" ("+c.Type+")")
@@ -86,7 +84,7 @@ func (s *subject) checkLinks() Check {
 	for _, sh := range s.f.shops.val {
 		l, ok := s.links[sh.ShopID]
 		switch {
-		case sh.Disconnected():
+		case sh.Disconnected:
 			ev = append(ev, Evidence{Label: sh.Name, Value: "disconnected, ignored", Shop: sh.ShopID})
 		case ok:
 			ev = append(ev, Evidence{Label: sh.Name, Value: "linked to variant " + l.ShopifyProductID + " since " + fmtTime(l.CreatedAt), Shop: sh.ShopID, At: l.CreatedAt})
@@ -208,15 +206,15 @@ func (s *subject) checkTiming(fd *findings) Check {
 // runs), so a finished sync that started after the link also counts: its watermark was the start of the
 // run before it, which began before the link; if the delta had selected the row, the shop would list it.
 // A member row updated after the link is selected by the next delta, so it never counts.
-func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (hotwax.Job, string, bool) {
+func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (Job, string, bool) {
 	if !tPCM.Before(tLink) {
-		return hotwax.Job{}, "", false
+		return Job{}, "", false
 	}
 	// The delta re-reads rows updated up to bufferTime (default 1 min) before the watermark.
 	passed := tPCM.Add(syncBuffer)
-	var between, after hotwax.Job
+	var between, after Job
 	for _, j := range s.f.history.val {
-		if j.SystemJobEnumID != s.opts.Jobs.CatalogSync || j.StatusID != hotwax.StatusFinished || j.Shop() != shopID {
+		if j.SystemJobEnumID != s.opts.Jobs.CatalogSync || j.StatusID != JobFinished || j.Shop() != shopID {
 			continue
 		}
 		t := startOf(j)
@@ -237,7 +235,7 @@ func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (hotwax.
 	if after.JobID != "" {
 		return after, "sync " + after.JobID + " ran " + fmtTime(startOf(after)) + " after the link without selecting it, so the watermark was already past the row", true
 	}
-	return hotwax.Job{}, "", false
+	return Job{}, "", false
 }
 
 func (s *subject) checkPresell(fd *findings) Check {
@@ -304,20 +302,20 @@ func (s *subject) checkFailures(fd *findings) Check {
 	var failing, ignored []string
 	var fixes, afters []Remedy // each failure's own fix first, then running the jobs again
 	for _, k := range keys {
-		if sh, ok := s.shop(k.shop); k.shop != "" && (!ok || sh.Disconnected()) {
+		if sh, ok := s.shop(k.shop); k.shop != "" && (!ok || sh.Disconnected) {
 			continue
 		}
-		bad, ok := s.lastRun(k.enum, k.shop, hotwax.StatusFailed, hotwax.StatusCrashed)
+		bad, ok := s.lastRun(k.enum, k.shop, JobFailed, JobCrashed)
 		if !ok {
 			continue
 		}
-		if good, ok := s.lastRun(k.enum, k.shop, hotwax.StatusFinished); ok && !runTime(good).Before(runTime(bad)) {
+		if good, ok := s.lastRun(k.enum, k.shop, JobFinished); ok && !runTime(good).Before(runTime(bad)) {
 			continue
 		}
 		what := s.opts.jobName(k.enum) + s.where(k.shop)
 		sig := s.opts.signatureOf(bad)
 		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.StatusID + ": " + failedOf(bad).Text()), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime(), Signature: &sig}
-		if last, ok := s.lastRun(k.enum, k.shop, hotwax.StatusFinished); ok {
+		if last, ok := s.lastRun(k.enum, k.shop, JobFinished); ok {
 			ev.Extra = map[string]string{"lastSuccess": runTime(last).UTC().Format(time.RFC3339)}
 		}
 		c.Evidence = append(c.Evidence, ev)
@@ -407,7 +405,7 @@ func (s *subject) syncNow(shopID, state string) (Remedy, bool) {
 	if _, enabled := s.scheduled(s.opts.Jobs.CatalogSync, shopID, false); !enabled {
 		return Remedy{}, false // enabling it runs it
 	}
-	if last, ok := s.lastRun(s.opts.Jobs.CatalogSync, shopID, hotwax.StatusFinished); ok && !startOf(last).Before(tPCM) {
+	if last, ok := s.lastRun(s.opts.Jobs.CatalogSync, shopID, JobFinished); ok && !startOf(last).Before(tPCM) {
 		return Remedy{}, false // a delta since then should have listed it: not a matter of waiting
 	}
 	return s.runJob(s.opts.Jobs.CatalogSync, shopID, "now"), true

@@ -11,8 +11,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // waitGoroutines waits until the goroutine count is back to at most n and returns the last count.
@@ -30,7 +28,7 @@ func waitGoroutines(n int) int {
 func TestRunDeadline(t *testing.T) {
 	before := runtime.NumGoroutine()
 	f := healthyWorld().oms()
-	f.CategoryMembersFn = func(ctx context.Context, _ []string) ([]hotwax.CategoryMember, error) {
+	f.CategoryMembersFn = func(ctx context.Context, _ []string) ([]CategoryMember, error) {
 		<-ctx.Done() // an OMS that never answers
 		return nil, ctx.Err()
 	}
@@ -52,7 +50,7 @@ func TestRunCallerCancel(t *testing.T) {
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	f := healthyWorld().oms()
-	f.ProductsBySKUFn = func(ctx context.Context, _ string, _ []string) ([]hotwax.Product, error) {
+	f.ProductsBySKUFn = func(ctx context.Context, _ string, _ []string) ([]CatalogProduct, error) {
 		cancel()
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -84,31 +82,31 @@ func TestRunInFlightBound(t *testing.T) {
 			w := healthyWorld()
 			inner := w.oms()
 			f := &fakeOMS{
-				ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]hotwax.Product, error) {
+				ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]CatalogProduct, error) {
 					defer enter()()
 					return inner.ProductsBySKU(ctx, s, skus)
 				},
-				ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) {
+				ShopsFn: func(ctx context.Context, s string) ([]Shop, error) {
 					defer enter()()
 					return inner.Shops(ctx, s)
 				},
-				ShopLinksFn: func(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
+				ShopLinksFn: func(ctx context.Context, ids []string) ([]ShopLink, error) {
 					defer enter()()
 					return inner.ShopLinks(ctx, ids)
 				},
-				PreorderCategoriesFn: func(ctx context.Context, s string) ([]hotwax.Category, error) {
+				PreorderCategoriesFn: func(ctx context.Context, s string) ([]Category, error) {
 					defer enter()()
 					return inner.PreorderCategories(ctx, s)
 				},
-				CategoryMembersFn: func(ctx context.Context, ids []string) ([]hotwax.CategoryMember, error) {
+				CategoryMembersFn: func(ctx context.Context, ids []string) ([]CategoryMember, error) {
 					defer enter()()
 					return inner.CategoryMembers(ctx, ids)
 				},
-				FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+				FindJobsFn: func(ctx context.Context, q JobQuery) ([]Job, error) {
 					defer enter()()
 					return inner.FindJobs(ctx, q)
 				},
-				ListingsFn: func(ctx context.Context, shop string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
+				ListingsFn: func(ctx context.Context, shop string, ids []VariantRef) ([]Listing, error) {
 					defer enter()()
 					return inner.Listings(ctx, shop, ids)
 				},
@@ -155,30 +153,30 @@ func runCounted(t *testing.T, n int) (map[string]int, int) {
 	count := func(name string) { mu.Lock(); calls[name]++; mu.Unlock() }
 	inner := w.oms()
 	f := &fakeOMS{
-		ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]hotwax.Product, error) {
+		ProductsBySKUFn: func(ctx context.Context, s string, skus []string) ([]CatalogProduct, error) {
 			count("products")
 			return inner.ProductsBySKU(ctx, s, skus)
 		},
-		ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) { count("shops"); return inner.Shops(ctx, s) },
-		ShopLinksFn: func(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
+		ShopsFn: func(ctx context.Context, s string) ([]Shop, error) { count("shops"); return inner.Shops(ctx, s) },
+		ShopLinksFn: func(ctx context.Context, ids []string) ([]ShopLink, error) {
 			count("links")
 			assert.LessOrEqual(t, len(ids), linkBatch)
 			return inner.ShopLinks(ctx, ids)
 		},
-		PreorderCategoriesFn: func(ctx context.Context, s string) ([]hotwax.Category, error) {
+		PreorderCategoriesFn: func(ctx context.Context, s string) ([]Category, error) {
 			count("categories")
 			return inner.PreorderCategories(ctx, s)
 		},
-		CategoryMembersFn: func(ctx context.Context, ids []string) ([]hotwax.CategoryMember, error) {
+		CategoryMembersFn: func(ctx context.Context, ids []string) ([]CategoryMember, error) {
 			count("members")
 			assert.LessOrEqual(t, len(ids), memberBatch)
 			return inner.CategoryMembers(ctx, ids)
 		},
-		FindJobsFn: func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+		FindJobsFn: func(ctx context.Context, q JobQuery) ([]Job, error) {
 			count("jobs")
 			return inner.FindJobs(ctx, q)
 		},
-		ListingsFn: func(ctx context.Context, shop string, ids []hotwax.VariantRef) ([]hotwax.Listing, error) {
+		ListingsFn: func(ctx context.Context, shop string, ids []VariantRef) ([]Listing, error) {
 			count("listings")
 			return inner.Listings(ctx, shop, ids)
 		},

@@ -71,8 +71,9 @@ func TestNetworkDown(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	addr := dead.URL
 	dead.Close() // nothing listens there any more
-	client, err := hotwax.New(hotwax.Options{BaseURL: addr, Token: "t", RetryWait: time.Millisecond, Timeout: time.Second})
+	hc, err := hotwax.New(hotwax.Options{BaseURL: addr, Token: "t", RetryWait: time.Millisecond, Timeout: time.Second})
 	require.NoError(t, err)
+	client := hotwax.NewOMS(hc)
 	reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 	require.NoError(t, err)
 	r := reports[0]
@@ -103,8 +104,9 @@ func TestCredentialsRefused(t *testing.T) {
 	})
 	t.Run("login", func(t *testing.T) {
 		srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy, Username: "bot", Password: "right"})
-		client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Username: "bot", Password: "wrong-secret", RetryWait: time.Millisecond})
+		hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Username: "bot", Password: "wrong-secret", RetryWait: time.Millisecond})
 		require.NoError(t, err)
+		client := hotwax.NewOMS(hc)
 		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 		require.NoError(t, err)
 		r := reports[0]

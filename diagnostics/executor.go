@@ -6,19 +6,17 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // JobOMS is what the Executor changes in HotWax: jobs scheduled or run from their drafts, and shop links.
-// *hotwax.Client satisfies it.
+// *hotwax.OMS satisfies it.
 type JobOMS interface {
-	Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error)
-	FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
-	ScheduleJob(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error)
-	ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error)
-	VariantLinks(ctx context.Context, shopID, variantID string) ([]hotwax.ShopLink, error)
-	CreateShopLink(ctx context.Context, link hotwax.ShopLink) error
+	Shops(ctx context.Context, storeID string) ([]Shop, error)
+	FindJobs(ctx context.Context, q JobQuery) ([]Job, error)
+	ScheduleJob(ctx context.Context, req ScheduleRequest) (ScheduleResult, error)
+	ShopLinks(ctx context.Context, productIDs []string) ([]ShopLink, error)
+	VariantLinks(ctx context.Context, shopID, variantID string) ([]ShopLink, error)
+	CreateShopLink(ctx context.Context, link ShopLink) error
 }
 
 // Input is what a modal or button collected for a remedy; empty fields take the remedy's defaults.
@@ -76,7 +74,7 @@ func NewExecutor(oms JobOMS, opts Options) *Executor {
 }
 
 // Execute performs r for the store. OMS errors come back wrapped (errors.Is finds
-// hotwax.ErrOutcomeUnknown when a write may or may not have happened); refused input is a *ValidationError.
+// ErrOutcomeUnknown when a write may or may not have happened); refused input is a *ValidationError.
 func (e *Executor) Execute(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
 	if strings.TrimSpace(storeID) == "" {
 		return Outcome{}, invalid("store", "no product store given")
@@ -123,7 +121,7 @@ func (e *Executor) Done(ctx context.Context, storeID string, r Remedy, in Input)
 	name := e.opts.jobName(r.Job)
 	switch r.Kind {
 	case RemedyScheduleJob, RemedyEnableJob:
-		jobs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending}, ViewSize: 100})
+		jobs, err := e.oms.FindJobs(ctx, JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{JobDraft, JobPending}, ViewSize: 100})
 		if err != nil {
 			return Outcome{}, false, fmt.Errorf("find %s jobs: %w", r.Job, err)
 		}
@@ -140,20 +138,20 @@ func (e *Executor) Done(ctx context.Context, storeID string, r Remedy, in Input)
 }
 
 // shopOf returns the shop when it belongs to the store and HotWax can reach it.
-func (e *Executor) shopOf(ctx context.Context, storeID, shopID string) (hotwax.Shop, error) {
+func (e *Executor) shopOf(ctx context.Context, storeID, shopID string) (Shop, error) {
 	shops, err := e.oms.Shops(ctx, storeID)
 	if err != nil {
-		return hotwax.Shop{}, fmt.Errorf("list shops of %s: %w", storeID, err)
+		return Shop{}, fmt.Errorf("list shops of %s: %w", storeID, err)
 	}
 	for _, sh := range shops {
 		if sh.ShopID == shopID {
-			if sh.Disconnected() {
+			if sh.Disconnected {
 				return sh, invalid("shop", "%s (%s) is disconnected from HotWax", sh.Name, shopID)
 			}
 			return sh, nil
 		}
 	}
-	return hotwax.Shop{}, invalid("shop", "shop %q is not a shop of store %s", shopID, storeID)
+	return Shop{}, invalid("shop", "shop %q is not a shop of store %s", shopID, storeID)
 }
 
 func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in Input, runNow bool) (Outcome, error) {
@@ -165,14 +163,14 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	if in.Limit != "" {
 		params[paramLimit] = in.Limit
 	}
-	var shop hotwax.Shop
+	var shop Shop
 	if r.ShopID != "" {
 		var err error
 		if shop, err = e.shopOf(ctx, storeID, r.ShopID); err != nil {
 			return Outcome{}, err
 		}
 	}
-	jobs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending}, ViewSize: 100})
+	jobs, err := e.oms.FindJobs(ctx, JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{JobDraft, JobPending}, ViewSize: 100})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("find %s drafts: %w", r.Job, err)
 	}
@@ -193,7 +191,7 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	if err != nil {
 		return Outcome{}, err
 	}
-	req := hotwax.ScheduleRequest{
+	req := ScheduleRequest{
 		Draft: draft, Frequency: freq, FirstRun: in.FirstRun, Params: params, ProductStoreID: storeID,
 		ShopID: r.ShopID, ShopifyConfigID: shop.ShopifyConfigID, TimeZone: cmp.Or(in.TimeZone, "UTC"),
 		UserLogin: in.UserLogin, RunNow: runNow,
@@ -225,25 +223,25 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 		Summary: fmt.Sprintf("%s scheduled%s, %s", name, where, FrequencyName(j.TempExprID))}, nil
 }
 
-func pendingFor(jobs []hotwax.Job, storeID, enum, shopID string) (hotwax.Job, bool) {
+func pendingFor(jobs []Job, storeID, enum, shopID string) (Job, bool) {
 	for _, j := range jobs {
 		if j.SystemJobEnumID == enum && j.Scheduled() && j.Shop() == shopID && (jobStore(j) == "" || jobStore(j) == storeID) {
 			return j, true
 		}
 	}
-	return hotwax.Job{}, false
+	return Job{}, false
 }
 
 // draftFor picks the job's draft: the shop's own when there is one, else the shared one.
-func draftFor(jobs []hotwax.Job, enum, shopID string) (hotwax.Job, error) {
-	var drafts []hotwax.Job
+func draftFor(jobs []Job, enum, shopID string) (Job, error) {
+	var drafts []Job
 	for _, j := range jobs {
-		if j.SystemJobEnumID == enum && j.StatusID == hotwax.StatusDraft {
+		if j.SystemJobEnumID == enum && j.StatusID == JobDraft {
 			drafts = append(drafts, j)
 		}
 	}
 	if len(drafts) == 0 {
-		return hotwax.Job{}, invalid("job", "%s has no draft in the OMS to schedule from", enum)
+		return Job{}, invalid("job", "%s has no draft in the OMS to schedule from", enum)
 	}
 	best := drafts[0]
 	for _, d := range drafts {
@@ -256,10 +254,10 @@ func draftFor(jobs []hotwax.Job, enum, shopID string) (hotwax.Job, error) {
 		}
 	}
 	if best.ServiceName == "" || best.ServiceName == "_NA_" {
-		return hotwax.Job{}, invalid("job", "the %s draft has no service configured", enum)
+		return Job{}, invalid("job", "the %s draft has no service configured", enum)
 	}
 	if reason := best.RuntimeError(); reason != "" {
-		return hotwax.Job{}, &hotwax.DraftError{EnumID: enum, JobID: best.JobID, Reason: reason}
+		return Job{}, &DraftError{EnumID: enum, JobID: best.JobID, Reason: reason}
 	}
 	return best, nil
 }
@@ -273,7 +271,7 @@ func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input)
 	if out, ok, err := e.existingLink(ctx, shop, productID, in.VariantID); err != nil || ok {
 		return out, err
 	}
-	link := hotwax.ShopLink{ShopID: shop.ShopID, ProductID: productID, ShopifyProductID: in.VariantID, ShopifyInventoryItemID: in.InventoryItemID}
+	link := ShopLink{ShopID: shop.ShopID, ProductID: productID, ShopifyProductID: in.VariantID, ShopifyInventoryItemID: in.InventoryItemID}
 	if err := e.oms.CreateShopLink(ctx, link); err != nil {
 		return Outcome{}, fmt.Errorf("link product %s to %s: %w", productID, shop.Name, err)
 	}
@@ -288,9 +286,9 @@ func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in I
 	if since.IsZero() {
 		since = e.opts.Now().Add(-RecentRun)
 	}
-	runs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{
+	runs, err := e.oms.FindJobs(ctx, JobQuery{
 		EnumIDs:  []string{r.Job},
-		Statuses: []string{hotwax.StatusPending, hotwax.StatusQueued, hotwax.StatusRunning, hotwax.StatusFinished},
+		Statuses: []string{JobPending, JobQueued, JobRunning, JobFinished},
 		OrderBy:  "runTime DESC", ViewSize: 100,
 	})
 	if err != nil {
@@ -305,16 +303,16 @@ func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in I
 		}
 		started := cmp.Or(j.StartDateTime, j.RunTime, j.CreatedDate)
 		switch fresh := !started.Before(since); j.StatusID {
-		case hotwax.StatusRunning:
+		case JobRunning:
 			if !fresh && !in.RanSince.IsZero() {
 				continue // it began before the change it is asked to carry
 			}
-		case hotwax.StatusFinished:
+		case JobFinished:
 			if !fresh {
 				continue
 			}
 		}
-		state := map[string]string{hotwax.StatusFinished: "finished", hotwax.StatusRunning: "running"}[j.StatusID]
+		state := map[string]string{JobFinished: "finished", JobRunning: "running"}[j.StatusID]
 		return Outcome{JobID: j.JobID, Already: true, Summary: fmt.Sprintf("%s already %s (job %s, started %s)",
 			what, cmp.Or(state, "waiting to run"), j.JobID, fmtTime(started))}, true, nil
 	}
@@ -333,7 +331,7 @@ func sameParams(runtime, params map[string]string) bool {
 // existingLink re-reads the OMS's ShopifyShopProduct rows before a link is written: the same link is
 // already done; the product linked to the shop under another variant, or the variant taken by another
 // product, is refused, since (shop, variant id) is the row's key (hotwax-api §5.4, §5.6).
-func (e *Executor) existingLink(ctx context.Context, shop hotwax.Shop, productID, variantID string) (Outcome, bool, error) {
+func (e *Executor) existingLink(ctx context.Context, shop Shop, productID, variantID string) (Outcome, bool, error) {
 	links, err := e.oms.ShopLinks(ctx, []string{productID})
 	if err != nil {
 		return Outcome{}, false, fmt.Errorf("read the links of product %s: %w", productID, err)

@@ -251,7 +251,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 			diagnostics.Input{VariantID: "45012000000099", InventoryItemID: "47020000000099"})
 		require.Error(t, err)
 		assert.NotErrorAs(t, err, new(*diagnostics.ValidationError))
-		var apiErr *hotwax.APIError
+		var apiErr *diagnostics.OMSError
 		assert.ErrorAs(t, err, &apiErr)
 		assert.Contains(t, err.Error(), "link product 29999 to Acme CA")
 	})
@@ -262,7 +262,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: "45012000000077", InventoryItemID: "47020000000077"})
 		require.Error(t, err)
-		assert.True(t, errors.Is(err, hotwax.ErrOutcomeUnknown))
+		assert.True(t, errors.Is(err, diagnostics.ErrOutcomeUnknown))
 	})
 }
 

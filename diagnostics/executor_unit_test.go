@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 func TestExecutorRefusesDraftWithoutService(t *testing.T) {
@@ -17,12 +15,12 @@ func TestExecutorRefusesDraftWithoutService(t *testing.T) {
 			w := healthyWorld()
 			w.jobs[0].ServiceName = service // the association draft
 			f := w.oms()
-			f.ScheduleJobFn = func(context.Context, hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+			f.ScheduleJobFn = func(context.Context, ScheduleRequest) (ScheduleResult, error) {
 				t.Error("a draft without a service must not be scheduled")
-				return hotwax.ScheduleResult{}, nil
+				return ScheduleResult{}, nil
 			}
 			w.dropJob("J1")
-			r := Remedy{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY"}
+			r := Remedy{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", Frequency: "HOURLY"}
 			_, err := NewExecutor(f, testOptions()).Execute(context.Background(), "STORE", r, Input{})
 			var verr *ValidationError
 			require.ErrorAs(t, err, &verr)
@@ -35,19 +33,19 @@ func TestExecutorScheduleRequest(t *testing.T) {
 	w := healthyWorld()
 	w.dropJob("J1")
 	f := w.oms()
-	var got hotwax.ScheduleRequest
-	f.ScheduleJobFn = func(_ context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+	var got ScheduleRequest
+	f.ScheduleJobFn = func(_ context.Context, req ScheduleRequest) (ScheduleResult, error) {
 		got = req
-		w.jobs = append(w.jobs, hotwax.Job{JobID: "NEW", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusPending,
+		w.jobs = append(w.jobs, Job{JobID: "NEW", SystemJobEnumID: testJobs.Association, StatusID: JobPending,
 			TempExprID: req.Frequency, ShopID: req.ShopID, ProductStoreID: "STORE", RunTime: testNow, CreatedDate: testNow})
-		return hotwax.ScheduleResult{SuccessMessage: "Service scheduled successfully"}, nil
+		return ScheduleResult{SuccessMessage: "Service scheduled successfully"}, nil
 	}
-	r := Remedy{Kind: RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
+	r := Remedy{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
 	out, err := NewExecutor(f, testOptions()).Execute(context.Background(), "STORE", r, Input{Frequency: "EVERY_6_HOUR", Limit: "250", UserLogin: "ops", FirstRun: testNow})
 	require.NoError(t, err)
 	assert.Equal(t, Outcome{JobID: "NEW", Message: "Service scheduled successfully", NextRun: testNow,
 		Summary: "association job scheduled for Acme CA, every 6 hours"}, out)
-	assert.Equal(t, hotwax.ScheduleRequest{
+	assert.Equal(t, ScheduleRequest{
 		Draft: w.jobs[0], Frequency: "EVERY_6_HOUR", FirstRun: testNow, Params: map[string]string{"limit": "250"},
 		ProductStoreID: "STORE", ShopID: "10001", ShopifyConfigID: "CFG_10001", TimeZone: "UTC", UserLogin: "ops",
 	}, got, "the modal's answers override the remedy's defaults; the shop's config travels with it")
@@ -57,15 +55,15 @@ func TestExecutorScheduleRequest(t *testing.T) {
 // (the full sync after a manual link).
 func TestExecutorRunNowAndARunningCopy(t *testing.T) {
 	w := healthyWorld()
-	w.jobs = append(w.jobs, hotwax.Job{JobID: "RUN1", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusRunning,
+	w.jobs = append(w.jobs, Job{JobID: "RUN1", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobRunning,
 		ShopID: "10001", ProductStoreID: "STORE", StartDateTime: testNow.Add(-20 * time.Minute), RuntimeData: map[string]string{"includeAll": "Y"}})
 	writes := 0
 	f := w.oms()
-	f.ScheduleJobFn = func(context.Context, hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+	f.ScheduleJobFn = func(context.Context, ScheduleRequest) (ScheduleResult, error) {
 		writes++
-		return hotwax.ScheduleResult{}, nil
+		return ScheduleResult{}, nil
 	}
-	r := Remedy{Kind: RemedyRunJob, Job: hotwax.JobCatalogSync, ShopID: "10001", Params: map[string]string{"includeAll": "Y"}}
+	r := Remedy{Kind: RemedyRunJob, Job: testJobs.CatalogSync, ShopID: "10001", Params: map[string]string{"includeAll": "Y"}}
 	ex := NewExecutor(f, testOptions())
 
 	out, err := ex.Execute(context.Background(), "STORE", r, Input{})

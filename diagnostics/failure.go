@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // FailureKind says, in one word, why an OMS call gave no usable answer; it decides what the operator
@@ -54,7 +52,7 @@ func Classify(call string, err error) Failure {
 }
 
 func classify(err error) Failure {
-	var ae *hotwax.APIError
+	var ae *OMSError
 	switch {
 	case err == nil:
 		return Failure{Kind: FailureUnexpected, Message: "no error"}
@@ -80,20 +78,20 @@ func classify(err error) Failure {
 }
 
 // classifyAPI classifies a call the OMS (or something in front of it) answered.
-func classifyAPI(err error, ae *hotwax.APIError) Failure {
+func classifyAPI(err error, ae *OMSError) Failure {
 	said := strings.Join(ae.Messages, "; ")
 	status := httpStatus(ae.Status)
 	switch {
-	case ae.Call == "login" && errors.Is(err, hotwax.ErrUnauthorized):
+	case ae.Call == "login" && errors.Is(err, ErrUnauthorized):
 		return Failure{Kind: FailureCredentials, Message: "the OMS refused the login: " + orText(said, status),
 			Fix: "check HOTWAX_USERNAME and HOTWAX_PASSWORD"}
-	case errors.Is(err, hotwax.ErrUnauthorized):
+	case errors.Is(err, ErrUnauthorized):
 		return Failure{Kind: FailureCredentials, Message: "the OMS refused the token: " + orText(said, status),
 			Fix: "replace HOTWAX_TOKEN: it is expired, revoked or for another instance"}
-	case errors.Is(err, hotwax.ErrForbidden):
+	case errors.Is(err, ErrForbidden):
 		return Failure{Kind: FailureCredentials, Message: "the OMS refused permission: " + orText(said, status),
 			Fix: "give the HotWax user of HOTWAX_TOKEN (or HOTWAX_USERNAME) permission to read this entity"}
-	case errors.Is(err, hotwax.ErrEmptyAnswer):
+	case errors.Is(err, ErrEmptyAnswer):
 		return Failure{Kind: FailureUnexpected, Message: "the answer held no rows where some must exist: " + ae.Reason,
 			Fix: "check HOTWAX_PRODUCT_STORE_ID and that the HotWax user can read this entity"}
 	case ae.Reason != "":
@@ -112,7 +110,7 @@ func classifyAPI(err error, ae *hotwax.APIError) Failure {
 }
 
 // unexpectedShape names what could not be read: the field and the JSON it held when the decoder says so.
-func unexpectedShape(ae *hotwax.APIError) string {
+func unexpectedShape(ae *OMSError) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(ae, &te) && te.Field != "" {
 		return fmt.Sprintf("field %q is a JSON %s where the bot reads a %s", te.Field, te.Value, te.Type)

@@ -19,7 +19,7 @@ import (
 
 // answering is an OMS that answers every call with one status and body, to see how the real client's
 // error for it is classified.
-func answering(t *testing.T, status int, body string) *hotwax.Client {
+func answering(t *testing.T, status int, body string) *hotwax.OMS {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -30,7 +30,7 @@ func answering(t *testing.T, status int, body string) *hotwax.Client {
 	t.Cleanup(srv.Close)
 	c, err := hotwax.New(hotwax.Options{BaseURL: srv.URL, Token: "secret-token", MaxAttempts: 1, RetryWait: time.Millisecond})
 	require.NoError(t, err)
-	return c
+	return hotwax.NewOMS(c)
 }
 
 func TestClassify(t *testing.T) {
@@ -38,7 +38,7 @@ func TestClassify(t *testing.T) {
 		name    string
 		status  int
 		body    string
-		call    func(ctx context.Context, c *hotwax.Client) error
+		call    func(ctx context.Context, c *hotwax.OMS) error
 		kind    diagnostics.FailureKind
 		message string
 		fix     string
@@ -46,23 +46,23 @@ func TestClassify(t *testing.T) {
 		{
 			name: "solr refuses the query", status: http.StatusBadRequest,
 			body: `{"responseHeader":{"status":400},"error":{"msg":"undefined field data.productVariantUpdate.productVariant.id","code":400}}`,
-			call: func(ctx context.Context, c *hotwax.Client) error {
-				_, err := c.Listings(ctx, "10001", []hotwax.VariantRef{{VariantID: "1"}})
+			call: func(ctx context.Context, c *hotwax.OMS) error {
+				_, err := c.Listings(ctx, "10001", []diagnostics.VariantRef{{VariantID: "1"}})
 				return err
 			},
 			kind: diagnostics.FailureSolr, message: "Solr refused the query: undefined field data.productVariantUpdate.productVariant.id",
 		},
 		{
 			name: "an answer in another shape names the field", status: http.StatusOK, body: `{"count":1,"docs":"not a list"}`,
-			call: func(ctx context.Context, c *hotwax.Client) error {
-				_, err := c.FindJobs(ctx, hotwax.JobQuery{EnumIDs: []string{"X"}})
+			call: func(ctx context.Context, c *hotwax.OMS) error {
+				_, err := c.FindJobs(ctx, diagnostics.JobQuery{EnumIDs: []string{"X"}})
 				return err
 			},
 			kind: diagnostics.FailureUnexpected, message: `field "docs" is a JSON string`,
 		},
 		{
 			name: "the OMS's own message", status: http.StatusOK, body: `{"_ERROR_MESSAGE_":"Entity ShopifyShopAndConfig is not readable"}`,
-			call: func(ctx context.Context, c *hotwax.Client) error {
+			call: func(ctx context.Context, c *hotwax.OMS) error {
 				_, err := c.Shops(ctx, "STORE")
 				return err
 			},
@@ -70,7 +70,7 @@ func TestClassify(t *testing.T) {
 		},
 		{
 			name: "a 401 names the token", status: http.StatusUnauthorized, body: `{"error":"Unauthorized: token expired"}`,
-			call: func(ctx context.Context, c *hotwax.Client) error {
+			call: func(ctx context.Context, c *hotwax.OMS) error {
 				_, err := c.Shops(ctx, "STORE")
 				return err
 			},
@@ -78,7 +78,7 @@ func TestClassify(t *testing.T) {
 		},
 		{
 			name: "a 403 is a permission", status: http.StatusForbidden, body: `{"_ERROR_MESSAGE_":"Permission denied"}`,
-			call: func(ctx context.Context, c *hotwax.Client) error {
+			call: func(ctx context.Context, c *hotwax.OMS) error {
 				_, err := c.Shops(ctx, "STORE")
 				return err
 			},
@@ -86,7 +86,7 @@ func TestClassify(t *testing.T) {
 		},
 		{
 			name: "a gateway without the OMS", status: http.StatusServiceUnavailable, body: `<html>down</html>`,
-			call: func(ctx context.Context, c *hotwax.Client) error {
+			call: func(ctx context.Context, c *hotwax.OMS) error {
 				_, err := c.Shops(ctx, "STORE")
 				return err
 			},
@@ -95,7 +95,7 @@ func TestClassify(t *testing.T) {
 		{
 			name: "a 500 with the OMS's message is the OMS speaking", status: http.StatusInternalServerError,
 			body: `{"_ERROR_MESSAGE_":"Error calling service performFind"}`,
-			call: func(ctx context.Context, c *hotwax.Client) error {
+			call: func(ctx context.Context, c *hotwax.OMS) error {
 				_, err := c.Shops(ctx, "STORE")
 				return err
 			},
@@ -118,7 +118,7 @@ func TestClassify(t *testing.T) {
 
 func TestClassifyKeepsMessagesShort(t *testing.T) {
 	long := strings.Repeat("é", 400)
-	f := diagnostics.Classify("findJobs", &hotwax.APIError{Call: "findJobs", Status: 200, Messages: []string{long + "\nline two"}})
+	f := diagnostics.Classify("findJobs", &diagnostics.OMSError{Call: "findJobs", Status: 200, Messages: []string{long + "\nline two"}})
 	assert.LessOrEqual(t, len(f.Message), 300)
 	assert.NotContains(t, f.Message, "\n")
 	assert.True(t, strings.HasSuffix(f.Message, "…"))

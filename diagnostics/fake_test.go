@@ -3,88 +3,89 @@ package diagnostics
 import (
 	"context"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
+
+// testJobs are the job ids the fakes use: a HotWax instance's default ids.
+var testJobs = DefaultJobs()
 
 // fakeOMS answers the chain from function fields; a nil field answers nothing.
 type fakeOMS struct {
-	ProductsBySKUFn      func(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error)
-	ShopsFn              func(ctx context.Context, storeID string) ([]hotwax.Shop, error)
-	ShopLinksFn          func(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error)
-	PreorderCategoriesFn func(ctx context.Context, storeID string) ([]hotwax.Category, error)
-	CategoryMembersFn    func(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error)
-	FindJobsFn           func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
-	ListingsFn           func(ctx context.Context, shopID string, variantIDs []hotwax.VariantRef) ([]hotwax.Listing, error)
-	ScheduleJobFn        func(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error)
-	CreateShopLinkFn     func(ctx context.Context, link hotwax.ShopLink) error
-	VariantLinksFn       func(ctx context.Context, shopID, variantID string) ([]hotwax.ShopLink, error)
+	ProductsBySKUFn      func(ctx context.Context, storeID string, skus []string) ([]CatalogProduct, error)
+	ShopsFn              func(ctx context.Context, storeID string) ([]Shop, error)
+	ShopLinksFn          func(ctx context.Context, productIDs []string) ([]ShopLink, error)
+	PreorderCategoriesFn func(ctx context.Context, storeID string) ([]Category, error)
+	CategoryMembersFn    func(ctx context.Context, productIDs []string) ([]CategoryMember, error)
+	FindJobsFn           func(ctx context.Context, q JobQuery) ([]Job, error)
+	ListingsFn           func(ctx context.Context, shopID string, variantIDs []VariantRef) ([]Listing, error)
+	ScheduleJobFn        func(ctx context.Context, req ScheduleRequest) (ScheduleResult, error)
+	CreateShopLinkFn     func(ctx context.Context, link ShopLink) error
+	VariantLinksFn       func(ctx context.Context, shopID, variantID string) ([]ShopLink, error)
 }
 
-func (f *fakeOMS) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error) {
+func (f *fakeOMS) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]CatalogProduct, error) {
 	if f.ProductsBySKUFn == nil {
 		return nil, nil
 	}
 	return f.ProductsBySKUFn(ctx, storeID, skus)
 }
 
-func (f *fakeOMS) Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error) {
+func (f *fakeOMS) Shops(ctx context.Context, storeID string) ([]Shop, error) {
 	if f.ShopsFn == nil {
 		return nil, nil
 	}
 	return f.ShopsFn(ctx, storeID)
 }
 
-func (f *fakeOMS) ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error) {
+func (f *fakeOMS) ShopLinks(ctx context.Context, productIDs []string) ([]ShopLink, error) {
 	if f.ShopLinksFn == nil {
 		return nil, nil
 	}
 	return f.ShopLinksFn(ctx, productIDs)
 }
 
-func (f *fakeOMS) PreorderCategories(ctx context.Context, storeID string) ([]hotwax.Category, error) {
+func (f *fakeOMS) PreorderCategories(ctx context.Context, storeID string) ([]Category, error) {
 	if f.PreorderCategoriesFn == nil {
 		return nil, nil
 	}
 	return f.PreorderCategoriesFn(ctx, storeID)
 }
 
-func (f *fakeOMS) CategoryMembers(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error) {
+func (f *fakeOMS) CategoryMembers(ctx context.Context, productIDs []string) ([]CategoryMember, error) {
 	if f.CategoryMembersFn == nil {
 		return nil, nil
 	}
 	return f.CategoryMembersFn(ctx, productIDs)
 }
 
-func (f *fakeOMS) FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+func (f *fakeOMS) FindJobs(ctx context.Context, q JobQuery) ([]Job, error) {
 	if f.FindJobsFn == nil {
 		return nil, nil
 	}
 	return f.FindJobsFn(ctx, q)
 }
 
-func (f *fakeOMS) Listings(ctx context.Context, shopID string, variantIDs []hotwax.VariantRef) ([]hotwax.Listing, error) {
+func (f *fakeOMS) Listings(ctx context.Context, shopID string, variantIDs []VariantRef) ([]Listing, error) {
 	if f.ListingsFn == nil {
 		return nil, nil
 	}
 	return f.ListingsFn(ctx, shopID, variantIDs)
 }
 
-func (f *fakeOMS) ScheduleJob(ctx context.Context, req hotwax.ScheduleRequest) (hotwax.ScheduleResult, error) {
+func (f *fakeOMS) ScheduleJob(ctx context.Context, req ScheduleRequest) (ScheduleResult, error) {
 	if f.ScheduleJobFn == nil {
-		return hotwax.ScheduleResult{}, nil
+		return ScheduleResult{}, nil
 	}
 	return f.ScheduleJobFn(ctx, req)
 }
 
-func (f *fakeOMS) VariantLinks(ctx context.Context, shopID, variantID string) ([]hotwax.ShopLink, error) {
+func (f *fakeOMS) VariantLinks(ctx context.Context, shopID, variantID string) ([]ShopLink, error) {
 	if f.VariantLinksFn == nil {
 		return nil, nil
 	}
 	return f.VariantLinksFn(ctx, shopID, variantID)
 }
 
-func (f *fakeOMS) CreateShopLink(ctx context.Context, link hotwax.ShopLink) error {
+func (f *fakeOMS) CreateShopLink(ctx context.Context, link ShopLink) error {
 	if f.CreateShopLinkFn == nil {
 		return nil
 	}
@@ -100,65 +101,65 @@ const day = 24 * time.Hour
 // world is a small healthy store, in the shape of the simulated OMS: US parent, CA and UK children,
 // AU disconnected; tests change one fact and watch the verdict move.
 type world struct {
-	products   []hotwax.Product
-	shops      []hotwax.Shop
-	links      []hotwax.ShopLink
-	categories []hotwax.Category
-	members    []hotwax.CategoryMember
-	jobs       []hotwax.Job // drafts and pending
-	history    []hotwax.Job
-	listings   []hotwax.Listing
+	products   []CatalogProduct
+	shops      []Shop
+	links      []ShopLink
+	categories []Category
+	members    []CategoryMember
+	jobs       []Job // drafts and pending
+	history    []Job
+	listings   []Listing
 }
 
 func healthyWorld() *world {
 	w := &world{
-		products: []hotwax.Product{{ProductID: "P1", SKU: "SKU-1", Name: "Jacket M", GroupID: "V1", ParentName: "Jacket", IsVariant: true}},
-		shops: []hotwax.Shop{
+		products: []CatalogProduct{{ProductID: "P1", SKU: "SKU-1", Name: "Jacket M", GroupID: "V1", ParentName: "Jacket", IsVariant: true}},
+		shops: []Shop{
 			{ShopID: "10000", Name: "Acme US", ShopifyConfigID: "CFG_10000"},
 			{ShopID: "10001", Name: "Acme CA", ShopifyConfigID: "CFG_10001"},
 			{ShopID: "10002", Name: "Acme UK", ShopifyConfigID: "CFG_10002"},
-			{ShopID: "10003", Name: "Acme AU", ShopifyConfigID: "CFG_10003", AccessScope: hotwax.AccessNone},
+			{ShopID: "10003", Name: "Acme AU", ShopifyConfigID: "CFG_10003", Disconnected: true},
 		},
-		categories: []hotwax.Category{{ProductCategoryID: "PREORDER_CAT", Type: hotwax.CategoryPreorder}, {ProductCategoryID: "BACKORDER_CAT", Type: hotwax.CategoryBackorder}},
-		members:    []hotwax.CategoryMember{{ProductID: "P1", ProductCategoryID: "PREORDER_CAT", FromDate: ago(10 * day), UpdatedAt: ago(10 * day)}},
-		jobs: []hotwax.Job{
-			{JobID: "D1", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusDraft, ServiceName: "associateProducts"},
-			{JobID: "D2", SystemJobEnumID: hotwax.JobPresellRefresh, StatusID: hotwax.StatusDraft, ServiceName: "refreshPresell"},
-			{JobID: "D3", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusDraft, ServiceName: "pushPreorderCatalogOnShopify"},
-			{JobID: "J0", SystemJobEnumID: hotwax.JobImportUpdates, StatusID: hotwax.StatusPending, TempExprID: "HOURLY", ShopID: "10000", ProductStoreID: "STORE"},
-			{JobID: "J1", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusPending, TempExprID: "HOURLY", ShopID: "10001", ProductStoreID: "STORE", RunTime: testNow.Add(time.Hour)},
-			{JobID: "J2", SystemJobEnumID: hotwax.JobAssociation, StatusID: hotwax.StatusPending, TempExprID: "HOURLY", ShopID: "10002", ProductStoreID: "STORE"},
-			{JobID: "J3", SystemJobEnumID: hotwax.JobPresellRefresh, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ProductStoreID: "STORE"},
-			{JobID: "J4", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ShopID: "10000", ProductStoreID: "STORE"},
-			{JobID: "J5", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ShopID: "10001", ProductStoreID: "STORE"},
-			{JobID: "J6", SystemJobEnumID: hotwax.JobCatalogSync, StatusID: hotwax.StatusPending, TempExprID: "EVERY_15_MIN", ShopID: "10002", ProductStoreID: "STORE"},
+		categories: []Category{{ProductCategoryID: "PREORDER_CAT", Type: CategoryPreorder}, {ProductCategoryID: "BACKORDER_CAT", Type: CategoryBackorder}},
+		members:    []CategoryMember{{ProductID: "P1", ProductCategoryID: "PREORDER_CAT", FromDate: ago(10 * day), UpdatedAt: ago(10 * day)}},
+		jobs: []Job{
+			{JobID: "D1", SystemJobEnumID: testJobs.Association, StatusID: JobDraft, ServiceName: "associateProducts"},
+			{JobID: "D2", SystemJobEnumID: testJobs.PresellRefresh, StatusID: JobDraft, ServiceName: "refreshPresell"},
+			{JobID: "D3", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobDraft, ServiceName: "pushPreorderCatalogOnShopify"},
+			{JobID: "J0", SystemJobEnumID: testJobs.ImportUpdates, StatusID: JobPending, TempExprID: "HOURLY", ShopID: "10000", ProductStoreID: "STORE"},
+			{JobID: "J1", SystemJobEnumID: testJobs.Association, StatusID: JobPending, TempExprID: "HOURLY", ShopID: "10001", ProductStoreID: "STORE", RunTime: testNow.Add(time.Hour)},
+			{JobID: "J2", SystemJobEnumID: testJobs.Association, StatusID: JobPending, TempExprID: "HOURLY", ShopID: "10002", ProductStoreID: "STORE"},
+			{JobID: "J3", SystemJobEnumID: testJobs.PresellRefresh, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ProductStoreID: "STORE"},
+			{JobID: "J4", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ShopID: "10000", ProductStoreID: "STORE"},
+			{JobID: "J5", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ShopID: "10001", ProductStoreID: "STORE"},
+			{JobID: "J6", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ShopID: "10002", ProductStoreID: "STORE"},
 		},
 	}
 	for i, shop := range []string{"10000", "10001", "10002"} {
 		variant := "4500000000000" + string(rune('0'+i))
-		w.links = append(w.links, hotwax.ShopLink{ShopID: shop, ProductID: "P1", ShopifyProductID: variant, CreatedAt: ago(30 * day)})
-		w.history = append(w.history, finished("H"+shop, hotwax.JobCatalogSync, shop, ago(10*time.Minute)))
-		w.listings = append(w.listings, hotwax.Listing{ShopID: shop, VariantID: "gid://shopify/ProductVariant/" + variant, Status: "active", Timestamp: ago(9 * time.Minute)})
+		w.links = append(w.links, ShopLink{ShopID: shop, ProductID: "P1", ShopifyProductID: variant, CreatedAt: ago(30 * day)})
+		w.history = append(w.history, finished("H"+shop, testJobs.CatalogSync, shop, ago(10*time.Minute)))
+		w.listings = append(w.listings, Listing{ShopID: shop, VariantID: "gid://shopify/ProductVariant/" + variant, Status: "active", Timestamp: ago(9 * time.Minute)})
 	}
 	return w
 }
 
-func finished(id, enum, shop string, start time.Time) hotwax.Job {
-	return hotwax.Job{JobID: id, SystemJobEnumID: enum, StatusID: hotwax.StatusFinished, ShopID: shop, ProductStoreID: "STORE",
+func finished(id, enum, shop string, start time.Time) Job {
+	return Job{JobID: id, SystemJobEnumID: enum, StatusID: JobFinished, ShopID: shop, ProductStoreID: "STORE",
 		RunTime: start, StartDateTime: start, FinishDateTime: start.Add(time.Minute)}
 }
 
-func failed(id, enum, shop string, start time.Time, msg string) hotwax.Job {
+func failed(id, enum, shop string, start time.Time, msg string) Job {
 	j := finished(id, enum, shop, start)
-	j.StatusID, j.JobResult = hotwax.StatusFailed, msg
+	j.StatusID, j.JobResult = JobFailed, msg
 	return j
 }
 
 // oms serves the world; it answers a query the way the OMS would, filtering by what the chain asks.
 func (w *world) oms() *fakeOMS {
 	return &fakeOMS{
-		ProductsBySKUFn: func(_ context.Context, _ string, skus []string) ([]hotwax.Product, error) {
-			var out []hotwax.Product
+		ProductsBySKUFn: func(_ context.Context, _ string, skus []string) ([]CatalogProduct, error) {
+			var out []CatalogProduct
 			for _, p := range w.products {
 				for _, s := range skus {
 					if p.SKU == s {
@@ -168,14 +169,14 @@ func (w *world) oms() *fakeOMS {
 			}
 			return out, nil
 		},
-		ShopsFn:              func(context.Context, string) ([]hotwax.Shop, error) { return w.shops, nil },
-		ShopLinksFn:          func(context.Context, []string) ([]hotwax.ShopLink, error) { return w.links, nil },
-		PreorderCategoriesFn: func(context.Context, string) ([]hotwax.Category, error) { return w.categories, nil },
-		CategoryMembersFn:    func(context.Context, []string) ([]hotwax.CategoryMember, error) { return w.members, nil },
-		FindJobsFn: func(_ context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
-			var src []hotwax.Job
+		ShopsFn:              func(context.Context, string) ([]Shop, error) { return w.shops, nil },
+		ShopLinksFn:          func(context.Context, []string) ([]ShopLink, error) { return w.links, nil },
+		PreorderCategoriesFn: func(context.Context, string) ([]Category, error) { return w.categories, nil },
+		CategoryMembersFn:    func(context.Context, []string) ([]CategoryMember, error) { return w.members, nil },
+		FindJobsFn: func(_ context.Context, q JobQuery) ([]Job, error) {
+			var src []Job
 			src = append(append(src, w.jobs...), w.history...)
-			var out []hotwax.Job
+			var out []Job
 			for _, j := range src {
 				if contains(q.Statuses, j.StatusID) && contains(q.EnumIDs, j.SystemJobEnumID) {
 					out = append(out, j)
@@ -183,8 +184,8 @@ func (w *world) oms() *fakeOMS {
 			}
 			return out, nil
 		},
-		ListingsFn: func(_ context.Context, shopID string, _ []hotwax.VariantRef) ([]hotwax.Listing, error) {
-			var out []hotwax.Listing
+		ListingsFn: func(_ context.Context, shopID string, _ []VariantRef) ([]Listing, error) {
+			var out []Listing
 			for _, l := range w.listings {
 				if l.ShopID == shopID {
 					out = append(out, l)
@@ -208,14 +209,14 @@ func contains(list []string, v string) bool {
 }
 
 func (w *world) dropLink(shop string) {
-	var keep []hotwax.ShopLink
+	var keep []ShopLink
 	for _, l := range w.links {
 		if l.ShopID != shop {
 			keep = append(keep, l)
 		}
 	}
 	w.links = keep
-	var ls []hotwax.Listing
+	var ls []Listing
 	for _, l := range w.listings {
 		if l.ShopID != shop {
 			ls = append(ls, l)
@@ -225,7 +226,7 @@ func (w *world) dropLink(shop string) {
 }
 
 func (w *world) dropJob(id string) {
-	var keep []hotwax.Job
+	var keep []Job
 	for _, j := range w.jobs {
 		if j.JobID != id {
 			keep = append(keep, j)
@@ -235,7 +236,7 @@ func (w *world) dropJob(id string) {
 }
 
 func (w *world) dropListing(shop string) {
-	var keep []hotwax.Listing
+	var keep []Listing
 	for _, l := range w.listings {
 		if l.ShopID != shop {
 			keep = append(keep, l)
@@ -244,7 +245,7 @@ func (w *world) dropListing(shop string) {
 	w.listings = keep
 }
 
-func (w *world) link(shop string) *hotwax.ShopLink {
+func (w *world) link(shop string) *ShopLink {
 	for i := range w.links {
 		if w.links[i].ShopID == shop {
 			return &w.links[i]

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // Names of the OMS calls a run makes, as reported in Report.Failures.
@@ -36,21 +34,21 @@ func (r result[T]) ok() bool { return r.err == nil }
 // Each field is written by one goroutine and read only after the fetch group has finished,
 // except listings, which several goroutines fill under mu.
 type facts struct {
-	products   result[[]hotwax.Product]
-	shops      result[[]hotwax.Shop]
-	jobs       result[[]hotwax.Job] // drafts and pending rows
-	history    result[[]hotwax.Job] // finished, failed and crashed runs, newest first
-	categories result[[]hotwax.Category]
-	members    result[[]hotwax.CategoryMember]
-	links      result[[]hotwax.ShopLink]
+	products   result[[]CatalogProduct]
+	shops      result[[]Shop]
+	jobs       result[[]Job] // drafts and pending rows
+	history    result[[]Job] // finished, failed and crashed runs, newest first
+	categories result[[]Category]
+	members    result[[]CategoryMember]
+	links      result[[]ShopLink]
 
 	mu       sync.Mutex
-	listings map[string]result[[]hotwax.Listing] // by shop id
+	listings map[string]result[[]Listing] // by shop id
 
 	calls atomic.Int64
 }
 
-func (f *facts) setListings(shopID string, ls []hotwax.Listing, err error) {
+func (f *facts) setListings(shopID string, ls []Listing, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	old, seen := f.listings[shopID]
@@ -62,7 +60,7 @@ func (f *facts) setListings(shopID string, ls []hotwax.Listing, err error) {
 	if seen && old.err != nil {
 		return // a failed call for the shop makes its listing unknown whatever else answered
 	}
-	f.listings[shopID] = result[[]hotwax.Listing]{val: ls, err: err}
+	f.listings[shopID] = result[[]Listing]{val: ls, err: err}
 }
 
 // group runs OMS calls concurrently with at most limit in flight, and never outlives the caller's Wait.
@@ -104,8 +102,8 @@ func (g *group) Wait() { g.wg.Wait() }
 // onProducts, when set, runs as soon as the product lookup has answered, in the goroutine that wrote
 // f.products; it may read f.products and nothing else.
 func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProducts func(*facts)) *facts {
-	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
-	g := newGroup(hotwax.StopOnRefusal(ctx), c.opts.MaxInFlight)
+	f := &facts{listings: map[string]result[[]Listing]{}}
+	g := newGroup(StopOnRefusal(ctx), c.opts.MaxInFlight)
 
 	// run runs ask in the group and counts its OMS requests: those the HotWax client reports making
 	// (retries, a login and a one-time probe included), else weight; fail records an error when the
@@ -113,7 +111,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 	run := func(weight int64, ask func(ctx context.Context), fail func(err error)) {
 		g.Go(func(ctx context.Context) {
 			var made atomic.Int64
-			ask(hotwax.CountRequests(ctx, &made))
+			ask(CountRequests(ctx, &made))
 			f.calls.Add(cmp.Or(made.Load(), weight))
 		}, fail)
 	}
@@ -122,7 +120,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 	run(1, func(ctx context.Context) {
 		defer close(productsDone)
 		ps, err := c.oms.ProductsBySKU(ctx, storeID, skus)
-		f.products = result[[]hotwax.Product]{val: ps, err: err}
+		f.products = result[[]CatalogProduct]{val: ps, err: err}
 		if onProducts != nil {
 			onProducts(f)
 		}
@@ -149,7 +147,7 @@ func (c *Chain) fetch(ctx context.Context, storeID string, skus []string, onProd
 
 	// Listings the index already points at, per shop; the rest once the links are known.
 	var listMu sync.Mutex
-	asked := map[string][]hotwax.VariantRef{} // shop id → variants whose listings were asked for
+	asked := map[string][]VariantRef{} // shop id → variants whose listings were asked for
 	for shopID, variants := range indexedVariants(f.products.val) {
 		asked[shopID] = variants
 		c.fetchListings(f, run, shopID, variants)
@@ -212,26 +210,26 @@ func (c *Chain) storeFactsFor(storeID string) (sf storeFacts, fresh, refresh boo
 func (c *Chain) askStoreWide(f *facts, run func(int64, func(context.Context), func(error)), storeID string) {
 	run(1, func(ctx context.Context) {
 		v, err := c.oms.Shops(ctx, storeID)
-		f.shops = result[[]hotwax.Shop]{val: v, err: err}
+		f.shops = result[[]Shop]{val: v, err: err}
 	}, func(err error) { f.shops.err = err })
 	run(1, func(ctx context.Context) {
 		v, err := c.oms.FindJobs(ctx, c.pendingQuery())
 		if err == nil && !hasDraft(v) {
-			err = hotwax.EmptyAnswer("findJobs", "no draft of the pre-order jobs")
+			err = EmptyAnswer("findJobs", "no draft of the pre-order jobs")
 		}
-		f.jobs = result[[]hotwax.Job]{val: v, err: err}
+		f.jobs = result[[]Job]{val: v, err: err}
 	}, func(err error) { f.jobs.err = err })
 	run(1, func(ctx context.Context) {
 		v, err := c.oms.FindJobs(ctx, c.historyQuery(storeID))
-		f.history = result[[]hotwax.Job]{val: v, err: err}
+		f.history = result[[]Job]{val: v, err: err}
 	}, func(err error) { f.history.err = err })
 	run(2, func(ctx context.Context) { // two performFinds: the store's catalog, then its categories
 		v, err := c.oms.PreorderCategories(ctx, storeID)
-		f.categories = result[[]hotwax.Category]{val: v, err: err}
+		f.categories = result[[]Category]{val: v, err: err}
 	}, func(err error) { f.categories.err = err })
 }
 
-func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), func(error)), shopID string, variants []hotwax.VariantRef) {
+func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), func(error)), shopID string, variants []VariantRef) {
 	run(1, func(ctx context.Context) {
 		v, err := c.oms.Listings(ctx, shopID, variants)
 		f.setListings(shopID, v, err)
@@ -240,11 +238,11 @@ func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), f
 
 // pendingQuery asks for the drafts and scheduled rows of every job the chain reasons about. It is not
 // limited to the store: drafts often carry no store, and rows of other stores are filtered by jobStore.
-func (c *Chain) pendingQuery() hotwax.JobQuery {
+func (c *Chain) pendingQuery() JobQuery {
 	j := c.opts.Jobs
-	return hotwax.JobQuery{
+	return JobQuery{
 		EnumIDs:  nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.ImportNew, j.ImportUpdates, j.FullRepush),
-		Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending},
+		Statuses: []string{JobDraft, JobPending},
 		ViewSize: 200,
 	}
 }
@@ -252,16 +250,16 @@ func (c *Chain) pendingQuery() hotwax.JobQuery {
 // hasDraft reports whether the answer holds a draft. Every job exists as a draft in the OMS, so an answer
 // without any ({}, {"docs":null}, "No record found") could not be read: taken as evidence, it would report
 // every job as unscheduled and offer to schedule drafts that cannot be found.
-func hasDraft(jobs []hotwax.Job) bool {
-	return slices.ContainsFunc(jobs, func(j hotwax.Job) bool { return j.StatusID == hotwax.StatusDraft })
+func hasDraft(jobs []Job) bool {
+	return slices.ContainsFunc(jobs, func(j Job) bool { return j.StatusID == JobDraft })
 }
 
 // historyQuery asks for the store's recent finished and failed runs of the pre-order jobs, newest first.
-func (c *Chain) historyQuery(storeID string) hotwax.JobQuery {
+func (c *Chain) historyQuery(storeID string) JobQuery {
 	j := c.opts.Jobs
-	return hotwax.JobQuery{
+	return JobQuery{
 		EnumIDs:        nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.FullRepush),
-		Statuses:       []string{hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed},
+		Statuses:       []string{JobFinished, JobFailed, JobCrashed},
 		ProductStoreID: storeID,
 		OrderBy:        "runTime DESC",
 		ViewSize:       100,
@@ -280,7 +278,7 @@ func mergeResult[T any](r *result[[]T], v []T, err error) {
 }
 
 // productIDsOf is the product ids whose shop links matter: the resolved SKUs themselves.
-func productIDsOf(ps []hotwax.Product) []string {
+func productIDsOf(ps []CatalogProduct) []string {
 	var ids []string
 	for _, p := range ps {
 		if !slices.Contains(ids, p.ProductID) {
@@ -291,7 +289,7 @@ func productIDsOf(ps []hotwax.Product) []string {
 }
 
 // memberIDs adds the virtual parents: category membership may sit on the virtual product.
-func memberIDs(ps []hotwax.Product) []string {
+func memberIDs(ps []CatalogProduct) []string {
 	ids := productIDsOf(ps)
 	for _, p := range ps {
 		if p.GroupID != "" && !slices.Contains(ids, p.GroupID) {
@@ -302,23 +300,23 @@ func memberIDs(ps []hotwax.Product) []string {
 }
 
 // indexedVariants reads "ShopifyShopProduct/<shopId>/<variantId>" goodIdentifications (hotwax-api §5.4).
-func indexedVariants(ps []hotwax.Product) map[string][]hotwax.VariantRef {
-	out := map[string][]hotwax.VariantRef{}
+func indexedVariants(ps []CatalogProduct) map[string][]VariantRef {
+	out := map[string][]VariantRef{}
 	for _, p := range ps {
 		for _, gi := range p.GoodIdentifications {
 			parts := strings.Split(gi, "/")
 			if len(parts) == 3 && parts[0] == "ShopifyShopProduct" && parts[1] != "" && parts[2] != "" {
-				out[parts[1]] = append(out[parts[1]], hotwax.VariantRef{VariantID: parts[2], ProductID: p.ProductID})
+				out[parts[1]] = append(out[parts[1]], VariantRef{VariantID: parts[2], ProductID: p.ProductID})
 			}
 		}
 	}
 	return out
 }
 
-func variantsByShop(links []hotwax.ShopLink) map[string][]hotwax.VariantRef {
-	out := map[string][]hotwax.VariantRef{}
+func variantsByShop(links []ShopLink) map[string][]VariantRef {
+	out := map[string][]VariantRef{}
 	for _, l := range links {
-		out[l.ShopID] = append(out[l.ShopID], hotwax.VariantRef{VariantID: l.ShopifyProductID, ProductID: l.ProductID})
+		out[l.ShopID] = append(out[l.ShopID], VariantRef{VariantID: l.ShopifyProductID, ProductID: l.ProductID})
 	}
 	return out
 }
@@ -350,8 +348,8 @@ func nonEmpty(vs ...string) []string {
 }
 
 // unasked are the linked variants whose listings were not asked for with the ones the index pointed at.
-func unasked(linked, asked []hotwax.VariantRef) []hotwax.VariantRef {
-	var out []hotwax.VariantRef
+func unasked(linked, asked []VariantRef) []VariantRef {
+	var out []VariantRef
 	for _, ref := range linked {
 		if !slices.Contains(asked, ref) {
 			out = append(out, ref)

@@ -1,13 +1,9 @@
 package diagnostics
 
-import (
-	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
-)
+import "time"
 
 // Frequencies are the schedules the Job Manager offers for a job, in its order (hotwax-api §4.1).
-var Frequencies = hotwax.Frequencies
+var Frequencies = []string{"EVERY_5_MIN", "EVERY_15_MIN", "EVERY_30_MIN", "HOURLY", "EVERY_6_HOUR", "EVERYDAY"}
 
 // frequencyIntervals are the recurrences of Frequencies (TemporalExpression integer1/integer2).
 var frequencyIntervals = map[string]time.Duration{

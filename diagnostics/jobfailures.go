@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // UnknownSignature labels failures that no signature matches, in metrics and digests.
@@ -95,12 +93,12 @@ func GroupBySignature(runs []FailedRun) []SignatureGroup {
 }
 
 // failedOf is what the OMS recorded of a failed run: its jobResult and its runtime data's error.
-func failedOf(j hotwax.Job) Failed {
+func failedOf(j Job) Failed {
 	return Failed{JobResult: j.JobResult, ErrorMessage: j.RuntimeData["_ERROR_MESSAGE_"]}
 }
 
 // signatureOf matches a failed run against the chain's catalogue.
-func (o Options) signatureOf(j hotwax.Job) SignatureRef {
+func (o Options) signatureOf(j Job) SignatureRef {
 	if sig, ok := o.Signatures.Match(failedOf(j)); ok {
 		return sig.Ref()
 	}
@@ -111,7 +109,7 @@ func (o Options) signatureOf(j hotwax.Job) SignatureRef {
 // escalation carrying its note; an unknown failure is escalated), then running the job again, which
 // comes after a person has followed the steps. A relink is offered only when the error names the variant
 // this SKU is linked to in that shop: another product's deleted variant is not this card's fix.
-func (s *subject) failureRemedies(run hotwax.Job, sig SignatureRef) (fix, after []Remedy) {
+func (s *subject) failureRemedies(run Job, sig SignatureRef) (fix, after []Remedy) {
 	again := s.runJob(run.SystemJobEnumID, run.Shop(), "again")
 	switch {
 	case !sig.Known():

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // JobStatus is the health of one pre-order related job for one shop, or store-wide when ShopID is empty.
@@ -41,22 +39,22 @@ func (c *Chain) JobHealth(ctx context.Context, storeID string) (JobsReport, erro
 	jobs := c.opts.Jobs
 	g.Go(func(ctx context.Context) {
 		v, err := c.oms.Shops(ctx, storeID)
-		f.shops = result[[]hotwax.Shop]{val: v, err: err}
+		f.shops = result[[]Shop]{val: v, err: err}
 	}, func(err error) { f.shops.err = err })
 	g.Go(func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, hotwax.JobQuery{
+		v, err := c.oms.FindJobs(ctx, JobQuery{
 			EnumIDs:  nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync, jobs.ImportNew, jobs.ImportUpdates),
-			Statuses: []string{hotwax.StatusDraft, hotwax.StatusPending}, ViewSize: 200,
+			Statuses: []string{JobDraft, JobPending}, ViewSize: 200,
 		})
-		f.jobs = result[[]hotwax.Job]{val: v, err: err}
+		f.jobs = result[[]Job]{val: v, err: err}
 	}, func(err error) { f.jobs.err = err })
 	g.Go(func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, hotwax.JobQuery{
+		v, err := c.oms.FindJobs(ctx, JobQuery{
 			EnumIDs:        nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync),
-			Statuses:       []string{hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed},
+			Statuses:       []string{JobFinished, JobFailed, JobCrashed},
 			ProductStoreID: storeID, OrderBy: "runTime DESC", ViewSize: 100,
 		})
-		f.history = result[[]hotwax.Job]{val: v, err: err}
+		f.history = result[[]Job]{val: v, err: err}
 	}, func(err error) { f.history.err = err })
 	g.Wait()
 	if err := errors.Join(f.shops.err, f.jobs.err, f.history.err); err != nil {
@@ -73,7 +71,7 @@ func (c *Chain) jobsReport(storeID string, f *facts) JobsReport {
 	for _, sh := range f.shops.val {
 		role := RoleChild
 		switch {
-		case sh.Disconnected():
+		case sh.Disconnected:
 			role = RoleDisconnected
 		case sh.ShopID == s.parentID:
 			role = RoleParent
@@ -93,7 +91,7 @@ func (c *Chain) jobsReport(storeID string, f *facts) JobsReport {
 				continue
 			}
 			switch run.StatusID {
-			case hotwax.StatusFinished:
+			case JobFinished:
 				if st.LastRun.IsZero() {
 					st.LastRun = run.EndTime()
 				}

@@ -4,17 +4,15 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // SweepOMS is what a sweep reads: the chain's questions plus the listing of the pre-order catalog.
-// *hotwax.Client satisfies it.
+// *hotwax.OMS satisfies it.
 type SweepOMS interface {
 	OMS
-	ProductStores(ctx context.Context) ([]hotwax.Store, error)
-	CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (hotwax.MembersPage, error)
-	SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (hotwax.ProductsPage, error)
+	ProductStores(ctx context.Context) ([]ProductStore, error)
+	CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (MembersPage, error)
+	SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (ProductsPage, error)
 }
 
 // Limiter bounds the OMS requests of the sweeps that share it: at most Concurrency in flight and, when RPS
@@ -95,46 +93,46 @@ func call[T any](ctx context.Context, l *Limiter, fn func() (T, error)) (T, erro
 	return fn()
 }
 
-func (o limited) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error) {
-	return call(ctx, o.l, func() ([]hotwax.Product, error) { return o.oms.ProductsBySKU(ctx, storeID, skus) })
+func (o limited) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]CatalogProduct, error) {
+	return call(ctx, o.l, func() ([]CatalogProduct, error) { return o.oms.ProductsBySKU(ctx, storeID, skus) })
 }
 
-func (o limited) Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error) {
-	return call(ctx, o.l, func() ([]hotwax.Shop, error) { return o.oms.Shops(ctx, storeID) })
+func (o limited) Shops(ctx context.Context, storeID string) ([]Shop, error) {
+	return call(ctx, o.l, func() ([]Shop, error) { return o.oms.Shops(ctx, storeID) })
 }
 
-func (o limited) ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error) {
-	return call(ctx, o.l, func() ([]hotwax.ShopLink, error) { return o.oms.ShopLinks(ctx, productIDs) })
+func (o limited) ShopLinks(ctx context.Context, productIDs []string) ([]ShopLink, error) {
+	return call(ctx, o.l, func() ([]ShopLink, error) { return o.oms.ShopLinks(ctx, productIDs) })
 }
 
-func (o limited) PreorderCategories(ctx context.Context, storeID string) ([]hotwax.Category, error) {
-	return call(ctx, o.l, func() ([]hotwax.Category, error) { return o.oms.PreorderCategories(ctx, storeID) })
+func (o limited) PreorderCategories(ctx context.Context, storeID string) ([]Category, error) {
+	return call(ctx, o.l, func() ([]Category, error) { return o.oms.PreorderCategories(ctx, storeID) })
 }
 
-func (o limited) CategoryMembers(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error) {
-	return call(ctx, o.l, func() ([]hotwax.CategoryMember, error) { return o.oms.CategoryMembers(ctx, productIDs) })
+func (o limited) CategoryMembers(ctx context.Context, productIDs []string) ([]CategoryMember, error) {
+	return call(ctx, o.l, func() ([]CategoryMember, error) { return o.oms.CategoryMembers(ctx, productIDs) })
 }
 
-func (o limited) FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
-	return call(ctx, o.l, func() ([]hotwax.Job, error) { return o.oms.FindJobs(ctx, q) })
+func (o limited) FindJobs(ctx context.Context, q JobQuery) ([]Job, error) {
+	return call(ctx, o.l, func() ([]Job, error) { return o.oms.FindJobs(ctx, q) })
 }
 
-func (o limited) Listings(ctx context.Context, shopID string, variants []hotwax.VariantRef) ([]hotwax.Listing, error) {
-	return call(ctx, o.l, func() ([]hotwax.Listing, error) { return o.oms.Listings(ctx, shopID, variants) })
+func (o limited) Listings(ctx context.Context, shopID string, variants []VariantRef) ([]Listing, error) {
+	return call(ctx, o.l, func() ([]Listing, error) { return o.oms.Listings(ctx, shopID, variants) })
 }
 
-func (o limited) ProductStores(ctx context.Context) ([]hotwax.Store, error) {
-	return call(ctx, o.l, func() ([]hotwax.Store, error) { return o.oms.ProductStores(ctx) })
+func (o limited) ProductStores(ctx context.Context) ([]ProductStore, error) {
+	return call(ctx, o.l, func() ([]ProductStore, error) { return o.oms.ProductStores(ctx) })
 }
 
-func (o limited) CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (hotwax.MembersPage, error) {
-	return call(ctx, o.l, func() (hotwax.MembersPage, error) {
+func (o limited) CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (MembersPage, error) {
+	return call(ctx, o.l, func() (MembersPage, error) {
 		return o.oms.CategoryMembersPage(ctx, categoryIDs, viewIndex, viewSize)
 	})
 }
 
-func (o limited) SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (hotwax.ProductsPage, error) {
-	return call(ctx, o.l, func() (hotwax.ProductsPage, error) {
+func (o limited) SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (ProductsPage, error) {
+	return call(ctx, o.l, func() (ProductsPage, error) {
 		return o.oms.SellableProducts(ctx, storeID, productIDs, start, rows)
 	})
 }

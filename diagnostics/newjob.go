@@ -3,8 +3,6 @@ package diagnostics
 import (
 	"context"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // clockSlack is how far the OMS's clock may run behind the bot's when a new job row is matched by its
@@ -14,18 +12,18 @@ const clockSlack = time.Minute
 // newJob finds the row a scheduleService request created: the job's row for the shop ("" for store-wide
 // jobs) created at or after the request. A schedule makes a pending row with a frequency; a run-now copy
 // makes a row without one, which may already have run by the time it is read. The newest match wins.
-func (e *Executor) newJob(ctx context.Context, storeID, enum, shopID string, runNow bool, requested time.Time) (hotwax.Job, bool, error) {
-	statuses := []string{hotwax.StatusPending, hotwax.StatusQueued, hotwax.StatusRunning}
+func (e *Executor) newJob(ctx context.Context, storeID, enum, shopID string, runNow bool, requested time.Time) (Job, bool, error) {
+	statuses := []string{JobPending, JobQueued, JobRunning}
 	if runNow {
-		statuses = append(statuses, hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed)
+		statuses = append(statuses, JobFinished, JobFailed, JobCrashed)
 	}
-	jobs, err := e.oms.FindJobs(ctx, hotwax.JobQuery{
+	jobs, err := e.oms.FindJobs(ctx, JobQuery{
 		EnumIDs: []string{enum}, Statuses: statuses, ShopID: shopID, OrderBy: "createdDate DESC", ViewSize: 20,
 	})
 	if err != nil {
-		return hotwax.Job{}, false, err
+		return Job{}, false, err
 	}
-	var best hotwax.Job
+	var best Job
 	found := false
 	for _, j := range jobs {
 		switch {

@@ -3,19 +3,17 @@ package diagnostics
 import (
 	"context"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
-// OMS is what the chain reads from HotWax. *hotwax.Client satisfies it; tests use function-field fakes.
+// OMS is what the chain reads from HotWax. *hotwax.OMS satisfies it; tests use function-field fakes.
 type OMS interface {
-	ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]hotwax.Product, error)
-	Shops(ctx context.Context, storeID string) ([]hotwax.Shop, error)
-	ShopLinks(ctx context.Context, productIDs []string) ([]hotwax.ShopLink, error)
-	PreorderCategories(ctx context.Context, storeID string) ([]hotwax.Category, error)
-	CategoryMembers(ctx context.Context, productIDs []string) ([]hotwax.CategoryMember, error)
-	FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
-	Listings(ctx context.Context, shopID string, variants []hotwax.VariantRef) ([]hotwax.Listing, error)
+	ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]CatalogProduct, error)
+	Shops(ctx context.Context, storeID string) ([]Shop, error)
+	ShopLinks(ctx context.Context, productIDs []string) ([]ShopLink, error)
+	PreorderCategories(ctx context.Context, storeID string) ([]Category, error)
+	CategoryMembers(ctx context.Context, productIDs []string) ([]CategoryMember, error)
+	FindJobs(ctx context.Context, q JobQuery) ([]Job, error)
+	Listings(ctx context.Context, shopID string, variants []VariantRef) ([]Listing, error)
 }
 
 // Jobs names the job enum ids the chain reasons about. HotWax's own documents disagree on some of them,
@@ -34,11 +32,11 @@ type Jobs struct {
 // DefaultJobs returns the job ids of hotwax-api §4.7.
 func DefaultJobs() Jobs {
 	return Jobs{
-		Association:    hotwax.JobAssociation,
-		PresellRefresh: hotwax.JobPresellRefresh,
-		CatalogSync:    hotwax.JobCatalogSync,
-		ImportNew:      hotwax.JobImportNew,
-		ImportUpdates:  hotwax.JobImportUpdates,
+		Association:    "JOB_UPD_PROD_ASSOC",
+		PresellRefresh: "JOB_REL_PREODR_CAT",
+		CatalogSync:    "JOB_PREORDER_CAT_SYC",
+		ImportNew:      "JOB_IMP_PROD_NEW",
+		ImportUpdates:  "JOB_IMP_PROD_UPD",
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // The product check is reported after the first round trip, while the other calls are still out.
@@ -17,7 +15,7 @@ func TestRunWithProgress(t *testing.T) {
 	oms := w.oms()
 	release := make(chan struct{})
 	jobs := oms.FindJobsFn
-	oms.FindJobsFn = func(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error) {
+	oms.FindJobsFn = func(ctx context.Context, q JobQuery) ([]Job, error) {
 		<-release // the job queries answer only after the product check was reported
 		return jobs(ctx, q)
 	}

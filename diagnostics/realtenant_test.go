@@ -19,8 +19,8 @@ import (
 func TestUnderscoreListingGenerationCostsOneRequestPerShopOnce(t *testing.T) {
 	for _, gen := range []string{hotwaxtest.GenerationDotted, hotwaxtest.GenerationUnderscore} {
 		t.Run(gen, func(t *testing.T) {
-			srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, ListingGeneration: gen})
-			chain := diagnostics.New(client, diagnostics.Options{})
+			srv, client, _ := simulatedClient(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, ListingGeneration: gen})
+			chain := diagnostics.New(hotwax.NewOMS(client), diagnostics.Options{})
 			var totals, listingQueries []int
 			for run := range 2 {
 				srv.ResetCounts()
@@ -67,7 +67,7 @@ func TestDraftWithRuntimeErrorIsRefusedWithTheOMSReason(t *testing.T) {
 	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
 	for _, kind := range []string{diagnostics.RemedyScheduleJob, diagnostics.RemedyRunJob} {
 		_, err := ex.Execute(context.Background(), "STORE", remedyOf(t, r, kind, "10001"), diagnostics.Input{})
-		var de *hotwax.DraftError
+		var de *diagnostics.DraftError
 		require.ErrorAs(t, err, &de, kind)
 		assert.Equal(t, hotwaxtest.DraftRuntimeError, de.Reason)
 		reason, refused := diagnostics.OMSRefusal(err)
@@ -104,9 +104,10 @@ func TestExecutorFindsTheNewJobWithoutAJobIDInTheReply(t *testing.T) {
 
 func TestBadLoginNamesTheCredentials(t *testing.T) {
 	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Username: "ops", Password: "secret"})
-	client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Username: "ops", Password: "wrong", RetryWait: time.Millisecond})
+	hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Username: "ops", Password: "wrong", RetryWait: time.Millisecond})
 	require.NoError(t, err)
+	client := hotwax.NewOMS(hc)
 	_, err = client.Shops(context.Background(), "STORE")
-	assert.ErrorIs(t, err, hotwax.ErrUnauthorized, "a 200 with _ERROR_MESSAGE_ from login is refused credentials")
+	assert.ErrorIs(t, err, diagnostics.ErrUnauthorized, "a 200 with _ERROR_MESSAGE_ from login is refused credentials")
 	assert.Contains(t, err.Error(), "The password was not correct")
 }

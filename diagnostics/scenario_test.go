@@ -17,8 +17,8 @@ import (
 
 // The client is what cmd wires in; the chain and the executor must accept it.
 var (
-	_ diagnostics.OMS    = (*hotwax.Client)(nil)
-	_ diagnostics.JobOMS = (*hotwax.Client)(nil)
+	_ diagnostics.OMS    = (*hotwax.OMS)(nil)
+	_ diagnostics.JobOMS = (*hotwax.OMS)(nil)
 )
 
 const (
@@ -52,8 +52,16 @@ var (
 	escalate = remedyKey{diagnostics.RemedyEscalate, "", ""}
 )
 
-// simulated starts a simulated OMS and a client for it; transport lets tests close idle connections.
-func simulated(t *testing.T, opts hotwaxtest.Options) (*hotwaxtest.Server, *hotwax.Client, *http.Transport) {
+// simulated starts a simulated OMS and the chain's view of a client for it; transport lets tests close idle
+// connections.
+func simulated(t *testing.T, opts hotwaxtest.Options) (*hotwaxtest.Server, *hotwax.OMS, *http.Transport) {
+	t.Helper()
+	srv, c, tr := simulatedClient(t, opts)
+	return srv, hotwax.NewOMS(c), tr
+}
+
+// simulatedClient starts a simulated OMS and a client for it.
+func simulatedClient(t *testing.T, opts hotwaxtest.Options) (*hotwaxtest.Server, *hotwax.Client, *http.Transport) {
 	t.Helper()
 	srv := hotwaxtest.NewTestServer(t, opts)
 	tr := &http.Transport{}

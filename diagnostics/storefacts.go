@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // StoreFacts keeps the store-wide facts of a run (shops, the pre-order catalog and its categories, job
@@ -29,10 +27,10 @@ type StoreFacts struct {
 
 // storeFacts is one product store's store-wide answers and when they were asked for.
 type storeFacts struct {
-	shops      []hotwax.Shop
-	jobs       []hotwax.Job
-	history    []hotwax.Job
-	categories []hotwax.Category
+	shops      []Shop
+	jobs       []Job
+	history    []Job
+	categories []Category
 	at         time.Time
 }
 
@@ -103,10 +101,10 @@ func (s *StoreFacts) refreshed(storeID string) {
 
 // fill copies cached facts into a run's facts.
 func (sf storeFacts) fill(f *facts) {
-	f.shops = result[[]hotwax.Shop]{val: sf.shops}
-	f.jobs = result[[]hotwax.Job]{val: sf.jobs}
-	f.history = result[[]hotwax.Job]{val: sf.history}
-	f.categories = result[[]hotwax.Category]{val: sf.categories}
+	f.shops = result[[]Shop]{val: sf.shops}
+	f.jobs = result[[]Job]{val: sf.jobs}
+	f.history = result[[]Job]{val: sf.history}
+	f.categories = result[[]Category]{val: sf.categories}
 }
 
 // refresh fetches the store-wide facts again, off the run that found them aging, with a deadline of its own.

@@ -9,8 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // Facts past half their TTL are used and refreshed in the background; past the TTL they are asked for by
@@ -21,7 +19,7 @@ func TestStoreFactsRefreshInTheBackground(t *testing.T) {
 	var shopCalls atomic.Int64
 	f := &fakeOMS{
 		ProductsBySKUFn: inner.ProductsBySKU,
-		ShopsFn: func(ctx context.Context, s string) ([]hotwax.Shop, error) {
+		ShopsFn: func(ctx context.Context, s string) ([]Shop, error) {
 			shopCalls.Add(1)
 			return inner.Shops(ctx, s)
 		},

@@ -24,8 +24,9 @@ var perSKU = map[string]int{
 
 func TestStoreFactsWarmCheckAsksOnlyForItsSKUs(t *testing.T) {
 	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync})
-	client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
+	hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
 	require.NoError(t, err)
+	client := hotwax.NewOMS(hc)
 	facts := diagnostics.NewStoreFacts(time.Hour)
 	chain := diagnostics.New(client, diagnostics.Options{StoreFacts: facts})
 	ctx := context.Background()
@@ -59,8 +60,9 @@ func TestStoreFactsWarmCheckAsksOnlyForItsSKUs(t *testing.T) {
 
 func TestStoreFactsExpireAndKeepNoFailure(t *testing.T) {
 	srv := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy})
-	client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
+	hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
 	require.NoError(t, err)
+	client := hotwax.NewOMS(hc)
 	chain := diagnostics.New(client, diagnostics.Options{StoreFacts: diagnostics.NewStoreFacts(50 * time.Millisecond)})
 	ctx := context.Background()
 

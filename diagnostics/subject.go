@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // subject is one SKU seen through the facts of a run: the helpers every check shares.
@@ -15,14 +13,14 @@ type subject struct {
 	sku     string
 	f       *facts
 
-	product  *hotwax.Product // nil when not found or not looked up
+	product  *CatalogProduct // nil when not found or not looked up
 	parentID string
 	parentBy string
-	links    map[string]hotwax.ShopLink // this product's links by shop id
+	links    map[string]ShopLink // this product's links by shop id
 }
 
 func newSubject(opts Options, storeID, sku string, f *facts) *subject {
-	s := &subject{opts: opts, storeID: storeID, sku: sku, f: f, links: map[string]hotwax.ShopLink{}}
+	s := &subject{opts: opts, storeID: storeID, sku: sku, f: f, links: map[string]ShopLink{}}
 	if f.products.ok() {
 		s.product = findProduct(f.products.val, sku)
 	}
@@ -41,7 +39,7 @@ func newSubject(opts Options, storeID, sku string, f *facts) *subject {
 
 // findProduct matches a Solr document to the SKU the user typed: sku first, then internalName,
 // exact before case-insensitive.
-func findProduct(ps []hotwax.Product, sku string) *hotwax.Product {
+func findProduct(ps []CatalogProduct, sku string) *CatalogProduct {
 	for _, match := range []func(a, b string) bool{
 		func(a, b string) bool { return a == b },
 		strings.EqualFold,
@@ -71,10 +69,10 @@ func (s *subject) inferParent() (id, how string) {
 		var found []string
 		var enum string
 		for _, j := range s.f.jobs.val {
-			if j.StatusID != hotwax.StatusPending || (j.SystemJobEnumID != s.opts.Jobs.ImportNew && j.SystemJobEnumID != s.opts.Jobs.ImportUpdates) {
+			if j.StatusID != JobPending || (j.SystemJobEnumID != s.opts.Jobs.ImportNew && j.SystemJobEnumID != s.opts.Jobs.ImportUpdates) {
 				continue
 			}
-			if sh, ok := s.shop(j.Shop()); ok && !sh.Disconnected() && !slices.Contains(found, sh.ShopID) {
+			if sh, ok := s.shop(j.Shop()); ok && !sh.Disconnected && !slices.Contains(found, sh.ShopID) {
 				found = append(found, sh.ShopID)
 				enum = j.SystemJobEnumID
 			}
@@ -88,7 +86,7 @@ func (s *subject) inferParent() (id, how string) {
 			return found[0], "inferred: several shops have a pending product import job (" + strings.Join(found, ", ") + "); took the first, set the parent shop in configuration"
 		}
 	}
-	var oldest hotwax.ShopLink
+	var oldest ShopLink
 	for _, sh := range s.connected() {
 		if l, ok := s.links[sh.ShopID]; ok && (oldest.ShopID == "" || l.CreatedAt.Before(oldest.CreatedAt)) {
 			oldest = l
@@ -100,16 +98,16 @@ func (s *subject) inferParent() (id, how string) {
 	return "", "unknown: no parent configured, no product import job, no link"
 }
 
-func (s *subject) shop(id string) (hotwax.Shop, bool) {
+func (s *subject) shop(id string) (Shop, bool) {
 	if id == "" || !s.f.shops.ok() {
-		return hotwax.Shop{}, false
+		return Shop{}, false
 	}
 	for _, sh := range s.f.shops.val {
 		if sh.ShopID == id {
 			return sh, true
 		}
 	}
-	return hotwax.Shop{}, false
+	return Shop{}, false
 }
 
 func (s *subject) shopName(id string) string {
@@ -120,21 +118,21 @@ func (s *subject) shopName(id string) string {
 }
 
 // connected is every shop HotWax can still reach; disconnected shops are ignored by the verdict.
-func (s *subject) connected() []hotwax.Shop {
-	var out []hotwax.Shop
+func (s *subject) connected() []Shop {
+	var out []Shop
 	if !s.f.shops.ok() {
 		return nil
 	}
 	for _, sh := range s.f.shops.val {
-		if !sh.Disconnected() {
+		if !sh.Disconnected {
 			out = append(out, sh)
 		}
 	}
 	return out
 }
 
-func (s *subject) children() []hotwax.Shop {
-	var out []hotwax.Shop
+func (s *subject) children() []Shop {
+	var out []Shop
 	for _, sh := range s.connected() {
 		if sh.ShopID != s.parentID {
 			out = append(out, sh)
@@ -143,9 +141,9 @@ func (s *subject) children() []hotwax.Shop {
 	return out
 }
 
-func (s *subject) role(sh hotwax.Shop) string {
+func (s *subject) role(sh Shop) string {
 	switch {
-	case sh.Disconnected():
+	case sh.Disconnected:
 		return RoleDisconnected
 	case sh.ShopID == s.parentID:
 		return RoleParent
@@ -154,7 +152,7 @@ func (s *subject) role(sh hotwax.Shop) string {
 }
 
 // jobStore is the product store a job row is for; empty when the row does not say.
-func jobStore(j hotwax.Job) string {
+func jobStore(j Job) string {
 	if j.ProductStoreID != "" {
 		return j.ProductStoreID
 	}
@@ -163,7 +161,7 @@ func jobStore(j hotwax.Job) string {
 
 // scheduled finds the enabled job (hotwax-api §4.2: pending with a frequency) of enum for the store.
 // exact requires the job's shop to be shopID; otherwise a store-wide row (no shop) also counts.
-func (s *subject) scheduled(enum, shopID string, exact bool) (hotwax.Job, bool) {
+func (s *subject) scheduled(enum, shopID string, exact bool) (Job, bool) {
 	for _, j := range s.f.jobs.val {
 		if j.SystemJobEnumID != enum || !j.Scheduled() {
 			continue
@@ -175,12 +173,12 @@ func (s *subject) scheduled(enum, shopID string, exact bool) (hotwax.Job, bool) 
 			return j, true
 		}
 	}
-	return hotwax.Job{}, false
+	return Job{}, false
 }
 
 func (s *subject) hasDraft(enum string) bool {
 	for _, j := range s.f.jobs.val {
-		if j.SystemJobEnumID == enum && j.StatusID == hotwax.StatusDraft {
+		if j.SystemJobEnumID == enum && j.StatusID == JobDraft {
 			return true
 		}
 	}
@@ -188,8 +186,8 @@ func (s *subject) hasDraft(enum string) bool {
 }
 
 // lastRun is the newest run of enum for shopID in the history with one of statuses.
-func (s *subject) lastRun(enum, shopID string, statuses ...string) (hotwax.Job, bool) {
-	var best hotwax.Job
+func (s *subject) lastRun(enum, shopID string, statuses ...string) (Job, bool) {
+	var best Job
 	found := false
 	for _, j := range s.f.history.val {
 		if j.SystemJobEnumID != enum || j.Shop() != shopID || !slices.Contains(statuses, j.StatusID) {
@@ -203,7 +201,7 @@ func (s *subject) lastRun(enum, shopID string, statuses ...string) (hotwax.Job, 
 }
 
 // runTime orders runs: when they ended, else started, else were due.
-func runTime(j hotwax.Job) time.Time {
+func runTime(j Job) time.Time {
 	for _, t := range []time.Time{j.EndTime(), j.StartDateTime, j.RunTime} {
 		if !t.IsZero() {
 			return t
@@ -212,7 +210,7 @@ func runTime(j hotwax.Job) time.Time {
 	return time.Time{}
 }
 
-func startOf(j hotwax.Job) time.Time {
+func startOf(j Job) time.Time {
 	if !j.StartDateTime.IsZero() {
 		return j.StartDateTime
 	}
@@ -233,16 +231,16 @@ const (
 )
 
 // listing is what shopID shows for this product: its state and the newest listing document, if any.
-func (s *subject) listing(shopID string) (string, hotwax.Listing) {
+func (s *subject) listing(shopID string) (string, Listing) {
 	link, linked := s.links[shopID]
 	if !linked {
-		return listingNotLinked, hotwax.Listing{}
+		return listingNotLinked, Listing{}
 	}
 	r, asked := s.f.listings[shopID]
 	if asked && !r.ok() {
-		return listingUnknown, hotwax.Listing{}
+		return listingUnknown, Listing{}
 	}
-	var newest hotwax.Listing
+	var newest Listing
 	found := false
 	for _, l := range r.val {
 		if variantID(l.VariantID) != variantID(link.ShopifyProductID) {
@@ -267,7 +265,7 @@ func (s *subject) listing(shopID string) (string, hotwax.Listing) {
 
 func variantID(s string) string { return strings.TrimPrefix(s, "gid://shopify/ProductVariant/") }
 
-func listingTime(l hotwax.Listing) time.Time {
+func listingTime(l Listing) time.Time {
 	if !l.Timestamp.IsZero() {
 		return l.Timestamp
 	}
@@ -275,14 +273,14 @@ func listingTime(l hotwax.Listing) time.Time {
 }
 
 // preorderMembers are the product's (or its virtual parent's) memberships in pre-order/backorder categories.
-func (s *subject) preorderMembers() []hotwax.CategoryMember {
-	var out []hotwax.CategoryMember
+func (s *subject) preorderMembers() []CategoryMember {
+	var out []CategoryMember
 	for _, m := range s.f.members.val {
 		if m.ProductID != s.product.ProductID && (s.product.GroupID == "" || m.ProductID != s.product.GroupID) {
 			continue
 		}
 		for _, c := range s.f.categories.val {
-			if c.ProductCategoryID == m.ProductCategoryID && (c.Type == hotwax.CategoryPreorder || c.Type == hotwax.CategoryBackorder) {
+			if c.ProductCategoryID == m.ProductCategoryID && (c.Type == CategoryPreorder || c.Type == CategoryBackorder) {
 				out = append(out, m)
 			}
 		}

@@ -3,14 +3,12 @@ package diagnostics
 import (
 	"context"
 	"slices"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // Catalog answers what the chain does not ask: the product stores, and the SKUs close to one that is not
-// in the store. hotwax.Client satisfies it.
+// in the store. *hotwax.OMS satisfies it.
 type Catalog interface {
-	ProductStores(ctx context.Context) ([]hotwax.Store, error)
+	ProductStores(ctx context.Context) ([]ProductStore, error)
 	SimilarSKUs(ctx context.Context, storeID, sku string, n int) ([]string, error)
 }
 

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // SweepOptions tune one sweep. The zero value sweeps everything with one retry per failed batch.
@@ -78,7 +76,7 @@ func (s SweepSummary) Problems() int { return s.SKUs - s.ByCause[CauseHealthy] }
 // UnknownStoreError is a sweep of a product store the OMS does not have.
 type UnknownStoreError struct {
 	Store string
-	Known []hotwax.Store
+	Known []ProductStore
 }
 
 func (e *UnknownStoreError) Error() string {
@@ -122,7 +120,7 @@ type sweep struct {
 	made    atomic.Int64 // HTTP requests the client reported
 	asked   atomic.Int64 // OMS calls, for OMS implementations that report none
 	wide    *facts       // store-wide facts, read-only once fetched
-	members map[string][]hotwax.CategoryMember
+	members map[string][]CategoryMember
 
 	mu       sync.Mutex
 	summary  SweepSummary
@@ -147,7 +145,7 @@ func (s *Sweeper) Run(ctx context.Context, storeID string, opts SweepOptions, em
 	sw.summary = SweepSummary{Store: storeID, StartedAt: s.chain.opts.Now(), ByCause: map[Cause]int{}, ByShop: map[string]int{},
 		FailedBatches: []FailedBatch{}, ShopNames: map[string]string{}}
 	began := time.Now()
-	ctx, cancel := context.WithCancel(hotwax.CountRequests(ctx, &sw.made))
+	ctx, cancel := context.WithCancel(CountRequests(ctx, &sw.made))
 	defer cancel()
 
 	if err := sw.fetchStoreWide(ctx); err != nil {
@@ -191,33 +189,33 @@ func retry[T any](ctx context.Context, sw *sweep, ask func(ctx context.Context) 
 
 // fetchStoreWide reads what every SKU shares once: shops, jobs, job history, categories.
 func (sw *sweep) fetchStoreWide(ctx context.Context) error {
-	f := &facts{listings: map[string]result[[]hotwax.Listing]{}}
+	f := &facts{listings: map[string]result[[]Listing]{}}
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Shop, error) { return sw.oms.Shops(ctx, sw.storeID) })
-		f.shops = result[[]hotwax.Shop]{val: v, err: err}
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]Shop, error) { return sw.oms.Shops(ctx, sw.storeID) })
+		f.shops = result[[]Shop]{val: v, err: err}
 	})
 	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Job, error) {
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]Job, error) {
 			v, err := sw.oms.FindJobs(ctx, sw.chain.pendingQuery())
 			if err == nil && !hasDraft(v) {
-				err = hotwax.EmptyAnswer("findJobs", "no draft of the pre-order jobs")
+				err = EmptyAnswer("findJobs", "no draft of the pre-order jobs")
 			}
 			return v, err
 		})
-		f.jobs = result[[]hotwax.Job]{val: v, err: err}
+		f.jobs = result[[]Job]{val: v, err: err}
 	})
 	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Job, error) {
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]Job, error) {
 			return sw.oms.FindJobs(ctx, sw.chain.historyQuery(sw.storeID))
 		})
-		f.history = result[[]hotwax.Job]{val: v, err: err}
+		f.history = result[[]Job]{val: v, err: err}
 	})
 	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Category, error) {
+		v, err := retry(ctx, sw, func(ctx context.Context) ([]Category, error) {
 			return sw.oms.PreorderCategories(ctx, sw.storeID)
 		})
-		f.categories = result[[]hotwax.Category]{val: v, err: err}
+		f.categories = result[[]Category]{val: v, err: err}
 	})
 	wg.Wait()
 	sw.wide = f
@@ -228,10 +226,10 @@ func (sw *sweep) fetchStoreWide(ctx context.Context) error {
 		sw.summary.FailedRuns = sw.chain.jobsReport(sw.storeID, f).FailedRuns()
 	}
 	if err := f.categories.err; err != nil {
-		if errors.Is(err, hotwax.ErrEmptyAnswer) {
+		if errors.Is(err, ErrEmptyAnswer) {
 			// Every store has an active catalog: none at all is most often a store that does not exist.
-			if stores, serr := retry(ctx, sw, func(ctx context.Context) ([]hotwax.Store, error) { return sw.oms.ProductStores(ctx) }); serr == nil &&
-				!slices.ContainsFunc(stores, func(s hotwax.Store) bool { return s.ProductStoreID == sw.storeID }) {
+			if stores, serr := retry(ctx, sw, func(ctx context.Context) ([]ProductStore, error) { return sw.oms.ProductStores(ctx) }); serr == nil &&
+				!slices.ContainsFunc(stores, func(s ProductStore) bool { return s.ProductStoreID == sw.storeID }) {
 				return &UnknownStoreError{Store: sw.storeID, Known: stores}
 			}
 		}
@@ -251,10 +249,10 @@ func (sw *sweep) listMembers(ctx context.Context) ([]string, error) {
 		cats = append(cats, c.ProductCategoryID)
 	}
 	now := sw.chain.opts.Now()
-	sw.members = map[string][]hotwax.CategoryMember{}
+	sw.members = map[string][]CategoryMember{}
 	var ids []string
 	for page := 0; ; page++ {
-		p, err := retry(ctx, sw, func(ctx context.Context) (hotwax.MembersPage, error) {
+		p, err := retry(ctx, sw, func(ctx context.Context) (MembersPage, error) {
 			return sw.oms.CategoryMembersPage(ctx, cats, page, memberPage)
 		})
 		if err != nil {

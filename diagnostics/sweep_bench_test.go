@@ -20,8 +20,9 @@ import (
 func BenchmarkSweep2000SKUs(b *testing.B) {
 	const skus, concurrency = 2000, 4
 	srv := hotwaxtest.NewTestServer(b, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioCatalog, CatalogSKUs: skus, Latency: benchLatency})
-	client, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
+	hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
 	require.NoError(b, err)
+	client := hotwax.NewOMS(hc)
 	sweeper := diagnostics.NewSweeper(diagnostics.Limit(client, diagnostics.NewLimiter(concurrency, 0)), diagnostics.Options{})
 	ctx := context.Background()
 

@@ -35,7 +35,7 @@ func sweepAll(t *testing.T, oms diagnostics.SweepOMS, opts diagnostics.SweepOpti
 	return sum, got
 }
 
-func catalogServer(t *testing.T, skus int) (*hotwaxtest.Server, *hotwax.Client) {
+func catalogServer(t *testing.T, skus int) (*hotwaxtest.Server, *hotwax.OMS) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioCatalog, Seed: 7, CatalogSKUs: skus})
 	return srv, client
 }
@@ -125,13 +125,13 @@ type flakyLinks struct {
 	fail  func(first string, call int) bool
 }
 
-func (f *flakyLinks) ShopLinks(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
+func (f *flakyLinks) ShopLinks(ctx context.Context, ids []string) ([]diagnostics.ShopLink, error) {
 	f.mu.Lock()
 	f.calls[ids[0]]++
 	n := f.calls[ids[0]]
 	f.mu.Unlock()
 	if f.fail(ids[0], n) {
-		return nil, &hotwax.APIError{Call: "performFind ShopifyShopProduct", Status: 500, Reason: "HTTP 500 Internal Server Error"}
+		return nil, &diagnostics.OMSError{Call: "performFind ShopifyShopProduct", Status: 500, Reason: "HTTP 500 Internal Server Error"}
 	}
 	return f.SweepOMS.ShopLinks(ctx, ids)
 }
@@ -193,8 +193,8 @@ func TestSweepUnknownStore(t *testing.T) {
 
 type noCategories struct{ diagnostics.SweepOMS }
 
-func (noCategories) PreorderCategories(context.Context, string) ([]hotwax.Category, error) {
-	return []hotwax.Category{}, nil
+func (noCategories) PreorderCategories(context.Context, string) ([]diagnostics.Category, error) {
+	return []diagnostics.Category{}, nil
 }
 
 func TestSweepStoreWithoutPreorderCategory(t *testing.T) {
@@ -233,12 +233,12 @@ func (s *slowOMS) hold() func() {
 	return func() { s.inFlight.Add(-1) }
 }
 
-func (s *slowOMS) ShopLinks(ctx context.Context, ids []string) ([]hotwax.ShopLink, error) {
+func (s *slowOMS) ShopLinks(ctx context.Context, ids []string) ([]diagnostics.ShopLink, error) {
 	defer s.hold()()
 	return s.SweepOMS.ShopLinks(ctx, ids)
 }
 
-func (s *slowOMS) Listings(ctx context.Context, shopID string, v []hotwax.VariantRef) ([]hotwax.Listing, error) {
+func (s *slowOMS) Listings(ctx context.Context, shopID string, v []diagnostics.VariantRef) ([]diagnostics.Listing, error) {
 	defer s.hold()()
 	return s.SweepOMS.Listings(ctx, shopID, v)
 }

@@ -3,8 +3,6 @@ package diagnostics
 import (
 	"context"
 	"sync"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // check expands the member products to their sellable SKUs and checks them in batches: one producer lists
@@ -12,7 +10,7 @@ import (
 func (sw *sweep) check(ctx context.Context, memberIDs []string) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []hotwax.Product)
+	batches := make(chan []CatalogProduct)
 	go func() {
 		defer close(batches)
 		sw.expand(ctx, memberIDs, batches, cancel)
@@ -35,10 +33,10 @@ func (sw *sweep) check(ctx context.Context, memberIDs []string) {
 // expand turns member products into batches of sellable products: the product itself, or a virtual
 // product's variants. A chunk is released only once every page of it was read, so a failure leaves no SKU
 // half-listed; its products are reported unchecked. Members the index does not hold are unknown SKUs.
-func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []hotwax.Product, stop func()) {
-	var pending []hotwax.Product
+func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []CatalogProduct, stop func()) {
+	var pending []CatalogProduct
 	sent := 0
-	send := func(b []hotwax.Product) bool {
+	send := func(b []CatalogProduct) bool {
 		select {
 		case out <- b:
 			return true
@@ -91,10 +89,10 @@ func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []ho
 }
 
 // expandChunk reads every page of the sellable products of a chunk of members.
-func (sw *sweep) expandChunk(ctx context.Context, chunk []string) ([]hotwax.Product, error) {
-	var out []hotwax.Product
+func (sw *sweep) expandChunk(ctx context.Context, chunk []string) ([]CatalogProduct, error) {
+	var out []CatalogProduct
 	for start := 0; ; start += expandPage {
-		p, err := retry(ctx, sw, func(ctx context.Context) (hotwax.ProductsPage, error) {
+		p, err := retry(ctx, sw, func(ctx context.Context) (ProductsPage, error) {
 			return sw.oms.SellableProducts(ctx, sw.storeID, chunk, start, expandPage)
 		})
 		if err != nil {
@@ -121,7 +119,7 @@ func (sw *sweep) unlisted(productIDs []string, err error) {
 
 // checkBatch reads the links and listings of a batch, retrying the batch when a read fails, and records
 // each SKU's result.
-func (sw *sweep) checkBatch(ctx context.Context, batch []hotwax.Product) {
+func (sw *sweep) checkBatch(ctx context.Context, batch []CatalogProduct) {
 	var f *facts
 	for attempt := 0; attempt <= sw.opts.Retries; attempt++ {
 		f = sw.fetchBatch(ctx, batch)
@@ -144,7 +142,7 @@ func (sw *sweep) checkBatch(ctx context.Context, batch []hotwax.Product) {
 }
 
 // skuOf is the identifier people know the product by: the SKU, else the internal name, else the id.
-func skuOf(p hotwax.Product) string {
+func skuOf(p CatalogProduct) string {
 	for _, s := range []string{p.SKU, p.InternalName, p.ProductID} {
 		if s != "" {
 			return s
@@ -155,21 +153,21 @@ func skuOf(p hotwax.Product) string {
 
 // fetchBatch builds the facts of one batch: the store-wide facts, the members already listed, and the
 // batch's own links and listings.
-func (sw *sweep) fetchBatch(ctx context.Context, batch []hotwax.Product) *facts {
+func (sw *sweep) fetchBatch(ctx context.Context, batch []CatalogProduct) *facts {
 	w := sw.wide
 	f := &facts{
-		products: result[[]hotwax.Product]{val: batch},
+		products: result[[]CatalogProduct]{val: batch},
 		shops:    w.shops, jobs: w.jobs, history: w.history, categories: w.categories,
-		listings: map[string]result[[]hotwax.Listing]{},
+		listings: map[string]result[[]Listing]{},
 	}
 	for _, id := range memberIDs(batch) {
 		f.members.val = append(f.members.val, sw.members[id]...)
 	}
 	connected := map[string]bool{}
 	for _, sh := range w.shops.val {
-		connected[sh.ShopID] = !sh.Disconnected()
+		connected[sh.ShopID] = !sh.Disconnected
 	}
-	listings := func(shopID string, variants []hotwax.VariantRef, wg *sync.WaitGroup) {
+	listings := func(shopID string, variants []VariantRef, wg *sync.WaitGroup) {
 		if w.shops.ok() && !connected[shopID] {
 			return // the checks read no listing of a disconnected shop
 		}
@@ -186,7 +184,7 @@ func (sw *sweep) fetchBatch(ctx context.Context, batch []hotwax.Product) *facts 
 	}
 	sw.asked.Add(1)
 	links, err := sw.oms.ShopLinks(ctx, productIDsOf(batch))
-	f.links = result[[]hotwax.ShopLink]{val: links, err: err}
+	f.links = result[[]ShopLink]{val: links, err: err}
 	if err == nil {
 		for shopID, variants := range variantsByShop(links) {
 			if missing := unasked(variants, asked[shopID]); len(missing) > 0 {

@@ -3,8 +3,6 @@ package diagnostics
 import (
 	"slices"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // evaluate turns the run's facts into one SKU's report: checks, per-shop matrix, ranked causes, remedies.
@@ -114,11 +112,11 @@ func (s *subject) shopFacts(fd *findings) []ShopFacts {
 			}
 		}
 		if s.f.history.ok() {
-			if j, ok := s.lastRun(s.opts.Jobs.CatalogSync, sh.ShopID, hotwax.StatusFinished); ok {
+			if j, ok := s.lastRun(s.opts.Jobs.CatalogSync, sh.ShopID, JobFinished); ok {
 				sf.LastSync = startOf(j)
 			}
 		}
-		if s.product != nil && !sh.Disconnected() {
+		if s.product != nil && !sh.Disconnected {
 			state, l := s.listing(sh.ShopID)
 			if st, ok := fd.listings[sh.ShopID]; ok {
 				state = st

@@ -3,8 +3,6 @@ package diagnostics
 import (
 	"context"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // JobRun is a finished run of a watched job.
@@ -16,18 +14,18 @@ type JobRun struct {
 }
 
 // Failed reports whether the run did not finish successfully.
-func (r JobRun) Failed() bool { return r.StatusID != hotwax.StatusFinished }
+func (r JobRun) Failed() bool { return r.StatusID != JobFinished }
 
 // Watcher finds the run of a job the bot scheduled or started, so it can re-check once the job ran.
 type Watcher struct {
 	oms interface {
-		FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
+		FindJobs(ctx context.Context, q JobQuery) ([]Job, error)
 	}
 }
 
 // NewWatcher returns a watcher reading job history through oms.
 func NewWatcher(oms interface {
-	FindJobs(ctx context.Context, q hotwax.JobQuery) ([]hotwax.Job, error)
+	FindJobs(ctx context.Context, q JobQuery) ([]Job, error)
 }) *Watcher {
 	return &Watcher{oms: oms}
 }
@@ -35,9 +33,9 @@ func NewWatcher(oms interface {
 // RunOf returns the newest ended run of jobID (a run-now job itself, or a run whose parent is the
 // scheduled job) that started at or after since. done is false while no such run has ended.
 func (w *Watcher) RunOf(ctx context.Context, storeID, enumID, shopID, jobID string, since time.Time) (JobRun, bool, error) {
-	runs, err := w.oms.FindJobs(ctx, hotwax.JobQuery{
+	runs, err := w.oms.FindJobs(ctx, JobQuery{
 		EnumIDs:  []string{enumID},
-		Statuses: []string{hotwax.StatusFinished, hotwax.StatusFailed, hotwax.StatusCrashed, hotwax.StatusCancelled},
+		Statuses: []string{JobFinished, JobFailed, JobCrashed, JobCancelled},
 		ShopID:   shopID,
 		OrderBy:  "runTime DESC",
 		ViewSize: 20,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
 )
 
@@ -141,7 +142,7 @@ func checkTarget(getenv func(string) string, demo, storeFlag string) (checkOMS, 
 	if sim == nil {
 		opts.ParentShopID, opts.Jobs = cfg.ParentShopID, cfg.jobs()
 	}
-	return client, cfg.ProductStoreID, opts, closeOMS, nil
+	return hotwax.NewOMS(client), cfg.ProductStoreID, opts, closeOMS, nil
 }
 
 // checkExitCode is 2 when some SKU could not be checked (the OMS unavailable, or checks left unknown

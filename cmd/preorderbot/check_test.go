@@ -18,9 +18,9 @@ import (
 )
 
 var (
-	_ diagnostics.OMS    = (*hotwax.Client)(nil)
-	_ diagnostics.JobOMS = (*hotwax.Client)(nil)
-	_ checkOMS           = (*hotwax.Client)(nil)
+	_ diagnostics.OMS    = (*hotwax.OMS)(nil)
+	_ diagnostics.JobOMS = (*hotwax.OMS)(nil)
+	_ checkOMS           = (*hotwax.OMS)(nil)
 )
 
 func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {

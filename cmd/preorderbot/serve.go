@@ -22,8 +22,9 @@ import (
 )
 
 var (
-	_ diagnostics.OMS    = (*hotwax.Client)(nil)
-	_ diagnostics.JobOMS = (*hotwax.Client)(nil)
+	_ diagnostics.OMS      = (*hotwax.OMS)(nil)
+	_ diagnostics.JobOMS   = (*hotwax.OMS)(nil)
+	_ diagnostics.SweepOMS = (*hotwax.OMS)(nil)
 )
 
 // serveUsage is the variables table of serve -h: name, kind and default.
@@ -145,14 +146,15 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Logger, reg prometheus.Registerer) bot.Options {
 	dopts := diagnostics.Options{ParentShopID: cfg.HotWax.ParentShopID, Jobs: cfg.HotWax.jobs(), Signatures: cfg.signatures}
 	facts := diagnostics.NewStoreFacts(diagnostics.DefaultStoreFactsTTL)
-	chain := diagnostics.New(client, diagnostics.Options{
+	oms := hotwax.NewOMS(client)
+	chain := diagnostics.New(oms, diagnostics.Options{
 		ParentShopID: dopts.ParentShopID, Jobs: dopts.Jobs, Signatures: dopts.Signatures, StoreFacts: facts,
 	})
 	opts := bot.Options{
 		AppToken: cfg.Slack.AppToken, BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL,
-		Store: db, Checker: diagnostics.Suggesting{Runner: chain, Catalog: client}, Jobs: chain, Catalog: client,
+		Store: db, Checker: diagnostics.Suggesting{Runner: chain, Catalog: oms}, Jobs: chain, Catalog: oms,
 		StoreFacts: facts,
-		Executor:   diagnostics.NewExecutor(client, dopts), Watcher: diagnostics.NewWatcher(client),
+		Executor:   diagnostics.NewExecutor(oms, dopts), Watcher: diagnostics.NewWatcher(oms),
 		Frequencies: func(ctx context.Context) ([]string, error) {
 			fs, err := client.Frequencies(ctx)
 			ids := make([]string, len(fs))
@@ -168,7 +170,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 		ActionTTL: cfg.ActionTTL, WatchTimeout: cfg.WatchTimeout, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger: logger.WithGroup("bot"), Metrics: bot.NewMetrics(reg),
 	}
-	cfg.SweepConfig.wire(&opts, client, dopts)
+	cfg.SweepConfig.wire(&opts, oms, dopts)
 	return opts
 }
 

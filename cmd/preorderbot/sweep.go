@@ -16,6 +16,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
 )
 
@@ -146,7 +147,7 @@ func sweepTarget(getenv func(string) string, demo bool, seed int64, skus int, st
 	if sim == nil {
 		opts.ParentShopID, opts.Jobs = cfg.ParentShopID, cfg.jobs()
 	}
-	return client, cfg.ProductStoreID, opts, closeOMS, nil
+	return hotwax.NewOMS(client), cfg.ProductStoreID, opts, closeOMS, nil
 }
 
 // sweepProgress draws SKUs done, problems, OMS requests and the ETA on stderr when it is a terminal.

@@ -3,71 +3,23 @@ package hotwax
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
-// APIError is a call the OMS answered but refused or garbled: a non-2xx status, a body that is not a JSON
-// object, or an OMS error message in a 200 answer (hotwax-api §1.1). Callers show Messages as OMS evidence.
-// errors.Is(err, ErrUnauthorized) and errors.Is(err, ErrForbidden) hold for 401 and 403.
-type APIError struct {
-	Call     string   // what was asked, e.g. "performFind ShopifyShopAndConfig", "findJobs"
-	Status   int      // HTTP status; 200 for an OMS business error
-	Messages []string // _ERROR_MESSAGE_, _ERROR_MESSAGE_LIST_ and error texts, in that order
-	Excerpt  string   // start of a body that could not be decoded, at most maxExcerpt bytes
-	Reason   string   // why the body could not be used, when it could not
-	Err      error    // the *json.UnmarshalTypeError behind Reason, naming the field in another shape
+// APIError is a call the OMS answered but refused or garbled (see diagnostics.OMSError).
+type APIError = diagnostics.OMSError
 
-	empty bool // a well-formed answer without the rows that must exist; matches ErrEmptyAnswer
-}
-
-// EmptyAnswer is the error for a well-formed answer that holds none of the rows the question must have,
-// such as a product store without shops: the OMS could not be read, and the answer is not evidence.
-func EmptyAnswer(call, reason string) *APIError {
-	return &APIError{Call: call, Status: 200, Reason: "empty answer: " + reason, empty: true}
-}
+// EmptyAnswer is the error for a well-formed answer that holds none of the rows the question must have.
+func EmptyAnswer(call, reason string) *APIError { return diagnostics.EmptyAnswer(call, reason) }
 
 // maxExcerpt bounds how much of a bad body an error quotes, so logs and cards stay readable.
 const maxExcerpt = 200
 
 // maxMessage bounds one OMS message; some services put whole stack traces in _ERROR_MESSAGE_.
 const maxMessage = 500
-
-func (e *APIError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "hotwax %s: HTTP %d", e.Call, e.Status)
-	if text := http.StatusText(e.Status); text != "" && e.Status != http.StatusOK {
-		b.WriteString(" " + text)
-	}
-	if len(e.Messages) > 0 {
-		b.WriteString(": " + strings.Join(e.Messages, "; "))
-	}
-	if e.Reason != "" {
-		b.WriteString(": " + e.Reason)
-	}
-	if e.Excerpt != "" {
-		fmt.Fprintf(&b, ": body %q", e.Excerpt)
-	}
-	return b.String()
-}
-
-// Unwrap exposes the decoding error, so callers can name the field the OMS sent in another shape.
-func (e *APIError) Unwrap() error { return e.Err }
-
-// Is makes 401 and 403 answers match ErrUnauthorized and ErrForbidden, and empty answers ErrEmptyAnswer.
-func (e *APIError) Is(target error) bool {
-	switch target {
-	case ErrEmptyAnswer:
-		return e.empty
-	case ErrUnauthorized:
-		return e.Status == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.Status == http.StatusForbidden
-	}
-	return false
-}
 
 // omsStatus holds the error fields every OMS answer may carry; response types embed it.
 type omsStatus struct {

@@ -15,16 +15,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/internal/redact"
 )
-
-// requestCounter keys the counter CountRequests puts in a context.
-type requestCounter struct{}
 
 // CountRequests returns a context under which the client adds every HTTP request it makes to n: retries,
 // logins and the one-time listing generation probe included, so a caller can report what a task cost.
 func CountRequests(ctx context.Context, n *atomic.Int64) context.Context {
-	return context.WithValue(ctx, requestCounter{}, n)
+	return diagnostics.CountRequests(ctx, n)
 }
 
 // request is one OMS call as the transport sees it.
@@ -143,9 +141,7 @@ func (c *Client) post(ctx context.Context, req request, token string, payload []
 		r.SetAuthToken(token)
 	}
 	c.calls.Add(1)
-	if n, ok := ctx.Value(requestCounter{}).(*atomic.Int64); ok {
-		n.Add(1)
-	}
+	diagnostics.CountRequest(ctx)
 	start := time.Now()
 	resp, err := r.Post(c.base + req.path)
 	res := result{err: err, wrote: wrote.Load()}

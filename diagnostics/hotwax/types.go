@@ -2,9 +2,9 @@ package hotwax
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
+
+	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
 // Job statuses of a JobSandbox row.
@@ -38,7 +38,7 @@ const (
 const AccessNone = "SHOP_NO_ACCESS"
 
 // Frequencies are the TemporalExpression ids the Job Manager offers, in its order.
-var Frequencies = []string{"EVERY_5_MIN", "EVERY_15_MIN", "EVERY_30_MIN", "HOURLY", "EVERY_6_HOUR", "EVERYDAY"}
+var Frequencies = diagnostics.Frequencies
 
 // Product is one Solr product document.
 type Product struct {
@@ -145,21 +145,8 @@ func (j Job) Shop() string {
 // configuration (the Job Manager's hasJobDataError).
 func (j Job) RuntimeError() string { return j.RuntimeData["_ERROR_MESSAGE_"] }
 
-// DraftError is a draft the OMS marks as unusable, so scheduling it is refused before any write. It unwraps
-// to an *APIError carrying the OMS's reason, as an OMS refusal does.
-type DraftError struct {
-	EnumID string
-	JobID  string
-	Reason string // the draft's runtimeData._ERROR_MESSAGE_
-}
-
-func (e *DraftError) Error() string {
-	return fmt.Sprintf("the %s draft (job %s) has no usable runtime data configuration: %s", e.EnumID, e.JobID, e.Reason)
-}
-
-func (e *DraftError) Unwrap() error {
-	return &APIError{Call: "findJobs " + e.EnumID + " draft", Status: 200, Messages: []string{clip(e.Reason, maxMessage)}}
-}
+// DraftError is a draft the OMS marks as unusable (see diagnostics.DraftError).
+type DraftError = diagnostics.DraftError
 
 // Scheduled reports whether the job is enabled in the Job Manager's sense: pending with a frequency.
 func (j Job) Scheduled() bool { return j.StatusID == StatusPending && j.TempExprID != "" }
@@ -214,12 +201,10 @@ type Listing struct {
 	Timestamp     time.Time `json:"timestamp"`
 }
 
-// Errors callers test with errors.Is.
+// Errors callers test with errors.Is: the domain's own, so that either package's name matches.
 var (
-	ErrUnauthorized   = errors.New("oms credentials rejected")
-	ErrForbidden      = errors.New("oms permission denied")
-	ErrOutcomeUnknown = errors.New("oms write outcome unknown")
-	// ErrEmptyAnswer marks a well-formed answer without the rows that must exist ({}, {"docs":null}, or
-	// "No record found" for the store's shops, its catalog or the job drafts): "could not read", not evidence.
-	ErrEmptyAnswer = errors.New("oms answer holds no rows where some must exist")
+	ErrUnauthorized   = diagnostics.ErrUnauthorized
+	ErrForbidden      = diagnostics.ErrForbidden
+	ErrOutcomeUnknown = diagnostics.ErrOutcomeUnknown
+	ErrEmptyAnswer    = diagnostics.ErrEmptyAnswer
 )
