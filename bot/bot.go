@@ -103,7 +103,6 @@ type Bot struct {
 	escMu      sync.Mutex      // the escalations' outbox fields and the delivering set
 	delivering map[string]bool // escalations whose support ticket is being sent, under escMu
 	webhook    *http.Client    // the support webhook's own client: its URL stays out of the Slack metrics
-	bg         sync.WaitGroup
 	freqs      *frequencies
 	forms      *openForms
 	formQueue  chan<- request // clicks that open a form, from the socket loop to their workers
@@ -112,10 +111,6 @@ type Bot struct {
 	settled   []string        // requests handled that are still in the journal, under settledMu
 	kept      map[string]bool // requests whose card is not final: they stay in the journal, under settledMu
 
-	stopping  <-chan struct{} // closed when Run's context ends: watches stop polling
-	drainEnd  <-chan struct{} // closed when work in flight is drained or its deadline passes
-	graceEnd  <-chan struct{} // closed when the shutdown grace ends: recording work already done stops
-	watchWG   sync.WaitGroup
 	watchesMu sync.Mutex
 	watches   int
 	sweeps    sweepRuns

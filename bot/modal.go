@@ -268,7 +268,9 @@ func (b *Bot) queueForm(ctx context.Context, req request) {
 	case b.formQueue <- req:
 	default:
 		b.log.Error("form queue full; answering busy", "envelope_id", req.EnvelopeID)
-		go b.tell(context.WithoutCancel(ctx), req, blocks.Note("I'm busy with many requests right now, so I did not open the form. Please press the button again in a minute."))
+		goOn(ctx, drained, func(ctx context.Context) {
+			b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not open the form. Please press the button again in a minute."))
+		})
 	}
 }
 

@@ -32,16 +32,16 @@ func (b *Bot) reconcile(ctx context.Context) {
 	for _, c := range convs {
 		if c.Status == store.StatusChecking {
 			b.log.Info("finishing a check interrupted by a restart", "conversation_id", c.ID)
-			b.watchWG.Go(func() { b.resumeCheck(ctx, c) })
+			goOn(ctx, drained, func(ctx context.Context) { b.resumeCheck(ctx, c) })
 		}
 		if c.Escalating != nil {
 			b.log.Info("finishing an escalation interrupted by a restart", "conversation_id", c.ID)
-			b.watchWG.Go(func() { b.sendEscalation(ctx, c.ID, *c.Escalating) })
+			goOn(ctx, drained, func(ctx context.Context) { b.sendEscalation(ctx, c.ID, *c.Escalating) })
 		}
 		if c.Kind == kindDigest {
 			if len(c.InFlight) > 0 {
 				b.log.Info("finishing bulk fixes interrupted by a restart", "conversation_id", c.ID)
-				b.watchWG.Go(func() { b.finishBulkFixes(ctx, c) })
+				goOn(ctx, drained, func(ctx context.Context) { b.finishBulkFixes(ctx, c) })
 			}
 			continue
 		}
@@ -62,7 +62,7 @@ func (b *Bot) reconcile(ctx context.Context) {
 			b.log.Error("could not mark interrupted fixes", "conversation_id", c.ID, "error", err)
 			continue
 		}
-		b.watchWG.Go(func() { b.redraw(ctx, c.ID, "") })
+		goOn(ctx, drained, func(ctx context.Context) { b.redraw(ctx, c.ID, "") })
 	}
 }
 

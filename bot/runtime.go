@@ -6,7 +6,6 @@ package bot
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -22,11 +21,29 @@ type queues struct {
 	forms       chan request // clicks that open a form, not journaled: nothing queues ahead of them
 }
 
+func newQueues() queues {
+	return queues{commands: make(chan request, queueSize), interactive: make(chan request, queueSize),
+		forms: make(chan request, queueSize)}
+}
+
+// close ends the workers once they have taken what is queued.
+func (q queues) close() {
+	close(q.commands)
+	close(q.interactive)
+	close(q.forms)
+}
+
 // formWorkers open forms. Opening one costs a few store reads and one Slack call, so a few suffice.
 const formWorkers = 4
 
 // Run connects to Slack and serves until ctx ends, then stops taking work, lets work in flight finish
-// for up to ShutdownTimeout, and returns. The caller closes the store afterwards.
+// for up to ShutdownTimeout, and returns the first error of the bot's goroutines, if any (Slack
+// rejecting the tokens). The caller closes the store afterwards.
+//
+// Every goroutine the bot starts runs in one errgroup. Its context (stop) ends when ctx does or when one
+// of them fails: the socket stops reading, and background loops and watches stop waiting. Work already
+// admitted outlives it until the drain deadline (drain), and what a fix or a check must still record
+// outlives that by finishGrace (grace). The three reach the work through its context: see stage.
 func (b *Bot) Run(ctx context.Context) error {
 	auth, err := b.authenticate(ctx)
 	if err != nil {
@@ -38,39 +55,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.botUserID = auth.UserID
 	b.log.Info("slack identity", "bot_user_id", auth.UserID, "team", auth.Team)
 
-	// The group holds the loops that read: the socket, admission, and the feed of replayed requests.
-	// runCtx ends when the socket stops for any reason (shutdown, rejected tokens): background loops and
-	// watches stop with it. Work already started outlives it until the drain deadline (workCtx), and
-	// what a fix or a check must still record outlives that by finishGrace (graceEnd).
-	g, runCtx := errgroup.WithContext(ctx)
-	b.stopping = runCtx.Done()
-	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelWork()
-	finish, cancelFinish := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelFinish()
-	b.drainEnd, b.graceEnd = workCtx.Done(), finish.Done()
+	g, stop := errgroup.WithContext(ctx)
+	drain, cutWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutWork()
+	grace, endGrace := context.WithCancel(context.WithoutCancel(ctx))
+	defer endGrace()
+	lend := func(c context.Context) context.Context { return withStages(c, g, stop, drain, grace) }
+	runCtx, workCtx := lend(stop), lend(drain)
 
 	// Clicks and modals have their own workers, and buttons that open a form theirs: a modal must open
 	// within 3 s of its click, whatever number of checks, re-checks and fixes are running.
-	q := queues{commands: make(chan request, queueSize), interactive: make(chan request, queueSize),
-		forms: make(chan request, queueSize)}
-	var workers sync.WaitGroup
-	work := func(ch chan request, n int, handle func(context.Context, request)) {
-		for range n {
-			workers.Go(func() {
-				for req := range ch {
-					if workCtx.Err() != nil {
-						continue // past the drain deadline: the journal keeps it for the next start
-					}
-					handle(workCtx, req)
-				}
-			})
-		}
-	}
-	work(q.commands, b.opts.Workers, b.handle)
-	work(q.interactive, b.opts.Workers, b.handle)
-	work(q.forms, formWorkers, b.handleForm)
-	b.formQueue = q.forms
+	q := newQueues()
+	b.startWorkers(workCtx, g, q)
 	// The operators' groups are read before the first click is taken, then kept fresh in the background.
 	groupsErr := func(err error) {
 		b.log.Warn("could not read an operator group; its last members stay in force", "error", err)
@@ -78,88 +74,105 @@ func (b *Bot) Run(ctx context.Context) error {
 	readCtx, cancelRead := context.WithTimeout(runCtx, 10*time.Second)
 	b.auth.read(readCtx, groupsErr)
 	cancelRead()
-	b.bg.Go(func() { b.auth.keepFresh(runCtx, groupsErr) })
+	g.Go(func() error { b.auth.keepFresh(runCtx, groupsErr); return nil })
 	// The journal is read before reconcile changes anything: a request whose conversation is still busy
 	// is reconcile's to finish, not replay's.
 	replayed, refinish := b.replay(workCtx)
 	b.resumeWatches(workCtx)
 	b.reconcile(workCtx)
-	b.watchWG.Go(func() { b.refinish(workCtx, refinish) })
+	goOn(workCtx, drained, func(ctx context.Context) { b.refinish(ctx, refinish) })
 	b.startSweeps(runCtx)
 	if b.opts.SupportWebhook != "" {
-		b.bg.Go(func() { b.retryPendingWebhooks(runCtx) })
+		g.Go(func() error { b.retryPendingWebhooks(runCtx); return nil })
 	}
-	b.bg.Go(func() {
+	g.Go(func() error {
 		b.freqs.refresh(runCtx, func(err error) {
 			b.log.Warn("could not read the OMS's frequencies; offering the built-in ones", "error", err)
 		})
+		return nil
 	})
-
-	admit := make(chan admission, queueSize)
-	g.Go(func() error {
-		defer close(admit) // admission ends once the socket does
-		return b.serveSocket(runCtx, admit)
-	})
-	g.Go(func() error { b.admitAll(admit, q); return nil })
-	g.Go(func() error { b.feed(replayed, q); return nil })
-	// Shutdown is ordered: stop reading, let the queues drain within the deadline, then return. The
-	// workers, watches and background loops stay out of the group: Run must not wait past the grace
-	// for a handler stuck in a call.
-	sockErr := g.Wait()
-	close(q.commands)
-	close(q.interactive)
-	close(q.forms)
-
-	drained := make(chan struct{})
-	go func() {
-		workers.Wait()
-		b.watchWG.Wait()
-		b.bg.Wait()
-		close(drained)
-	}()
+	intakeEnded := b.intake(runCtx, g, replayed, q)
 	defer b.removeSettled(context.Background()) // the handler of a request settled may have run last
-	select {
-	case <-drained:
-	case <-time.After(b.opts.ShutdownTimeout):
-		b.log.Warn("shutdown deadline passed with work in flight; what it leaves is finished at the next start",
-			"deadline", b.opts.ShutdownTimeout)
-		cancelWork()
-		select {
-		case <-drained:
-		case <-time.After(finishGrace):
-			cancelFinish()
-			select {
-			case <-drained:
-			case <-time.After(finishGrace):
-				b.log.Error("work still running after the shutdown grace; returning anyway")
-			}
+	return b.shutdown(ctx, g, stop, intakeEnded, cutWork, endGrace)
+}
+
+// startWorkers starts the workers of each queue. A request taken past the drain deadline is skipped:
+// the journal keeps it for the next start.
+func (b *Bot) startWorkers(ctx context.Context, g *errgroup.Group, q queues) {
+	work := func(ch <-chan request, n int, handle func(context.Context, request)) {
+		for range n {
+			g.Go(func() error {
+				for req := range ch {
+					if ctx.Err() == nil {
+						handle(ctx, req)
+					}
+				}
+				return nil
+			})
 		}
 	}
-	return sockErr
+	work(q.commands, b.opts.Workers, b.handle)
+	work(q.interactive, b.opts.Workers, b.handle)
+	work(q.forms, formWorkers, b.handleForm)
+	b.formQueue = q.forms
 }
 
-// finishGrace is how long, past the drain deadline, work may take to record what it already did.
-const finishGrace = 3 * time.Second
-
-// finishing is a context for recording the result of work already done: it keeps ctx's values and
-// survives its cancellation, but not d nor the shutdown grace.
-func (b *Bot) finishing(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	ctx, cancel := until(context.WithoutCancel(ctx), b.graceEnd)
-	ctx, cancelTimeout := context.WithTimeout(ctx, d)
-	return ctx, func() { cancelTimeout(); cancel() }
+// intake starts what takes requests in: the socket loop, admission and the feed of replayed requests.
+// Once the socket has stopped and admission and the feed have ended, it closes the queues, so that the
+// workers finish what was admitted and end; ended closes then.
+func (b *Bot) intake(ctx context.Context, g *errgroup.Group, replayed []request, q queues) (ended <-chan struct{}) {
+	admit := make(chan admission, queueSize)
+	fed, done := make(chan struct{}), make(chan struct{})
+	g.Go(func() error {
+		defer close(admit) // admission ends once the socket does
+		return b.serveSocket(ctx, admit)
+	})
+	g.Go(func() error {
+		defer close(fed)
+		b.feed(replayed, q)
+		return nil
+	})
+	g.Go(func() error {
+		b.admitAll(admit, q)
+		<-fed
+		q.close()
+		close(done)
+		return nil
+	})
+	return done
 }
 
-// until returns ctx, cancelled also when end closes. A nil end never closes.
-func until(ctx context.Context, end <-chan struct{}) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(ctx)
-	if end != nil {
-		go func() {
-			select {
-			case <-end:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
+// shutdown waits for the group once intake has ended: for the workers to finish what was admitted and
+// for watches and background loops to stop, within ShutdownTimeout; past it work in flight is cut
+// (cutWork), and finishGrace later recording stops too (endGrace). It returns the group's first error.
+// It does not wait past the grace for a handler stuck in a call.
+func (b *Bot) shutdown(ctx context.Context, g *errgroup.Group, stop context.Context, intakeEnded <-chan struct{}, cutWork, endGrace func()) error {
+	waited := make(chan error, 1)
+	go func() { waited <- g.Wait() }()
+	<-intakeEnded
+	select {
+	case err := <-waited:
+		return err
+	case <-time.After(b.opts.ShutdownTimeout):
 	}
-	return ctx, cancel
+	b.log.Warn("shutdown deadline passed with work in flight; what it leaves is finished at the next start",
+		"deadline", b.opts.ShutdownTimeout)
+	cutWork()
+	select {
+	case err := <-waited:
+		return err
+	case <-time.After(finishGrace):
+	}
+	endGrace()
+	select {
+	case err := <-waited:
+		return err
+	case <-time.After(finishGrace):
+	}
+	b.log.Error("work still running after the shutdown grace; returning anyway")
+	// The group cancelled stop with its first error; ctx's own end is no error.
+	if err := context.Cause(stop); err != context.Cause(ctx) {
+		return err
+	}
+	return nil
 }

@@ -111,7 +111,9 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	default:
 		// Not acknowledged: only what will be handled is.
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
-		go b.tell(context.WithoutCancel(ctx), req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+		goOn(ctx, drained, func(ctx context.Context) {
+			b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+		})
 	}
 }
 

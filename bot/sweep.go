@@ -161,10 +161,8 @@ func (b *Bot) sweep(ctx context.Context, ask sweepAsk) error {
 		b.settle(*ask.req) // the lock and the digest's conversation carry the sweep across a restart
 	}
 	started = true
-	b.watchWG.Go(func() {
+	goOn(ctx, stopped, func(ctx context.Context) {
 		defer b.sweeps.end(ask.store)
-		ctx, cancel := until(context.WithoutCancel(ctx), b.stopping)
-		defer cancel()
 		b.runSweep(ctx, conv, ask, lock.At)
 	})
 	return nil
@@ -365,9 +363,9 @@ func (b *Bot) startSweeps(ctx context.Context) {
 	if b.opts.Sweeper == nil {
 		return
 	}
-	b.bg.Go(func() { b.checkDigestChannel(ctx) })
+	goOn(ctx, stopped, b.checkDigestChannel)
 	b.resumeSweeps(ctx)
 	if b.opts.SweepSchedule != nil {
-		b.bg.Go(func() { b.runSchedule(ctx) })
+		goOn(ctx, stopped, b.runSchedule)
 	}
 }

@@ -65,7 +65,7 @@ func (b *Bot) runSchedule(ctx context.Context) {
 		case <-time.After(next.Sub(b.now())):
 		}
 		slot := "schedule/" + next.UTC().Format(time.RFC3339)
-		b.watchWG.Go(func() {
+		goOn(ctx, stopped, func(ctx context.Context) {
 			if err := b.sweep(ctx, sweepAsk{store: b.opts.StoreID, request: slot, channel: b.opts.DigestChannel}); err != nil {
 				b.log.Warn("scheduled sweep not started", "slot", slot, "error", err)
 			}

@@ -35,14 +35,15 @@ func (b *Bot) resumeWatches(ctx context.Context) {
 // watch polls the OMS with backoff until the job's run finishes or the deadline passes, then re-checks
 // the SKU and says on the card whether that fixed it. Shutdown leaves the watch stored for the next start.
 //
-// A watch outlives the request that started it: it keeps ctx's values but lasts until the drain ends.
+// A watch outlives the request that started it: it keeps ctx's values but lasts until the drain ends,
+// and stops waiting for its next poll once the socket stops.
 func (b *Bot) watch(ctx context.Context, w store.Watch) {
 	if b.opts.Watcher == nil {
 		return
 	}
-	b.watchWG.Go(func() {
-		ctx, cancel := until(context.WithoutCancel(ctx), b.drainEnd)
-		defer cancel()
+	goOn(ctx, drained, func(ctx context.Context) {
+		waiting, stopWaiting := until(ctx, stopped)
+		defer stopWaiting()
 		b.watchCount(1)
 		defer b.watchCount(-1)
 		log := b.log.With("conversation_id", w.ConversationID, "job_id", w.JobID)
@@ -59,9 +60,7 @@ func (b *Bot) watch(ctx context.Context, w store.Watch) {
 				return
 			}
 			select {
-			case <-ctx.Done():
-				return
-			case <-b.stopping:
+			case <-waiting.Done():
 				return // shutdown: the stored watch resumes at the next start
 			case <-time.After(wait):
 			}
