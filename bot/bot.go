@@ -10,7 +10,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -105,7 +104,6 @@ type Bot struct {
 	webhook    *http.Client    // the support webhook's own client: its URL stays out of the Slack metrics
 	freqs      *frequencies
 	forms      *openForms
-	formQueue  chan<- request // clicks that open a form, from the socket loop to their workers
 
 	settledMu sync.Mutex
 	settled   []string        // requests handled that are still in the journal, under settledMu
@@ -164,30 +162,50 @@ func setDefault(d *time.Duration, v time.Duration) {
 // Ready reports whether the Socket Mode connection said hello and has not dropped since.
 func (b *Bot) Ready() bool { return b.connected.Load() }
 
-// handle runs one request; a panic in a handler is logged, never fatal to the bot. The request leaves
-// the journal once handled, unless shutdown cut it short (the next start handles it again).
+// The runtime reaches the handlers only through receive, laneOf and handle.
+
+// receive is the handlers' part of taking a request in, on the socket loop before its ack, so it must be
+// quick. It marks a click on a button that opens a form, whose modal must open at once, behind no check
+// nor journal commit. It checks a modal's inputs, because Slack shows a modal's errors only from the
+// ack: ack is what the ack carries then, and the request is marked rejected.
+func (b *Bot) receive(ctx context.Context, req request) (_ request, ack any) {
+	switch {
+	case b.opensForm(req):
+		req.OpensForm = true
+	case req.Kind == kindSubmission:
+		if errs := b.validateSubmission(ctx, req); errs != nil {
+			req.Rejected = true
+			return req, errs
+		}
+	}
+	return req, nil
+}
+
+// laneOf is the runtime's queue a request waits in.
+func laneOf(req request) lane {
+	switch {
+	case req.OpensForm:
+		return laneForms
+	case req.Kind == kindCommand || req.Kind == kindMention:
+		return laneChecks
+	}
+	return laneClicks
+}
+
+// handle runs one request's handler.
 func (b *Bot) handle(ctx context.Context, req request) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
-		}
-	}()
-	// The request leaves the journal once handled, unless shutdown cut it short or its card is not final
-	// yet (the next start finishes either).
-	defer func() {
-		if !b.unfinished(req) && ctx.Err() == nil {
-			b.settle(req)
-		}
-	}()
 	switch req.Kind {
 	case kindCommand, kindMention:
 		b.handleCommand(ctx, req)
 	case kindClick:
-		if isDigestClick(req) {
+		switch {
+		case req.OpensForm:
+			b.handleForm(ctx, req)
+		case isDigestClick(req):
 			b.handleDigestClick(ctx, req)
-			return
+		default:
+			b.handleClick(ctx, req)
 		}
-		b.handleClick(ctx, req)
 	case kindSubmission:
 		b.handleSubmission(ctx, req)
 	case kindViewClosed:

@@ -242,7 +242,7 @@ func (b *Bot) handleSubmission(ctx context.Context, req request) {
 }
 
 // opensForm reports whether a click is on a button that opens a form (schedule, link, escalate). Such
-// clicks have their own workers, so a form opens within Slack's 3 s however many checks and fixes are
+// clicks have their own lane, so a form opens within Slack's 3 s however many checks and fixes are
 // queued. It reads the button's action, which never waits for the store's writers.
 func (b *Bot) opensForm(req request) bool {
 	switch {
@@ -259,29 +259,11 @@ func (b *Bot) opensForm(req request) bool {
 	return err == nil && callbackOf[a.Kind] != ""
 }
 
-// queueForm hands a click that opens a form to the forms' workers, acknowledged but not journaled: its
-// trigger_id dies 3 s after the click, so a replay after a restart could not open the form anyway, and
-// the journal's commit would make the click wait behind the checks' writes. A click the bot stops before
-// handling leaves nothing to undo: the person presses the button again.
-func (b *Bot) queueForm(ctx context.Context, req request) {
-	select {
-	case b.formQueue <- req:
-	default:
-		b.log.Error("form queue full; answering busy", "envelope_id", req.EnvelopeID)
-		goOn(ctx, drained, func(ctx context.Context) {
-			b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not open the form. Please press the button again in a minute."))
-		})
-	}
-}
-
-// handleForm handles a click that opens a form, writing nothing before views.open. A delivery of a click
-// whose trigger this process already used is dropped: a trigger opens one form.
+// handleForm handles a click that opens a form, writing nothing before views.open. It is not journaled:
+// its trigger_id dies 3 s after the click, so a replay after a restart could not open the form anyway; a
+// click the bot stops before handling leaves nothing to undo, and the person presses again. A delivery of
+// a click whose trigger this process already used is dropped: a trigger opens one form.
 func (b *Bot) handleForm(ctx context.Context, req request) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
-		}
-	}()
 	if !b.forms.firstUse(req.TriggerID, time.Now()) {
 		b.log.Info("redelivered click dropped", "envelope_id", req.EnvelopeID)
 		return

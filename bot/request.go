@@ -47,6 +47,7 @@ type request struct {
 	ViewID     string
 	ExternalID string // submission: the view's external_id, which names the modal the bot opened
 	Rejected   bool   // submission: its ack carried validation errors, so the modal is still open
+	OpensForm  bool   `json:"-"` // click: on a button that opens a form; acked at once and never journaled
 	Replayed   bool   // from the journal after a restart: it may have been handled before the restart
 }
 

@@ -6,6 +6,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -14,23 +15,35 @@ import (
 // queueSize bounds the requests acknowledged but not yet started, per kind.
 const queueSize = 1024
 
-// queues hold acknowledged requests until a worker takes them.
-type queues struct {
-	commands    chan request // slash commands and mentions: checks, which take OMS round trips
-	interactive chan request // clicks and modal submissions
-	forms       chan request // clicks that open a form, not journaled: nothing queues ahead of them
-}
+// lane is a queue of acknowledged requests with workers of its own; laneOf says which one a request takes.
+type lane int
+
+const (
+	laneChecks lane = iota // slash commands and mentions: checks, which take OMS round trips
+	laneClicks             // clicks and modal submissions
+	laneForms              // clicks that open a form: acked at once, never journaled, nothing queued ahead
+	lanes
+)
+
+// journaled reports whether a lane's requests are journaled before their ack.
+func (l lane) journaled() bool { return l != laneForms }
+
+// queues hold acknowledged requests until a worker of their lane takes them.
+type queues [lanes]chan request
 
 func newQueues() queues {
-	return queues{commands: make(chan request, queueSize), interactive: make(chan request, queueSize),
-		forms: make(chan request, queueSize)}
+	var q queues
+	for l := range q {
+		q[l] = make(chan request, queueSize)
+	}
+	return q
 }
 
 // close ends the workers once they have taken what is queued.
 func (q queues) close() {
-	close(q.commands)
-	close(q.interactive)
-	close(q.forms)
+	for _, ch := range q {
+		close(ch)
+	}
 }
 
 // formWorkers open forms. Opening one costs a few store reads and one Slack call, so a few suffice.
@@ -96,25 +109,40 @@ func (b *Bot) Run(ctx context.Context) error {
 	return b.shutdown(ctx, g, stop, intakeEnded, cutWork, endGrace)
 }
 
-// startWorkers starts the workers of each queue. A request taken past the drain deadline is skipped:
+// startWorkers starts the workers of each lane. A request taken past the drain deadline is skipped:
 // the journal keeps it for the next start.
 func (b *Bot) startWorkers(ctx context.Context, g *errgroup.Group, q queues) {
-	work := func(ch <-chan request, n int, handle func(context.Context, request)) {
+	for l, ch := range q {
+		n := b.opts.Workers
+		if lane(l) == laneForms {
+			n = formWorkers
+		}
 		for range n {
 			g.Go(func() error {
 				for req := range ch {
 					if ctx.Err() == nil {
-						handle(ctx, req)
+						b.serve(ctx, req)
 					}
 				}
 				return nil
 			})
 		}
 	}
-	work(q.commands, b.opts.Workers, b.handle)
-	work(q.interactive, b.opts.Workers, b.handle)
-	work(q.forms, formWorkers, b.handleForm)
-	b.formQueue = q.forms
+}
+
+// serve runs one request's handler; a panic in it is logged, never fatal to the bot. A journaled request
+// leaves the journal once handled, unless shutdown cut it short or its card is not final yet (the next
+// start finishes either).
+func (b *Bot) serve(ctx context.Context, req request) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("handler panic", "panic", fmt.Sprint(p), "envelope_id", req.EnvelopeID)
+		}
+		if laneOf(req).journaled() && !b.unfinished(req) && ctx.Err() == nil {
+			b.settle(req)
+		}
+	}()
+	b.handle(ctx, req)
 }
 
 // intake starts what takes requests in: the socket loop, admission and the feed of replayed requests.
@@ -125,7 +153,7 @@ func (b *Bot) intake(ctx context.Context, g *errgroup.Group, replayed []request,
 	fed, done := make(chan struct{}), make(chan struct{})
 	g.Go(func() error {
 		defer close(admit) // admission ends once the socket does
-		return b.serveSocket(ctx, admit)
+		return b.serveSocket(ctx, admit, q[laneForms])
 	})
 	g.Go(func() error {
 		defer close(fed)

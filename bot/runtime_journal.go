@@ -110,11 +110,7 @@ func (b *Bot) admitBatch(batch []admission, q queues) {
 // enqueue hands a request to its workers, waiting for room: it was acknowledged, so it is never
 // dropped. While the workers are behind, the admission queue fills and new envelopes go unacknowledged.
 func (b *Bot) enqueue(req request, q queues) {
-	queue := q.commands
-	if req.Kind != kindCommand && req.Kind != kindMention {
-		queue = q.interactive
-	}
-	queue <- req
+	q[laneOf(req)] <- req
 }
 
 // settle marks a request handled, or carried by durable state (a card, a claimed action). It leaves the

@@ -22,8 +22,9 @@ const ackTimeout = 2 * time.Second
 var ErrSlackAuth = errors.New("slack rejected the tokens")
 
 // serveSocket owns the Socket Mode connection: it hands each normalised request to admitAll, which acks
-// it once journaled and queues it for the workers. It returns when ctx ends or Slack rejects the tokens.
-func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission) error {
+// it once journaled and queues it for the workers, or, when it opens a form, acks it and queues it on
+// forms at once. It returns when ctx ends or Slack rejects the tokens.
+func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission, forms chan<- request) error {
 	sm := socketmode.New(b.api,
 		socketmode.OptionLog(slog.NewLogLogger(b.log.WithGroup("socketmode").Handler(), slog.LevelDebug)),
 		socketmode.OptionPingInterval(b.opts.PingInterval),
@@ -39,13 +40,13 @@ func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission) error {
 			}
 			return fmt.Errorf("%w (%v): check SLACK_APP_TOKEN and SLACK_BOT_TOKEN, and that the app is installed", ErrSlackAuth, err)
 		case evt := <-sm.Events:
-			b.onEvent(ctx, sm, evt, admit)
+			b.onEvent(ctx, sm, evt, admit, forms)
 		}
 	}
 }
 
 // onEvent is the only place that sees Socket Mode events.
-func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- admission) {
+func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- admission, forms chan<- request) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("connecting to slack")
@@ -88,22 +89,17 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		b.ack(ctx, sm, evt.Request.EnvelopeID, nil, received)
 		return
 	}
-	if b.opensForm(req) {
-		b.ack(ctx, sm, req.EnvelopeID, nil, received)
-		b.queueForm(ctx, req)
+	req, payload := b.receive(ctx, req)
+	if !laneOf(req).journaled() {
+		b.ack(ctx, sm, req.EnvelopeID, payload, received)
+		b.queueForm(ctx, req, forms)
 		return
 	}
-	a := admission{req: req, ack: func(payload any) {
+	a := admission{req: req, payload: payload, ack: func(payload any) {
 		if ctx.Err() == nil { // past shutdown the socket is gone; the journal has the request
 			b.ack(ctx, sm, req.EnvelopeID, payload, received)
 		}
 	}}
-	if req.Kind == kindSubmission {
-		// A modal's validation errors can only travel in the ack, so the check runs before it.
-		if errs := b.validateSubmission(ctx, req); errs != nil {
-			a.payload, a.req.Rejected = errs, true
-		}
-	}
 	// The journal write costs an fsync: it happens off the socket loop, so the envelopes behind this one
 	// join the same commit instead of waiting for it.
 	select {
@@ -113,6 +109,19 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
 		goOn(ctx, drained, func(ctx context.Context) {
 			b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+		})
+	}
+}
+
+// queueForm hands a click that opens a form to the forms' workers, acknowledged but not journaled: the
+// journal's commit would make it wait behind the checks' writes, and its trigger dies within 3 s anyway.
+func (b *Bot) queueForm(ctx context.Context, req request, forms chan<- request) {
+	select {
+	case forms <- req:
+	default:
+		b.log.Error("form queue full; answering busy", "envelope_id", req.EnvelopeID)
+		goOn(ctx, drained, func(ctx context.Context) {
+			b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not open the form. Please press the button again in a minute."))
 		})
 	}
 }
