@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,7 +126,7 @@ func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, ru
 	if run.verdict {
 		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports, len(conv.InFlight)))
 	}
-	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Fixes: fixesUnderway(conv), Status: statusLines(conv),
+	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Fixes: fixesUnderway(conv), Escalated: escalated(conv), Status: statusLines(conv),
 		Outcome: run.outcome, Changes: changes}
 	actions := []store.Action{recheck}
 	for _, rem := range r.Remedies {
@@ -162,18 +163,29 @@ func fixesUnderway(c store.Conversation) []blocks.FixUnderway {
 	return out
 }
 
-// statusLines are the card's lasting lines by topic, such as an escalation.
+// statusLines are the card's lasting lines stored as text, by topic; an escalation stored as facts
+// replaces the line of its topic.
 func statusLines(c store.Conversation) string {
 	var lines []string
-	topics := make([]string, 0, len(c.Lines))
-	for k := range c.Lines {
-		topics = append(topics, k)
-	}
-	slices.Sort(topics)
-	for _, k := range topics {
+	for _, k := range slices.Sorted(maps.Keys(c.Lines)) {
+		if k == "escalation" && c.Escalated != nil {
+			continue
+		}
 		lines = append(lines, c.Lines[k])
 	}
 	return strings.Join(lines, "\n")
+}
+
+// escalated is the facts of the card's last escalation, if any.
+func escalated(c store.Conversation) *blocks.Escalated {
+	if c.Escalated == nil {
+		return nil
+	}
+	e := &blocks.Escalated{By: c.Escalated.By, At: c.Escalated.At, Ticket: c.Escalated.Ticket}
+	if c.EscalationThread != nil {
+		e.ThreadURL = c.EscalationThread.URL
+	}
+	return e
 }
 
 // redraw draws the card again from its last report, with its current status lines and outcome.

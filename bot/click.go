@@ -59,7 +59,7 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 	a, err := b.opts.Store.Action(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return c, "unknown", "This button is unknown to me: it may come from an old card or been altered. Run `/preorder check SKU` again."
+			return c, "unknown", blocks.Refused(blocks.Refusal{Why: blocks.UnknownButton})
 		}
 		b.log.Error("action lookup failed", "error", err)
 		return c, "unreadable", "I could not read this button's action from my database. Please try again."
@@ -67,7 +67,7 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 	c.action = a
 	conv, err := b.opts.Store.Conversation(ctx, a.ConversationID)
 	if err != nil {
-		return c, "gone", "This button's check is gone (older than the retention period). Run `/preorder check SKU` again."
+		return c, "gone", blocks.Refused(blocks.Refusal{Why: blocks.GoneButton})
 	}
 	c.conv = conv
 	// A click must come from the card the action was made for, wherever Slack says it was pressed: a
@@ -81,10 +81,10 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 	}
 	// A re-check changes nothing, so an old Re-check button still works.
 	if a.Kind != diagnostics.RemedyRecheck && !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt) {
-		return c, "expired", fmt.Sprintf("This button expired at %s. Press Re-check for fresh buttons.", slackTime(a.ExpiresAt))
+		return c, "expired", blocks.Refused(blocks.Refusal{Why: blocks.ExpiredAt, At: a.ExpiresAt})
 	}
 	if a.UsedBy != "" && a.Kind != diagnostics.RemedyRecheck {
-		return c, "used", fmt.Sprintf("%s already used this button at %s. Press Re-check for the current state.", whoUsed(a.UsedBy, req.User), slackTime(a.UsedAt))
+		return c, "used", blocks.Refused(blocks.Refusal{Why: blocks.UsedButton, Pressed: blocks.Pressed{By: a.UsedBy, At: a.UsedAt, Viewer: req.User}})
 	}
 	if js := a.Params["remedy"]; js != "" {
 		if err := json.Unmarshal([]byte(js), &c.remedy); err != nil {
@@ -150,9 +150,8 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 	case diagnostics.RemedyRecheck:
 		b.recheck(ctx, c.conv, req.User, "", true)
 	case diagnostics.RemedyEscalate:
-		dest, thread := b.escalationTarget(ctx, c)
 		b.openModal(ctx, req, c, blocks.EscalateModal(blocks.EscalateForm{
-			SKU: c.action.Params["sku"], Cause: c.action.Params["cause"], Destination: dest, ThreadURL: thread,
+			SKU: c.action.Params["sku"], Cause: c.action.Params["cause"], Target: b.escalationTarget(ctx, c),
 			Note: c.remedy.Note(), PrivateMetadata: c.action.ID,
 		}))
 	case diagnostics.RemedyScheduleJob:
@@ -178,7 +177,7 @@ func (b *Bot) handleClick(ctx context.Context, req request) {
 			b.remediate(ctx, req, c, diagnostics.Input{Frequency: c.remedy.Frequency})
 		}
 	default:
-		b.tell(ctx, req, blocks.Note("I don't know this kind of button ("+c.action.Kind+")."))
+		b.tell(ctx, req, blocks.Note(blocks.Refused(blocks.Refusal{Why: blocks.UnknownKind, Label: c.action.Kind})))
 	}
 }
 
@@ -221,7 +220,7 @@ func (b *Bot) openModal(ctx context.Context, req request, c clicked, view slack.
 	if err != nil {
 		b.forms.forget(m.ExternalID)
 		b.log.Error("views.open failed", "error", err)
-		b.tell(ctx, req, blocks.Note("I could not open the form (Slack said "+err.Error()+"). Press the button again."))
+		b.tell(ctx, req, blocks.Note(blocks.FormFailed(err.Error())))
 		return
 	}
 	if resp != nil {
@@ -233,17 +232,4 @@ func (b *Bot) openModal(ctx context.Context, req request, c clicked, view slack.
 		return
 	}
 	b.forms.forget(m.ExternalID)
-}
-
-// whoUsed names who used a button for the person who pressed it again: "You" when it was them.
-func whoUsed(by, viewer string) string {
-	if by == viewer {
-		return "You"
-	}
-	return "<@" + by + ">"
-}
-
-// slackTime renders a time that each reader sees in their own time zone.
-func slackTime(t time.Time) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.Unix(), t.UTC().Format("2006-01-02 15:04 UTC"))
 }

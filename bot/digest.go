@@ -39,17 +39,27 @@ type digest struct {
 	Unchecked []blocks.Unchecked             `json:"unchecked,omitempty"`
 	Failures  []blocks.Failures              `json:"failures,omitempty"`
 	Fixes     []bulkFix                      `json:"fixes,omitempty"`
-	Lines     []string                       `json:"lines,omitempty"` // what happened since, newest last
+	Escalated []blocks.DigestEscalation      `json:"escalated,omitempty"` // causes sent to Support since, newest last
+	// Lines are what happened since, newest last, as stored before it was stored as facts (mrkdwn); they
+	// come before Escalated. Nothing writes them any more.
+	Lines []string `json:"lines,omitempty"`
 }
 
 // bulkFix is one fix that serves many SKUs: the SKUs whose first fix has the same effect.
 type bulkFix struct {
-	Effect string             `json:"effect"`
-	Remedy diagnostics.Remedy `json:"remedy"`
-	Cause  diagnostics.Cause  `json:"cause"`
-	SKUs   []string           `json:"skus"`
-	State  string             `json:"state,omitempty"` // "", fixing, watching, done, failed, unknown
-	Line   string             `json:"line,omitempty"`
+	Effect string                `json:"effect"`
+	Remedy diagnostics.Remedy    `json:"remedy"`
+	Cause  diagnostics.Cause     `json:"cause"`
+	SKUs   []string              `json:"skus"`
+	State  string                `json:"state,omitempty"`  // "", fixing, watching, done, failed, unknown
+	Status *blocks.BulkFixStatus `json:"status,omitempty"` // how it went, once pressed
+	// Line is how it went as stored before Status was (mrkdwn), shown while Status is nil.
+	Line string `json:"line,omitempty"`
+}
+
+// set moves the fix to state, with the facts its line is worded from.
+func (f *bulkFix) set(state string, s blocks.BulkFixStatus) {
+	f.State, f.Status, f.Line = state, &s, ""
 }
 
 // Bulk fix states.
@@ -120,7 +130,7 @@ func (d digest) progressView(now time.Time) blocks.DigestProgressView {
 func (d digest) view(fixIDs []string, checkIDs, escalateIDs map[diagnostics.Cause]string, link string) blocks.DigestView {
 	v := blocks.DigestView{Store: d.Store, By: d.By, StartedAt: d.StartedAt, FinishedAt: d.FinishedAt, SKUs: d.SKUs,
 		OMSCalls: d.OMSCalls, Elapsed: d.Elapsed, Previous: d.Previous, New: d.New, Resolved: d.Resolved,
-		Unchecked: d.Unchecked, Failures: d.Failures, ListLink: link, Lines: d.Lines}
+		Unchecked: d.Unchecked, Failures: d.Failures, ListLink: link, Escalated: d.Escalated, Lines: d.Lines}
 	for cause, skus := range d.Problems {
 		v.Causes = append(v.Causes, blocks.DigestCause{Cause: cause, SKUs: len(skus), Examples: skus[:min(5, len(skus))],
 			Trend: d.Trend[cause], CheckAction: checkIDs[cause], EscalateAction: escalateIDs[cause]})
@@ -129,7 +139,7 @@ func (d digest) view(fixIDs []string, checkIDs, escalateIDs map[diagnostics.Caus
 		return cmp.Or(cmp.Compare(y.SKUs, x.SKUs), cmp.Compare(x.Cause, y.Cause))
 	})
 	for i, f := range d.Fixes {
-		bf := blocks.DigestFix{Label: f.Remedy.Label, SKUs: len(f.SKUs), Line: f.Line}
+		bf := blocks.DigestFix{Label: f.Remedy.Label, SKUs: len(f.SKUs), Status: f.Status, Line: f.Line}
 		if i < len(fixIDs) && len(f.SKUs) > 0 && (f.State == "" || f.State == fixFailed) {
 			bf.Action = fixIDs[i]
 		}

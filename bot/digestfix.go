@@ -62,29 +62,30 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 	unlock := b.locks.lock("effect/" + fix.Effect)
 	defer unlock()
 	started := b.now()
-	detail := fmt.Sprintf("%s — %d SKUs", c.remedy.Label, len(fix.SKUs))
+	detail := blocks.BulkLabel(c.remedy.Label, len(fix.SKUs))
 	claim := store.Effect{Key: fix.Effect, ActionID: c.action.ID, ConversationID: c.conv.ID, By: req.User, At: started, Label: detail}
 	_, conv, first, err := b.opts.Store.ClaimEffectOn(ctx, c.action.ID, req.User, started, &store.AuditRecord{
 		Actor: req.User, Action: "claim:bulk-fix", ConversationID: c.conv.ID, ProductStoreID: d.Store,
 		Card: &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}, Detail: detail,
 	}, claim, effectStale, func(cv *store.Conversation) error {
-		line := fmt.Sprintf("⏳ %s: started by <@%s> at %s", blocks.Escape(detail), req.User, slackTime(started))
 		// Until the OMS's answer is recorded, the digest is busy: a restart finds it and finishes the fix.
-		cv.InFlight = append(cv.InFlight, store.InFlight{Keys: []string{fix.Effect}, Line: line, By: req.User, At: started, Until: untilAnswer})
-		return changeDigest(cv, func(d *digest) { d.Fixes[i].State, d.Fixes[i].Line = fixFixing, line })
+		cv.InFlight = append(cv.InFlight, store.InFlight{Keys: []string{fix.Effect}, Label: detail, By: req.User, At: started, Until: untilAnswer})
+		return changeDigest(cv, func(d *digest) {
+			d.Fixes[i].set(fixFixing, blocks.BulkFixStatus{Step: blocks.BulkStarted, By: req.User, At: started, SKUs: len(fix.SKUs)})
+		})
 	})
 	var used *store.UsedError
 	var elsewhere *store.EffectBusyError
 	switch {
 	case errors.As(err, &used):
-		b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already pressed this at %s, so I did nothing.", whoUsed(used.By, req.User), slackTime(used.At)))
+		b.refuse(ctx, req, c, "used", blocks.Refused(blocks.Refusal{Why: blocks.UsedDigestButton, Pressed: blocks.Pressed{By: used.By, At: used.At, Viewer: req.User}}))
 		return
 	case errors.As(err, &elsewhere):
-		b.refuse(ctx, req, c, "under way", fmt.Sprintf("<@%s> started the same change (%s) at %s and it is still under way, so I did nothing.",
-			elsewhere.Effect.By, blocks.Escape(elsewhere.Effect.Label), slackTime(elsewhere.Effect.At)))
+		b.refuse(ctx, req, c, "under way", blocks.Refused(blocks.Refusal{Why: blocks.ChangeUnderwayBulk, Label: elsewhere.Effect.Label,
+			Pressed: blocks.Pressed{By: elsewhere.Effect.By, At: elsewhere.Effect.At}}))
 		return
 	case errors.Is(err, store.ErrActionExpired):
-		b.refuse(ctx, req, c, "expired", "This button expired. Start a new sweep with `/preorder sweep`.")
+		b.refuse(ctx, req, c, "expired", blocks.Refused(blocks.Refusal{Why: blocks.ExpiredDigest}))
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
@@ -120,7 +121,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		}
 		return nil
 	}
-	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(detail), blocks.Escape(outcome))
+	status := blocks.BulkFixStatus{Step: blocks.BulkAnswered, By: req.User, At: started, SKUs: len(fix.SKUs), Result: result, Outcome: outcome}
 	state, watch := fixFailed, store.Watch{}
 	switch {
 	case result == "already":
@@ -132,8 +133,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		state = fixWatching
 		watch = store.Watch{JobID: out.JobID, ConversationID: conv.ID, JobEnumID: c.remedy.Job, ShopID: c.remedy.ShopID,
 			SKU: bulkWatchPrefix + strconv.Itoa(i), StartedAt: started, Deadline: started.Add(b.opts.WatchTimeout)}
-		line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, then I re-check these %d SKUs", blocks.Escape(pastTense(c.remedy)),
-			req.User, slackTime(started), out.JobID, len(fix.SKUs))
+		status = blocks.BulkFixStatus{Step: blocks.BulkWatching, By: req.User, At: started, SKUs: len(fix.SKUs), Done: pastTense(c.remedy), JobID: out.JobID}
 	default:
 		state = fixDone
 	}
@@ -151,13 +151,13 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		}
 		_, err := w.UpdateConversation(conv.ID, func(cv *store.Conversation) error {
 			cv.InFlight = slices.DeleteFunc(cv.InFlight, func(f store.InFlight) bool { return slices.Contains(f.Keys, fix.Effect) })
-			return changeDigest(cv, func(d *digest) { d.Fixes[i].State, d.Fixes[i].Line = state, line })
+			return changeDigest(cv, func(d *digest) { d.Fixes[i].set(state, status) })
 		})
 		return err
 	}); err != nil {
 		log.Error("could not record the bulk fix", "error", err)
 	}
-	b.postThread(ctx, conv, blocks.Note(line))
+	b.postThread(ctx, conv, blocks.Note(blocks.BulkFixLine(c.remedy.Label, status)))
 	switch state {
 	case fixWatching:
 		b.watch(ctx, watch)
@@ -221,18 +221,17 @@ func (b *Bot) recheckFix(ctx context.Context, convID uint64, i int, note string)
 			fixed = d.recount(now)
 			d.regroup(now)
 			f := &d.Fixes[i]
-			f.State = fixDone
-			f.Line = fmt.Sprintf("✅ %s: re-checked the %d SKUs at %s: %d fixed, %d still with a problem",
-				blocks.Escape(f.Remedy.Label), len(skus), slackTime(b.now()), fixed, len(skus)-fixed)
-			if fixed < len(skus) {
-				f.Line = strings.Replace(f.Line, "✅", "⚠️", 1) + " (" + blocks.Escape(causeBreakdown(now)) + ")"
+			var by string
+			if f.Status != nil {
+				by = f.Status.By
 			}
+			f.set(fixDone, blocks.BulkFixStatus{Step: blocks.BulkRechecked, By: by, At: b.now(), SKUs: len(skus), Fixed: fixed, Still: stillWith(now)})
 		})
 	}); err != nil {
 		b.log.Error("could not record the re-check", "conversation_id", convID, "error", err)
 		return
 	}
-	text := fmt.Sprintf("Re-checked the %d SKUs of “%s”: %d fixed, %d still with a problem.", len(skus), blocks.Escape(d.Fixes[i].Remedy.Label), fixed, len(skus)-fixed)
+	text := blocks.Rechecked(d.Fixes[i].Remedy.Label, len(skus), fixed)
 	if note != "" {
 		text = note + "\n" + text
 	}
@@ -288,20 +287,15 @@ func (d *digest) regroup(now map[string]diagnostics.SweepResult) {
 	}
 }
 
-// causeBreakdown says what the re-checked SKUs that still have a problem have now: "3 linked after the
-// last sync, 1 needs a manual link".
-func causeBreakdown(now map[string]diagnostics.SweepResult) string {
+// stillWith counts the re-checked SKUs that still have a problem, by the cause they have now.
+func stillWith(now map[string]diagnostics.SweepResult) map[diagnostics.Cause]int {
 	n := map[diagnostics.Cause]int{}
 	for _, r := range now {
 		if r.Problem() {
 			n[r.Cause]++
 		}
 	}
-	var parts []string
-	for _, c := range slices.Sorted(maps.Keys(n)) {
-		parts = append(parts, fmt.Sprintf("%d %s", n[c], c.Short()))
-	}
-	return strings.Join(parts, ", ")
+	return n
 }
 
 // redrawDigest draws the digest as stored, with fresh buttons, and posts note in its thread.
@@ -342,7 +336,7 @@ func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) 
 	}
 	if !b.claimDigestAction(ctx, req, c, &store.AuditRecord{
 		Actor: req.User, Action: "bulk-check", ConversationID: c.conv.ID, ProductStoreID: d.Store, Detail: string(cause),
-	}, "%s already pressed this at %s; the cards are in the digest's thread.") {
+	}, blocks.UsedCheckThese) {
 		return
 	}
 	skus = skus[:min(len(skus), blocks.MaxCheckThese)]
@@ -359,18 +353,18 @@ func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest
 	if !b.claimDigestAction(ctx, req, c, &store.AuditRecord{
 		Actor: req.User, Action: "escalate:bulk", ConversationID: c.conv.ID, ProductStoreID: d.Store,
 		Detail: fmt.Sprintf("%s: %d SKUs", cause, len(skus)),
-	}, "%s already escalated these at %s.") {
+	}, blocks.UsedEscalateThese) {
 		return
 	}
 	channel, thread := b.opts.SupportChannel, ""
 	if channel == "" {
 		channel, thread = c.conv.Channel, c.conv.CardTS
 	}
-	summary := fmt.Sprintf("🆘 %d SKUs of %s: %s. Escalated by <@%s> from the sweep of %s.%s The list is attached.",
-		len(skus), blocks.Escape(d.Store), blocks.Escape(shortCauseText(cause)), req.User, slackTime(d.StartedAt), mentionOf(b.opts.SupportMention))
+	summary := blocks.BulkEscalationNote(blocks.BulkEscalation{Store: d.Store, SKUs: len(skus), Cause: cause, By: req.User,
+		Sweep: d.StartedAt, Mention: b.opts.SupportMention})
 	ts, err := b.post(ctx, b.log, channel, thread, blocks.Note(summary))
 	if err != nil {
-		b.tell(ctx, req, blocks.Note("I could not post the escalation: "+blocks.Escape(shortErr(err))))
+		b.tell(ctx, req, blocks.Note(blocks.EscalationPostFailed(shortErr(err))))
 		return
 	}
 	if thread == "" {
@@ -381,52 +375,25 @@ func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest
 		rows[i] = diagnostics.SweepResult{SKU: s, Cause: cause}
 	}
 	b.uploadCSV(ctx, channel, thread, fmt.Sprintf("escalation-%s-%s.csv", d.Store, cause),
-		fmt.Sprintf("SKUs of %s that %s", d.Store, shortCauseText(cause)), fmt.Sprintf("%d SKUs, from the sweep of %s.", len(skus), d.StartedAt.UTC().Format("2006-01-02 15:04 UTC")), rows)
-	b.redrawDigestLine(ctx, c.conv.ID, fmt.Sprintf("🆘 <@%s> escalated the %d SKUs that %s to HotWax Support at %s.",
-		req.User, len(skus), blocks.Escape(shortCauseText(cause)), slackTime(b.now())))
-}
-
-// redrawDigestLine adds a lasting line to the digest and redraws it.
-func (b *Bot) redrawDigestLine(ctx context.Context, convID uint64, line string) {
-	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
-		return changeDigest(cv, func(d *digest) { d.Lines = append(d.Lines, line) })
+		fmt.Sprintf("SKUs of %s that %s", d.Store, blocks.SKUsThat(cause)), fmt.Sprintf("%d SKUs, from the sweep of %s.", len(skus), d.StartedAt.UTC().Format("2006-01-02 15:04 UTC")), rows)
+	sent := blocks.DigestEscalation{By: req.User, At: b.now(), SKUs: len(skus), Cause: cause}
+	if _, err := b.opts.Store.UpdateConversation(ctx, c.conv.ID, func(cv *store.Conversation) error {
+		return changeDigest(cv, func(d *digest) { d.Escalated = append(d.Escalated, sent) })
 	}); err != nil {
 		b.log.Error("could not record on the digest", "error", err)
 	}
-	b.redrawDigest(ctx, convID, "")
-}
-
-func mentionOf(m string) string {
-	if m == "" {
-		return ""
-	}
-	return " " + m
-}
-
-// shortCauseText says what a cause means in a few words.
-func shortCauseText(cause diagnostics.Cause) string {
-	switch cause {
-	case diagnostics.CauseNeedsManualLink:
-		return "need a manual link"
-	case diagnostics.CauseJobFailing:
-		return "are kept from the shops by a failing pre-order job"
-	case diagnostics.CauseUnexplained:
-		return "are not in sync although every check passes"
-	case diagnostics.CauseIncomplete, diagnostics.CauseOMSUnavailable:
-		return "could not be checked"
-	}
-	return "have cause " + string(cause)
+	b.redrawDigest(ctx, c.conv.ID, "")
 }
 
 // claimDigestAction claims a digest button that changes nothing in the OMS, with its audit record, and
-// settles the request. A button already used is refused with used, formatted with who pressed it and
+// settles the request. A button already used is refused for the reason used, naming who pressed it and
 // when; any other failure is told and nothing is done.
-func (b *Bot) claimDigestAction(ctx context.Context, req request, c clicked, audit *store.AuditRecord, used string) bool {
+func (b *Bot) claimDigestAction(ctx context.Context, req request, c clicked, audit *store.AuditRecord, used blocks.RefusalReason) bool {
 	_, _, err := b.opts.Store.ClaimActionOn(ctx, c.action.ID, req.User, b.now(), audit, func(*store.Conversation) error { return nil })
 	var u *store.UsedError
 	switch {
 	case errors.As(err, &u):
-		b.refuse(ctx, req, c, "used", fmt.Sprintf(used, whoUsed(u.By, req.User), slackTime(u.At)))
+		b.refuse(ctx, req, c, "used", blocks.Refused(blocks.Refusal{Why: used, Pressed: blocks.Pressed{By: u.By, At: u.At, Viewer: req.User}}))
 		return false
 	case err != nil:
 		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))

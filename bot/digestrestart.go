@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -55,26 +54,24 @@ func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight
 	out, found, err := b.opts.Executor.Done(rctx, d.Store, fix.Remedy, diagnostics.Input{RanSince: f.At})
 	rcancel()
 
-	label, cut := blocks.Escape(fix.Remedy.Label), fmt.Sprintf("%s (<@%s> pressed it at %s)", why, f.By, slackTime(f.At))
-	var state, line, result, summary string
+	status := blocks.BulkFixStatus{By: f.By, At: f.At, SKUs: len(fix.SKUs), Why: why}
+	var state, result, summary string
 	var watch store.Watch
 	switch {
 	case err != nil:
 		state, result, summary = fixUnknown, "unknown", why+", and the OMS could not be re-read: "+shortErr(err)
-		line = fmt.Sprintf("⚠️ %s: %s, and I could not read the OMS to tell whether it happened (%s). Start a new sweep with `/preorder sweep` before trying again.",
-			label, cut, blocks.Escape(shortErr(err)))
+		status.Step, status.Outcome = blocks.BulkUnread, shortErr(err)
 	case !found:
 		state, result, summary = fixFailed, "failed", why+", and the OMS shows no sign of the change"
-		line = fmt.Sprintf("⚠️ %s: %s, and the OMS shows no sign of it, so it did not happen. Press it again to retry.", label, cut)
+		status.Step = blocks.BulkNotFound
 	case out.JobID != "":
 		state, result, summary = fixWatching, "ok", out.Summary
 		watch = store.Watch{JobID: out.JobID, ConversationID: convID, JobEnumID: fix.Remedy.Job, ShopID: fix.Remedy.ShopID,
 			SKU: bulkWatchPrefix + strconv.Itoa(i), StartedAt: f.At, Deadline: f.At.Add(b.opts.WatchTimeout)}
-		line = fmt.Sprintf("⏳ %s: %s; the OMS shows it done (%s). Watching job %s, then I re-check these %d SKUs",
-			label, cut, blocks.Escape(out.Summary), out.JobID, len(fix.SKUs))
+		status.Step, status.Outcome, status.JobID = blocks.BulkFound, out.Summary, out.JobID
 	default:
 		state, result, summary = fixDone, "ok", out.Summary
-		line = fmt.Sprintf("✅ %s: %s; the OMS shows it done (%s).", label, cut, blocks.Escape(out.Summary))
+		status.Step, status.Outcome = blocks.BulkFound, out.Summary
 	}
 	log.Info("settled a bulk fix whose write had no known outcome", "why", why, "result", result)
 
@@ -102,11 +99,11 @@ func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight
 			}
 		}
 		_, err := w.UpdateConversation(convID, func(cv *store.Conversation) error {
-			return changeDigest(cv, func(d *digest) { d.Fixes[i].State, d.Fixes[i].Line = state, line })
+			return changeDigest(cv, func(d *digest) { d.Fixes[i].set(state, status) })
 		})
 		return err
 	})
-	b.postThread(ctx, conv, blocks.Note(line))
+	b.postThread(ctx, conv, blocks.Note(blocks.BulkFixLine(fix.Remedy.Label, status)))
 	switch state {
 	case fixWatching:
 		b.watch(ctx, watch)

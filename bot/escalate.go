@@ -2,7 +2,6 @@ package bot
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -39,24 +38,18 @@ type Packet struct {
 	CheckedAt      time.Time               `json:"checkedAt"`
 }
 
-// escalationTarget tells the escalate modal where the escalation goes, and the thread it joins if any.
-// It makes no Slack call: the modal must open within the click's 3 s.
-func (b *Bot) escalationTarget(ctx context.Context, c clicked) (dest, thread string) {
-	if b.opts.SupportChannel == "" {
-		return "this card's thread, as a file to forward by hand (no support channel is configured: PREORDERBOT_SUPPORT_CHANNEL)", ""
-	}
-	dest = "<#" + b.opts.SupportChannel + ">"
-	if b.opts.SupportWebhook != "" {
-		dest += " and the support ticket webhook"
+// escalationTarget tells the escalate modal where the escalation goes. It makes no Slack call: the modal
+// must open within the click's 3 s.
+func (b *Bot) escalationTarget(ctx context.Context, c clicked) blocks.EscalationTarget {
+	t := blocks.EscalationTarget{SupportChannel: b.opts.SupportChannel, Webhook: b.opts.SupportWebhook != ""}
+	if t.SupportChannel == "" {
+		return t
 	}
 	fp := store.Fingerprint{ProductStoreID: c.conv.ProductStoreID, SKU: c.action.Params["sku"], Cause: c.action.Params["cause"]}
 	if e, err := b.opts.Store.Escalation(ctx, fp); err == nil && e.ThreadTS != "" {
-		dest = "the existing thread in <#" + e.Channel + "> (opened by <@" + e.OpenedBy + ">)"
-		if b.opts.SupportWebhook != "" {
-			dest += " and the support ticket webhook"
-		}
+		t.ThreadChannel, t.ThreadBy = e.Channel, e.OpenedBy
 	}
-	return dest, ""
+	return t
 }
 
 // escalate opens (or appends to) the support thread of the report's store, SKU and cause, links it from
@@ -80,10 +73,10 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 	var used *store.UsedError
 	switch {
 	case errors.As(err, &used):
-		b.tell(ctx, req, blocks.Note(fmt.Sprintf("<@%s> already escalated from this button at %s; see the card's thread.", used.By, slackTime(used.At))))
+		b.tell(ctx, req, blocks.Note(blocks.Refused(blocks.Refusal{Why: blocks.UsedEscalate, Pressed: blocks.Pressed{By: used.By, At: used.At}})))
 		return
 	case errors.Is(err, store.ErrActionExpired):
-		b.tell(ctx, req, blocks.Note("This button expired. Press Re-check for fresh buttons."))
+		b.tell(ctx, req, blocks.Note(blocks.Refused(blocks.Refusal{Why: blocks.Expired})))
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
@@ -95,7 +88,7 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 		b.tell(ctx, req, blocks.Note("No support channel is configured: an admin can set PREORDERBOT_SUPPORT_CHANNEL. I put the evidence packet in the card's thread as a file so you can forward it."))
 	}
 	if err := b.sendEscalation(ctx, c.conv.ID, intent); err != nil {
-		b.tell(ctx, req, blocks.Note("I could not post in the support channel (Slack said "+blocks.Escape(shortErr(err))+"). Is the bot invited there? The card has a fresh Escalate button."))
+		b.tell(ctx, req, blocks.Note(blocks.SupportPostFailed(shortErr(err))))
 	}
 }
 
@@ -111,11 +104,11 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 	if err != nil {
 		return err
 	}
-	done := func(line string) {
+	done := func(sent *store.Escalated) {
 		if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
 			cv.Escalating = nil
-			if line != "" {
-				setLine(cv, "escalation", line)
+			if sent != nil {
+				cv.Escalated = sent
 			}
 			return nil
 		}); err != nil {
@@ -130,14 +123,14 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 		b.uploadPacket(ctx, conv, packet)
 		b.audit(ctx, store.AuditRecord{Actor: intent.By, Action: "escalate", ConversationID: convID, SKU: intent.SKU,
 			ProductStoreID: conv.ProductStoreID, Card: card, Outcome: "packet file (no support channel)", Detail: intent.Note})
-		done("")
+		done(nil)
 		return nil
 	}
 
 	esc, isNew, err := b.supportThread(ctx, conv, report, packet, intent.By, intent.Note)
 	if err != nil {
 		log.Error("support thread failed", "error", err)
-		done("")
+		done(nil)
 		b.redraw(ctx, convID, "") // a fresh Escalate button
 		return err
 	}
@@ -150,18 +143,13 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 	b.metrics.observeEscalation(isNew)
 
 	outcome := "thread " + esc.Channel + "/" + esc.ThreadTS
-	line := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s", intent.By, slackTime(intent.At))
-	if packet.ThreadURL != "" {
-		line += ": <" + packet.ThreadURL + "|support thread>"
-	}
+	sent := &store.Escalated{By: intent.By, At: intent.At}
 	if b.opts.SupportWebhook != "" {
+		sent.Ticket = store.TicketPending
 		if b.deliver(ctx, esc.Fingerprint, packet, convID) {
-			outcome += "; support ticket sent"
-			line += " · support ticket sent"
-		} else {
-			outcome += "; support ticket pending"
-			line += " · support ticket pending (it will be retried until delivered)"
+			sent.Ticket = store.TicketSent
 		}
+		outcome += "; support ticket " + sent.Ticket
 	}
 	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
 		cv.EscalationThread = &store.MessageRef{Channel: esc.Channel, TS: esc.ThreadTS, URL: packet.ThreadURL}
@@ -169,11 +157,11 @@ func (b *Bot) sendEscalation(ctx context.Context, convID uint64, intent store.Es
 	}); err != nil {
 		log.Error("could not link the escalation", "error", err)
 	}
-	done(line)
+	done(sent)
 	b.audit(ctx, store.AuditRecord{Actor: intent.By, Action: "escalate", ConversationID: convID, SKU: intent.SKU,
 		ProductStoreID: conv.ProductStoreID, Card: card, Outcome: outcome, Detail: intent.Note})
 	b.redraw(ctx, convID, "")
-	b.postThread(ctx, conv, blocks.Note(fmt.Sprintf("🆘 <@%s> escalated this to HotWax Support: %s", intent.By, cmp.Or(packet.ThreadURL, "<#"+esc.Channel+">"))))
+	b.postThread(ctx, conv, blocks.Note(blocks.EscalatedNote(intent.By, packet.ThreadURL, esc.Channel)))
 	return nil
 }
 
@@ -191,8 +179,7 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 		return store.Escalation{}, false, err
 	}
 	if esc.ThreadTS != "" {
-		text := fmt.Sprintf("🔁 Escalated again by <@%s>: %s", by, blocks.Escape(cmp.Or(userNote, "(no note)")))
-		_, err := b.post(ctx, b.log, esc.Channel, esc.ThreadTS, blocks.Note(text))
+		_, err := b.post(ctx, b.log, esc.Channel, esc.ThreadTS, blocks.Note(blocks.EscalatedAgain(by, userNote)))
 		return esc, false, err
 	}
 	ts, err := b.post(ctx, b.log, esc.Channel, "", blocks.EscalationSummary(b.escalationView(report, packet)))
@@ -206,13 +193,6 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 	}
 	esc.ThreadTS, esc.ConversationID = ts, conv.ID
 	return esc, true, b.opts.Store.PutEscalation(ctx, esc)
-}
-
-func setLine(c *store.Conversation, topic, line string) {
-	if c.Lines == nil {
-		c.Lines = map[string]string{}
-	}
-	c.Lines[topic] = line
 }
 
 func (b *Bot) escalationView(r diagnostics.Report, p Packet) blocks.Escalation {
@@ -438,9 +418,13 @@ func (b *Bot) redeliver(ctx context.Context, listed store.Escalation) {
 	if e.ConversationID == 0 {
 		return
 	}
-	line := fmt.Sprintf("🆘 Escalated to HotWax Support by <@%s> at %s · support ticket sent", e.OpenedBy, slackTime(e.OpenedAt))
 	if _, err := b.opts.Store.UpdateConversation(ctx, e.ConversationID, func(c *store.Conversation) error {
-		setLine(c, "escalation", line)
+		sent := store.Escalated{By: e.OpenedBy, At: e.OpenedAt} // for a card escalated before escalations were facts
+		if c.Escalated != nil {
+			sent = *c.Escalated
+		}
+		sent.Ticket = store.TicketSent
+		c.Escalated = &sent
 		return nil
 	}); err == nil {
 		b.redraw(ctx, e.ConversationID, "")

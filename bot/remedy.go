@@ -86,17 +86,17 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	var elsewhere *store.EffectBusyError
 	switch {
 	case errors.As(err, &used):
-		b.refuse(ctx, req, c, "used", fmt.Sprintf("%s already used this button at %s, so I did nothing.", whoUsed(used.By, req.User), slackTime(used.At)))
+		b.refuse(ctx, req, c, "used", blocks.Refused(blocks.Refusal{Why: blocks.UsedFix, Pressed: blocks.Pressed{By: used.By, At: used.At, Viewer: req.User}}))
 		return
 	case errors.As(err, &busy):
-		b.refuse(ctx, req, c, "under way", fmt.Sprintf("<@%s> started this fix at %s and it is still under way, so I did nothing.", busy.InFlight.By, slackTime(busy.InFlight.At)))
+		b.refuse(ctx, req, c, "under way", blocks.Refused(blocks.Refusal{Why: blocks.FixUnderwayHere, Pressed: blocks.Pressed{By: busy.InFlight.By, At: busy.InFlight.At}}))
 		return
 	case errors.As(err, &elsewhere):
-		b.refuse(ctx, req, c, "under way", fmt.Sprintf("<@%s> started the same change (%s) at %s and it is still under way, so I did nothing. Press Re-check in a minute.",
-			elsewhere.Effect.By, blocks.Escape(elsewhere.Effect.Label), slackTime(elsewhere.Effect.At)))
+		b.refuse(ctx, req, c, "under way", blocks.Refused(blocks.Refusal{Why: blocks.ChangeUnderway, Label: elsewhere.Effect.Label,
+			Pressed: blocks.Pressed{By: elsewhere.Effect.By, At: elsewhere.Effect.At}}))
 		return
 	case errors.Is(err, store.ErrActionExpired):
-		b.refuse(ctx, req, c, "expired", "This button expired. Press Re-check for fresh buttons.")
+		b.refuse(ctx, req, c, "expired", blocks.Refused(blocks.Refusal{Why: blocks.Expired}))
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
@@ -130,7 +130,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		b.recheck(ctx, c.conv, req.User, "", false)
 		return
 	}
-	line := fmt.Sprintf("%s <@%s> · %s · %s", resultEmoji(result), req.User, blocks.Escape(c.remedy.Label), blocks.DatesIn(blocks.Escape(outcome)))
+	line := blocks.ResultLine(blocks.Result{Result: result, By: req.User, Label: c.remedy.Label, Outcome: outcome})
 	b.postThread(ctx, c.conv, blocks.Note(line))
 
 	job := c.remedy
@@ -149,7 +149,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		result = res
 		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + job.Kind, ConversationID: c.conv.ID, SKU: sku,
 			ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(job, diagnostics.Input{}), Outcome: res, Detail: text})
-		line = fmt.Sprintf("%s %s · %s", resultEmoji(res), blocks.Escape(job.Label), blocks.DatesIn(blocks.Escape(text)))
+		line = blocks.ResultLine(blocks.Result{Result: res, Label: job.Label, Outcome: text})
 		b.postThread(ctx, c.conv, blocks.Note(line))
 	}
 
@@ -286,20 +286,9 @@ func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (
 // bot made it.
 func alreadyDone(first store.Effect, outcome string) string {
 	if first.Result == "ok" {
-		return fmt.Sprintf("<@%s> already did this at %s (%s: %s), so I did nothing.", first.By, slackTime(first.At),
-			blocks.Escape(first.Label), blocks.Escape(first.Summary))
+		return blocks.Already(blocks.AlreadyDone{Made: blocks.Pressed{By: first.By, At: first.At}, Label: first.Label, Summary: first.Summary})
 	}
-	return fmt.Sprintf("The OMS already shows this done (%s), so I did nothing.", blocks.DatesIn(blocks.Escape(outcome)))
-}
-
-func resultEmoji(result string) string {
-	switch result {
-	case "ok":
-		return "✅"
-	case "unknown":
-		return "⚠️"
-	}
-	return "❌"
+	return blocks.Already(blocks.AlreadyDone{Outcome: outcome})
 }
 
 // remedyRequest summarises the OMS request for the audit trail; it never holds credentials.

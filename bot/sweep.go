@@ -102,30 +102,17 @@ func (b *Bot) handleSweep(ctx context.Context, req request, cmd Command) {
 		if end := b.sweeps.endOf(storeID); !end.IsZero() {
 			busy.Lock.Until = end // the running sweep's own estimate is fresher than its lock's
 		}
-		b.tell(ctx, req, blocks.Note(busyText(busy.Lock, storeID, b.now())))
+		b.tell(ctx, req, blocks.Note(blocks.SweepBusy(blocks.SweepRunning{Store: storeID, By: busy.Lock.By, At: busy.Lock.At,
+			Until: busy.Lock.Until, Now: b.now()})))
 	case err != nil:
-		b.tell(ctx, req, blocks.Note("⚠️ I could not start the sweep of "+blocks.Escape(storeID)+": "+blocks.Escape(shortErr(err))))
+		b.tell(ctx, req, blocks.Note(blocks.SweepNotStarted(storeID, shortErr(err))))
 	case req.Channel != cmp.Or(b.opts.DigestChannel, req.Channel):
-		b.tell(ctx, req, blocks.Note(fmt.Sprintf("🧹 Sweep of %s started; the digest is in <#%s>.", blocks.Escape(storeID), b.opts.DigestChannel)))
+		b.tell(ctx, req, blocks.Note(blocks.SweepStarted(storeID, b.opts.DigestChannel)))
 	}
 }
 
 const sweepRefusal = "Only operators can start a sweep: it reads the whole pre-order catalog from the OMS. An admin can add you " +
 	"to PREORDERBOT_OPERATORS (your user id is %s) or to a Slack user group listed in PREORDERBOT_OPERATOR_GROUPS."
-
-// busyText tells someone who asked for a sweep who started the running one and when it should end.
-func busyText(l store.SweepLock, storeID string, now time.Time) string {
-	who := "the schedule"
-	if l.By != "" {
-		who = "<@" + l.By + ">"
-	}
-	end := "I cannot tell yet when it will end"
-	if !l.Until.IsZero() && l.Until.After(now) {
-		end = "it should end about " + slackTime(l.Until)
-	}
-	return fmt.Sprintf("A sweep of %s is already running: started by %s at %s; %s. I did not start another.",
-		blocks.Escape(storeID), who, slackTime(l.At), end)
-}
 
 // sweep claims the store's sweep lock, posts the digest card with its progress, and runs the sweep in
 // the background; the error says why it did not start (another sweep holds the lock, the database or
@@ -322,17 +309,14 @@ func eta(started, now time.Time, p diagnostics.SweepProgress) time.Time {
 // the lock.
 func (b *Bot) sweepFailed(ctx context.Context, conv store.Conversation, ask sweepAsk, err error) {
 	var unknown *diagnostics.UnknownStoreError
-	text := "❌ I could not sweep " + blocks.Escape(ask.store) + ": " + blocks.Escape(shortErr(err))
-	switch {
-	case errors.As(err, &unknown):
-		var names []string
+	failure := blocks.SweepFailure{Store: ask.store, Why: shortErr(err), NoCategory: errors.Is(err, diagnostics.ErrNoPreorderCategory)}
+	if errors.As(err, &unknown) {
+		failure.Unknown = true
 		for _, s := range unknown.Known {
-			names = append(names, "`"+blocks.Escape(s.ProductStoreID)+"`")
+			failure.Known = append(failure.Known, s.ProductStoreID)
 		}
-		text = "❌ There is no product store `" + blocks.Escape(ask.store) + "` in HotWax, so I swept nothing. The stores are: " + nameListOr(names) + "."
-	case errors.Is(err, diagnostics.ErrNoPreorderCategory):
-		text = "❌ Product store `" + blocks.Escape(ask.store) + "` has no pre-order (PCCT_PREORDR) or backorder (PCCT_BACKORDER) category in its catalog, so there is nothing to sweep."
 	}
+	text := blocks.SweepFailed(failure)
 	b.log.Warn("sweep failed", "store", ask.store, "error", err)
 	if uerr := b.opts.Store.UpdateSweep(ctx, store.SweepLockKey(ask.store), ask.request, func(l *store.SweepLock) { l.DoneAt = b.now() }); uerr != nil {
 		b.log.Error("could not release the sweep's lock", "error", uerr)
@@ -344,17 +328,6 @@ func (b *Bot) sweepFailed(ctx context.Context, conv store.Conversation, ask swee
 	if ask.req != nil {
 		b.tell(ctx, *ask.req, blocks.Note(text))
 	}
-}
-
-func nameListOr(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	out := names[0]
-	for _, n := range names[1:] {
-		out += ", " + n
-	}
-	return out
 }
 
 // startSweeps, at start, checks the digest channel, resumes the sweeps a previous process left running

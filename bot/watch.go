@@ -56,7 +56,7 @@ func (b *Bot) watch(ctx context.Context, w store.Watch) {
 		wait := b.opts.WatchPoll
 		for {
 			if !b.now().Before(w.Deadline) {
-				b.endWatch(ctx, conv, w, fmt.Sprintf("⚠️ Job %s did not finish a run by %s; this is the state now.", w.JobID, slackTime(w.Deadline)))
+				b.endWatch(ctx, conv, w, blocks.WatchTimedOut(w.JobID, w.Deadline))
 				return
 			}
 			select {
@@ -96,14 +96,7 @@ func (b *Bot) auditRun(ctx context.Context, conv store.Conversation, run diagnos
 
 // runNote says on the card how a watched run ended: a failed run as failed, with the OMS's words.
 func runNote(run diagnostics.JobRun) string {
-	note := fmt.Sprintf("🏁 Job run %s finished at %s.", run.JobID, slackTime(run.Finished))
-	if run.Failed() {
-		note = fmt.Sprintf("❌ Job run %s failed at %s.", run.JobID, slackTime(run.Finished))
-	}
-	if run.Result != "" {
-		note += " The OMS said: " + blocks.Escape(shortText(run.Result))
-	}
-	return note
+	return blocks.JobRunEnded(blocks.JobRunEnd{JobID: run.JobID, At: run.Finished, Failed: run.Failed(), Said: shortText(run.Result)})
 }
 
 // endWatch ends the fix the watch followed, re-checks and shows the result, and only then forgets the

@@ -50,7 +50,11 @@ type Conversation struct {
 	// InFlight lists the remedies under way on the card. Their buttons stay hidden until they end, so
 	// nobody can start the same fix twice from a re-drawn card.
 	InFlight []InFlight `json:"inFlight,omitempty"`
-	// Lines are lasting status lines of the card by topic (for example "escalation").
+	// Escalated is the last escalation sent from the card; the card words its line from it.
+	Escalated *Escalated `json:"escalated,omitempty"`
+	// Lines are lasting status lines (mrkdwn) by topic ("escalation"), recorded before the facts above
+	// were; the card shows them as they are, unless newer facts of the same topic replace them. Nothing
+	// writes them any more.
 	Lines map[string]string `json:"lines,omitempty"`
 	// Request is the envelope id of the request that opened the conversation, so a replayed request
 	// does not open it twice.
@@ -66,6 +70,20 @@ type EscalationIntent struct {
 	Note string    `json:"note,omitempty"`
 	At   time.Time `json:"at"`
 }
+
+// Escalated is an escalation sent from a card: who sent it and when, and how its support ticket went.
+type Escalated struct {
+	By string    `json:"by"` // Slack user id
+	At time.Time `json:"at"`
+	// Ticket is the support ticket's delivery: TicketSent, TicketPending, or empty when no webhook is set.
+	Ticket string `json:"ticket,omitempty"`
+}
+
+// Support ticket deliveries of an Escalated.
+const (
+	TicketSent    = "sent"
+	TicketPending = "pending"
+)
 
 // Busy reports whether work is under way on the conversation: a check, a fix or an escalation that a
 // restart must finish. Busy conversations are indexed (see BusyConversations).

@@ -25,7 +25,8 @@ type CardMeta struct {
 	EscalateID string
 
 	Fixes         []FixUnderway // the fixes under way, one status line each
-	Status        string        // lasting status lines after the fixes', e.g. an escalation (mrkdwn)
+	Escalated     *Escalated    // the last escalation sent from the card, shown after the fixes' lines
+	Status        string        // lasting lines stored before they were stored as facts (mrkdwn), shown as they are
 	Outcome       string        // who did what, when, and what the OMS answered (mrkdwn)
 	EscalationURL string        // permalink of the support thread
 	Changes       []string      // what changed since the last check, one line each (plain text)

@@ -2,6 +2,7 @@ package blocks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,8 +72,12 @@ type DigestView struct {
 	Unchecked  []Unchecked
 	Failures   []Failures
 	Fixes      []DigestFix
-	ListLink   string   // where the full list is: the digest's thread
-	Lines      []string // what happened since the sweep (mrkdwn, escaped)
+	ListLink   string // where the full list is: the digest's thread
+	// Escalated lists the causes whose SKUs were sent to HotWax Support since the sweep, oldest first.
+	Escalated []DigestEscalation
+	// Lines are what happened since the sweep as stored before it was stored as facts (mrkdwn), older than
+	// Escalated; shown as they are.
+	Lines []string
 }
 
 // DigestCause is one cause's SKUs in a digest.
@@ -89,8 +94,10 @@ type DigestCause struct {
 type DigestFix struct {
 	Label  string
 	SKUs   int
-	Action string // empty: no button (under way or done)
-	Line   string // how it went, when it started
+	Action string         // empty: no button (under way or done)
+	Status *BulkFixStatus // how it went, once it started
+	// Line is how it went as stored before it was stored as facts (mrkdwn); shown as it is when Status is nil.
+	Line string
 }
 
 // Unchecked is a batch of SKUs the OMS could not answer for.
@@ -167,8 +174,8 @@ func Digest(v DigestView) Message {
 		}
 		out = append(out, packSections("failures", "*Job failures, by known failure*", lines)...)
 	}
-	if len(v.Lines) > 0 {
-		out = append(out, packSections("lines", "", v.Lines)...)
+	if lines := digestLines(v); len(lines) > 0 {
+		out = append(out, packSections("lines", "", lines)...)
 	}
 	var fixes, others []slack.BlockElement
 	for i, f := range v.Fixes {
@@ -195,7 +202,10 @@ func Digest(v DigestView) Message {
 	}
 	var fixLines []string
 	for _, f := range v.Fixes {
-		if f.Line != "" {
+		switch {
+		case f.Status != nil:
+			fixLines = append(fixLines, BulkFixLine(f.Label, *f.Status))
+		case f.Line != "":
 			fixLines = append(fixLines, f.Line)
 		}
 	}
@@ -280,4 +290,13 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// digestLines are what happened since the sweep, oldest first.
+func digestLines(v DigestView) []string {
+	lines := slices.Clip(v.Lines)
+	for _, e := range v.Escalated {
+		lines = append(lines, digestEscalationLine(e))
+	}
+	return lines
 }

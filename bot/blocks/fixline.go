@@ -65,9 +65,12 @@ func whenItRuns(r NextRun) string {
 
 // statusText is the card's status: a line per fix under way, then the lasting lines.
 func statusText(meta CardMeta) string {
-	lines := make([]string, 0, len(meta.Fixes)+1)
+	lines := make([]string, 0, len(meta.Fixes)+2)
 	for _, f := range meta.Fixes {
 		lines = append(lines, FixLine(f))
+	}
+	if meta.Escalated != nil {
+		lines = append(lines, EscalatedLine(*meta.Escalated))
 	}
 	if meta.Status != "" {
 		lines = append(lines, meta.Status)

@@ -86,8 +86,8 @@ func TestEscalateModal(t *testing.T) {
 		name string
 		form EscalateForm
 	}{
-		{"new thread", EscalateForm{SKU: "HW-SOCK-S", Cause: string(diagnostics.CauseNeedsManualLink), Destination: "<#C0SUPPORT>", PrivateMetadata: "a:esc"}},
-		{"existing thread", EscalateForm{SKU: "HW-SOCK-S", Cause: string(diagnostics.CauseNeedsManualLink), Destination: "<#C0SUPPORT>",
+		{"new thread", EscalateForm{SKU: "HW-SOCK-S", Cause: string(diagnostics.CauseNeedsManualLink), Target: EscalationTarget{SupportChannel: "C0SUPPORT"}, PrivateMetadata: "a:esc"}},
+		{"existing thread", EscalateForm{SKU: "HW-SOCK-S", Cause: string(diagnostics.CauseNeedsManualLink), Target: EscalationTarget{SupportChannel: "C0SUPPORT"},
 			ThreadURL: "https://acme.slack.com/archives/C0SUPPORT/p1700000000000100", PrivateMetadata: "a:esc"}},
 	}
 	for _, tt := range tests {

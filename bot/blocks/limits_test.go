@@ -137,7 +137,7 @@ func TestLimits(t *testing.T) {
 			"schedule no freqs":    ScheduleModal(ScheduleForm{Remedy: g.Remedies[0], SKU: g.SKU}),
 			"link many shops":      LinkModal(LinkForm{SKU: g.SKU, ProductID: long[:300], ProductName: long, Shops: manyShops, PrivateMetadata: "k"}),
 			"link giant report":    LinkModal(LinkForm{SKU: g.SKU, ProductID: "1", Shops: g.Shops, Selected: g.Shops[0].ShopID}),
-			"escalate long inputs": EscalateModal(EscalateForm{SKU: long, Cause: long, Destination: long, ThreadURL: "https://x/y"}),
+			"escalate long inputs": EscalateModal(EscalateForm{SKU: long, Cause: long, Target: EscalationTarget{SupportChannel: long, ThreadChannel: long, ThreadBy: long, Webhook: true}, ThreadURL: "https://x/y"}),
 		} {
 			assert.NoError(t, validateModal(v), name)
 		}

@@ -145,10 +145,10 @@ func LinkModal(f LinkForm) slack.ModalViewRequest {
 // EscalateForm is what the escalation modal shows.
 type EscalateForm struct {
 	SKU             string
-	Cause           string // cause id of the report
-	Destination     string // where it goes, mrkdwn, e.g. "<#C0123>" or "<#C0123> and the support webhook"
-	ThreadURL       string // existing escalation thread for this store, SKU and cause; empty opens a new one
-	Note            string // prefills the note, e.g. what a known failure wants Support to know
+	Cause           string           // cause id of the report
+	Target          EscalationTarget // where it goes
+	ThreadURL       string           // existing escalation thread for this store, SKU and cause; empty opens a new one
+	Note            string           // prefills the note, e.g. what a known failure wants Support to know
 	PrivateMetadata string
 }
 
@@ -160,10 +160,9 @@ func EscalateModal(f EscalateForm) slack.ModalViewRequest {
 	note.InitialValue = truncate(f.Note, maxNoteLength)
 	input := slack.NewInputBlock(BlockEscalateNote, plain("Note for HotWax Support"), nil, note)
 	input.Optional = true
-	where := "Posts a summary to " + cmp.Or(f.Destination, "the support channel") + " and the evidence packet in its thread."
+	where := "Posts a summary to " + destination(f.Target) + " and the evidence packet in its thread."
 	if f.ThreadURL != "" {
-		where = "Adds to the <" + f.ThreadURL + "|existing escalation thread> for this SKU and cause in " +
-			cmp.Or(f.Destination, "the support channel") + "."
+		where = "Adds to the <" + f.ThreadURL + "|existing escalation thread> for this SKU and cause in " + destination(f.Target) + "."
 	}
 	blocks := []slack.Block{
 		section("intro", "Escalate "+escape(f.SKU)+" ("+shortCause(f.Cause)+") to HotWax Support."),
