@@ -30,10 +30,6 @@ func newAuthorizer(users, groups []string, refresh time.Duration, api *slack.Cli
 	return &authorizer{users: users, groups: groups, refresh: refresh, api: api, members: map[string][]string{}}
 }
 
-// refusal says which setting an admin must change; it is shown to the refused user.
-const refusal = "Only operators can run fixes. An admin can add you to PREORDERBOT_OPERATORS (your user id is %s) " +
-	"or add you to a Slack user group listed in PREORDERBOT_OPERATOR_GROUPS."
-
 // allowed reports whether user may remediate, from the members last read: it never waits for Slack.
 func (a *authorizer) allowed(user string) bool {
 	if slices.Contains(a.users, user) {

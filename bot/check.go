@@ -78,15 +78,8 @@ func mentionThread(req request) string {
 // postFailure turns a failed card post into words the user can act on.
 func postFailure(err error) string {
 	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		switch se.Err {
-		case "not_in_channel", "channel_not_found":
-			return "I can't post in this channel. Invite me with `/invite @preorderbot` and try again."
-		case "is_archived":
-			return "This channel is archived; run the check somewhere else."
-		}
-	}
-	return "I could not post the card: Slack said " + err.Error() + ". Try again in a minute."
+	errors.As(err, &se)
+	return blocks.CardNotPosted(se.Err, err.Error())
 }
 
 // checkRun is what a (re-)check carries besides the conversation: who triggered it and the lines the

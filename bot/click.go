@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -202,7 +201,7 @@ func (b *Bot) authorise(ctx context.Context, req request, c clicked) bool {
 	if b.auth.allowed(req.User) {
 		return true
 	}
-	b.refuse(ctx, req, c, "not an operator", fmt.Sprintf(refusal, req.User))
+	b.refuse(ctx, req, c, "not an operator", blocks.OperatorsOnly(blocks.TaskFix, req.User))
 	return false
 }
 

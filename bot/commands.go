@@ -91,7 +91,7 @@ func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
 	rep, err := b.opts.Jobs.JobHealth(ctx, storeID)
 	if err != nil {
 		b.log.Warn("job health failed", "store", storeID, "error", err)
-		b.whisper(ctx, req, blocks.Note("⚠️ I could not read the jobs of "+blocks.Escape(storeID)+" from the OMS: "+blocks.Escape(shortErr(err))))
+		b.whisper(ctx, req, blocks.Note(blocks.JobsUnreadable(storeID, shortErr(err))))
 		return
 	}
 	b.metrics.observeJobFailures(rep.FailedRuns())

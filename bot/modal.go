@@ -230,7 +230,7 @@ func (b *Bot) handleSubmission(ctx context.Context, req request) {
 		}
 		if problems := diagnostics.Problems(err); len(problems) > 0 {
 			// Refused before the button is used: it stays on the card for a corrected try.
-			b.tell(ctx, req, blocks.Note("I did not run this, and the button still works: "+blocks.Escape(sentence(problems[0].Message))))
+			b.tell(ctx, req, blocks.Note(blocks.NotRun(sentence(problems[0].Message))))
 			return
 		}
 		if err != nil {

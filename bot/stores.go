@@ -2,7 +2,8 @@ package bot
 
 import (
 	"context"
-	"strings"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
 )
 
 // unknownStore says why a store: the command names does not exist, with the stores that do; "" when it
@@ -17,17 +18,12 @@ func (b *Bot) unknownStore(ctx context.Context, storeID string) string {
 		b.log.Warn("could not list the product stores", "error", err)
 		return ""
 	}
-	names := make([]string, 0, len(stores))
+	known := make([]blocks.KnownStore, 0, len(stores))
 	for _, s := range stores {
 		if s.ProductStoreID == storeID {
 			return ""
 		}
-		name := "`" + s.ProductStoreID + "`"
-		if s.Name != "" && s.Name != s.ProductStoreID {
-			name += " (" + s.Name + ")"
-		}
-		names = append(names, name)
+		known = append(known, blocks.KnownStore{ID: s.ProductStoreID, Name: s.Name})
 	}
-	return "There is no product store `" + storeID + "` in HotWax, so I checked nothing. " +
-		"The stores are: " + strings.Join(names, ", ") + ". Store ids are case-sensitive."
+	return blocks.UnknownStore(storeID, known)
 }

@@ -88,7 +88,7 @@ func (b *Bot) handleSweep(ctx context.Context, req request, cmd Command) {
 	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)
 	if !b.auth.allowed(req.User) {
 		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "refused:sweep", ProductStoreID: storeID, Outcome: "not an operator"})
-		b.tell(ctx, req, blocks.Note(fmt.Sprintf(sweepRefusal, req.User)))
+		b.tell(ctx, req, blocks.Note(blocks.OperatorsOnly(blocks.TaskSweep, req.User)))
 		return
 	}
 	if b.opts.Sweeper == nil {
@@ -110,9 +110,6 @@ func (b *Bot) handleSweep(ctx context.Context, req request, cmd Command) {
 		b.tell(ctx, req, blocks.Note(blocks.SweepStarted(storeID, b.opts.DigestChannel)))
 	}
 }
-
-const sweepRefusal = "Only operators can start a sweep: it reads the whole pre-order catalog from the OMS. An admin can add you " +
-	"to PREORDERBOT_OPERATORS (your user id is %s) or to a Slack user group listed in PREORDERBOT_OPERATOR_GROUPS."
 
 // sweep claims the store's sweep lock, posts the digest card with its progress, and runs the sweep in
 // the background; the error says why it did not start (another sweep holds the lock, the database or
@@ -181,7 +178,7 @@ func (b *Bot) digestConversation(ctx context.Context, ask sweepAsk, lock store.S
 	ts, err := b.postOnce(ctx, b.log, conv.Channel, "", cardKey(conv), conv.CreatedAt, blocks.DigestProgress(d.progressView(b.now())))
 	if err != nil {
 		b.noteDigestChannel(err)
-		return conv, fmt.Errorf("post the digest in <#%s>: %w", conv.Channel, err)
+		return conv, fmt.Errorf("post the digest in channel %s: %w", conv.Channel, err)
 	}
 	return b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
 		c.CardTS = ts

@@ -161,7 +161,7 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 	if len(before) == len(reports) {
 		for i := range reports {
 			for _, l := range blocks.ChangeLines(diagnostics.Diff(before[i], reports[i])) {
-				lines = append(lines, blocks.Escape(reports[i].SKU+": "+l))
+				lines = append(lines, reports[i].SKU+": "+l)
 			}
 		}
 	}

@@ -12,7 +12,8 @@ func Note(mrkdwn string) Message {
 	return newMessage(mrkdwn, []slack.Block{section("note", mrkdwn)})
 }
 
-// Changes is the thread reply after a re-check: the verdict, then what changed since the last check.
+// Changes is the thread reply after a re-check: the verdict (mrkdwn), then what changed since the last
+// check, one plain-text line each.
 func Changes(lines []string, verdict string) Message {
 	var sb strings.Builder
 	sb.WriteString(verdict)
@@ -21,7 +22,7 @@ func Changes(lines []string, verdict string) Message {
 	} else {
 		sb.WriteString("\n*What changed since the last check:*")
 		for _, l := range lines {
-			sb.WriteString("\n• " + l)
+			sb.WriteString("\n• " + escape(l))
 		}
 	}
 	return Note(sb.String())
