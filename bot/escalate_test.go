@@ -151,6 +151,8 @@ func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
 		m, _ := e.slack.Message(card.Channel, card.TS)
 		return strings.Contains(string(m.Blocks), "support ticket sent")
 	})
+	m, _ := e.slack.Message(card.Channel, card.TS)
+	assert.Regexp(t, `\|support thread(>|\\u003e) · support ticket sent`, string(m.Blocks), "the escalation's line still links the support thread")
 }
 
 func TestEscalationWithoutSupportChannel(t *testing.T) {
