@@ -313,7 +313,7 @@ func (s *subject) checkFailures(fd *findings) Check {
 			continue
 		}
 		what := s.opts.jobName(k.enum) + s.where(k.shop)
-		sig := s.opts.signatureOf(bad)
+		sig := s.f.known.signatureOf(s.opts, bad)
 		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.StatusID + ": " + failedOf(bad).Text()), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime(), Signature: &sig}
 		if last, ok := s.lastRun(k.enum, k.shop, JobFinished); ok {
 			ev.Extra = map[string]string{"lastSuccess": runTime(last).UTC().Format(time.RFC3339)}

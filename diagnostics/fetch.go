@@ -45,6 +45,8 @@ type facts struct {
 	mu       sync.Mutex
 	listings map[string]result[[]Listing] // by shop id
 
+	known *knownFailures // shared by the batches of a sweep; nil in a check, which judges its runs once
+
 	calls atomic.Int64
 }
 

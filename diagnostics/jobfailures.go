@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -103,6 +104,36 @@ func (o Options) signatureOf(j Job) SignatureRef {
 		return sig.Ref()
 	}
 	return SignatureRef{}
+}
+
+// knownFailures remembers the signature of each failure text. A store's runs are read once and judged
+// for every SKU of a sweep, and matching a text against the catalogue's patterns each time was a fifth
+// of a sweep's CPU.
+type knownFailures struct {
+	mu   sync.Mutex
+	refs map[Failed]SignatureRef
+}
+
+// signatureOf is o.signatureOf, remembered; a nil knownFailures remembers nothing.
+func (k *knownFailures) signatureOf(o Options, j Job) SignatureRef {
+	if k == nil {
+		return o.signatureOf(j)
+	}
+	f := failedOf(j)
+	k.mu.Lock()
+	ref, ok := k.refs[f]
+	k.mu.Unlock()
+	if ok {
+		return ref
+	}
+	ref = o.signatureOf(j)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.refs == nil {
+		k.refs = map[Failed]SignatureRef{}
+	}
+	k.refs[f] = ref
+	return ref
 }
 
 // failureRemedies are the fixes for one failing job: first its signature's own (its runnable remedy, or an

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // SweepOptions tune one sweep. The zero value sweeps everything with one retry per failed batch.
@@ -99,6 +101,8 @@ const (
 	expandChunk   = 100 // member products per product query
 	expandPage    = 250 // product documents per solr-query page
 	sweepBatchMax = linkBatch
+
+	maxMemberPages = 10_000
 )
 
 // Sweeper checks every SKU of a store's pre-order and backorder categories.
@@ -189,7 +193,7 @@ func retry[T any](ctx context.Context, sw *sweep, ask func(ctx context.Context) 
 
 // fetchStoreWide reads what every SKU shares once: shops, jobs, job history, categories.
 func (sw *sweep) fetchStoreWide(ctx context.Context) error {
-	f := &facts{listings: map[string]result[[]Listing]{}}
+	f := &facts{listings: map[string]result[[]Listing]{}, known: &knownFailures{}}
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		v, err := retry(ctx, sw, func(ctx context.Context) ([]Shop, error) { return sw.oms.Shops(ctx, sw.storeID) })
@@ -242,23 +246,53 @@ func (sw *sweep) fetchStoreWide(ctx context.Context) error {
 }
 
 // listMembers pages through the current members of the categories and returns their product ids, in the
-// order the OMS lists them. A product in both categories is listed once.
+// order the OMS lists them. A product in both categories is listed once. The first page tells how many
+// there are; the others are read at once, as many in flight as the sweep may have.
 func (sw *sweep) listMembers(ctx context.Context) ([]string, error) {
 	var cats []string
 	for _, c := range sw.wide.categories.val {
 		cats = append(cats, c.ProductCategoryID)
 	}
-	now := sw.chain.opts.Now()
-	sw.members = map[string][]CategoryMember{}
-	var ids []string
-	for page := 0; ; page++ {
+	read := func(ctx context.Context, page int) ([]CategoryMember, int, error) {
 		p, err := retry(ctx, sw, func(ctx context.Context) (MembersPage, error) {
 			return sw.oms.CategoryMembersPage(ctx, cats, page, memberPage)
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list the pre-order products of %s (page %d): %w", sw.storeID, page+1, err)
+			return nil, 0, fmt.Errorf("list the pre-order products of %s (page %d): %w", sw.storeID, page+1, err)
 		}
-		for _, m := range p.Members {
+		return p.Members, p.Total, nil
+	}
+	first, total, err := read(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	count := 1
+	if len(first) == memberPage {
+		count = max(1, (total+memberPage-1)/memberPage)
+	}
+	if count > maxMemberPages {
+		return nil, fmt.Errorf("list the pre-order products of %s: more than %d pages", sw.storeID, maxMemberPages)
+	}
+	pages := make([][]CategoryMember, count)
+	pages[0] = first
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(sw.concurrency())
+	for page := 1; page < count; page++ {
+		g.Go(func() error {
+			var err error
+			pages[page], _, err = read(gctx, page)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	now := sw.chain.opts.Now()
+	sw.members = map[string][]CategoryMember{}
+	var ids []string
+	for _, page := range pages {
+		for _, m := range page {
 			if m.FromDate.After(now) || (!m.ThruDate.IsZero() && !m.ThruDate.After(now)) {
 				continue // filterByDate already drops these; a lagging clock must not bring them back
 			}
@@ -267,11 +301,14 @@ func (sw *sweep) listMembers(ctx context.Context) ([]string, error) {
 			}
 			sw.members[m.ProductID] = append(sw.members[m.ProductID], m)
 		}
-		if len(p.Members) < memberPage || (page+1)*memberPage >= p.Total {
-			return ids, nil
-		}
-		if page+1 >= 10_000 {
-			return nil, fmt.Errorf("list the pre-order products of %s: more than %d pages", sw.storeID, page+1)
-		}
 	}
+	return ids, nil
+}
+
+// concurrency is how many OMS requests the sweep may have in flight.
+func (sw *sweep) concurrency() int {
+	if l, ok := sw.oms.(limited); ok {
+		return l.l.Concurrency()
+	}
+	return DefaultSweepConcurrency
 }

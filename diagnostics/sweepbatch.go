@@ -6,19 +6,19 @@ import (
 )
 
 // check expands the member products to their sellable SKUs and checks them in batches: one producer lists
-// the SKUs, workers check the batches, as many as the OMS may answer at once.
+// the SKUs, workers check the batches. A batch waits for its links before it asks for the listings the
+// index did not point at, so each worker has a request in flight only part of the time: twice as many
+// workers as the OMS may answer at once keep every slot of the limiter busy, and the producer lists ahead
+// of them so that no worker waits for a batch.
 func (sw *sweep) check(ctx context.Context, memberIDs []string) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []CatalogProduct)
+	workers := 2 * sw.concurrency()
+	batches := make(chan []CatalogProduct, 2*workers)
 	go func() {
 		defer close(batches)
 		sw.expand(ctx, memberIDs, batches, cancel)
 	}()
-	workers := DefaultSweepConcurrency
-	if l, ok := sw.oms.(limited); ok {
-		workers = l.l.Concurrency()
-	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -157,7 +157,7 @@ func (sw *sweep) fetchBatch(ctx context.Context, batch []CatalogProduct) *facts 
 	w := sw.wide
 	f := &facts{
 		products: result[[]CatalogProduct]{val: batch},
-		shops:    w.shops, jobs: w.jobs, history: w.history, categories: w.categories,
+		shops:    w.shops, jobs: w.jobs, history: w.history, categories: w.categories, known: w.known,
 		listings: map[string]result[[]Listing]{},
 	}
 	for _, id := range memberIDs(batch) {
