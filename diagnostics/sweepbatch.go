@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"context"
+	"iter"
 	"sync"
 )
 
@@ -17,7 +18,7 @@ func (sw *sweep) check(ctx context.Context, memberIDs []string) {
 	batches := make(chan []CatalogProduct, 2*workers)
 	go func() {
 		defer close(batches)
-		sw.expand(ctx, memberIDs, batches, cancel)
+		sw.expand(ctx, memberIDs, batches)
 	}()
 	var wg sync.WaitGroup
 	for range workers {
@@ -33,7 +34,8 @@ func (sw *sweep) check(ctx context.Context, memberIDs []string) {
 // expand turns member products into batches of sellable products: the product itself, or a virtual
 // product's variants. A chunk is released only once every page of it was read, so a failure leaves no SKU
 // half-listed; its products are reported unchecked. Members the index does not hold are unknown SKUs.
-func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []CatalogProduct, stop func()) {
+// Several chunks are read at once, ahead of the workers, and used in their order.
+func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []CatalogProduct) {
 	var pending []CatalogProduct
 	sent := 0
 	send := func(b []CatalogProduct) bool {
@@ -45,8 +47,8 @@ func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []Ca
 		}
 	}
 	limit := sw.opts.MaxSKUs
-	for _, chunk := range chunks(memberIDs, expandChunk) {
-		products, err := sw.expandChunk(ctx, chunk)
+	for x := range sw.expansions(ctx, memberIDs) {
+		chunk, products, err := x.chunk, x.products, x.err
 		if ctx.Err() != nil {
 			return
 		}
@@ -85,6 +87,50 @@ func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []Ca
 	}
 	if len(pending) > 0 {
 		send(pending)
+	}
+}
+
+// expansion is the sellable products of a chunk of members, or why they could not be read.
+type expansion struct {
+	chunk    []string
+	products []CatalogProduct
+	err      error
+}
+
+// expansions reads the chunks of members, as many at once as the sweep may have requests in flight (no
+// more than a MaxSKUs sweep needs), and yields them in order. Reads under way when the caller stops are
+// cancelled and waited for.
+func (sw *sweep) expansions(ctx context.Context, memberIDs []string) iter.Seq[expansion] {
+	return func(yield func(expansion) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		defer cancel()
+		ahead := sw.concurrency()
+		if sw.opts.MaxSKUs > 0 {
+			ahead = min(ahead, (sw.opts.MaxSKUs+expandChunk-1)/expandChunk)
+		}
+		reads := make(chan chan expansion, ahead-1)
+		wg.Go(func() {
+			defer close(reads)
+			for _, chunk := range chunks(memberIDs, expandChunk) {
+				read := make(chan expansion, 1)
+				select {
+				case reads <- read:
+				case <-ctx.Done():
+					return
+				}
+				wg.Go(func() {
+					products, err := sw.expandChunk(ctx, chunk)
+					read <- expansion{chunk: chunk, products: products, err: err}
+				})
+			}
+		})
+		for read := range reads {
+			if !yield(<-read) {
+				return
+			}
+		}
 	}
 }
 
