@@ -63,6 +63,7 @@ type BotConfig struct {
 	LogLevel        string        `envconfig:"PREORDERBOT_LOG_LEVEL" default:"info"`
 	ActionTTL       time.Duration `envconfig:"PREORDERBOT_ACTION_TTL" default:"24h"`
 	WatchTimeout    time.Duration `envconfig:"PREORDERBOT_WATCH_TIMEOUT" default:"2h"`
+	WatchPoll       time.Duration `envconfig:"PREORDERBOT_WATCH_POLL" default:"20s"`
 	Workers         int           `envconfig:"PREORDERBOT_WORKERS" default:"16"`
 	ShutdownTimeout time.Duration `envconfig:"PREORDERBOT_SHUTDOWN_TIMEOUT" default:"30s"`
 	SignaturesFile  string        `envconfig:"PREORDERBOT_SIGNATURES_FILE"`
@@ -250,8 +251,8 @@ func (c BotConfig) Validate() error {
 	if c.Workers < 1 {
 		errs = append(errs, fmt.Errorf("PREORDERBOT_WORKERS must be at least 1, got %d", c.Workers))
 	}
-	if c.ActionTTL <= 0 || c.WatchTimeout <= 0 || c.ShutdownTimeout <= 0 {
-		errs = append(errs, errors.New("PREORDERBOT_ACTION_TTL, PREORDERBOT_WATCH_TIMEOUT and PREORDERBOT_SHUTDOWN_TIMEOUT must be positive"))
+	if c.ActionTTL <= 0 || c.WatchTimeout <= 0 || c.WatchPoll <= 0 || c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("PREORDERBOT_ACTION_TTL, PREORDERBOT_WATCH_TIMEOUT, PREORDERBOT_WATCH_POLL and PREORDERBOT_SHUTDOWN_TIMEOUT must be positive"))
 	}
 	errs = append(errs, checkIDs("PREORDERBOT_OPERATORS", c.Operators, userID, "Slack user ids (U… or W…, from the person's profile → ⋮ → Copy member ID)"))
 	errs = append(errs, checkIDs("PREORDERBOT_OPERATOR_GROUPS", c.OperatorGroups, groupID, "Slack user group ids (S…, from the group's page → ⋮ → Copy group ID)"))

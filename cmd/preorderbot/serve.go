@@ -167,7 +167,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 		OMSWebURL: omsWebURL(cfg.HotWax.BaseURL),
 		Operators: cfg.Operators, OperatorGroups: cfg.OperatorGroups,
 		SupportChannel: cfg.SupportChannel, SupportMention: cfg.SupportMention, SupportWebhook: cfg.SupportWebhook,
-		ActionTTL: cfg.ActionTTL, WatchTimeout: cfg.WatchTimeout, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
+		ActionTTL: cfg.ActionTTL, WatchTimeout: cfg.WatchTimeout, WatchPoll: cfg.WatchPoll, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger: logger.WithGroup("bot"), Metrics: bot.NewMetrics(reg),
 	}
 	cfg.SweepConfig.wire(&opts, oms, dopts)
