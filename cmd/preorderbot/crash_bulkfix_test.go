@@ -18,21 +18,35 @@ import (
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
 )
 
-// bulkCrashKills are the kills of the two forms of the bulk-fix kill -9 test: the short one runs with
-// every `go test`, the full one with PREORDERBOT_CRASH_FULL=1.
-var bulkCrashKills = map[bool]int{false: 4, true: 24}
+// bulkCrashFigures are the two forms of the bulk-fix kill -9 test: the short one runs with every `go test`,
+// the full one with PREORDERBOT_CRASH_FULL=1 on a catalog with more bulk fixes.
+var bulkCrashFigures = map[bool]struct{ seeds, kills, skus int }{
+	false: {seeds: 1, kills: 6, skus: 200},
+	true:  {seeds: 6, kills: 20, skus: 2000},
+}
 
 // The real `serve` binary, killed with SIGKILL at random moments while an operator presses a digest's
-// bulk fixes (sometimes twice) and while the bot writes them, watches their jobs and re-checks their SKUs,
-// then restarted: the OMS gets exactly one write per effect, every acknowledged press ends with its fix
-// re-checked on the digest or the digest saying the OMS shows no sign of it, nothing stays under way, and
-// neither the digest nor anything in its thread is posted twice.
+// bulk fixes (sometimes twice) and while the bot writes them (the OMS takes 150 ms before and 150 ms after
+// acting on a write, so a kill may cut the write or lose its answer),
+// watches their jobs and re-checks their SKUs, then restarted: the OMS gets exactly one write per effect,
+// every acknowledged press ends with its fix re-checked on the digest or the digest saying the OMS shows no
+// sign of it, nothing stays under way, and neither the digest nor anything in its thread is posted twice.
 func TestKill9DuringBulkFix(t *testing.T) {
-	kills := bulkCrashKills[os.Getenv("PREORDERBOT_CRASH_FULL") != ""]
+	t.Parallel()
+	fig := bulkCrashFigures[os.Getenv("PREORDERBOT_CRASH_FULL") != ""]
 	bin := buildBinary(t)
+	for seed := range int64(fig.seeds) {
+		t.Run(fmt.Sprintf("seed %d", 7+seed), func(t *testing.T) { killDuringBulkFixes(t, bin, 7+seed, fig.kills, fig.skus) })
+	}
+}
+
+// killDuringBulkFixes sweeps a generated catalog, then presses its digest's bulk fixes and kills serve at
+// most maxKills times, until every fix is pressed and finished.
+func killDuringBulkFixes(t *testing.T, bin string, seed int64, maxKills, skus int) {
 	sl := slacktest.NewTestServer(t, slacktest.Options{PingInterval: time.Second})
-	oms := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioCatalog, CatalogSKUs: 200, Seed: 7,
-		Latency: 5 * time.Millisecond, RunDelay: 300 * time.Millisecond})
+	oms := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioCatalog, CatalogSKUs: skus, Seed: seed,
+		Latency: 5 * time.Millisecond, RunDelay: 300 * time.Millisecond,
+		Faults: hotwaxtest.Faults{Endpoint: "scheduleService", Latency: 150 * time.Millisecond, AnswerLatency: 150 * time.Millisecond}})
 	bot := newBotProcess(t, bin, sl, oms, "PREORDERBOT_WATCH_POLL=200ms")
 	const channel, operator = "C0PREORDER", "U0ANA"
 
@@ -55,10 +69,17 @@ func TestKill9DuringBulkFix(t *testing.T) {
 	pressed := map[string]bool{} // remedy labels of the fixes whose press the bot acknowledged
 	var presses []string         // envelope ids of the presses, with their remedy labels
 	labelOf := map[string]string{}
-	for kill := 0; kill < kills; kill++ {
+	kills := 0
+	for ; kills < maxKills; kills++ {
 		current, _ := sl.Message(channel, card.TS)
-		if labels := bulkFixLabels(t, current); len(labels) > 0 {
+		labels := bulkFixLabels(t, current)
+		underway := strings.Contains(string(current.Blocks), "⏳")
+		if len(labels) == 0 && !underway {
+			break // every fix pressed and finished
+		}
+		if len(labels) > 0 && (!underway || rand.IntN(2) == 0) {
 			label := labels[rand.IntN(len(labels))]
+			t.Logf("kill %d: press %q", kills, label)
 			for range 1 + rand.IntN(2) {
 				env, err := sl.ClickButton(operator, channel, card.TS, label)
 				require.NoError(t, err)
@@ -67,7 +88,7 @@ func TestKill9DuringBulkFix(t *testing.T) {
 			}
 		}
 		// Anywhere from the claim to the re-check of the fix's SKUs, or of an earlier fix's.
-		time.Sleep(time.Duration(rand.IntN(1500)) * time.Millisecond)
+		time.Sleep(time.Duration(rand.IntN(1000)) * time.Millisecond)
 		bot.kill()
 		bot.start()
 		waitConnected(t, sl, 30*time.Second)

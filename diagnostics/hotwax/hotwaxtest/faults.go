@@ -15,6 +15,9 @@ type Faults struct {
 	Source string
 	// Latency is added to each affected request, on top of Options.Latency.
 	Latency time.Duration
+	// AnswerLatency holds the answer of each affected request after the OMS acted on it: a client that
+	// gives up or dies meanwhile loses the answer of a write that landed.
+	AnswerLatency time.Duration
 	// ErrorRate is the share (0..1) of affected requests answered with HTTP 500, spread evenly: 0.5 fails every
 	// second request, 1 fails all.
 	ErrorRate float64
@@ -51,6 +54,7 @@ func requestSource(endpoint string, body map[string]any) string {
 // faultFor decides, under the lock, what the faults do to one request.
 type faultPlan struct {
 	latency   time.Duration
+	answer    time.Duration // after acting
 	hang      bool
 	fail500   bool
 	malformed bool
@@ -68,6 +72,7 @@ func (s *Server) planFaults(endpoint, source string) faultPlan {
 	}
 	s.requests++
 	plan.latency += f.Latency
+	plan.answer = f.AnswerLatency
 	plan.hang = f.Hang
 	plan.malformed = f.Malformed
 	plan.omsError = f.OMSError

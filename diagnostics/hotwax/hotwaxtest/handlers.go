@@ -98,6 +98,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, resp := h(s, body)
+	s.wait(r, plan.answer)
 	writeJSON(w, status, resp)
 }
 
