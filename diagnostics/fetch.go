@@ -207,28 +207,49 @@ func (c *Chain) storeFactsFor(storeID string) (sf storeFacts, fresh, refresh boo
 	return c.opts.StoreFacts.get(storeID)
 }
 
-// askStoreWide asks the questions whose answers do not depend on the SKUs: they start with the product
-// lookup, so they cost no round trip of their own.
+// question is one OMS question: ask writes its answer into the facts and returns its error, for a caller
+// that asks again; fail records why it was never asked; weight is how many OMS requests it makes.
+type question struct {
+	weight int64
+	ask    func(ctx context.Context) error
+	fail   func(err error)
+}
+
+// storeWide are the questions whose answers do not depend on the SKUs, each writing its fact of f.
+func (c *Chain) storeWide(f *facts, storeID string) []question {
+	return []question{
+		{1, func(ctx context.Context) error {
+			v, err := c.oms.Shops(ctx, storeID)
+			f.shops = result[[]Shop]{val: v, err: err}
+			return err
+		}, func(err error) { f.shops.err = err }},
+		{1, func(ctx context.Context) error {
+			v, err := c.oms.FindJobs(ctx, c.pendingQuery())
+			if err == nil && !hasDraft(v) {
+				err = EmptyAnswer("findJobs", "no draft of the pre-order jobs")
+			}
+			f.jobs = result[[]Job]{val: v, err: err}
+			return err
+		}, func(err error) { f.jobs.err = err }},
+		{1, func(ctx context.Context) error {
+			v, err := c.oms.FindJobs(ctx, c.historyQuery(storeID))
+			f.history = result[[]Job]{val: v, err: err}
+			return err
+		}, func(err error) { f.history.err = err }},
+		{2, func(ctx context.Context) error { // two performFinds: the store's catalog, then its categories
+			v, err := c.oms.PreorderCategories(ctx, storeID)
+			f.categories = result[[]Category]{val: v, err: err}
+			return err
+		}, func(err error) { f.categories.err = err }},
+	}
+}
+
+// askStoreWide asks the store-wide questions through run: they start with the product lookup, so they
+// cost no round trip of their own.
 func (c *Chain) askStoreWide(f *facts, run func(int64, func(context.Context), func(error)), storeID string) {
-	run(1, func(ctx context.Context) {
-		v, err := c.oms.Shops(ctx, storeID)
-		f.shops = result[[]Shop]{val: v, err: err}
-	}, func(err error) { f.shops.err = err })
-	run(1, func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, c.pendingQuery())
-		if err == nil && !hasDraft(v) {
-			err = EmptyAnswer("findJobs", "no draft of the pre-order jobs")
-		}
-		f.jobs = result[[]Job]{val: v, err: err}
-	}, func(err error) { f.jobs.err = err })
-	run(1, func(ctx context.Context) {
-		v, err := c.oms.FindJobs(ctx, c.historyQuery(storeID))
-		f.history = result[[]Job]{val: v, err: err}
-	}, func(err error) { f.history.err = err })
-	run(2, func(ctx context.Context) { // two performFinds: the store's catalog, then its categories
-		v, err := c.oms.PreorderCategories(ctx, storeID)
-		f.categories = result[[]Category]{val: v, err: err}
-	}, func(err error) { f.categories.err = err })
+	for _, q := range c.storeWide(f, storeID) {
+		run(q.weight, func(ctx context.Context) { _ = q.ask(ctx) }, q.fail)
+	}
 }
 
 func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), func(error)), shopID string, variants []VariantRef) {

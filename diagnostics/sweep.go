@@ -178,49 +178,37 @@ func (sw *sweep) calls() int {
 	return int(sw.asked.Load())
 }
 
-// retry asks until the OMS answers or the retries are spent, and returns the last error.
+// retry asks until the OMS answers or the retries are spent, and returns the last answer and error.
 func retry[T any](ctx context.Context, sw *sweep, ask func(ctx context.Context) (T, error)) (T, error) {
 	var v T
-	var err error
-	for attempt := 0; attempt <= sw.opts.Retries; attempt++ {
-		sw.asked.Add(1)
-		if v, err = ask(ctx); err == nil || ctx.Err() != nil {
-			return v, err
-		}
-	}
+	err := again(ctx, sw, func(ctx context.Context) error {
+		var err error
+		v, err = ask(ctx)
+		return err
+	})
 	return v, err
 }
 
-// fetchStoreWide reads what every SKU shares once: shops, jobs, job history, categories.
+// again asks until the OMS answers or the retries are spent, and returns the last error.
+func again(ctx context.Context, sw *sweep, ask func(ctx context.Context) error) error {
+	var err error
+	for attempt := 0; attempt <= sw.opts.Retries; attempt++ {
+		sw.asked.Add(1)
+		if err = ask(ctx); err == nil || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// fetchStoreWide reads what every SKU shares once, the chain's store-wide questions, each asked again when
+// it fails: shops, jobs, job history, categories.
 func (sw *sweep) fetchStoreWide(ctx context.Context) error {
 	f := &facts{listings: map[string]result[[]Listing]{}, known: &knownFailures{}}
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]Shop, error) { return sw.oms.Shops(ctx, sw.storeID) })
-		f.shops = result[[]Shop]{val: v, err: err}
-	})
-	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]Job, error) {
-			v, err := sw.oms.FindJobs(ctx, sw.chain.pendingQuery())
-			if err == nil && !hasDraft(v) {
-				err = EmptyAnswer("findJobs", "no draft of the pre-order jobs")
-			}
-			return v, err
-		})
-		f.jobs = result[[]Job]{val: v, err: err}
-	})
-	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]Job, error) {
-			return sw.oms.FindJobs(ctx, sw.chain.historyQuery(sw.storeID))
-		})
-		f.history = result[[]Job]{val: v, err: err}
-	})
-	wg.Go(func() {
-		v, err := retry(ctx, sw, func(ctx context.Context) ([]Category, error) {
-			return sw.oms.PreorderCategories(ctx, sw.storeID)
-		})
-		f.categories = result[[]Category]{val: v, err: err}
-	})
+	for _, q := range sw.chain.storeWide(f, sw.storeID) {
+		wg.Go(func() { _ = again(ctx, sw, q.ask) })
+	}
 	wg.Wait()
 	sw.wide = f
 	for _, sh := range f.shops.val {
