@@ -182,12 +182,13 @@ func startDemo(ctx context.Context, o demoOptions) (d *demo, err error) {
 	undo = append(undo, slack.Close)
 
 	cfg := demoConfig(slack, oms, dbPath)
+	cfg.WatchPoll = o.WatchPoll
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("demo configuration: %w", err)
 	}
 	var facts *diagnostics.StoreFacts
 	b, ops, err := newBot(cfg, db, o.Logger, func(opts *bot.Options) {
-		opts.Journal, opts.WatchPoll, facts = journal, o.WatchPoll, opts.StoreFacts
+		opts.Journal, facts = journal, opts.StoreFacts
 	})
 	if err != nil {
 		return nil, err
