@@ -191,11 +191,6 @@ func BenchmarkBatchOrUpdate(b *testing.B) {
 		{"audit", func(int64) func(tx *bolt.Tx) error {
 			return func(tx *bolt.Tx) error { _, err := unsafeAppendAudit(tx, audit); return err }
 		}, nil},
-		{"envelope", func(i int64) func(tx *bolt.Tx) error {
-			return func(tx *bolt.Tx) error {
-				return tx.Bucket(bucketEnvelopes).Put([]byte(fmt.Sprintf("env-%d", i)), timeKey(t0))
-			}
-		}, nil},
 		{"claim", func(i int64) func(tx *bolt.Tx) error {
 			return func(tx *bolt.Tx) error {
 				a, err := unsafeAction(tx, fmt.Sprintf("act-%d", i))

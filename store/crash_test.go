@@ -47,6 +47,7 @@ func TestCrashChild(t *testing.T) {
 // TestCrashSafety kills a writing child process with SIGKILL at random moments, then checks that the file
 // is consistent and that every write the child reported as committed is there and readable.
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("re-executes the test binary")
 	}

@@ -16,22 +16,46 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// seeded is the file seedFile copies: 300 conversations written one commit each, made once per run.
+var seeded struct {
+	once    sync.Once
+	content []byte
+	err     error
+}
+
 // seedFile writes a store holding enough records to span many pages and returns its path and bytes.
 func seedFile(t *testing.T) (string, []byte) {
 	t.Helper()
+	seeded.once.Do(func() { seeded.content, seeded.err = writeSeed() })
+	require.NoError(t, seeded.err)
 	path := filepath.Join(t.TempDir(), "preorderbot.db")
+	require.NoError(t, os.WriteFile(path, seeded.content, 0o600))
+	return path, bytes.Clone(seeded.content)
+}
+
+func writeSeed() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "seed")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "preorderbot.db")
 	db, err := Open(path, Options{})
-	require.NoError(t, err)
+	if err != nil {
+		return nil, err
+	}
 	ctx := context.Background()
 	for i := range 300 {
-		_, err := db.CreateConversation(ctx, Conversation{Kind: "check", Channel: "C1", SKUs: []string{"SKU"},
-			CardTS: "1700000000." + strconv.Itoa(i)})
-		require.NoError(t, err)
+		if _, err := db.CreateConversation(ctx, Conversation{Kind: "check", Channel: "C1", SKUs: []string{"SKU"},
+			CardTS: "1700000000." + strconv.Itoa(i)}); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
-	require.NoError(t, db.Close())
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return path, b
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
 }
 
 // openDamaged writes content to a fresh file and opens it; the file is never left open.
@@ -58,6 +82,7 @@ func openDamaged(t *testing.T, content []byte, opts Options) error {
 }
 
 func TestTruncatedFileIsRefusedNotMapped(t *testing.T) {
+	t.Parallel()
 	_, good := seedFile(t)
 	require.Greater(t, len(good), 8*pageSize, "the seed spans many pages")
 	m, err := newestMeta(bytes.NewReader(good), int64(len(good)))
@@ -74,6 +99,7 @@ func TestTruncatedFileIsRefusedNotMapped(t *testing.T) {
 }
 
 func TestGarbageFileIsRefused(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	noise := make([]byte, 64*1024)
 	for i := range noise {
@@ -95,6 +121,7 @@ func TestGarbageFileIsRefused(t *testing.T) {
 // A byte flipped in any page header (its id, type or count) never crashes the process: bbolt's panics
 // become ErrDamaged at open, at the consistency check, or when the page is read.
 func TestFlippedByteInAPageIsAnError(t *testing.T) {
+	t.Parallel()
 	_, good := seedFile(t)
 	damaged := 0
 	for page := 2; page < len(good)/pageSize; page++ {
@@ -112,6 +139,7 @@ func TestFlippedByteInAPageIsAnError(t *testing.T) {
 }
 
 func TestImpossibleSchemaVersion(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		value   []byte
 		want    error
@@ -122,6 +150,7 @@ func TestImpossibleSchemaVersion(t *testing.T) {
 		"newer":        {u64(SchemaVersion + 1), ErrSchema, "written by a newer preorderbot"},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			path, _ := seedFile(t)
 			bdb, err := bolt.Open(path, 0o600, nil)
 			require.NoError(t, err)
@@ -164,6 +193,7 @@ func damagedButOpenable(t *testing.T) []byte {
 }
 
 func TestCheckFindsADamagedPage(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "damaged.db")
 	require.NoError(t, os.WriteFile(path, damagedButOpenable(t), 0o600))
 	for _, readOnly := range []bool{true, false} {

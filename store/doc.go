@@ -1,6 +1,6 @@
 // Package store keeps preorderbot's conversation state in one bbolt file: conversations and the cards that
 // show them, one-shot button actions, the append-only audit trail, report snapshots, escalation threads,
-// job watches and the ids of Socket Mode envelopes already handled.
+// job watches, sweep results and claims.
 //
 // Records are plain Go values stored as JSON, compressed with zstd and a built-in dictionary when longer
 // than a few lines (see compress.go), actions behind a short binary header; the store knows neither Slack
@@ -9,7 +9,7 @@
 // see this package's errors (ErrNotFound, ErrActionUsed, ErrActionExpired, ErrCorrupt, ErrLocked, …),
 // never bbolt's.
 //
-// Bucket tree (schema version 10) and key formats:
+// Bucket tree (schema version 11) and key formats:
 //
 //	meta
 //	  "schema_version"        → 8-byte big-endian uint64
@@ -35,10 +35,6 @@
 //	  <product store id>/<sku>/<cause>           → Escalation JSON
 //	watches
 //	  <job id>                                   → Watch JSON
-//	envelopes                                    (since v3)
-//	  <envelope id>                              → 8-byte BE unix nanos first seen
-//	requests                                     (since v4; serve keeps its journal in a Journal log instead)
-//	  <envelope id>                              → JournaledRequest JSON (acknowledged, not yet handled)
 //	busy_conversations                           (since v5)
 //	  <conversation id: 8-byte BE>               → empty (work under way: checking, a fix, an escalation)
 //	effects                                      (since v6)
@@ -63,6 +59,7 @@
 // modals; v7 added the time index, filled from the conversations, actions and snapshots already there, and
 // rewrote their values compressed; v8 added sweep_runs and sweep_skus; v9 deleted audit_by_conversation,
 // which nothing read; v10 stores actions keyed by time and snapshots as references to their conversation's
-// report (records already there keep their format). Migrations run in order, in the same read-write
+// report (records already there keep their format); v11 deleted envelopes and requests, which the request
+// journal's log (Journal) replaced. Migrations run in order, in the same read-write
 // transaction that creates the file, when Open finds an older version.
 package store

@@ -15,17 +15,15 @@ type PruneStats struct {
 	Actions       int
 	Snapshots     int
 	Audit         int
-	Envelopes     int
-	Requests      int
 	Effects       int
 	Modals        int
 	Sweeps        int // sweep runs and per-SKU sweep results
 }
 
 // Prune removes conversations (with their card index), actions and snapshots older than
-// Options.Retention, audit records older than Options.AuditRetention and envelope ids older than
-// Options.EnvelopeRetention, as of now. Work goes in transactions of Options.PruneBatch entries, so writers
-// wait at most one batch and readers are never blocked. Conversations and snapshots are found through the
+// Options.Retention and audit records older than Options.AuditRetention, as of now. Work goes in
+// transactions of Options.PruneBatch entries, so writers wait at most one batch and readers are never
+// blocked. Conversations and snapshots are found through the
 // time index without reading their values; audit records and actions are keyed by time already, so pruning
 // them deletes the head of their bucket (an action's value starts with the time its retention starts).
 func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
@@ -56,24 +54,6 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	}, unindexAuditEntry); err != nil {
 		return st, err
 	}
-	envCutoff := now.Add(-db.opts.EnvelopeRetention)
-	if st.Envelopes, err = db.pruneScan(ctx, bucketEnvelopes, func(k, v []byte) (verdict, error) {
-		if len(v) != 8 {
-			return drop, nil // unreadable de-duplication entries are worthless: let them go
-		}
-		return dropIf(keyTime(v).Before(envCutoff)), nil
-	}, nil); err != nil {
-		return st, err
-	}
-	if st.Requests, err = db.pruneScan(ctx, bucketRequests, func(k, v []byte) (verdict, error) {
-		var r JournaledRequest
-		if decode(bucketRequests, k, v, &r) != nil {
-			return drop, nil
-		}
-		return dropIf(r.At.Before(envCutoff)), nil
-	}, nil); err != nil {
-		return st, err
-	}
 	if st.Effects, st.Modals, err = db.pruneClaims(ctx, cutoff); err != nil {
 		return st, err
 	}
@@ -81,8 +61,7 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 		return st, err
 	}
 	db.log.Info("store pruned", "conversations", st.Conversations, "actions", st.Actions,
-		"snapshots", st.Snapshots, "audit", st.Audit, "envelopes", st.Envelopes, "requests", st.Requests,
-		"effects", st.Effects, "modals", st.Modals, "sweeps", st.Sweeps)
+		"snapshots", st.Snapshots, "audit", st.Audit, "effects", st.Effects, "modals", st.Modals, "sweeps", st.Sweeps)
 	return st, nil
 }
 

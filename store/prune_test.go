@@ -49,10 +49,6 @@ func TestPrune(t *testing.T) {
 			keptAudit = append(keptAudit, rec)
 		}
 	}
-	for id, at := range map[string]time.Time{"e-old": now.Add(-61 * time.Minute), "e-new": now.Add(-59 * time.Minute)} {
-		_, err := db.SeenEnvelope(ctx, id, at)
-		require.NoError(t, err)
-	}
 
 	for key, at := range map[string]time.Time{"old": old, "young": young} {
 		require.NoError(t, db.PutModal(ctx, Modal{ExternalID: key, User: "U1", ActionID: "a", OpenedAt: at}))
@@ -63,7 +59,7 @@ func TestPrune(t *testing.T) {
 
 	st, err := db.Prune(ctx, now)
 	require.NoError(t, err)
-	assert.Equal(t, PruneStats{Conversations: 3, Actions: 1, Snapshots: 1, Audit: 2, Envelopes: 1, Effects: 1, Modals: 1}, st)
+	assert.Equal(t, PruneStats{Conversations: 3, Actions: 1, Snapshots: 1, Audit: 2, Effects: 1, Modals: 1}, st)
 	_, err = db.Modal(ctx, "young")
 	assert.NoError(t, err)
 	_, err = db.Effect(ctx, "run/young")
@@ -98,13 +94,6 @@ func TestPrune(t *testing.T) {
 	assert.Equal(t, keptAudit, bySKU)
 	assert.Equal(t, keptAudit, auditOfConversation(t, db, 1))
 	assertIndexSize(t, db, len(keptAudit))
-
-	seen, err := db.SeenEnvelope(ctx, "e-old", now)
-	require.NoError(t, err)
-	assert.False(t, seen, "pruned envelope id is forgotten")
-	seen, err = db.SeenEnvelope(ctx, "e-new", now)
-	require.NoError(t, err)
-	assert.True(t, seen)
 
 	// A second run finds nothing more.
 	st, err = db.Prune(ctx, now)

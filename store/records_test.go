@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -94,47 +93,4 @@ func TestWatchesSurviveRestart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Watch{watches[0], watches[2]}, got)
 	require.ErrorIs(t, db.PutWatch(ctx, Watch{}), ErrInvalid)
-}
-
-func TestSeenEnvelope(t *testing.T) {
-	ctx := context.Background()
-	db := mustOpen(t, Options{})
-	seen, err := db.SeenEnvelope(ctx, "env-1", t0)
-	require.NoError(t, err)
-	assert.False(t, seen)
-	seen, err = db.SeenEnvelope(ctx, "env-1", t0.Add(time.Second))
-	require.NoError(t, err)
-	assert.True(t, seen)
-	seen, err = db.SeenEnvelope(ctx, "env-2", t0)
-	require.NoError(t, err)
-	assert.False(t, seen)
-}
-
-func TestSeenEnvelopeConcurrentExactlyOneFirst(t *testing.T) {
-	for _, batch := range []bool{false, true} {
-		t.Run(map[bool]string{false: "update", true: "batch"}[batch], func(t *testing.T) {
-			ctx := context.Background()
-			db := mustOpen(t, Options{Batch: batch, MaxBatchDelay: time.Millisecond})
-			var (
-				wg    sync.WaitGroup
-				mu    sync.Mutex
-				first int
-			)
-			for range 50 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					seen, err := db.SeenEnvelope(ctx, "env-1", t0)
-					assert.NoError(t, err)
-					if !seen {
-						mu.Lock()
-						first++
-						mu.Unlock()
-					}
-				}()
-			}
-			wg.Wait()
-			assert.Equal(t, 1, first)
-		})
-	}
 }

@@ -16,57 +16,43 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-type requestJournal interface {
-	JournalRequests(ctx context.Context, rs []JournaledRequest, done []string) (map[string]bool, error)
-	PendingRequests(ctx context.Context) ([]JournaledRequest, error)
-	Close() error
-}
-
-// The log keeps the journal's promises across reopenings.
-func eachJournal(t *testing.T, test func(t *testing.T, open func() requestJournal, commits func(requestJournal) uint64)) {
-	t.Run("log", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "j.log")
-		open := func() requestJournal {
-			j, err := OpenJournal(path, Options{Now: func() time.Time { return t0 }})
-			require.NoError(t, err)
-			return j
-		}
-		test(t, open, func(j requestJournal) uint64 { return j.(*Journal).Commits() })
-	})
-}
-
-func TestJournalsGroupCommit(t *testing.T) {
-	eachJournal(t, func(t *testing.T, open func() requestJournal, commits func(requestJournal) uint64) {
-		ctx := context.Background()
-		j := open()
-		var wg sync.WaitGroup
-		for i := range 20 {
-			wg.Go(func() {
-				_, err := j.JournalRequests(ctx, []JournaledRequest{{ID: "e" + string(rune('a'+i)), At: t0, Payload: json.RawMessage(`{"n":1}`)}}, nil)
-				assert.NoError(t, err)
-			})
-		}
-		wg.Wait()
-		before := commits(j)
-		fresh, err := j.JournalRequests(ctx, []JournaledRequest{{ID: "x", At: t0}, {ID: "y", At: t0}, {ID: "x", At: t0}, {ID: "eb", At: t0}}, []string{"ea", "absent"})
+// A group of requests is one commit, and the log keeps the journal's promises across reopenings.
+func TestJournalGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.log")
+	open := func() *Journal {
+		j, err := OpenJournal(path, Options{Now: func() time.Time { return t0 }})
 		require.NoError(t, err)
-		assert.Equal(t, map[string]bool{"x": true, "y": true}, fresh, "the second x and eb are redeliveries")
-		assert.Equal(t, before+1, commits(j), "one commit for the group, removals included")
-		_, err = j.JournalRequests(ctx, []JournaledRequest{{ID: "z", At: t0}, {ID: ""}}, []string{"eb"})
-		assert.ErrorIs(t, err, ErrInvalid, "an id is required")
-		require.NoError(t, j.Close())
+		return j
+	}
+	ctx := context.Background()
+	j := open()
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			_, err := j.JournalRequests(ctx, []JournaledRequest{{ID: "e" + string(rune('a'+i)), At: t0, Payload: json.RawMessage(`{"n":1}`)}}, nil)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	before := j.Commits()
+	fresh, err := j.JournalRequests(ctx, []JournaledRequest{{ID: "x", At: t0}, {ID: "y", At: t0}, {ID: "x", At: t0}, {ID: "eb", At: t0}}, []string{"ea", "absent"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{"x": true, "y": true}, fresh, "the second x and eb are redeliveries")
+	assert.Equal(t, before+1, j.Commits(), "one commit for the group, removals included")
+	_, err = j.JournalRequests(ctx, []JournaledRequest{{ID: "z", At: t0}, {ID: ""}}, []string{"eb"})
+	assert.ErrorIs(t, err, ErrInvalid, "an id is required")
+	require.NoError(t, j.Close())
 
-		j = open()
-		defer j.Close()
-		got, err := j.PendingRequests(ctx)
-		require.NoError(t, err)
-		require.Len(t, got, 21, "the journal survives a restart; a refused batch wrote nothing")
-		assert.Equal(t, "eb", got[0].ID, "in id order")
-		assert.JSONEq(t, `{"n":1}`, string(got[0].Payload))
-		fresh, err = j.JournalRequests(ctx, []JournaledRequest{{ID: "ea", At: t0}, {ID: "z", At: t0}}, nil)
-		require.NoError(t, err)
-		assert.Equal(t, map[string]bool{"z": true}, fresh, "ea was seen, even once removed, across a restart")
-	})
+	j = open()
+	defer j.Close()
+	got, err := j.PendingRequests(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 21, "the journal survives a restart; a refused batch wrote nothing")
+	assert.Equal(t, "eb", got[0].ID, "in id order")
+	assert.JSONEq(t, `{"n":1}`, string(got[0].Payload))
+	fresh, err = j.JournalRequests(ctx, []JournaledRequest{{ID: "ea", At: t0}, {ID: "z", At: t0}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{"z": true}, fresh, "ea was seen, even once removed, across a restart")
 }
 
 // journalAt opens a log journal at path with a small preallocation step, so tests can fill it.
@@ -97,6 +83,7 @@ func journal1(t *testing.T, j *Journal, id string, done ...string) {
 // A crash in the middle of a group's write leaves part of its last frame: recovery keeps exactly the
 // whole frames, whether the file was cut there or the rest of the frame is the zeros preallocated.
 func TestJournalTornTail(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "j.log")
 	j := journalAt(t, path, t0)
@@ -244,26 +231,19 @@ func TestImportBoltJournal(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	old := filepath.Join(dir, "preorderbot.db.requests")
-	// The old format: pending requests by envelope id in "requests", every envelope id seen (b was
-	// handled, so only its id remains) with its time in "envelopes".
-	db := mustOpenPath(t, old, Options{})
-	err := db.update(ctx, "old journal", func(tx *bolt.Tx) error {
-		if err := put(tx.Bucket(bucketRequests), []byte("a"), JournaledRequest{ID: "a", At: t0, Payload: json.RawMessage(`{"n":1}`)}); err != nil {
-			return err
-		}
+	// The old format, a store file of schema v10: pending requests by envelope id in "requests", every
+	// envelope id seen (b was handled, so only its id remains) with its time in "envelopes".
+	seedVersion(t, old, 10, func(tx *bolt.Tx) {
+		require.NoError(t, put(tx.Bucket(bucketRequests), []byte("a"), JournaledRequest{ID: "a", At: t0, Payload: json.RawMessage(`{"n":1}`)}))
 		seen := tx.Bucket(bucketEnvelopes)
-		if err := seen.Put([]byte("a"), timeKey(t0)); err != nil {
-			return err
-		}
-		return seen.Put([]byte("b"), timeKey(t0))
+		require.NoError(t, seen.Put([]byte("a"), timeKey(t0)))
+		require.NoError(t, seen.Put([]byte("b"), timeKey(t0)))
 	})
-	require.NoError(t, err)
-	require.NoError(t, db.Close())
 
 	path := filepath.Join(dir, "preorderbot.db.journal")
 	j := journalAt(t, path, t0)
 	require.NoError(t, j.ImportBoltJournal(ctx, old))
-	_, err = os.Stat(old)
+	_, err := os.Stat(old)
 	assert.True(t, os.IsNotExist(err), "the bbolt journal is removed")
 	require.NoError(t, j.Close())
 

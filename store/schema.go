@@ -32,6 +32,7 @@ var migrations = []migration{
 	{version: 8, name: "sweep runs and per-SKU sweep results", migrate: migrateV8},
 	{version: 9, name: "drop the audit index by conversation", migrate: migrateV9},
 	{version: 10, name: "actions keyed by time, snapshots referring to their conversation's report", migrate: migrateV10},
+	{version: 11, name: "drop the envelope ids and the request journal", migrate: migrateV11},
 }
 
 // SchemaVersion is the schema this binary writes.
@@ -162,6 +163,20 @@ func migrateV9(tx *bolt.Tx) error {
 // reads as before: actions with older ids stay in the time index and snapshots with their own report, until
 // Prune removes them.
 func migrateV10(*bolt.Tx) error { return nil }
+
+// migrateV11 deletes the envelope ids and the request journal of the main file: the request journal's log
+// (Journal) keeps both, and serve has not read them here since the journal got a file of its own.
+func migrateV11(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketEnvelopes, bucketRequests} {
+		if tx.Bucket(name) == nil {
+			continue
+		}
+		if err := tx.DeleteBucket(name); err != nil {
+			return fmt.Errorf("delete bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
 
 // migrateV5 adds the index of conversations with work under way, so start-up finds them without reading
 // every conversation, and fills it from the conversations already there.

@@ -69,8 +69,8 @@ func TestOpenCreatesEveryBucket(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, SchemaVersion, v)
 		for _, name := range [][]byte{bucketMeta, bucketConversations, bucketCards, bucketActions, bucketAudit,
-			bucketAuditBySKU, bucketSnapshots, bucketEscalations, bucketWatches,
-			bucketEnvelopes} {
+			bucketAuditBySKU, bucketSnapshots, bucketEscalations, bucketWatches, bucketBusy, bucketEffects,
+			bucketModals, bucketByTime} {
 			assert.NotNil(t, tx.Bucket(name), "bucket %s", name)
 		}
 		return nil
