@@ -86,9 +86,6 @@ func New(ctx context.Context) (*Generator, error) {
 	return g, nil
 }
 
-// Len is the number of distinct scenarios reports cycle through.
-func (g *Generator) Len() int { return len(g.samples) }
-
 var (
 	timestamps = regexp.MustCompile(`\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(\.\d+)?Z| \d\d:\d\d)`)
 	// Product, variant and job ids, in JSON strings or in text; not shop ids (1000x) nor fractions of seconds.
