@@ -31,6 +31,7 @@ var crashFigures = map[bool]struct {
 // 50+ per second, then restarted: every acknowledged command ends with exactly one final card, no card
 // stays at "Checking", none is posted twice, and the OMS gets no more writes than buttons were pressed.
 func TestKill9(t *testing.T) {
+	t.Parallel()
 	full := os.Getenv("PREORDERBOT_CRASH_FULL") != ""
 	fig := crashFigures[full]
 	bin := buildBinary(t)

@@ -18,6 +18,7 @@ import (
 // The demo's #preorder-digest: a sweep of the generated catalog posts a working digest there, its CSV in
 // the thread, and a bulk button that fixes its SKUs in seconds.
 func TestDemoDigestChannel(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	d, err := startDemo(ctx, demoOptions{Addr: "127.0.0.1:0", Scenario: hotwaxtest.ScenarioCatalog, CatalogSKUs: 200,
 		RunDelay: 200 * time.Millisecond, WatchPoll: 200 * time.Millisecond})

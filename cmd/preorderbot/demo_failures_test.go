@@ -14,6 +14,7 @@ import (
 // The demo's job-failing scenario shows a known failure with a fix the bot runs: Shopify throttled the UK
 // sync, the card says so and offers to run it again first; running it lists the SKU in the UK.
 func TestDemoRunsTheFixOfAKnownFailure(t *testing.T) {
+	t.Parallel()
 	d := startTestDemo(t, hotwaxtest.ScenarioJobFailing)
 	const channel = "C0PREORDER"
 	_, err := d.Slack.SlashCommand(demoUser.ID, channel, "/preorder check HW-MITTEN-S")

@@ -111,6 +111,7 @@ func clickEventually[S chromedp.Selectable](t *testing.T, ctx context.Context, s
 // scenario, check the SKU, open the link modal from the card, get an inline error for a bad id, link with the
 // right ids, and see the card turn healthy and its thread say it is fixed.
 func TestDemoWalkthroughInBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	d := startTestDemo(t, hotwaxtest.ScenarioHealthy)
 

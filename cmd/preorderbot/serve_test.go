@@ -283,19 +283,21 @@ func writeFile(path, content string) error { return os.WriteFile(path, []byte(co
 // A Slack outage at start is not a token problem: serve keeps trying, /readyz says why it is not ready,
 // and it becomes ready once Slack answers.
 func TestServeWaitsOutSlackOutageAtStart(t *testing.T) {
+	t.Parallel()
 	sl := slacktest.NewTestServer(t, slacktest.Options{})
 	oms := hotwaxtest.NewTestServer(t, hotwaxtest.Options{})
 	sl.FailHTTPNext("auth.test", 503, 3)
 	httpAddr := freeAddr(t)
-	setEnv(t, map[string]string{
+	env := map[string]string{
 		"SLACK_APP_TOKEN": sl.AppToken(), "SLACK_BOT_TOKEN": sl.BotToken(), "SLACK_API_URL": sl.APIURL(),
 		"HOTWAX_BASE_URL": oms.URL(), "HOTWAX_TOKEN": oms.Token(), "HOTWAX_PRODUCT_STORE_ID": "STORE",
 		"PREORDERBOT_DB_PATH": filepath.Join(t.TempDir(), "bot.db"), "PREORDERBOT_HTTP_ADDR": httpAddr,
 		"PREORDERBOT_ADMIN_ADDR": freeAddr(t), "HOTWAX_JOB_ASSOCIATION": "JOB_UPD_PROD_ASSOC",
-	})
+	}
+	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, io.Discard, io.Discard) }()
+	go func() { done <- run(ctx, []string{"serve"}, getenv, io.Discard, io.Discard) }()
 	waitUntil(t, "the outage on /readyz", func() bool {
 		resp, err := http.Get("http://" + httpAddr + "/readyz")
 		if err != nil {
