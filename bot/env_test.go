@@ -105,8 +105,9 @@ func (e *env) start() {
 	b, err := bot.New(e.opts)
 	require.NoError(e.t, err)
 	ctx, cancel := context.WithCancel(context.Background())
-	e.bot, e.stop, e.done = b, cancel, make(chan error, 1)
-	go func() { e.done <- b.Run(ctx) }()
+	done := make(chan error, 1) // the goroutine's own: a restart after a late stop replaces e.done
+	e.bot, e.stop, e.done = b, cancel, done
+	go func() { done <- b.Run(ctx) }()
 	e.waitFor("socket mode ready", b.Ready)
 }
 
