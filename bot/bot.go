@@ -162,7 +162,35 @@ func setDefault(d *time.Duration, v time.Duration) {
 // Ready reports whether the Socket Mode connection said hello and has not dropped since.
 func (b *Bot) Ready() bool { return b.connected.Load() }
 
-// The runtime reaches the handlers only through receive, laneOf and handle.
+// The runtime reaches the handlers only through start, receive, laneOf and handle.
+
+// start is the handlers' part of a start, before the socket takes the first request: the operators'
+// groups are read (a click is never judged on none), what a previous process left is finished (watches,
+// interrupted work, the cards of journaled checks in refinish), and the background loops start. The
+// loops, and resuming sweeps, stop when the socket does.
+func (b *Bot) start(ctx context.Context, refinish []carried) {
+	live, stopLive := until(ctx, stopped)
+	defer stopLive()
+	groupsErr := func(err error) {
+		b.log.Warn("could not read an operator group; its last members stay in force", "error", err)
+	}
+	readCtx, cancelRead := context.WithTimeout(live, 10*time.Second)
+	b.auth.read(readCtx, groupsErr)
+	cancelRead()
+	goOn(ctx, stopped, func(ctx context.Context) { b.auth.keepFresh(ctx, groupsErr) })
+	b.resumeWatches(ctx)
+	b.reconcile(ctx)
+	goOn(ctx, drained, func(ctx context.Context) { b.refinish(ctx, refinish) })
+	b.startSweeps(live)
+	if b.opts.SupportWebhook != "" {
+		goOn(ctx, stopped, b.retryPendingWebhooks)
+	}
+	goOn(ctx, stopped, func(ctx context.Context) {
+		b.freqs.refresh(ctx, func(err error) {
+			b.log.Warn("could not read the OMS's frequencies; offering the built-in ones", "error", err)
+		})
+	})
+}
 
 // receive is the handlers' part of taking a request in, on the socket loop before its ack, so it must be
 // quick. It marks a click on a button that opens a form, whose modal must open at once, behind no check

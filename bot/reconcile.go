@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/preorderbot/preorderbot/store"
 )
@@ -91,4 +92,54 @@ func (b *Bot) resumeCheck(ctx context.Context, c store.Conversation) {
 		}
 	}
 	b.runCheck(ctx, c, checkRun{by: c.RequestedBy})
+}
+
+// carriedOn finds the journaled requests that opened a conversation: they are not handled again. A check
+// still running is reconcile's to finish, and its request settles now; a check with its result, whose
+// card Slack may not show yet, gets its card drawn again (identical when Slack had it) by refinish.
+func (b *Bot) carriedOn(ctx context.Context, pending []store.JournaledRequest) (carriedOn map[string]bool, refinish []carried) {
+	ids := make([]string, len(pending))
+	oldest := b.now()
+	for i, p := range pending {
+		ids[i] = p.ID
+		if p.At.Before(oldest) {
+			oldest = p.At
+		}
+	}
+	// A conversation is created after its request arrived; the margin covers clocks of two processes.
+	opened, err := b.opts.Store.ConversationsOpenedBy(ctx, ids, oldest.Add(-time.Minute))
+	if err != nil {
+		b.log.Error("could not look up the conversations of journaled requests", "error", err)
+	}
+	carriedOn = map[string]bool{}
+	for _, p := range pending {
+		c, ok := opened[p.ID]
+		switch {
+		case !ok:
+		case c.Busy():
+			b.settle(request{DedupeKey: p.ID}) // removed by the first commit
+		default:
+			refinish = append(refinish, carried{request: request{DedupeKey: p.ID}, conv: c.ID})
+		}
+		carriedOn[p.ID] = ok
+	}
+	return carriedOn, refinish
+}
+
+// carried is a journaled request that opened a conversation.
+type carried struct {
+	request request
+	conv    uint64
+}
+
+// refinish draws again the cards of checks that have their result but may not show it yet, then lets
+// their requests leave the journal.
+func (b *Bot) refinish(ctx context.Context, cs []carried) {
+	for _, c := range cs {
+		b.log.Info("finishing the card of a check interrupted by a restart", "conversation_id", c.conv)
+		b.redraw(ctx, c.conv, "")
+		if ctx.Err() == nil {
+			b.settle(c.request)
+		}
+	}
 }

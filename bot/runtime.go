@@ -80,30 +80,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	// within 3 s of its click, whatever number of checks, re-checks and fixes are running.
 	q := newQueues()
 	b.startWorkers(workCtx, g, q)
-	// The operators' groups are read before the first click is taken, then kept fresh in the background.
-	groupsErr := func(err error) {
-		b.log.Warn("could not read an operator group; its last members stay in force", "error", err)
-	}
-	readCtx, cancelRead := context.WithTimeout(runCtx, 10*time.Second)
-	b.auth.read(readCtx, groupsErr)
-	cancelRead()
-	g.Go(func() error { b.auth.keepFresh(runCtx, groupsErr); return nil })
-	// The journal is read before reconcile changes anything: a request whose conversation is still busy
-	// is reconcile's to finish, not replay's.
+	// The journal is read before the handlers' start changes anything: a request whose conversation is
+	// still busy is reconcile's to finish, not replay's.
 	replayed, refinish := b.replay(workCtx)
-	b.resumeWatches(workCtx)
-	b.reconcile(workCtx)
-	goOn(workCtx, drained, func(ctx context.Context) { b.refinish(ctx, refinish) })
-	b.startSweeps(runCtx)
-	if b.opts.SupportWebhook != "" {
-		g.Go(func() error { b.retryPendingWebhooks(runCtx); return nil })
-	}
-	g.Go(func() error {
-		b.freqs.refresh(runCtx, func(err error) {
-			b.log.Warn("could not read the OMS's frequencies; offering the built-in ones", "error", err)
-		})
-		return nil
-	})
+	b.start(workCtx, refinish)
 	intakeEnded := b.intake(runCtx, g, replayed, q)
 	defer b.removeSettled(context.Background()) // the handler of a request settled may have run last
 	return b.shutdown(ctx, g, stop, intakeEnded, cutWork, endGrace)

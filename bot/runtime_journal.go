@@ -175,36 +175,18 @@ func (b *Bot) removeSettled(ctx context.Context) {
 const replayTTL = 30 * time.Minute
 
 // replay reads the requests a previous process acknowledged but did not finish, and returns those to
-// handle again; feed queues them. A request that opened a conversation is not handled again: a check
-// still running is reconcile's to finish; a check with its result, whose card Slack may not show yet,
-// gets its card drawn again (identical when Slack had it).
+// handle again; feed queues them. A request whose handling carried on in durable state is the handlers'
+// to finish (carriedOn), not replay's.
 func (b *Bot) replay(ctx context.Context) (out []request, refinish []carried) {
 	pending, err := b.opts.Journal.PendingRequests(ctx)
 	if err != nil {
 		b.log.Error("could not read the request journal", "error", err)
 		return nil, nil
 	}
-	ids := make([]string, len(pending))
-	oldest := b.now()
-	for i, p := range pending {
-		ids[i] = p.ID
-		if p.At.Before(oldest) {
-			oldest = p.At
-		}
-	}
-	// A conversation is created after its request arrived; the margin covers clocks of two processes.
-	opened, err := b.opts.Store.ConversationsOpenedBy(ctx, ids, oldest.Add(-time.Minute))
-	if err != nil {
-		b.log.Error("could not look up the conversations of journaled requests", "error", err)
-	}
+	carriedOn, refinish := b.carriedOn(ctx, pending)
 	var done []string
 	for _, p := range pending {
-		if c, ok := opened[p.ID]; ok {
-			if c.Busy() {
-				done = append(done, p.ID)
-			} else {
-				refinish = append(refinish, carried{request: request{DedupeKey: p.ID}, conv: c.ID})
-			}
+		if carriedOn[p.ID] {
 			continue
 		}
 		var req request
@@ -221,24 +203,6 @@ func (b *Bot) replay(ctx context.Context) (out []request, refinish []carried) {
 		b.log.Info("replaying requests acknowledged before a restart", "requests", len(out))
 	}
 	return out, refinish
-}
-
-// carried is a journaled request that opened a conversation.
-type carried struct {
-	request request
-	conv    uint64
-}
-
-// refinish draws again the cards of checks that have their result but may not show it yet, then lets
-// their requests leave the journal.
-func (b *Bot) refinish(ctx context.Context, cs []carried) {
-	for _, c := range cs {
-		b.log.Info("finishing the card of a check interrupted by a restart", "conversation_id", c.conv)
-		b.redraw(ctx, c.conv, "")
-		if ctx.Err() == nil {
-			b.settle(c.request)
-		}
-	}
 }
 
 // feed queues replayed requests, waiting for room, beside the new ones.
