@@ -1,6 +1,7 @@
 // The runtime owns everything between the socket and a handler: the socket loop, admission and the
-// request journal, the queues and their workers, replay and reconcile at start, and the ordered shutdown.
-// Handlers see none of it: they are reached only through handle, with the request and a context.
+// request journal, the lanes and their workers, replay at start, and the ordered shutdown. It reaches the
+// handlers only through start, receive, laneOf and handle (bot.go); they reach it only through their
+// context (goOn, until, finishing) and the journal's settle and keepJournaled.
 
 package bot
 
