@@ -124,7 +124,7 @@ func (b *Bot) drawCard(conv store.Conversation, reports []diagnostics.Report, ru
 		return slices.Contains(busy, remedyKey(rem))
 	})
 	if run.verdict {
-		run.outcome = strings.TrimSpace(run.outcome + "\n" + fixedWord(reports, len(conv.InFlight)))
+		run.outcome = strings.TrimSpace(run.outcome + "\n" + blocks.Recheck(reports, len(conv.InFlight)))
 	}
 	meta := blocks.CardMeta{Requester: conv.RequestedBy, RecheckID: recheck.ID, Fixes: fixesUnderway(conv), Escalated: escalated(conv), Status: statusLines(conv),
 		Outcome: run.outcome, Changes: changes}
@@ -155,12 +155,19 @@ func fixesUnderway(c store.Conversation) []blocks.FixUnderway {
 	out := make([]blocks.FixUnderway, 0, len(c.InFlight))
 	for _, f := range c.InFlight {
 		out = append(out, blocks.FixUnderway{
-			Label: f.Label, Done: f.Done, By: f.By, At: f.At, JobID: f.JobID,
+			Label: f.Label, Took: taken(f.Took), Done: f.Done, By: f.By, At: f.At, JobID: f.JobID,
 			Runs:    blocks.NextRun{Now: f.RunsNow, First: f.FirstRun, At: f.NextRun},
 			Unknown: f.Until == untilRecheck && !f.Interrupted, Interrupted: f.Interrupted, Legacy: f.Line,
 		})
 	}
 	return out
+}
+
+func taken(t *store.Took) *blocks.Taken {
+	if t == nil {
+		return nil
+	}
+	return &blocks.Taken{Kind: t.Kind, Label: t.Label, ShopName: t.ShopName}
 }
 
 // statusLines are the card's lasting lines stored as text, by topic; an escalation stored as facts

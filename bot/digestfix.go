@@ -99,7 +99,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 	defer cancel()
 	in := diagnostics.Input{Frequency: c.remedy.Frequency, Limit: c.remedy.Limit(), UserLogin: "slack:" + req.User}
 	out, err := b.execute(ctx, c.remedy, in, conv)
-	outcome, result := describeOutcome(c.remedy, out, err)
+	outcome, result := describeOutcome(out, err)
 	b.metrics.observeRemedy("bulk:"+c.remedy.Kind, result)
 	if result == "unknown" {
 		// The write may have landed: the OMS tells, as after a restart.
@@ -133,7 +133,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		state = fixWatching
 		watch = store.Watch{JobID: out.JobID, ConversationID: conv.ID, JobEnumID: c.remedy.Job, ShopID: c.remedy.ShopID,
 			SKU: bulkWatchPrefix + strconv.Itoa(i), StartedAt: started, Deadline: started.Add(b.opts.WatchTimeout)}
-		status = blocks.BulkFixStatus{Step: blocks.BulkWatching, By: req.User, At: started, SKUs: len(fix.SKUs), Done: pastTense(c.remedy), JobID: out.JobID}
+		status = blocks.BulkFixStatus{Step: blocks.BulkWatching, By: req.User, At: started, SKUs: len(fix.SKUs), Took: &blocks.Taken{Kind: c.remedy.Kind, Label: c.remedy.Label, ShopName: c.remedy.ShopName}, JobID: out.JobID}
 	default:
 		state = fixDone
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -36,15 +37,37 @@ func TestStoredStatusLinesStillRender(t *testing.T) {
 // at the next re-check without a restart.
 func TestFixFactsRoundTrip(t *testing.T) {
 	var f store.InFlight
-	f.Label, f.Done, f.By, f.JobID, f.Until, f.RunsNow = "Run <it>", "Started <it>", "U1", "M1", untilRecheck, true
+	f.Label, f.By, f.JobID, f.Until, f.RunsNow = "Link <it>", "U1", "M1", untilRecheck, true
+	f.Took = &store.Took{Kind: diagnostics.RemedyRunJob, Label: "Run <it>", ShopName: "Acme"}
 	js, err := json.Marshal(store.Conversation{InFlight: []store.InFlight{f}})
 	require.NoError(t, err)
 	var back store.Conversation
 	require.NoError(t, json.Unmarshal(js, &back))
 	got := fixesUnderway(back)[0]
-	assert.Equal(t, blocks.FixUnderway{Label: "Run <it>", Done: "Started <it>", By: "U1", JobID: "M1",
-		Runs: blocks.NextRun{Now: true}, Unknown: true}, got)
+	assert.Equal(t, blocks.FixUnderway{Label: "Link <it>", Took: &blocks.Taken{Kind: diagnostics.RemedyRunJob, Label: "Run <it>", ShopName: "Acme"},
+		By: "U1", JobID: "M1", Runs: blocks.NextRun{Now: true}, Unknown: true}, got)
 	assert.NotContains(t, string(js), `"line"`, "nothing writes a status line any more")
+	assert.NotContains(t, string(js), `"done"`, "nothing writes what the OMS did in words any more")
+}
+
+// A fix stored with what the OMS did in words, before the fix it took was stored as facts, keeps its
+// words on the card, on a check card and on a digest.
+func TestStoredDoneWordsStillRender(t *testing.T) {
+	t.Parallel()
+	stored := `{"id":7,"status":"watching","inFlight":[` +
+		`{"keys":["link-product//10001","run-job/JOB_PREORDER_CAT_SYC/10001"],"label":"Link product to Acme CA","done":"Started full catalog sync for Acme CA",` +
+		`"by":"U1","at":"2026-01-02T10:02:00Z","jobId":"M1","runsNow":true,"until":"watch"}]}`
+	var conv store.Conversation
+	require.NoError(t, json.Unmarshal([]byte(stored), &conv))
+	assert.Equal(t, "⏳ Started full catalog sync for Acme CA by <@U1> at <!date^1767348120^{date_short_pretty} {time}|2026-01-02 10:02 UTC>; watching job M1, running now",
+		blocks.FixLine(fixesUnderway(conv)[0]))
+
+	var fix bulkFix
+	require.NoError(t, json.Unmarshal([]byte(`{"state":"watching","status":{"step":"watching","by":"U1","at":"2026-01-02T10:02:00Z","skus":3,`+
+		`"done":"Scheduled association job for Acme CA","jobId":"M2"}}`), &fix))
+	require.NotNil(t, fix.Status)
+	assert.Equal(t, "⏳ Scheduled association job for Acme CA by <@U1> at <!date^1767348120^{date_short_pretty} {time}|2026-01-02 10:02 UTC>; watching job M2, then I re-check these 3 SKUs",
+		blocks.BulkFixLine("Schedule association job for Acme CA", *fix.Status))
 }
 
 func quote(t *testing.T, s string) string {

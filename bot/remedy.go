@@ -113,7 +113,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 	ctx, cancel := b.finishing(ctx, 2*remedyTimeout+finishTimeout)
 	defer cancel()
 	out, err := b.execute(ctx, c.remedy, in, c.conv)
-	outcome, result := describeOutcome(c.remedy, out, err)
+	outcome, result := describeOutcome(out, err)
 	b.metrics.observeRemedy(c.action.Kind, result)
 	// The write's result, the button's and the audit are committed with what the card shows next, in
 	// one transaction; the effect stays locked until then, so the next writer of it finds the result.
@@ -145,7 +145,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		job = next
 		// Only a run that starts after the link can push it (hotwax-api §7).
 		out, err = b.execute(ctx, job, diagnostics.Input{UserLogin: in.UserLogin, RanSince: b.now()}, c.conv)
-		text, res := describeOutcome(job, out, err)
+		text, res := describeOutcome(out, err)
 		result = res
 		b.audit(ctx, store.AuditRecord{Actor: req.User, Action: "remedy:" + job.Kind, ConversationID: c.conv.ID, SKU: sku,
 			ProductStoreID: c.conv.ProductStoreID, Card: card, Request: remedyRequest(job, diagnostics.Input{}), Outcome: res, Detail: text})
@@ -172,7 +172,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 			StartedAt: started, Deadline: started.Add(b.opts.WatchTimeout),
 		}
 		watching := b.endingFix(c.conv.ID, fix, func(f *store.InFlight) {
-			f.JobID, f.Done = out.JobID, pastTense(job)
+			f.JobID, f.Took = out.JobID, &store.Took{Kind: job.Kind, Label: job.Label, ShopName: job.ShopName}
 			runs := b.whenItRuns(job, in, out)
 			f.RunsNow, f.FirstRun, f.NextRun = runs.Now, runs.First, runs.At
 		}, func(tx *store.Writes) error {
@@ -259,26 +259,26 @@ func (b *Bot) endingFix(convID uint64, fix store.InFlight, change func(*store.In
 	}
 }
 
-// describeOutcome says what happened in an operator's words; result is ok, failed or unknown.
-func describeOutcome(r diagnostics.Remedy, out diagnostics.Outcome, err error) (string, string) {
+// describeOutcome is what happened, in the words of the card, the audit and the effect's record, and
+// its result: ok, already, rejected, failed or unknown.
+func describeOutcome(out diagnostics.Outcome, err error) (string, string) {
+	return blocks.OutcomeText(out, err), outcomeResult(out, err)
+}
+
+func outcomeResult(out diagnostics.Outcome, err error) string {
 	var ve *diagnostics.ValidationError
-	refusal, refused := diagnostics.OMSRefusal(err)
 	switch {
 	case err == nil && out.Already:
-		return out.Summary, "already"
+		return "already"
 	case err == nil:
-		if out.Summary != "" {
-			return out.Summary, "ok"
-		}
-		return "done", "ok"
+		return "ok"
 	case errors.As(err, &ve):
-		return "not sent: " + ve.Error(), "rejected"
+		return "rejected"
 	case diagnostics.OutcomeUnknown(err):
-		return "the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.", "unknown"
-	case refused:
-		return "the OMS refused: " + strings.Join(refusal, "; "), "failed"
-	default:
-		return "failed: " + err.Error(), "failed"
+		return "unknown"
+	default: // refused by the OMS, or failed on the way
+
+		return "failed"
 	}
 }
 
@@ -311,23 +311,6 @@ func remedyRequest(r diagnostics.Remedy, in diagnostics.Input) string {
 	}
 	parts = append(parts, r.Settings()...)
 	return strings.Join(parts, " ")
-}
-
-func pastTense(r diagnostics.Remedy) string {
-	switch r.Kind {
-	case diagnostics.RemedyScheduleJob, diagnostics.RemedyEnableJob:
-		return strings.Replace(r.Label, "Schedule", "Scheduled", 1)
-	case diagnostics.RemedyLinkProduct:
-		return "Linked the product" + where(r)
-	}
-	return strings.Replace(r.Label, "Run", "Started", 1)
-}
-
-func where(r diagnostics.Remedy) string {
-	if r.ShopName != "" {
-		return " to " + r.ShopName
-	}
-	return ""
 }
 
 func (b *Bot) postThread(ctx context.Context, conv store.Conversation, m blocks.Message) {

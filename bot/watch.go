@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -165,7 +164,7 @@ func (b *Bot) recheck(ctx context.Context, conv store.Conversation, by, note str
 			}
 		}
 	}
-	b.postThread(ctx, conv, blocks.Changes(lines, fixedWord(reports, underWay)))
+	b.postThread(ctx, conv, blocks.Changes(lines, blocks.Recheck(reports, underWay)))
 }
 
 func allHealthy(rs []diagnostics.Report) bool {
@@ -175,39 +174,4 @@ func allHealthy(rs []diagnostics.Report) bool {
 		}
 	}
 	return len(rs) > 0
-}
-
-// fixedWord is the verdict a re-check posts in the thread; underWay counts the fixes still running on the
-// card, which a "still failing" would wrongly send to Support.
-func fixedWord(rs []diagnostics.Report, underWay int) string {
-	if allHealthy(rs) {
-		for _, r := range rs {
-			if r.Status == diagnostics.StatusWarn {
-				return "✅ Nothing left to fix: every link and job is in order; the shops show the listing after the next catalog sync."
-			}
-		}
-		return "✅ Fixed: every shop is in sync."
-	}
-	if underWay > 0 {
-		return stillUnderWay(underWay)
-	}
-	for _, r := range rs {
-		if r.Cause.Problem() && !r.Cause.Uncertain() { // an uncertain cause is not known to be failing: said below
-			return "❌ Still failing: " + blocks.CauseSentence(r)
-		}
-	}
-	for _, r := range rs {
-		if r.Cause != diagnostics.CauseHealthy {
-			return "❓ Could not tell whether it is fixed: " + blocks.CauseSentence(r)
-		}
-	}
-	return ""
-}
-
-// stillUnderWay is the re-check verdict while other fixes on the card still run.
-func stillUnderWay(n int) string {
-	if n == 1 {
-		return "⏳ Not fixed yet: 1 more fix on this card is still under way; I re-check when it ends."
-	}
-	return fmt.Sprintf("⏳ Not fixed yet: %d more fixes on this card are still under way; I re-check when each ends.", n)
 }

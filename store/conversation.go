@@ -96,7 +96,8 @@ func (c Conversation) Busy() bool {
 type InFlight struct {
 	Keys  []string  `json:"keys"`            // remedies it hides (the bot's kind/job/shop keys)
 	Label string    `json:"label,omitempty"` // the remedy's label
-	Done  string    `json:"done,omitempty"`  // what the OMS did, in the past tense, once it took the fix
+	Took  *Took     `json:"took,omitempty"`  // the fix the OMS took, once it took it
+	Done  string    `json:"done,omitempty"`  // what the OMS did in the past tense, as stored before Took; nothing writes it any more
 	By    string    `json:"by"`              // Slack user id
 	At    time.Time `json:"at"`              // when it started
 	JobID string    `json:"jobId,omitempty"` // the watched job, once known
@@ -112,6 +113,13 @@ type InFlight struct {
 	// Line is the status line (mrkdwn) of a fix recorded before the facts above were; the card shows it as
 	// it is. Nothing writes it any more.
 	Line string `json:"line,omitempty"`
+}
+
+// Took is a fix the OMS took, whose job the bot watches: the card says it in the past tense.
+type Took struct {
+	Kind     string `json:"kind"`               // the remedy's kind
+	Label    string `json:"label"`              // the remedy's label
+	ShopName string `json:"shopName,omitempty"` // the shop a link was made to
 }
 
 // ErrBusy is returned by a ClaimActionOn whose guard refuses: the same fix is already under way.

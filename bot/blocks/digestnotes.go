@@ -33,7 +33,8 @@ type BulkFixStatus struct {
 	SKUs    int       `json:"skus"`              // the SKUs it serves
 	Result  string    `json:"result,omitempty"`  // BulkAnswered: ok, already, failed or rejected
 	Outcome string    `json:"outcome,omitempty"` // the OMS's answer, or why it could not be read (BulkUnread)
-	Done    string    `json:"done,omitempty"`    // BulkWatching: what the OMS did, in the past tense
+	Took    *Taken    `json:"took,omitempty"`    // BulkWatching: the fix the OMS took
+	Done    string    `json:"done,omitempty"`    // BulkWatching, stored before Took: what the OMS did, in the past tense
 	JobID   string    `json:"jobId,omitempty"`   // the job watched
 	Why     string    `json:"why,omitempty"`     // what left the outcome unknown, for the steps after a re-read
 	// Fixed and Still are a re-check's count: the SKUs now healthy, and those with a problem by cause.
@@ -51,7 +52,7 @@ func BulkFixLine(label string, s BulkFixStatus) string {
 	case BulkAnswered:
 		return ResultLine(Result{Result: s.Result, By: s.By, Label: label, SKUs: s.SKUs, Outcome: s.Outcome})
 	case BulkWatching:
-		return fmt.Sprintf("⏳ %s by %s at %s; watching job %s, then I re-check these %d SKUs", escape(s.Done),
+		return fmt.Sprintf("⏳ %s by %s at %s; watching job %s, then I re-check these %d SKUs", escape(did(s.Done, s.Took)),
 			userMention(s.By), slackDate(s.At), escape(s.JobID), s.SKUs)
 	case BulkRechecked:
 		still := s.SKUs - s.Fixed

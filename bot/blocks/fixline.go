@@ -10,7 +10,7 @@ import (
 // who started it and when, and what the bot waits for.
 type FixUnderway struct {
 	Label string    // the remedy's label
-	Done  string    // what the OMS did, in the past tense ("Scheduled …"), once it took the fix; empty before
+	Took  *Taken    // the fix the OMS took, whose job the bot watches; nil before
 	By    string    // Slack user id of who started it
 	At    time.Time // when it started
 	JobID string    // the job the bot watches, once the OMS named it
@@ -19,6 +19,8 @@ type FixUnderway struct {
 	Unknown bool
 	// Interrupted: a restart cut the watch short, so only a re-check tells whether the OMS got the fix.
 	Interrupted bool
+	// Done is what the OMS did in the past tense, as fixes stored it before Took; shown as it is.
+	Done string
 	// Legacy is the status line as it was stored before fixes were stored as data (mrkdwn), shown as it is.
 	Legacy string
 }
@@ -39,7 +41,7 @@ func FixLine(f FixUnderway) string {
 		return fmt.Sprintf("⚠️ %s by <@%s>: the OMS did not answer in time, so I don't know whether it happened. Press Re-check before trying again.",
 			escape(f.Label), f.By)
 	case f.JobID != "":
-		line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, %s", escape(f.Done), f.By, slackDate(f.At), f.JobID, whenItRuns(f.Runs))
+		line = fmt.Sprintf("⏳ %s by <@%s> at %s; watching job %s, %s", escape(did(f.Done, f.Took)), f.By, slackDate(f.At), f.JobID, whenItRuns(f.Runs))
 	default:
 		line = fmt.Sprintf("⏳ %s: started by <@%s> at %s", escape(f.Label), f.By, slackDate(f.At))
 	}
@@ -48,6 +50,15 @@ func FixLine(f FixUnderway) string {
 			"Press Re-check before trying again. (" + line + ")"
 	}
 	return line
+}
+
+// did says what the OMS did for a fix it took: its stored words when it was recorded with them, else the
+// words for the facts (plain text).
+func did(stored string, t *Taken) string {
+	if stored != "" || t == nil {
+		return stored
+	}
+	return pastTense(*t)
 }
 
 // whenItRuns says when a watched job runs, for a status line.
