@@ -32,7 +32,7 @@ func (b *Bot) startCheck(ctx context.Context, req request, cmd Command) {
 	})
 	if err != nil {
 		b.log.Error("could not record conversation", "error", err)
-		b.tell(ctx, req, blocks.Note("I could not start the check: my database is not writable. Please tell the bot's admin."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.CheckNotStarted)))
 		return
 	}
 	log := b.log.With("conversation_id", conv.ID, "skus", cmd.SKUs)

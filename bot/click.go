@@ -61,7 +61,7 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 			return c, "unknown", blocks.Refused(blocks.Refusal{Why: blocks.UnknownButton})
 		}
 		b.log.Error("action lookup failed", "error", err)
-		return c, "unreadable", "I could not read this button's action from my database. Please try again."
+		return c, "unreadable", blocks.Refused(blocks.Refusal{Why: blocks.UnreadableAction})
 	}
 	c.action = a
 	conv, err := b.opts.Store.Conversation(ctx, a.ConversationID)
@@ -73,10 +73,10 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 	// button copied into a modal or another message is not on its card.
 	if req.Kind == kindClick && (conv.Channel != req.Channel || conv.CardTS != req.MessageTS || req.ViewID != "") {
 		b.log.Warn("action used on a foreign card", "action", a.ID, "channel", req.Channel, "ts", req.MessageTS, "view", req.ViewID)
-		return c, "foreign card", "This button does not belong to this card, so I did nothing."
+		return c, "foreign card", blocks.Refused(blocks.Refusal{Why: blocks.ForeignCard})
 	}
 	if req.Kind == kindClick && a.Kind != diagnostics.RemedyRecheck && a.Params["v"] != "" && a.Params["v"] != strconv.Itoa(conv.CardVersion) {
-		return c, "earlier version", "This button is from an earlier version of this card, so I did nothing. Use the buttons the card shows now."
+		return c, "earlier version", blocks.Refused(blocks.Refusal{Why: blocks.EarlierVersion})
 	}
 	// A re-check changes nothing, so an old Re-check button still works.
 	if a.Kind != diagnostics.RemedyRecheck && !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt) {
@@ -87,7 +87,7 @@ func (b *Bot) checkAction(ctx context.Context, req request, id string) (c clicke
 	}
 	if js := a.Params["remedy"]; js != "" {
 		if err := json.Unmarshal([]byte(js), &c.remedy); err != nil {
-			return c, "unreadable", "This button's stored action no longer reads; press Re-check."
+			return c, "unreadable", blocks.Refused(blocks.Refusal{Why: blocks.UnreadableRemedy})
 		}
 	}
 	c.remedy.Kind = a.Kind

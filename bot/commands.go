@@ -85,7 +85,7 @@ func (b *Bot) whisper(ctx context.Context, req request, m blocks.Message) {
 func (b *Bot) jobs(ctx context.Context, req request, cmd Command) {
 	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)
 	if b.opts.Jobs == nil {
-		b.whisper(ctx, req, blocks.Note("Job health is not available in this deployment."))
+		b.whisper(ctx, req, blocks.Note(blocks.Canned(blocks.JobsUnavailable)))
 		return
 	}
 	rep, err := b.opts.Jobs.JobHealth(ctx, storeID)
@@ -111,7 +111,7 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 	sku := cmd.SKUs[0]
 	recs, err := b.opts.Store.AuditBySKU(ctx, sku)
 	if err != nil {
-		b.whisper(ctx, req, blocks.Note("⚠️ I could not read the history from my database."))
+		b.whisper(ctx, req, blocks.Note(blocks.Canned(blocks.HistoryUnreadable)))
 		return
 	}
 	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)

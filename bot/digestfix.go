@@ -29,7 +29,7 @@ func (b *Bot) handleDigestClick(ctx context.Context, req request) {
 	}
 	d, ok := loadDigest(c.conv)
 	if !ok {
-		b.refuse(ctx, req, c, "not a digest", "This button does not belong to a digest, so I did nothing.")
+		b.refuse(ctx, req, c, "not a digest", blocks.Refused(blocks.Refusal{Why: blocks.NotADigest}))
 		return
 	}
 	switch c.action.Kind {
@@ -37,7 +37,7 @@ func (b *Bot) handleDigestClick(ctx context.Context, req request) {
 		i, err := strconv.Atoi(c.action.Params[paramFix])
 		if err != nil || i < 0 || i >= len(d.Fixes) || json.Unmarshal([]byte(c.action.Params["remedy"]), &c.remedy) != nil ||
 			c.remedy.Effect(d.Store) != d.Fixes[i].Effect {
-			b.refuse(ctx, req, c, "unreadable", "This button's stored fix no longer reads, so I did nothing.")
+			b.refuse(ctx, req, c, "unreadable", blocks.Refused(blocks.Refusal{Why: blocks.UnreadableBulkFix}))
 			return
 		}
 		if b.authorise(ctx, req, c) {
@@ -48,7 +48,7 @@ func (b *Bot) handleDigestClick(ctx context.Context, req request) {
 	case actionBulkEscalate:
 		b.escalateList(ctx, req, c, d)
 	default:
-		b.refuse(ctx, req, c, "not a digest button", "This button does not belong to a digest, so I did nothing.")
+		b.refuse(ctx, req, c, "not a digest button", blocks.Refused(blocks.Refusal{Why: blocks.NotADigest}))
 	}
 }
 
@@ -89,7 +89,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
-		b.tell(ctx, req, blocks.Note("I could not record this fix, so I did nothing. Please try again."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.UnrecordedFix)))
 		return
 	}
 	b.settle(req)
@@ -331,7 +331,7 @@ func (b *Bot) checkThese(ctx context.Context, req request, c clicked, d digest) 
 	cause := diagnostics.Cause(c.action.Params[paramCause])
 	skus := d.Problems[cause]
 	if len(skus) == 0 {
-		b.tell(ctx, req, blocks.Note("No SKU has that cause any more, so there is nothing to check."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.NothingToCheck)))
 		return
 	}
 	if !b.claimDigestAction(ctx, req, c, &store.AuditRecord{
@@ -396,7 +396,7 @@ func (b *Bot) claimDigestAction(ctx context.Context, req request, c clicked, aud
 		b.refuse(ctx, req, c, "used", blocks.Refused(blocks.Refusal{Why: used, Pressed: blocks.Pressed{By: u.By, At: u.At, Viewer: req.User}}))
 		return false
 	case err != nil:
-		b.tell(ctx, req, blocks.Note("I could not record this, so I did nothing. Please try again."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.UnrecordedPress)))
 		return false
 	}
 	b.settle(req)

@@ -15,7 +15,7 @@ func (b *Bot) doctor(ctx context.Context, req request) {
 		return
 	}
 	if b.opts.Doctor == nil {
-		b.whisper(ctx, req, blocks.Note("The doctor is not available in this deployment."))
+		b.whisper(ctx, req, blocks.Note(blocks.Canned(blocks.DoctorUnavailable)))
 		return
 	}
 	rep := b.opts.Doctor(ctx)

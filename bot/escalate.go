@@ -58,7 +58,7 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 	log := b.log.With("conversation_id", c.conv.ID)
 	sku := c.action.Params["sku"]
 	if _, ok := reportFor(c.conv, sku); !ok {
-		b.tell(ctx, req, blocks.Note("This card has no finished report to escalate yet; press Re-check first."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.NoReportToEscalate)))
 		return
 	}
 	card := &store.MessageRef{Channel: c.conv.Channel, TS: c.conv.CardTS}
@@ -80,12 +80,12 @@ func (b *Bot) escalate(ctx context.Context, req request, c clicked, userNote str
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
-		b.tell(ctx, req, blocks.Note("I could not record this escalation, so I sent nothing. Please try again."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.UnrecordedEscalation)))
 		return
 	}
 	b.settle(req)
 	if b.opts.SupportChannel == "" {
-		b.tell(ctx, req, blocks.Note("No support channel is configured: an admin can set PREORDERBOT_SUPPORT_CHANNEL. I put the evidence packet in the card's thread as a file so you can forward it."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.NoSupportChannel)))
 	}
 	if err := b.sendEscalation(ctx, c.conv.ID, intent); err != nil {
 		b.tell(ctx, req, blocks.Note(blocks.SupportPostFailed(shortErr(err))))
@@ -414,7 +414,7 @@ func (b *Bot) redeliver(ctx context.Context, listed store.Escalation) {
 	}
 	b.audit(ctx, store.AuditRecord{Actor: "preorderbot", Action: "escalate:webhook", SKU: e.SKU, ProductStoreID: e.ProductStoreID,
 		ConversationID: e.ConversationID, Outcome: "support ticket sent", Detail: fmt.Sprintf("after %d attempts", e.Attempts)})
-	_, _ = b.post(ctx, b.log, e.Channel, e.ThreadTS, blocks.Note("🎫 The support ticket was delivered."))
+	_, _ = b.post(ctx, b.log, e.Channel, e.ThreadTS, blocks.Note(blocks.Canned(blocks.TicketDelivered)))
 	if e.ConversationID == 0 {
 		return
 	}

@@ -100,7 +100,7 @@ func (b *Bot) remediate(ctx context.Context, req request, c clicked, in diagnost
 		return
 	case err != nil:
 		log.Error("claim failed", "error", err)
-		b.tell(ctx, req, blocks.Note("I could not record this action, so I did nothing. Please try again."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.UnrecordedAction)))
 		return
 	}
 	c.conv = conv

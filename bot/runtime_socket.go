@@ -108,7 +108,7 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		// Not acknowledged: only what will be handled is.
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
 		goOn(ctx, drained, func(ctx context.Context) {
-			b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not start this. Please try again in a minute."))
+			b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.BusyNotStarted)))
 		})
 	}
 }
@@ -121,7 +121,7 @@ func (b *Bot) queueForm(ctx context.Context, req request, forms chan<- request) 
 	default:
 		b.log.Error("form queue full; answering busy", "envelope_id", req.EnvelopeID)
 		goOn(ctx, drained, func(ctx context.Context) {
-			b.tell(ctx, req, blocks.Note("I'm busy with many requests right now, so I did not open the form. Please press the button again in a minute."))
+			b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.BusyNoForm)))
 		})
 	}
 }

@@ -92,7 +92,7 @@ func (b *Bot) handleSweep(ctx context.Context, req request, cmd Command) {
 		return
 	}
 	if b.opts.Sweeper == nil {
-		b.tell(ctx, req, blocks.Note("Sweeps are not available in this deployment."))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.SweepsUnavailable)))
 		return
 	}
 	err := b.sweep(ctx, sweepAsk{store: storeID, request: req.DedupeKey, by: req.User, channel: cmp.Or(b.opts.DigestChannel, req.Channel), req: &req})

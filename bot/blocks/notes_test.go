@@ -90,3 +90,27 @@ func TestRefused(t *testing.T) {
 		Refused(Refusal{Why: ChangeUnderway, Label: "Run <x>", Pressed: Pressed{By: "U1", At: at}}))
 	assert.Equal(t, "I don't know this kind of button (&lt;b&gt;).", Refused(Refusal{Why: UnknownKind, Label: "<b>"}))
 }
+
+// Every refusal and canned note has words of its own: a reason added without them would say nothing, or
+// another reason's sentence.
+func TestEveryRefusalAndCannedNoteIsWorded(t *testing.T) {
+	t.Parallel()
+	seen := map[string]RefusalReason{}
+	for why := UsedButton; why <= NotADigest; why++ {
+		text := Refused(Refusal{Why: why, Label: "x"})
+		assert.NotEqual(t, "I did nothing.", text, "refusal %d", why)
+		if other, ok := seen[text]; ok {
+			t.Errorf("refusals %d and %d say the same: %q", other, why, text)
+		}
+		seen[text] = why
+	}
+	said := map[string]CannedNote{}
+	for n := UnrecordedAction; n <= BusyNoForm; n++ {
+		text := Canned(n)
+		assert.NotEmpty(t, text, "canned note %d", n)
+		if other, ok := said[text]; ok {
+			t.Errorf("canned notes %d and %d say the same: %q", other, n, text)
+		}
+		said[text] = n
+	}
+}

@@ -49,6 +49,12 @@ const (
 	UnknownButton                           // no stored action has the button's value
 	GoneButton                              // the button's check was pruned
 	UnknownKind                             // a stored action of a kind the bot does not run
+	UnreadableAction                        // the button's action could not be read from the store
+	UnreadableRemedy                        // the button's stored remedy no longer decodes
+	UnreadableBulkFix                       // a digest button's stored bulk fix no longer decodes
+	ForeignCard                             // the button was pressed somewhere other than its card
+	EarlierVersion                          // the button is from an earlier version of its card
+	NotADigest                              // a digest's button on something that is not a digest
 )
 
 // Refused words a refusal (mrkdwn).
@@ -88,6 +94,18 @@ func Refused(r Refusal) string {
 		return "This button's check is gone (older than the retention period). Run `/preorder check SKU` again."
 	case UnknownKind:
 		return "I don't know this kind of button (" + escape(r.Label) + ")."
+	case UnreadableAction:
+		return "I could not read this button's action from my database. Please try again."
+	case UnreadableRemedy:
+		return "This button's stored action no longer reads; press Re-check."
+	case UnreadableBulkFix:
+		return "This button's stored fix no longer reads, so I did nothing."
+	case ForeignCard:
+		return "This button does not belong to this card, so I did nothing."
+	case EarlierVersion:
+		return "This button is from an earlier version of this card, so I did nothing. Use the buttons the card shows now."
+	case NotADigest:
+		return "This button does not belong to a digest, so I did nothing."
 	}
 	return "I did nothing."
 }
