@@ -234,8 +234,8 @@ func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note stri
 // upload v2 flow: getUploadURLExternal, the upload, completeUploadExternal).
 func (b *Bot) uploadSweepCSV(ctx context.Context, conv store.Conversation, results []diagnostics.SweepResult) {
 	name := fmt.Sprintf("sweep-%s-%s.csv", conv.ProductStoreID, conv.CreatedAt.UTC().Format("2006-01-02-1504"))
-	b.uploadCSV(ctx, conv.Channel, conv.CardTS, name, fmt.Sprintf("Every SKU with a problem in the sweep of %s", conv.ProductStoreID),
-		fmt.Sprintf("The full list: %d SKUs with a problem (sku, productId, cause, causes, failing checks, shops not listed).", len(results)), results)
+	words := blocks.SweepList(conv.ProductStoreID, len(results))
+	b.uploadCSV(ctx, conv.Channel, conv.CardTS, name, words.Title, words.Comment, results)
 }
 
 // uploadCSV shares results as a CSV file in a thread.

@@ -374,8 +374,8 @@ func (b *Bot) escalateList(ctx context.Context, req request, c clicked, d digest
 	for i, s := range skus {
 		rows[i] = diagnostics.SweepResult{SKU: s, Cause: cause}
 	}
-	b.uploadCSV(ctx, channel, thread, fmt.Sprintf("escalation-%s-%s.csv", d.Store, cause),
-		fmt.Sprintf("SKUs of %s that %s", d.Store, blocks.SKUsThat(cause)), fmt.Sprintf("%d SKUs, from the sweep of %s.", len(skus), d.StartedAt.UTC().Format("2006-01-02 15:04 UTC")), rows)
+	words := blocks.CauseList(d.Store, cause, len(skus), d.StartedAt)
+	b.uploadCSV(ctx, channel, thread, fmt.Sprintf("escalation-%s-%s.csv", d.Store, cause), words.Title, words.Comment, rows)
 	sent := blocks.DigestEscalation{By: req.User, At: b.now(), SKUs: len(skus), Cause: cause}
 	if _, err := b.opts.Store.UpdateConversation(ctx, c.conv.ID, func(cv *store.Conversation) error {
 		return changeDigest(cv, func(d *digest) { d.Escalated = append(d.Escalated, sent) })

@@ -255,10 +255,10 @@ func (b *Bot) uploadPacket(ctx context.Context, conv store.Conversation, p Packe
 	if thread == "" {
 		thread = conv.CardTS
 	}
+	words := blocks.PacketFile(p.SKU)
 	_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
 		Channel: conv.Channel, ThreadTimestamp: thread, Filename: "escalation-" + p.SKU + ".json",
-		Title: "Escalation packet for " + p.SKU, Content: string(js), FileSize: len(js),
-		InitialComment: "Evidence packet for HotWax Support (no support channel is configured).",
+		Title: words.Title, Content: string(js), FileSize: len(js), InitialComment: words.Comment,
 	})
 	b.metrics.observeSlack("files.upload", err, false)
 	if err != nil {
