@@ -283,9 +283,9 @@ func TestRunRemedyWording(t *testing.T) {
 	r := runOne(t, w.oms(), testOptions())
 	assert.Equal(t, []Cause{CauseAssociationJobMissing, CauseAssociatedAfterSync}, r.Causes)
 	assert.Equal(t, []Remedy{
-		{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", ShopName: "Acme CA", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}, Label: "Schedule association job for Acme CA"},
+		{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", ShopName: "Acme CA", Frequency: "HOURLY", params: map[string]string{"limit": "100"}, Label: "Schedule association job for Acme CA"},
 		{Kind: RemedyRunJob, Job: testJobs.Association, ShopID: "10001", ShopName: "Acme CA", Label: "Run association job now for Acme CA"},
-		{Kind: RemedyRunJob, Job: testJobs.CatalogSync, ShopID: "10002", ShopName: "Acme UK", Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync for Acme UK"},
+		{Kind: RemedyRunJob, Job: testJobs.CatalogSync, ShopID: "10002", ShopName: "Acme UK", params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync for Acme UK"},
 		{Kind: RemedyRecheck, Label: "Re-check"},
 		{Kind: RemedyEscalate, Label: "Escalate to HotWax Support"},
 	}, r.Remedies)

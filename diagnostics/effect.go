@@ -18,7 +18,7 @@ func (r Remedy) Effect(storeID string) string {
 		kind = "run"
 	case RemedyLinkProduct:
 		kind = "link"
-		parts = []string{storeID, r.ShopID, r.Params[paramProductID]}
+		parts = []string{storeID, r.ShopID, r.params[paramProductID]}
 	}
 	for i, p := range parts {
 		parts[i] = url.PathEscape(p)

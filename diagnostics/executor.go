@@ -106,7 +106,7 @@ func (e *Executor) Check(ctx context.Context, storeID string, r Remedy, in Input
 	if err != nil {
 		return err
 	}
-	_, _, err = e.existingLink(ctx, shop, cmp.Or(in.ProductID, r.Params[paramProductID]), in.VariantID)
+	_, _, err = e.existingLink(ctx, shop, cmp.Or(in.ProductID, r.params[paramProductID]), in.VariantID)
 	return err
 }
 
@@ -157,7 +157,7 @@ func (e *Executor) shopOf(ctx context.Context, storeID, shopID string) (Shop, er
 func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in Input, runNow bool) (Outcome, error) {
 	freq := cmp.Or(in.Frequency, r.Frequency, preorderFrequency)
 	params := map[string]string{}
-	for k, v := range r.Params {
+	for k, v := range r.params {
 		params[k] = v
 	}
 	if in.Limit != "" {
@@ -263,7 +263,7 @@ func draftFor(jobs []Job, enum, shopID string) (Job, error) {
 }
 
 func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input) (Outcome, error) {
-	productID := cmp.Or(in.ProductID, r.Params[paramProductID])
+	productID := cmp.Or(in.ProductID, r.params[paramProductID])
 	shop, err := e.shopOf(ctx, storeID, r.ShopID)
 	if err != nil {
 		return Outcome{}, err
@@ -298,7 +298,7 @@ func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in I
 		if j.SystemJobEnumID != r.Job || j.TempExprID != "" || j.Shop() != r.ShopID || (jobStore(j) != "" && jobStore(j) != storeID) {
 			continue // a recurring job's own runs are not this fix
 		}
-		if !sameParams(j.RuntimeData, r.Params) {
+		if !sameParams(j.RuntimeData, r.params) {
 			continue
 		}
 		started := cmp.Or(j.StartDateTime, j.RunTime, j.CreatedDate)

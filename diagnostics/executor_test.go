@@ -182,8 +182,8 @@ func TestExecutorDoneReadsAndNeverWrites(t *testing.T) {
 }
 
 func TestExecutorValidation(t *testing.T) {
-	schedule := diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
-	link := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20077"}}
+	schedule := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyScheduleJob, Job: hotwax.JobAssociation, ShopID: "10001", Frequency: "HOURLY"}, map[string]string{"limit": "100"})
+	link := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "20077"})
 	goodLink := diagnostics.Input{VariantID: "45012000000077", InventoryItemID: "47020000000077"}
 	with := func(r diagnostics.Remedy, change func(r *diagnostics.Remedy)) diagnostics.Remedy {
 		change(&r)
@@ -210,7 +210,7 @@ func TestExecutorValidation(t *testing.T) {
 		{name: "variant id not numeric", r: link, in: diagnostics.Input{VariantID: "gid://shopify/ProductVariant/1", InventoryItemID: "1"}, field: "variantId"},
 		{name: "inventory item id not numeric", r: link, in: diagnostics.Input{VariantID: "1", InventoryItemID: "12a"}, field: "inventoryItemId"},
 		{name: "link to a foreign shop", r: with(link, func(r *diagnostics.Remedy) { r.ShopID = "99999" }), in: goodLink, field: "shop"},
-		{name: "link without product", r: with(link, func(r *diagnostics.Remedy) { r.Params = nil }), in: goodLink, field: "productId"},
+		{name: "link without product", r: with(link, func(r *diagnostics.Remedy) { *r = diagnostics.WithParams(*r, nil) }), in: goodLink, field: "productId"},
 		{name: "recheck is not an OMS action", r: diagnostics.Remedy{Kind: diagnostics.RemedyRecheck}, field: "kind"},
 		{name: "unknown kind", r: diagnostics.Remedy{Kind: "reboot"}, field: "kind"},
 	}
@@ -234,7 +234,7 @@ func TestExecutorValidation(t *testing.T) {
 func TestExecutorOMSErrors(t *testing.T) {
 	t.Run("an existing link is not written again", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy})
-		r := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20011"}}
+		r := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "20011"})
 		existing := check(t, client, "HW-JACKET-M").Shops[1]
 		require.Equal(t, "10001", existing.ShopID)
 		out, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
@@ -246,7 +246,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 	})
 	t.Run("the OMS's refusal of a link comes back wrapped", func(t *testing.T) {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
-		r := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "29999"}}
+		r := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "29999"})
 		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: "45012000000099", InventoryItemID: "47020000000099"})
 		require.Error(t, err)
@@ -258,7 +258,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 	t.Run("a write that may have happened keeps ErrOutcomeUnknown", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
 		srv.SetFaults(hotwaxtest.Faults{Endpoint: "service/createShopifyShopProduct", ErrorRate: 1})
-		r := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20077"}}
+		r := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "20077"})
 		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: "45012000000077", InventoryItemID: "47020000000077"})
 		require.Error(t, err)
@@ -280,7 +280,7 @@ func TestShopifyID(t *testing.T) {
 func TestExecutorCheck(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
 	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
-	link := diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", Params: map[string]string{"productId": "20077"}}
+	link := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "20077"})
 	var verr *diagnostics.ValidationError
 	err := ex.Check(context.Background(), "STORE", link, diagnostics.Input{VariantID: "45012000000011", InventoryItemID: "47020000000077"})
 	require.ErrorAs(t, err, &verr)

@@ -40,7 +40,7 @@ func TestExecutorScheduleRequest(t *testing.T) {
 			TempExprID: req.Frequency, ShopID: req.ShopID, ProductStoreID: "STORE", RunTime: testNow, CreatedDate: testNow})
 		return ScheduleResult{SuccessMessage: "Service scheduled successfully"}, nil
 	}
-	r := Remedy{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", Frequency: "HOURLY", Params: map[string]string{"limit": "100"}}
+	r := Remedy{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", Frequency: "HOURLY", params: map[string]string{"limit": "100"}}
 	out, err := NewExecutor(f, testOptions()).Execute(context.Background(), "STORE", r, Input{Frequency: "EVERY_6_HOUR", Limit: "250", UserLogin: "ops", FirstRun: testNow})
 	require.NoError(t, err)
 	assert.Equal(t, Outcome{JobID: "NEW", Message: "Service scheduled successfully", NextRun: testNow,
@@ -63,7 +63,7 @@ func TestExecutorRunNowAndARunningCopy(t *testing.T) {
 		writes++
 		return ScheduleResult{}, nil
 	}
-	r := Remedy{Kind: RemedyRunJob, Job: testJobs.CatalogSync, ShopID: "10001", Params: map[string]string{"includeAll": "Y"}}
+	r := Remedy{Kind: RemedyRunJob, Job: testJobs.CatalogSync, ShopID: "10001", params: map[string]string{"includeAll": "Y"}}
 	ex := NewExecutor(f, testOptions())
 
 	out, err := ex.Execute(context.Background(), "STORE", r, Input{})

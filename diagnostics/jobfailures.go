@@ -162,21 +162,21 @@ func (s *subject) failureRemedies(run Job, sig SignatureRef) (fix, after []Remed
 // carries what every failure wants Support to know.
 func appendFix(rs []Remedy, r Remedy) []Remedy {
 	i := slices.IndexFunc(rs, func(o Remedy) bool { return o.Kind == RemedyEscalate })
-	if r.Kind != RemedyEscalate || i < 0 || r.Params[paramNote] == "" {
+	if r.Kind != RemedyEscalate || i < 0 || r.params[paramNote] == "" {
 		return appendRemedy(rs, r)
 	}
-	prev := rs[i].Params[paramNote]
-	if strings.Contains(prev, r.Params[paramNote]) {
+	prev := rs[i].params[paramNote]
+	if strings.Contains(prev, r.params[paramNote]) {
 		return rs
 	}
-	rs[i].Params = map[string]string{paramNote: strings.TrimSpace(prev + "\n" + r.Params[paramNote])}
+	rs[i].params = map[string]string{paramNote: strings.TrimSpace(prev + "\n" + r.params[paramNote])}
 	return rs
 }
 
 func escalateWithNote(note string) Remedy {
 	r := escalate()
 	if note != "" {
-		r.Params = map[string]string{paramNote: note}
+		r.params = map[string]string{paramNote: note}
 	}
 	return r
 }

@@ -101,8 +101,8 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 		require.NotNil(t, uk.Signature)
 		assert.False(t, uk.Signature.Known())
 		esc := escalationOf(t, c.Remedies)
-		assert.Contains(t, esc.Params["note"], "not a known failure: NullPointerException at line 42")
-		assert.Contains(t, esc.Params["note"], "lacks an access scope", "one escalation carries both failures' notes")
+		assert.Contains(t, esc.Note(), "not a known failure: NullPointerException at line 42")
+		assert.Contains(t, esc.Note(), "lacks an access scope", "one escalation carries both failures' notes")
 
 		js, err := json.Marshal(r)
 		require.NoError(t, err)
@@ -139,7 +139,7 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 		uk := evidenceFor(t, c, hotwaxtest.ShopUK)
 		require.NotNil(t, uk.Signature)
 		assert.Equal(t, "npe", uk.Signature.ID)
-		assert.Contains(t, escalationOf(t, c.Remedies).Params["note"], "The sync crashes with an NPE.")
+		assert.Contains(t, escalationOf(t, c.Remedies).Note(), "The sync crashes with an NPE.")
 	})
 
 	t.Run("the jobs report explains the last failure", func(t *testing.T) {

@@ -23,7 +23,7 @@ func (s *subject) where(shopID string) string {
 func (s *subject) scheduleAssociation(shopID string) Remedy {
 	return Remedy{
 		Kind: RemedyScheduleJob, Job: s.opts.Jobs.Association, ShopID: shopID, ShopName: s.shopName(shopID),
-		Frequency: associationFrequency, Params: map[string]string{paramLimit: associationLimit},
+		Frequency: associationFrequency, params: map[string]string{paramLimit: associationLimit},
 		Label: "Schedule association job" + s.where(shopID),
 	}
 }
@@ -44,11 +44,11 @@ func (s *subject) fullSync(shopID string) Remedy { return s.opts.fullSync(shopID
 func (o Options) fullSync(shopID, shopName string) Remedy {
 	r := Remedy{
 		Kind: RemedyRunJob, Job: o.Jobs.CatalogSync, ShopID: shopID, ShopName: shopName,
-		Params: map[string]string{paramIncludeAll: "Y"},
+		params: map[string]string{paramIncludeAll: "Y"},
 		Label:  fullSyncLabel + " for " + cmp.Or(shopName, "shop "+shopID),
 	}
 	if o.Jobs.FullRepush != "" {
-		r.Job, r.Params = o.Jobs.FullRepush, nil
+		r.Job, r.params = o.Jobs.FullRepush, nil
 	}
 	return r
 }
@@ -76,7 +76,7 @@ func (s *subject) enableJob(enum, shopID string) Remedy {
 func (s *subject) linkProduct(shopID string) Remedy {
 	r := Remedy{Kind: RemedyLinkProduct, ShopID: shopID, ShopName: s.shopName(shopID), Label: "Link product to " + s.shopName(shopID)}
 	if s.product != nil {
-		r.Params = map[string]string{paramProductID: s.product.ProductID}
+		r.params = map[string]string{paramProductID: s.product.ProductID}
 	}
 	return r
 }

@@ -68,15 +68,17 @@ type Check struct {
 	Remedies []Remedy   `json:"remedies,omitempty"`
 }
 
-// Remedy is a fix the chain offers, as data; Executor performs it.
+// Remedy is a fix the chain offers, as data; Executor performs it. Its OMS parameters are its own: callers
+// ask Limit, Note, FullSync and Settings (see remedyfacts.go), and its JSON carries them as "params".
 type Remedy struct {
-	Kind      string            `json:"kind"`
-	Job       string            `json:"job,omitempty"` // systemJobEnumId
-	ShopID    string            `json:"shopId,omitempty"`
-	ShopName  string            `json:"shopName,omitempty"`
-	Frequency string            `json:"frequency,omitempty"`
-	Params    map[string]string `json:"params,omitempty"` // e.g. limit, includeAll
-	Label     string            `json:"label"`            // what it does and where, for a button
+	Kind      string `json:"kind"`
+	Job       string `json:"job,omitempty"` // the job id, one of Jobs
+	ShopID    string `json:"shopId,omitempty"`
+	ShopName  string `json:"shopName,omitempty"`
+	Frequency string `json:"frequency,omitempty"`
+	Label     string `json:"label"` // what it does and where, for a button
+
+	params map[string]string // e.g. limit, includeAll
 }
 
 // Product is the resolved product of a SKU.

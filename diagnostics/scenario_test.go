@@ -170,14 +170,14 @@ func TestScenarioEvidence(t *testing.T) {
 		assert.True(t, uk.Signature.Transient)
 		esc := reports[0].Remedies[len(reports[0].Remedies)-1]
 		require.Equal(t, diagnostics.RemedyEscalate, esc.Kind)
-		assert.Contains(t, esc.Params["note"], "access scope", "the escalation is prefilled with the signature's note")
+		assert.Contains(t, esc.Note(), "access scope", "the escalation is prefilled with the signature's note")
 	})
 	t.Run("late link offers a full sync", func(t *testing.T) {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync})
 		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-SCARF-GRN"})
 		require.NoError(t, err)
-		assert.Equal(t, diagnostics.Remedy{Kind: "run-job", Job: hotwax.JobCatalogSync, ShopID: "10001", ShopName: "Acme CA",
-			Params: map[string]string{"includeAll": "Y"}, Label: "Run full catalog sync for Acme CA"}, reports[0].Remedies[0])
+		assert.Equal(t, diagnostics.WithParams(diagnostics.Remedy{Kind: "run-job", Job: hotwax.JobCatalogSync, ShopID: "10001", ShopName: "Acme CA",
+			Label: "Run full catalog sync for Acme CA"}, map[string]string{"includeAll": "Y"}), reports[0].Remedies[0])
 	})
 }
 

@@ -49,7 +49,7 @@ func (r Report) remedyShops(kind string, q Quoting) []string {
 func (r Report) fullSyncShops(q Quoting) []string {
 	var names []string
 	for _, m := range r.Remedies {
-		if m.Kind == RemedyRunJob && m.Params[paramIncludeAll] != "" {
+		if m.Kind == RemedyRunJob && m.params[paramIncludeAll] != "" {
 			names = append(names, q.Name(cmp.Or(m.ShopName, m.ShopID)))
 		}
 	}

@@ -42,7 +42,7 @@ func Validate(r Remedy, in Input, now time.Time) error {
 		if r.ShopID == "" {
 			errs = append(errs, invalid("shop", "no shop given"))
 		}
-		if cmp.Or(in.ProductID, r.Params[paramProductID]) == "" {
+		if cmp.Or(in.ProductID, r.params[paramProductID]) == "" {
 			errs = append(errs, invalid("productId", "no product given"))
 		}
 		if !ShopifyID(in.VariantID) {
@@ -81,7 +81,7 @@ func limitOf(r Remedy, in Input) (string, bool) {
 	if in.Limit != "" {
 		return in.Limit, true
 	}
-	l, ok := r.Params[paramLimit]
+	l, ok := r.params[paramLimit]
 	return l, ok
 }
 

@@ -26,7 +26,7 @@ func twoFailuresReport(ca, uk *diagnostics.SignatureRef) diagnostics.Report {
 		{Kind: diagnostics.RemedyRunJob, Job: "JOB_PREORDER_CAT_SYC", ShopID: "10002", ShopName: "Acme UK", Label: "Run Preorder Catalog Sync again for Acme UK"},
 		{Kind: diagnostics.RemedyRunJob, Job: "JOB_PREORDER_CAT_SYC", ShopID: "10001", ShopName: "Acme CA", Label: "Run Preorder Catalog Sync again for Acme CA"},
 		{Kind: diagnostics.RemedyRecheck, Label: "Re-check"},
-		{Kind: diagnostics.RemedyEscalate, Label: "Escalate to HotWax Support", Params: map[string]string{"note": "Grant the scope."}},
+		storedRemedy(`{"kind":"escalate","label":"Escalate to HotWax Support","params":{"note":"Grant the scope."}}`),
 	}
 	return r
 }

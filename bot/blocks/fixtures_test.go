@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -147,12 +148,21 @@ func associationMissingReport() diagnostics.Report {
 		diagnostics.Evidence{Label: "draft job", Value: "SERVICE_DRAFT", Shop: "10001", JobID: "JOB_UPD_PROD_ASSOC_CA"})
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusWarn, "Not listed in Acme CA")
 	r.Remedies = []diagnostics.Remedy{
-		{Kind: diagnostics.RemedyScheduleJob, Job: "JOB_UPD_PROD_ASSOC", ShopID: "10001", ShopName: "Acme CA", Frequency: "HOURLY",
-			Params: map[string]string{"limit": "100"}, Label: "Schedule association job for Acme CA"},
+		storedRemedy(`{"kind":"schedule-job","job":"JOB_UPD_PROD_ASSOC","shopId":"10001","shopName":"Acme CA","frequency":"HOURLY",
+			"params":{"limit":"100"},"label":"Schedule association job for Acme CA"}`),
 		{Kind: diagnostics.RemedyRunJob, Job: "JOB_UPD_PROD_ASSOC", ShopID: "10001", ShopName: "Acme CA",
 			Label: "Run association job now for Acme CA"},
 		{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001", ShopName: "Acme CA", Label: "Link product to Acme CA by hand"},
 		{Kind: diagnostics.RemedyEscalate, Label: "Escalate to HotWax Support"},
+	}
+	return r
+}
+
+// storedRemedy is a remedy as a card's action stores it; its OMS parameters are set only by the chain.
+func storedRemedy(js string) diagnostics.Remedy {
+	var r diagnostics.Remedy
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		panic(err)
 	}
 	return r
 }
@@ -167,8 +177,8 @@ func associatedAfterSyncReport() diagnostics.Report {
 		diagnostics.Evidence{Label: "last sync", Value: "SERVICE_FINISHED", Shop: "10002", JobID: "M100377", At: minutesAgo(90)})
 	setCheck(r.Checks, diagnostics.CheckShopListing, diagnostics.StatusWarn, "No listing data for Acme UK")
 	r.Remedies = []diagnostics.Remedy{
-		{Kind: diagnostics.RemedyRunJob, Job: "JOB_PREORDER_CAT_SYC", ShopID: "10002", ShopName: "Acme UK", Frequency: "EVERY_15_MIN",
-			Params: map[string]string{"includeAll": "true"}, Label: "Run a full pre-order sync for Acme UK"},
+		storedRemedy(`{"kind":"run-job","job":"JOB_PREORDER_CAT_SYC","shopId":"10002","shopName":"Acme UK","frequency":"EVERY_15_MIN",
+			"params":{"includeAll":"true"},"label":"Run a full pre-order sync for Acme UK"}`),
 		{Kind: diagnostics.RemedyEscalate, Label: "Escalate to HotWax Support"},
 	}
 	return r
