@@ -32,7 +32,7 @@ func crashMidBulkFix(t *testing.T, e *env) (slacktest.Message, diagnostics.Remed
 	saved := e.opts
 	patient, err := hotwax.New(hotwax.Options{BaseURL: e.oms.URL(), Token: e.oms.Token(), Timeout: time.Minute, RetryWait: 10 * time.Millisecond})
 	require.NoError(t, err)
-	e.opts.Executor = diagnostics.NewExecutor(hotwax.NewOMS(patient), diagnostics.Options{Deadline: 5 * time.Second})
+	e.opts.Executor = diagnostics.NewExecutor(hotwax.NewOMS(patient), diagnostics.Options{Jobs: hotwax.DefaultJobs(), Deadline: 5 * time.Second})
 	e.opts.ShutdownTimeout = 100 * time.Millisecond
 	e.start()
 	e.oms.ResetCounts()

@@ -31,7 +31,7 @@ func pressIntoHang(t *testing.T, e *env, clientTimeout time.Duration) (slacktest
 	healthy := e.opts.Executor
 	impatient, err := hotwax.New(hotwax.Options{BaseURL: e.oms.URL(), Token: e.oms.Token(), Timeout: clientTimeout, RetryWait: 10 * time.Millisecond})
 	require.NoError(t, err)
-	e.opts.Executor = diagnostics.NewExecutor(hotwax.NewOMS(impatient), diagnostics.Options{Deadline: clientTimeout + 3*time.Second})
+	e.opts.Executor = diagnostics.NewExecutor(hotwax.NewOMS(impatient), diagnostics.Options{Jobs: hotwax.DefaultJobs(), Deadline: clientTimeout + 3*time.Second})
 	e.start()
 	e.oms.ResetCounts()
 	e.oms.SetFaults(hotwaxtest.Faults{Endpoint: "scheduleService", Hang: true})

@@ -75,10 +75,10 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 	hc, err := hotwax.New(hotwax.Options{BaseURL: oms.URL(), Token: oms.Token(), Timeout: 2 * time.Second, RetryWait: 10 * time.Millisecond})
 	require.NoError(t, err)
 	client := hotwax.NewOMS(hc)
-	dopts := diagnostics.Options{Deadline: 5 * time.Second}
+	dopts := diagnostics.Options{Jobs: hotwax.DefaultJobs(), Deadline: 5 * time.Second}
 	// As in serve, checks share the store-wide facts.
 	facts := diagnostics.NewStoreFacts(diagnostics.DefaultStoreFactsTTL)
-	chain := diagnostics.New(client, diagnostics.Options{Deadline: dopts.Deadline, StoreFacts: facts})
+	chain := diagnostics.New(client, diagnostics.Options{Jobs: dopts.Jobs, Deadline: dopts.Deadline, StoreFacts: facts})
 	if opts.Checker == nil {
 		opts.Checker, opts.StoreFacts = diagnostics.Suggesting{Runner: chain, Catalog: client}, facts
 	}

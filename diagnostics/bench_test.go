@@ -24,7 +24,7 @@ func benchChain(b *testing.B, facts *diagnostics.StoreFacts, skus func(*hotwaxte
 	hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
 	require.NoError(b, err)
 	client := hotwax.NewOMS(hc)
-	chain := diagnostics.New(client, diagnostics.Options{StoreFacts: facts})
+	chain := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs, StoreFacts: facts})
 	ctx := context.Background()
 	// One untimed run opens the connections, as a long-running bot has them open.
 	_, err = chain.Run(ctx, "STORE", list)

@@ -53,7 +53,7 @@ func TestDegradePerSource(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, client, _ := simulated(t, hotwaxtest.Options{Scenario: tt.scenario, Faults: tt.faults})
-			reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{tt.sku})
+			reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{tt.sku})
 			require.NoError(t, err)
 			r := reports[0]
 			assert.Equal(t, tt.causes, r.Causes)
@@ -74,7 +74,7 @@ func TestNetworkDown(t *testing.T) {
 	hc, err := hotwax.New(hotwax.Options{BaseURL: addr, Token: "t", RetryWait: time.Millisecond, Timeout: time.Second})
 	require.NoError(t, err)
 	client := hotwax.NewOMS(hc)
-	reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
+	reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 	require.NoError(t, err)
 	r := reports[0]
 	assert.Equal(t, []diagnostics.Cause{diagnostics.CauseOMSUnavailable}, r.Causes)
@@ -92,7 +92,7 @@ func TestNetworkDown(t *testing.T) {
 func TestCredentialsRefused(t *testing.T) {
 	t.Run("token", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioHealthy, Faults: hotwaxtest.Faults{ExpireTokens: true}})
-		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
+		reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 		require.NoError(t, err)
 		r := reports[0]
 		assert.Equal(t, []diagnostics.Cause{diagnostics.CauseOMSUnavailable}, r.Causes)
@@ -107,7 +107,7 @@ func TestCredentialsRefused(t *testing.T) {
 		hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Username: "bot", Password: "wrong-secret", RetryWait: time.Millisecond})
 		require.NoError(t, err)
 		client := hotwax.NewOMS(hc)
-		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
+		reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 		require.NoError(t, err)
 		r := reports[0]
 		assert.Equal(t, []diagnostics.Cause{diagnostics.CauseOMSUnavailable}, r.Causes)

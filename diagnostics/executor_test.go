@@ -16,7 +16,7 @@ import (
 
 func check(t *testing.T, oms diagnostics.OMS, sku string) diagnostics.Report {
 	t.Helper()
-	reports, err := diagnostics.New(oms, diagnostics.Options{}).Run(context.Background(), "STORE", []string{sku})
+	reports, err := diagnostics.New(oms, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{sku})
 	require.NoError(t, err)
 	return reports[0]
 }
@@ -46,7 +46,7 @@ func execute(t *testing.T, srv *hotwaxtest.Server, ex *diagnostics.Executor, r d
 func TestExecutorFixesEachCause(t *testing.T) {
 	t.Run("schedule the association job, then a full sync for the late link", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, RunDelay: 10 * time.Millisecond})
-		ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+		ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 		r := check(t, client, "HW-BOOT-42")
 		for _, shop := range []string{"10001", "10002"} {
 			out := execute(t, srv, ex, remedyOf(t, r, diagnostics.RemedyScheduleJob, shop), diagnostics.Input{UserLogin: "ops"})
@@ -65,7 +65,7 @@ func TestExecutorFixesEachCause(t *testing.T) {
 	})
 	t.Run("full sync lists the late-linked product", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, RunDelay: 10 * time.Millisecond})
-		ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+		ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 		r := check(t, client, "HW-SCARF-GRN")
 		out := execute(t, srv, ex, remedyOf(t, r, diagnostics.RemedyRunJob, "10001"), diagnostics.Input{})
 		assert.Equal(t, "Preorder Catalog Sync started for Acme CA", out.Summary)
@@ -73,7 +73,7 @@ func TestExecutorFixesEachCause(t *testing.T) {
 	})
 	t.Run("manual link, then a full sync", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink, RunDelay: 10 * time.Millisecond})
-		ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+		ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 		r := check(t, client, "HW-SOCK-S")
 		out := execute(t, srv, ex, remedyOf(t, r, diagnostics.RemedyLinkProduct, "10001"),
 			diagnostics.Input{VariantID: "45012000000077", InventoryItemID: "47020000000077"})
@@ -85,7 +85,7 @@ func TestExecutorFixesEachCause(t *testing.T) {
 	})
 	t.Run("enable the pre-order jobs", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioPresellJobsDisabled, RunDelay: 10 * time.Millisecond})
-		ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+		ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 		r := check(t, client, "HW-BEANIE-BLK")
 		for _, rm := range r.Remedies {
 			if rm.Kind == diagnostics.RemedyEnableJob {
@@ -98,7 +98,7 @@ func TestExecutorFixesEachCause(t *testing.T) {
 	})
 	t.Run("refresh the pre-sell catalog for a product that is not pre-order yet", func(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNotPreorder, RunDelay: 10 * time.Millisecond})
-		ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+		ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 		r := check(t, client, "HW-TEE-WHT")
 		execute(t, srv, ex, remedyOf(t, r, diagnostics.RemedyEnableJob, ""), diagnostics.Input{})
 		srv.Advance(15 * time.Minute) // the refresh adds it to the category; the next delta sync lists it
@@ -113,7 +113,7 @@ func TestExecutorFixesEachCause(t *testing.T) {
 
 func TestExecutorScheduleTwice(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, RunDelay: time.Hour})
-	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 	r := check(t, client, "HW-BOOT-42")
 	rm := remedyOf(t, r, diagnostics.RemedyScheduleJob, "10001")
 	first, err := ex.Execute(context.Background(), "STORE", rm, diagnostics.Input{})
@@ -130,7 +130,7 @@ func TestExecutorScheduleTwice(t *testing.T) {
 // first waits, runs, or finished a few minutes ago writes nothing; one asked for after a later change does.
 func TestExecutorRunNowTwice(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, RunDelay: 10 * time.Millisecond})
-	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 	r := check(t, client, "HW-SCARF-GRN")
 	rm := remedyOf(t, r, diagnostics.RemedyRunJob, "10001")
 	first := execute(t, srv, ex, rm, diagnostics.Input{})
@@ -150,7 +150,7 @@ func TestExecutorRunNowTwice(t *testing.T) {
 // pending row or the run since the press after; a run from before the press does not count.
 func TestExecutorDoneReadsAndNeverWrites(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, RunDelay: time.Hour})
-	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 	rm := remedyOf(t, check(t, client, "HW-BOOT-42"), diagnostics.RemedyScheduleJob, "10001")
 	_, found, err := ex.Done(context.Background(), "STORE", rm, diagnostics.Input{})
 	require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestExecutorDoneReadsAndNeverWrites(t *testing.T) {
 	assert.Equal(t, 1, srv.Counts()["scheduleService"], "Done wrote nothing")
 
 	srv, client, _ = simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, RunDelay: 10 * time.Millisecond})
-	ex = diagnostics.NewExecutor(client, diagnostics.Options{})
+	ex = diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 	run := remedyOf(t, check(t, client, "HW-SCARF-GRN"), diagnostics.RemedyRunJob, "10001")
 	pressed := time.Now()
 	_, found, err = ex.Done(context.Background(), "STORE", run, diagnostics.Input{RanSince: pressed})
@@ -219,7 +219,7 @@ func TestExecutorValidation(t *testing.T) {
 			srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink, RunDelay: time.Hour})
 			jobs, links := srv.Jobs(), srv.Links("20077")
 			srv.ResetCounts()
-			_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", tt.r, tt.in)
+			_, err := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs}).Execute(context.Background(), "STORE", tt.r, tt.in)
 			var verr *diagnostics.ValidationError
 			require.ErrorAs(t, err, &verr)
 			assert.Equal(t, tt.field, verr.Field)
@@ -237,7 +237,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 		r := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "20011"})
 		existing := check(t, client, "HW-JACKET-M").Shops[1]
 		require.Equal(t, "10001", existing.ShopID)
-		out, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
+		out, err := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: existing.VariantID, InventoryItemID: "47000000000001"})
 		require.NoError(t, err)
 		assert.True(t, out.Already)
@@ -247,7 +247,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 	t.Run("the OMS's refusal of a link comes back wrapped", func(t *testing.T) {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
 		r := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "29999"})
-		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
+		_, err := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: "45012000000099", InventoryItemID: "47020000000099"})
 		require.Error(t, err)
 		assert.NotErrorAs(t, err, new(*diagnostics.ValidationError))
@@ -259,7 +259,7 @@ func TestExecutorOMSErrors(t *testing.T) {
 		srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
 		srv.SetFaults(hotwaxtest.Faults{Endpoint: "service/createShopifyShopProduct", ErrorRate: 1})
 		r := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "20077"})
-		_, err := diagnostics.NewExecutor(client, diagnostics.Options{}).Execute(context.Background(), "STORE", r,
+		_, err := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs}).Execute(context.Background(), "STORE", r,
 			diagnostics.Input{VariantID: "45012000000077", InventoryItemID: "47020000000077"})
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, diagnostics.ErrOutcomeUnknown))
@@ -279,7 +279,7 @@ func TestShopifyID(t *testing.T) {
 // Check refuses before anything is claimed what Execute would refuse, and writes nothing.
 func TestExecutorCheck(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNeedsManualLink})
-	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 	link := diagnostics.WithParams(diagnostics.Remedy{Kind: diagnostics.RemedyLinkProduct, ShopID: "10001"}, map[string]string{"productId": "20077"})
 	var verr *diagnostics.ValidationError
 	err := ex.Check(context.Background(), "STORE", link, diagnostics.Input{VariantID: "45012000000011", InventoryItemID: "47020000000077"})

@@ -6,7 +6,8 @@ import (
 )
 
 // testJobs are the job ids the fakes use: a HotWax instance's default ids.
-var testJobs = DefaultJobs()
+var testJobs = Jobs{Association: "JOB_UPD_PROD_ASSOC", PresellRefresh: "JOB_REL_PREODR_CAT", CatalogSync: "JOB_PREORDER_CAT_SYC",
+	ImportNew: "JOB_IMP_PROD_NEW", ImportUpdates: "JOB_IMP_PROD_UPD"}
 
 // fakeOMS answers the chain from function fields; a nil field answers nothing.
 type fakeOMS struct {
@@ -254,4 +255,4 @@ func (w *world) link(shop string) *ShopLink {
 	return nil
 }
 
-func testOptions() Options { return Options{Now: func() time.Time { return testNow }} }
+func testOptions() Options { return Options{Jobs: testJobs, Now: func() time.Time { return testNow }} }

@@ -55,7 +55,7 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioJobFailing})
 
 	t.Run("a passing failure offers running the job again first", func(t *testing.T) {
-		r, c := failuresOf(t, client, diagnostics.Options{}, "HW-MITTEN-S")
+		r, c := failuresOf(t, client, diagnostics.Options{Jobs: defaultJobs}, "HW-MITTEN-S")
 		uk := evidenceFor(t, c, hotwaxtest.ShopUK)
 		require.NotNil(t, uk.Signature)
 		assert.Equal(t, "shopify-throttled", uk.Signature.ID)
@@ -77,7 +77,7 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 		srv.FailJob(hotwax.JobCatalogSync, hotwaxtest.ShopUK, `Error while pushing preorder catalog to Shopify for shop 10002: userErrors `+
 			`[{"field":["variants","0","id"],"message":"Product variant does not exist","code":"PRODUCT_VARIANT_DOES_NOT_EXIST","variantId":"`+ukVariant+`"}]`)
 		srv.Advance(15 * time.Minute)
-		_, c := failuresOf(t, client, diagnostics.Options{}, "HW-MITTEN-S")
+		_, c := failuresOf(t, client, diagnostics.Options{Jobs: defaultJobs}, "HW-MITTEN-S")
 		uk := evidenceFor(t, c, hotwaxtest.ShopUK)
 		require.NotNil(t, uk.Signature)
 		assert.Equal(t, "shopify-variant-deleted", uk.Signature.ID)
@@ -89,14 +89,14 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 
 		// Another product's deleted variant is not this SKU's fix: the UK failure of the control SKU is
 		// ignored (it is listed there), and for HW-GLOVE-L no relink is offered.
-		_, c = failuresOf(t, client, diagnostics.Options{}, "HW-GLOVE-L")
+		_, c = failuresOf(t, client, diagnostics.Options{Jobs: defaultJobs}, "HW-GLOVE-L")
 		assert.NotContains(t, remedyKeys(c.Remedies), remedyKey{diagnostics.RemedyLinkProduct, "", hotwaxtest.ShopUK})
 	})
 
 	t.Run("an unknown failure is null in JSON and escalated first", func(t *testing.T) {
 		srv.FailJob(hotwax.JobCatalogSync, hotwaxtest.ShopUK, "NullPointerException at line 42")
 		srv.Advance(15 * time.Minute)
-		r, c := failuresOf(t, client, diagnostics.Options{}, "HW-MITTEN-S")
+		r, c := failuresOf(t, client, diagnostics.Options{Jobs: defaultJobs}, "HW-MITTEN-S")
 		uk := evidenceFor(t, c, hotwaxtest.ShopUK)
 		require.NotNil(t, uk.Signature)
 		assert.False(t, uk.Signature.Known())
@@ -135,7 +135,7 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 		sigs, err := diagnostics.LoadSignatures(writeFile(t, `[{"id": "npe", "match": [{"contains": "NullPointerException"}],
   "meaning": "The sync crashed on a bug.", "transient": false, "fix": {"kind": "escalate", "note": "The sync crashes with an NPE."}}]`))
 		require.NoError(t, err)
-		_, c := failuresOf(t, client, diagnostics.Options{Signatures: sigs}, "HW-MITTEN-S")
+		_, c := failuresOf(t, client, diagnostics.Options{Jobs: defaultJobs, Signatures: sigs}, "HW-MITTEN-S")
 		uk := evidenceFor(t, c, hotwaxtest.ShopUK)
 		require.NotNil(t, uk.Signature)
 		assert.Equal(t, "npe", uk.Signature.ID)
@@ -143,7 +143,7 @@ func TestJobFailuresCarrySignatures(t *testing.T) {
 	})
 
 	t.Run("the jobs report explains the last failure", func(t *testing.T) {
-		rep, err := diagnostics.New(client, diagnostics.Options{}).JobHealth(context.Background(), "STORE")
+		rep, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).JobHealth(context.Background(), "STORE")
 		require.NoError(t, err)
 		explained := map[string]string{}
 		for _, j := range rep.Jobs {

@@ -17,7 +17,7 @@ type OMS interface {
 }
 
 // Jobs names the job enum ids the chain reasons about. HotWax's own documents disagree on some of them,
-// so they come from configuration; DefaultJobs holds the ids the apps use.
+// so they come from configuration; the adapter knows the ids the apps use (hotwax.DefaultJobs).
 type Jobs struct {
 	Association    string
 	PresellRefresh string
@@ -29,22 +29,11 @@ type Jobs struct {
 	FullRepush string
 }
 
-// DefaultJobs returns the job ids of hotwax-api §4.7.
-func DefaultJobs() Jobs {
-	return Jobs{
-		Association:    "JOB_UPD_PROD_ASSOC",
-		PresellRefresh: "JOB_REL_PREODR_CAT",
-		CatalogSync:    "JOB_PREORDER_CAT_SYC",
-		ImportNew:      "JOB_IMP_PROD_NEW",
-		ImportUpdates:  "JOB_IMP_PROD_UPD",
-	}
-}
-
-// Options tunes a Chain. The zero value works: every field has a default.
+// Options tunes a Chain. Jobs must name the jobs; every other field has a default.
 type Options struct {
 	// ParentShopID names the parent shop; empty means infer it (see inferParent).
 	ParentShopID string
-	// Jobs are the job enum ids; empty fields take DefaultJobs.
+	// Jobs are the job enum ids.
 	Jobs Jobs
 	// MaxInFlight bounds OMS calls in flight per run, to protect the OMS (default 10: a second round of
 	// links, memberships and a listing query per shop, beside the store-wide calls still out, all at once).
@@ -73,17 +62,6 @@ const (
 )
 
 func (o Options) withDefaults() Options {
-	d := DefaultJobs()
-	fill := func(v *string, def string) {
-		if *v == "" {
-			*v = def
-		}
-	}
-	fill(&o.Jobs.Association, d.Association)
-	fill(&o.Jobs.PresellRefresh, d.PresellRefresh)
-	fill(&o.Jobs.CatalogSync, d.CatalogSync)
-	fill(&o.Jobs.ImportNew, d.ImportNew)
-	fill(&o.Jobs.ImportUpdates, d.ImportUpdates)
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = defaultMaxInFlight
 	}

@@ -20,7 +20,7 @@ func TestUnderscoreListingGenerationCostsOneRequestPerShopOnce(t *testing.T) {
 	for _, gen := range []string{hotwaxtest.GenerationDotted, hotwaxtest.GenerationUnderscore} {
 		t.Run(gen, func(t *testing.T) {
 			srv, client, _ := simulatedClient(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync, ListingGeneration: gen})
-			chain := diagnostics.New(hotwax.NewOMS(client), diagnostics.Options{})
+			chain := diagnostics.New(hotwax.NewOMS(client), diagnostics.Options{Jobs: defaultJobs})
 			var totals, listingQueries []int
 			for run := range 2 {
 				srv.ResetCounts()
@@ -64,7 +64,7 @@ func TestDraftWithRuntimeErrorIsRefusedWithTheOMSReason(t *testing.T) {
 	assert.Contains(t, remedyKeys(r.Remedies), escalate, "the card offers escalation")
 
 	srv.ResetCounts()
-	ex := diagnostics.NewExecutor(client, diagnostics.Options{})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs})
 	for _, kind := range []string{diagnostics.RemedyScheduleJob, diagnostics.RemedyRunJob} {
 		_, err := ex.Execute(context.Background(), "STORE", remedyOf(t, r, kind, "10001"), diagnostics.Input{})
 		var de *diagnostics.DraftError
@@ -79,7 +79,7 @@ func TestDraftWithRuntimeErrorIsRefusedWithTheOMSReason(t *testing.T) {
 
 func TestExecutorFindsTheNewJobWithoutAJobIDInTheReply(t *testing.T) {
 	srv, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociationJobNotScheduled, RunDelay: time.Hour})
-	ex := diagnostics.NewExecutor(client, diagnostics.Options{Now: srv.Now})
+	ex := diagnostics.NewExecutor(client, diagnostics.Options{Jobs: defaultJobs, Now: srv.Now})
 	r := check(t, client, "HW-BOOT-42")
 
 	out, err := ex.Execute(context.Background(), "STORE", remedyOf(t, r, diagnostics.RemedyScheduleJob, "10001"), diagnostics.Input{})

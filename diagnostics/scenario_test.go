@@ -52,6 +52,9 @@ var (
 	escalate = remedyKey{diagnostics.RemedyEscalate, "", ""}
 )
 
+// defaultJobs are the job ids of the simulated OMS: a HotWax instance's defaults.
+var defaultJobs = hotwax.DefaultJobs()
+
 // simulated starts a simulated OMS and the chain's view of a client for it; transport lets tests close idle
 // connections.
 func simulated(t *testing.T, opts hotwaxtest.Options) (*hotwaxtest.Server, *hotwax.OMS, *http.Transport) {
@@ -134,7 +137,7 @@ func TestScenarios(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
 			_, client, _ := simulated(t, hotwaxtest.Options{Scenario: tt.scenario})
-			reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{tt.sku, hotwaxtest.ControlSKU})
+			reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{tt.sku, hotwaxtest.ControlSKU})
 			require.NoError(t, err)
 			require.Len(t, reports, 2)
 			r := reports[0]
@@ -152,7 +155,7 @@ func TestScenarios(t *testing.T) {
 func TestScenarioEvidence(t *testing.T) {
 	t.Run("job failing quotes the OMS message and explains it", func(t *testing.T) {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioJobFailing})
-		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-GLOVE-L"})
+		reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{"HW-GLOVE-L"})
 		require.NoError(t, err)
 		failures := reports[0].Checks[7]
 		require.Equal(t, diagnostics.CheckJobFailures, failures.ID)
@@ -174,7 +177,7 @@ func TestScenarioEvidence(t *testing.T) {
 	})
 	t.Run("late link offers a full sync", func(t *testing.T) {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioAssociatedAfterSync})
-		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{"HW-SCARF-GRN"})
+		reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{"HW-SCARF-GRN"})
 		require.NoError(t, err)
 		assert.Equal(t, diagnostics.WithParams(diagnostics.Remedy{Kind: "run-job", Job: hotwax.JobCatalogSync, ShopID: "10001", ShopName: "Acme CA",
 			Label: "Run full catalog sync for Acme CA"}, map[string]string{"includeAll": "Y"}), reports[0].Remedies[0])
@@ -222,7 +225,7 @@ func TestFaults(t *testing.T) {
 			srv.SetFaults(tt.faults)
 			deadline := 300 * time.Millisecond
 			start := time.Now()
-			reports, err := diagnostics.New(client, diagnostics.Options{Deadline: deadline}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
+			reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs, Deadline: deadline}).Run(context.Background(), "STORE", []string{"HW-JACKET-M"})
 			took := time.Since(start)
 			require.NoError(t, err)
 			r := reports[0]

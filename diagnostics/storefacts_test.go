@@ -28,7 +28,7 @@ func TestStoreFactsWarmCheckAsksOnlyForItsSKUs(t *testing.T) {
 	require.NoError(t, err)
 	client := hotwax.NewOMS(hc)
 	facts := diagnostics.NewStoreFacts(time.Hour)
-	chain := diagnostics.New(client, diagnostics.Options{StoreFacts: facts})
+	chain := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs, StoreFacts: facts})
 	ctx := context.Background()
 	check := func() (diagnostics.Report, map[string]int) {
 		t.Helper()
@@ -63,7 +63,7 @@ func TestStoreFactsExpireAndKeepNoFailure(t *testing.T) {
 	hc, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token()})
 	require.NoError(t, err)
 	client := hotwax.NewOMS(hc)
-	chain := diagnostics.New(client, diagnostics.Options{StoreFacts: diagnostics.NewStoreFacts(50 * time.Millisecond)})
+	chain := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs, StoreFacts: diagnostics.NewStoreFacts(50 * time.Millisecond)})
 	ctx := context.Background()
 
 	// A failed store-wide answer is not kept: the next check asks again.

@@ -35,7 +35,7 @@ func BenchmarkSweep2000SKUs(b *testing.B) {
 	client := hotwax.NewOMS(hc)
 	asked := &inFlight{}
 	limited := diagnostics.Limit(client, diagnostics.NewLimiter(concurrency, 0))
-	sweeper := diagnostics.NewSweeper(demand{SweepOMS: limited, spans: asked}, diagnostics.Options{})
+	sweeper := diagnostics.NewSweeper(demand{SweepOMS: limited, spans: asked}, diagnostics.Options{Jobs: defaultJobs})
 	ctx := context.Background()
 
 	var peak atomic.Uint64

@@ -22,7 +22,7 @@ const sweepStore = "STORE"
 func sweepAll(t *testing.T, oms diagnostics.SweepOMS, opts diagnostics.SweepOptions) (diagnostics.SweepSummary, map[string]diagnostics.SweepResult) {
 	t.Helper()
 	got := map[string]diagnostics.SweepResult{}
-	sum, err := diagnostics.NewSweeper(oms, diagnostics.Options{}).Run(context.Background(), sweepStore, opts, func(r diagnostics.SweepResult) {
+	sum, err := diagnostics.NewSweeper(oms, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, opts, func(r diagnostics.SweepResult) {
 		key := r.SKU
 		if key == "" {
 			key = r.ProductID
@@ -82,7 +82,7 @@ func TestSweepFindsEveryCause(t *testing.T) {
 			sample = append(sample, sku)
 		}
 	}
-	reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), sweepStore, sample)
+	reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, sample)
 	require.NoError(t, err)
 	for _, rep := range reports {
 		r := got[rep.SKU]
@@ -185,7 +185,7 @@ func TestSweepOMSFailingMidSweep(t *testing.T) {
 
 func TestSweepUnknownStore(t *testing.T) {
 	_, client := catalogServer(t, 10)
-	_, err := diagnostics.NewSweeper(client, diagnostics.Options{}).Run(context.Background(), "NOPE", diagnostics.SweepOptions{}, nil)
+	_, err := diagnostics.NewSweeper(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "NOPE", diagnostics.SweepOptions{}, nil)
 	var unknown *diagnostics.UnknownStoreError
 	require.ErrorAs(t, err, &unknown)
 	assert.Equal(t, `product store "NOPE" not found; the stores are: STORE`, err.Error())
@@ -199,7 +199,7 @@ func (noCategories) PreorderCategories(context.Context, string) ([]diagnostics.C
 
 func TestSweepStoreWithoutPreorderCategory(t *testing.T) {
 	_, client := catalogServer(t, 10)
-	_, err := diagnostics.NewSweeper(noCategories{client}, diagnostics.Options{}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, nil)
+	_, err := diagnostics.NewSweeper(noCategories{client}, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, nil)
 	require.ErrorIs(t, err, diagnostics.ErrNoPreorderCategory)
 }
 
@@ -208,7 +208,7 @@ func TestSweepOMSDown(t *testing.T) {
 	srv, client := catalogServer(t, 10)
 	srv.SetFaults(hotwaxtest.Faults{ErrorRate: 1})
 	var emitted int
-	_, err := diagnostics.NewSweeper(client, diagnostics.Options{}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, func(diagnostics.SweepResult) { emitted++ })
+	_, err := diagnostics.NewSweeper(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, func(diagnostics.SweepResult) { emitted++ })
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "pre-order categories")
 	assert.Zero(t, emitted)
@@ -250,14 +250,14 @@ func TestSweepConcurrencyAndInteractiveCheck(t *testing.T) {
 	slow := &slowOMS{SweepOMS: client, release: make(chan struct{})}
 	done := make(chan diagnostics.SweepSummary)
 	go func() {
-		sum, err := diagnostics.NewSweeper(diagnostics.Limit(slow, diagnostics.NewLimiter(3, 0)), diagnostics.Options{}).
+		sum, err := diagnostics.NewSweeper(diagnostics.Limit(slow, diagnostics.NewLimiter(3, 0)), diagnostics.Options{Jobs: defaultJobs}).
 			Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, nil)
 		assert.NoError(t, err)
 		done <- sum
 	}()
 	require.Eventually(t, func() bool { return slow.inFlight.Load() == 3 }, 10*time.Second, time.Millisecond)
 
-	reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), sweepStore, []string{hotwaxtest.ControlSKU})
+	reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, []string{hotwaxtest.ControlSKU})
 	require.NoError(t, err)
 	assert.Equal(t, diagnostics.CauseHealthy, reports[0].Cause)
 

@@ -27,7 +27,7 @@ func TestSummariesSpeakPlainly(t *testing.T) {
 	}
 	for scenario, sku := range scenarios {
 		_, client, _ := simulated(t, hotwaxtest.Options{Scenario: scenario})
-		reports, err := diagnostics.New(client, diagnostics.Options{}).Run(context.Background(), "STORE", []string{sku})
+		reports, err := diagnostics.New(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "STORE", []string{sku})
 		require.NoError(t, err)
 		for _, c := range reports[0].Checks {
 			assert.NotRegexp(t, frequencyID, c.Summary, "%s %s", scenario, c.ID)

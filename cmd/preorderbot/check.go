@@ -138,7 +138,7 @@ func checkTarget(getenv func(string) string, demo, storeFlag string) (checkOMS, 
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
-	opts := diagnostics.Options{Signatures: sigs}
+	opts := diagnostics.Options{Signatures: sigs, Jobs: hotwax.DefaultJobs()}
 	if sim == nil {
 		opts.ParentShopID, opts.Jobs = cfg.ParentShopID, cfg.jobs()
 	}

@@ -175,7 +175,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 }
 
 func (c HotWaxConfig) jobs() diagnostics.Jobs {
-	j := diagnostics.DefaultJobs()
+	j := hotwax.DefaultJobs()
 	j.Association, j.PresellRefresh, j.CatalogSync, j.FullRepush = c.JobAssociation, c.JobPresellRefresh, c.JobCatalogSync, c.JobFullRepush
 	return j
 }

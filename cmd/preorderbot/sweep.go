@@ -143,7 +143,7 @@ func sweepTarget(getenv func(string) string, demo bool, seed int64, skus int, st
 	if err != nil {
 		return nil, "", diagnostics.Options{}, noop, err
 	}
-	opts := diagnostics.Options{Signatures: sigs}
+	opts := diagnostics.Options{Signatures: sigs, Jobs: hotwax.DefaultJobs()}
 	if sim == nil {
 		opts.ParentShopID, opts.Jobs = cfg.ParentShopID, cfg.jobs()
 	}

@@ -133,7 +133,7 @@ type OMS interface {
 type Options struct {
 	ProductStoreID string
 	ParentShopID   string           // empty: inferred, as the chain does
-	Jobs           diagnostics.Jobs // empty fields take diagnostics.DefaultJobs
+	Jobs           diagnostics.Jobs // empty fields take hotwax.DefaultJobs
 	// ExpiryWarning is how long before a token expires the probe starts warning (default 14 days).
 	ExpiryWarning time.Duration
 	Now           func() time.Time // default time.Now
@@ -162,7 +162,7 @@ func Run(ctx context.Context, oms OMS, opts Options) Report {
 }
 
 func withDefaultJobs(j diagnostics.Jobs) diagnostics.Jobs {
-	d := diagnostics.DefaultJobs()
+	d := hotwax.DefaultJobs()
 	for _, f := range []struct {
 		v   *string
 		def string

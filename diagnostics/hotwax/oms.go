@@ -6,6 +6,12 @@ import (
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
 
+// DefaultJobs are the job ids the HotWax apps use (hotwax-api §4.7), for configuration to start from.
+func DefaultJobs() diagnostics.Jobs {
+	return diagnostics.Jobs{Association: JobAssociation, PresellRefresh: JobPresellRefresh, CatalogSync: JobCatalogSync,
+		ImportNew: JobImportNew, ImportUpdates: JobImportUpdates}
+}
+
 // OMS answers the diagnostics chain, the executor, the watcher and the sweep through the client, in the
 // diagnostics package's own types: the rows are decoded here as the OMS sends them, then mapped.
 type OMS struct {

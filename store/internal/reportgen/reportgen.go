@@ -58,7 +58,7 @@ func New(ctx context.Context) (*Generator, error) {
 			srv.Close()
 			return nil, err
 		}
-		reports, err := diagnostics.New(hotwax.NewOMS(client), diagnostics.Options{}).Run(ctx, "STORE", []string{sc.sku})
+		reports, err := diagnostics.New(hotwax.NewOMS(client), diagnostics.Options{Jobs: hotwax.DefaultJobs()}).Run(ctx, "STORE", []string{sc.sku})
 		srv.Close()
 		if err != nil {
 			return nil, fmt.Errorf("scenario %s: %w", sc.name, err)
