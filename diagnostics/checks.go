@@ -40,8 +40,8 @@ func (s *subject) checkProduct() Check {
 	}
 	p := s.product
 	ev := []Evidence{{Label: "productId", Value: p.ProductID}, {Label: "name", Value: p.Name}}
-	if p.GroupID != "" {
-		ev = append(ev, Evidence{Label: "virtual product", Value: strings.TrimSpace(p.GroupID + " " + p.ParentName)})
+	if p.VirtualID != "" {
+		ev = append(ev, Evidence{Label: "virtual product", Value: strings.TrimSpace(p.VirtualID + " " + p.VirtualName)})
 	}
 	return Check{ID: CheckProduct, Status: StatusPass, Summary: fmt.Sprintf("%s is product %s (%s)", s.sku, p.ProductID, p.Name), Evidence: ev}
 }
@@ -61,8 +61,8 @@ func (s *subject) checkCategory() Check {
 	var ev []Evidence
 	var names []string
 	for _, m := range members {
-		ev = append(ev, Evidence{Label: "member of " + m.ProductCategoryID, Value: "product " + m.ProductID + ", updated " + fmtTime(m.UpdatedAt), At: m.UpdatedAt})
-		names = append(names, m.ProductCategoryID)
+		ev = append(ev, Evidence{Label: "member of " + m.CategoryID, Value: "product " + m.ProductID + ", updated " + fmtTime(m.UpdatedAt), At: m.UpdatedAt})
+		names = append(names, m.CategoryID)
 	}
 	return Check{ID: CheckPreorderCategory, Status: StatusPass, Summary: "in " + strings.Join(uniq(names), ", "), Evidence: ev}
 }
@@ -70,7 +70,7 @@ func (s *subject) checkCategory() Check {
 func categoryList(cs []Category) string {
 	var out []string
 	for _, c := range cs {
-		out = append(out, c.ProductCategoryID+" ("+c.Type+")")
+		out = append(out, c.CategoryID+" ("+c.Type+")")
 	}
 	if len(out) == 0 {
 		return "the store's catalog has no pre-order or backorder category"
@@ -87,7 +87,7 @@ func (s *subject) checkLinks() Check {
 		case sh.Disconnected:
 			ev = append(ev, Evidence{Label: sh.Name, Value: "disconnected, ignored", Shop: sh.ShopID})
 		case ok:
-			ev = append(ev, Evidence{Label: sh.Name, Value: "linked to variant " + l.ShopifyProductID + " since " + fmtTime(l.CreatedAt), Shop: sh.ShopID, At: l.CreatedAt})
+			ev = append(ev, Evidence{Label: sh.Name, Value: "linked to variant " + l.VariantID + " since " + fmtTime(l.CreatedAt), Shop: sh.ShopID, At: l.CreatedAt})
 		default:
 			ev = append(ev, Evidence{Label: sh.Name, Value: "not linked", Shop: sh.ShopID})
 			missing = append(missing, sh.Name)
@@ -112,7 +112,7 @@ func (s *subject) checkAssociation(fd *findings) Check {
 		lacking = append(lacking, sh.Name)
 		if j, ok := s.scheduled(s.opts.Jobs.Association, sh.ShopID, true); ok {
 			scheduled = append(scheduled, sh.Name)
-			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "scheduled " + FrequencyName(j.TempExprID) + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "scheduled " + FrequencyName(j.Frequency) + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
 			if !fd.failingFor[sh.ShopID] {
 				fd.manualLink = append(fd.manualLink, sh.ShopID)
 			}
@@ -214,7 +214,7 @@ func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (Job, st
 	passed := tPCM.Add(syncBuffer)
 	var between, after Job
 	for _, j := range s.f.history.val {
-		if j.SystemJobEnumID != s.opts.Jobs.CatalogSync || j.StatusID != JobFinished || j.Shop() != shopID {
+		if j.Type != s.opts.Jobs.CatalogSync || j.Status != JobFinished || j.Shop() != shopID {
 			continue
 		}
 		t := startOf(j)
@@ -241,13 +241,13 @@ func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (Job, st
 func (s *subject) checkPresell(fd *findings) Check {
 	enum := s.opts.Jobs.PresellRefresh
 	if j, ok := s.scheduled(enum, "", false); ok {
-		return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + FrequencyName(j.TempExprID),
-			Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: FrequencyName(j.TempExprID) + ", next run " + fmtTime(j.RunTime), JobID: j.JobID, At: j.RunTime}}}
+		return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + FrequencyName(j.Frequency),
+			Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: FrequencyName(j.Frequency) + ", next run " + fmtTime(j.RunTime), JobID: j.JobID, At: j.RunTime}}}
 	}
 	for _, j := range s.f.jobs.val { // a shop-specific row also enables it (shop empty or any)
-		if j.SystemJobEnumID == enum && j.Scheduled() && (jobStore(j) == "" || jobStore(j) == s.storeID) {
-			return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + FrequencyName(j.TempExprID) + s.where(j.Shop()),
-				Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: FrequencyName(j.TempExprID), Shop: j.Shop(), JobID: j.JobID, At: j.RunTime}}}
+		if j.Type == enum && j.Scheduled() && (jobStore(j) == "" || jobStore(j) == s.storeID) {
+			return Check{ID: CheckPresellRefresh, Status: StatusPass, Summary: "enabled, " + FrequencyName(j.Frequency) + s.where(j.Shop()),
+				Evidence: []Evidence{{Label: s.opts.jobName(enum), Value: FrequencyName(j.Frequency), Shop: j.Shop(), JobID: j.JobID, At: j.RunTime}}}
 		}
 	}
 	r := s.enableJob(enum, "")
@@ -266,7 +266,7 @@ func (s *subject) checkSync(fd *findings) Check {
 	var off []string
 	for _, sh := range s.connected() {
 		if j, ok := s.scheduled(enum, sh.ShopID, false); ok {
-			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "enabled, " + FrequencyName(j.TempExprID) + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
+			c.Evidence = append(c.Evidence, Evidence{Label: sh.Name, Value: "enabled, " + FrequencyName(j.Frequency) + ", next run " + fmtTime(j.RunTime), Shop: sh.ShopID, JobID: j.JobID, At: j.RunTime})
 			continue
 		}
 		off = append(off, sh.Name)
@@ -293,7 +293,7 @@ func (s *subject) checkFailures(fd *findings) Check {
 	type key struct{ enum, shop string }
 	var keys []key
 	for _, j := range s.f.history.val {
-		k := key{j.SystemJobEnumID, j.Shop()}
+		k := key{j.Type, j.Shop()}
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
@@ -314,7 +314,7 @@ func (s *subject) checkFailures(fd *findings) Check {
 		}
 		what := s.opts.jobName(k.enum) + s.where(k.shop)
 		sig := s.f.known.signatureOf(s.opts, bad)
-		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.StatusID + ": " + failedOf(bad).Text()), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime(), Signature: &sig}
+		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.Status + ": " + failedOf(bad).Text()), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime(), Signature: &sig}
 		if last, ok := s.lastRun(k.enum, k.shop, JobFinished); ok {
 			ev.Extra = map[string]string{"lastSuccess": runTime(last).UTC().Format(time.RFC3339)}
 		}

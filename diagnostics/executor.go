@@ -121,7 +121,7 @@ func (e *Executor) Done(ctx context.Context, storeID string, r Remedy, in Input)
 	name := e.opts.jobName(r.Job)
 	switch r.Kind {
 	case RemedyScheduleJob, RemedyEnableJob:
-		jobs, err := e.oms.FindJobs(ctx, JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{JobDraft, JobPending}, ViewSize: 100})
+		jobs, err := e.oms.FindJobs(ctx, JobQuery{Types: []string{r.Job}, Statuses: []string{JobDraft, JobPending}, ViewSize: 100})
 		if err != nil {
 			return Outcome{}, false, fmt.Errorf("find %s jobs: %w", r.Job, err)
 		}
@@ -130,7 +130,7 @@ func (e *Executor) Done(ctx context.Context, storeID string, r Remedy, in Input)
 			return Outcome{}, false, nil
 		}
 		return Outcome{JobID: j.JobID, Already: true, NextRun: j.RunTime,
-			Summary: fmt.Sprintf("%s is scheduled%s (%s, job %s)", name, where, FrequencyName(j.TempExprID), j.JobID)}, true, nil
+			Summary: fmt.Sprintf("%s is scheduled%s (%s, job %s)", name, where, FrequencyName(j.Frequency), j.JobID)}, true, nil
 	case RemedyRunJob:
 		return e.recentRun(ctx, storeID, r, in, name+where)
 	}
@@ -170,7 +170,7 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 			return Outcome{}, err
 		}
 	}
-	jobs, err := e.oms.FindJobs(ctx, JobQuery{EnumIDs: []string{r.Job}, Statuses: []string{JobDraft, JobPending}, ViewSize: 100})
+	jobs, err := e.oms.FindJobs(ctx, JobQuery{Types: []string{r.Job}, Statuses: []string{JobDraft, JobPending}, ViewSize: 100})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("find %s drafts: %w", r.Job, err)
 	}
@@ -182,7 +182,7 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 	if !runNow {
 		if j, ok := pendingFor(jobs, storeID, r.Job, r.ShopID); ok { // a second click must not schedule twice
 			return Outcome{JobID: j.JobID, Already: true, NextRun: j.RunTime,
-				Summary: fmt.Sprintf("%s is already scheduled%s (%s, job %s)", name, where, FrequencyName(j.TempExprID), j.JobID)}, nil
+				Summary: fmt.Sprintf("%s is already scheduled%s (%s, job %s)", name, where, FrequencyName(j.Frequency), j.JobID)}, nil
 		}
 	} else if out, ok, err := e.recentRun(ctx, storeID, r, in, name+where); err != nil || ok {
 		return out, err
@@ -220,12 +220,12 @@ func (e *Executor) schedule(ctx context.Context, storeID string, r Remedy, in In
 		return Outcome{Message: res.SuccessMessage}, fmt.Errorf("schedule %s%s: the OMS accepted it but shows no pending job", r.Job, where)
 	}
 	return Outcome{JobID: j.JobID, Message: res.SuccessMessage, NextRun: j.RunTime,
-		Summary: fmt.Sprintf("%s scheduled%s, %s", name, where, FrequencyName(j.TempExprID))}, nil
+		Summary: fmt.Sprintf("%s scheduled%s, %s", name, where, FrequencyName(j.Frequency))}, nil
 }
 
 func pendingFor(jobs []Job, storeID, enum, shopID string) (Job, bool) {
 	for _, j := range jobs {
-		if j.SystemJobEnumID == enum && j.Scheduled() && j.Shop() == shopID && (jobStore(j) == "" || jobStore(j) == storeID) {
+		if j.Type == enum && j.Scheduled() && j.Shop() == shopID && (jobStore(j) == "" || jobStore(j) == storeID) {
 			return j, true
 		}
 	}
@@ -236,7 +236,7 @@ func pendingFor(jobs []Job, storeID, enum, shopID string) (Job, bool) {
 func draftFor(jobs []Job, enum, shopID string) (Job, error) {
 	var drafts []Job
 	for _, j := range jobs {
-		if j.SystemJobEnumID == enum && j.StatusID == JobDraft {
+		if j.Type == enum && j.Status == JobDraft {
 			drafts = append(drafts, j)
 		}
 	}
@@ -271,7 +271,7 @@ func (e *Executor) link(ctx context.Context, storeID string, r Remedy, in Input)
 	if out, ok, err := e.existingLink(ctx, shop, productID, in.VariantID); err != nil || ok {
 		return out, err
 	}
-	link := ShopLink{ShopID: shop.ShopID, ProductID: productID, ShopifyProductID: in.VariantID, ShopifyInventoryItemID: in.InventoryItemID}
+	link := ShopLink{ShopID: shop.ShopID, ProductID: productID, VariantID: in.VariantID, InventoryItemID: in.InventoryItemID}
 	if err := e.oms.CreateShopLink(ctx, link); err != nil {
 		return Outcome{}, fmt.Errorf("link product %s to %s: %w", productID, shop.Name, err)
 	}
@@ -287,7 +287,7 @@ func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in I
 		since = e.opts.Now().Add(-RecentRun)
 	}
 	runs, err := e.oms.FindJobs(ctx, JobQuery{
-		EnumIDs:  []string{r.Job},
+		Types:    []string{r.Job},
 		Statuses: []string{JobPending, JobQueued, JobRunning, JobFinished},
 		OrderBy:  "runTime DESC", ViewSize: 100,
 	})
@@ -295,14 +295,14 @@ func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in I
 		return Outcome{}, false, fmt.Errorf("find recent runs of %s: %w", r.Job, err)
 	}
 	for _, j := range runs {
-		if j.SystemJobEnumID != r.Job || j.TempExprID != "" || j.Shop() != r.ShopID || (jobStore(j) != "" && jobStore(j) != storeID) {
+		if j.Type != r.Job || j.Frequency != "" || j.Shop() != r.ShopID || (jobStore(j) != "" && jobStore(j) != storeID) {
 			continue // a recurring job's own runs are not this fix
 		}
-		if !sameParams(j.RuntimeData, r.params) {
+		if !sameParams(j.Params, r.params) {
 			continue
 		}
-		started := cmp.Or(j.StartDateTime, j.RunTime, j.CreatedDate)
-		switch fresh := !started.Before(since); j.StatusID {
+		started := cmp.Or(j.Started, j.RunTime, j.Created)
+		switch fresh := !started.Before(since); j.Status {
 		case JobRunning:
 			if !fresh && !in.RanSince.IsZero() {
 				continue // it began before the change it is asked to carry
@@ -312,7 +312,7 @@ func (e *Executor) recentRun(ctx context.Context, storeID string, r Remedy, in I
 				continue
 			}
 		}
-		state := map[string]string{JobFinished: "finished", JobRunning: "running"}[j.StatusID]
+		state := map[string]string{JobFinished: "finished", JobRunning: "running"}[j.Status]
 		return Outcome{JobID: j.JobID, Already: true, Summary: fmt.Sprintf("%s already %s (job %s, started %s)",
 			what, cmp.Or(state, "waiting to run"), j.JobID, fmtTime(started))}, true, nil
 	}
@@ -340,17 +340,17 @@ func (e *Executor) existingLink(ctx context.Context, shop Shop, productID, varia
 		if l.ShopID != shop.ShopID || l.ProductID != productID {
 			continue
 		}
-		if l.ShopifyProductID == variantID {
+		if l.VariantID == variantID {
 			return Outcome{Already: true, Summary: fmt.Sprintf("product %s is already linked to %s as variant %s", productID, shop.Name, variantID)}, true, nil
 		}
-		return Outcome{}, false, invalid("variantId", "product %s is already linked to %s as variant %s; change that link in the OMS if it is wrong", productID, shop.Name, l.ShopifyProductID)
+		return Outcome{}, false, invalid("variantId", "product %s is already linked to %s as variant %s; change that link in the OMS if it is wrong", productID, shop.Name, l.VariantID)
 	}
 	taken, err := e.oms.VariantLinks(ctx, shop.ShopID, variantID)
 	if err != nil {
 		return Outcome{}, false, fmt.Errorf("read the links of variant %s in %s: %w", variantID, shop.Name, err)
 	}
 	for _, l := range taken {
-		if l.ShopifyProductID == variantID && l.ProductID != productID {
+		if l.VariantID == variantID && l.ProductID != productID {
 			return Outcome{}, false, invalid("variantId", "variant %s of %s already belongs to product %s", variantID, shop.Name, l.ProductID)
 		}
 	}

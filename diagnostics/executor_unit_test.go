@@ -36,8 +36,8 @@ func TestExecutorScheduleRequest(t *testing.T) {
 	var got ScheduleRequest
 	f.ScheduleJobFn = func(_ context.Context, req ScheduleRequest) (ScheduleResult, error) {
 		got = req
-		w.jobs = append(w.jobs, Job{JobID: "NEW", SystemJobEnumID: testJobs.Association, StatusID: JobPending,
-			TempExprID: req.Frequency, ShopID: req.ShopID, ProductStoreID: "STORE", RunTime: testNow, CreatedDate: testNow})
+		w.jobs = append(w.jobs, Job{JobID: "NEW", Type: testJobs.Association, Status: JobPending,
+			Frequency: req.Frequency, ShopID: req.ShopID, ProductStoreID: "STORE", RunTime: testNow, Created: testNow})
 		return ScheduleResult{SuccessMessage: "Service scheduled successfully"}, nil
 	}
 	r := Remedy{Kind: RemedyScheduleJob, Job: testJobs.Association, ShopID: "10001", Frequency: "HOURLY", params: map[string]string{"limit": "100"}}
@@ -55,8 +55,8 @@ func TestExecutorScheduleRequest(t *testing.T) {
 // (the full sync after a manual link).
 func TestExecutorRunNowAndARunningCopy(t *testing.T) {
 	w := healthyWorld()
-	w.jobs = append(w.jobs, Job{JobID: "RUN1", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobRunning,
-		ShopID: "10001", ProductStoreID: "STORE", StartDateTime: testNow.Add(-20 * time.Minute), RuntimeData: map[string]string{"includeAll": "Y"}})
+	w.jobs = append(w.jobs, Job{JobID: "RUN1", Type: testJobs.CatalogSync, Status: JobRunning,
+		ShopID: "10001", ProductStoreID: "STORE", Started: testNow.Add(-20 * time.Minute), Params: map[string]string{"includeAll": "Y"}})
 	writes := 0
 	f := w.oms()
 	f.ScheduleJobFn = func(context.Context, ScheduleRequest) (ScheduleResult, error) {
@@ -76,7 +76,7 @@ func TestExecutorRunNowAndARunningCopy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, writes, "a run begun before the link cannot push it")
 
-	w.jobs[len(w.jobs)-1].RuntimeData = nil // a delta run does not do a full sync's work
+	w.jobs[len(w.jobs)-1].Params = nil // a delta run does not do a full sync's work
 	_, err = ex.Execute(context.Background(), "STORE", r, Input{})
 	require.NoError(t, err)
 	assert.Equal(t, 2, writes, "a run without the fix's parameters is not the fix")

@@ -7,15 +7,21 @@ import "time"
 
 // CatalogProduct is a product of the store's catalog, as the search index knows it.
 type CatalogProduct struct {
-	ProductID           string
-	SKU                 string
-	InternalName        string
-	Name                string
-	ParentName          string
-	GroupID             string // the virtual product of a variant
-	IsVirtual           bool
-	IsVariant           bool
-	GoodIdentifications []string
+	ProductID    string
+	SKU          string
+	InternalName string
+	Name         string
+	VirtualID    string // the virtual product a variant belongs to
+	VirtualName  string
+	IsVariant    bool
+	// IndexedLinks are the shops the index says the product is linked to, with its variant id in each.
+	IndexedLinks []IndexedLink
+}
+
+// IndexedLink is a product's variant id in one shop, as the search index records the link.
+type IndexedLink struct {
+	ShopID    string
+	VariantID string
 }
 
 // Shop is a Shopify shop of a product store.
@@ -26,14 +32,14 @@ type Shop struct {
 	Disconnected    bool   // the OMS has lost access to the shop
 }
 
-// ShopLink is a product as known to one Shopify shop. ShopifyProductID holds the Shopify variant id.
+// ShopLink is a product as known to one Shopify shop. VariantID holds the Shopify variant id.
 type ShopLink struct {
-	ShopID                 string
-	ProductID              string
-	ShopifyProductID       string
-	ShopifyInventoryItemID string
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
+	ShopID          string
+	ProductID       string
+	VariantID       string // the Shopify variant id in the shop
+	InventoryItemID string // the Shopify inventory item id, written with a new link
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Catalog category types that make a product pre-orderable. The values are the OMS's, because evidence
@@ -45,17 +51,17 @@ const (
 
 // Category is a pre-order or backorder category of the store's catalog.
 type Category struct {
-	ProductCategoryID string
-	Type              string // CategoryPreorder or CategoryBackorder
+	CategoryID string
+	Type       string // CategoryPreorder or CategoryBackorder
 }
 
 // CategoryMember is a product's current place in a category.
 type CategoryMember struct {
-	ProductID         string
-	ProductCategoryID string
-	FromDate          time.Time
-	ThruDate          time.Time
-	UpdatedAt         time.Time
+	ProductID  string
+	CategoryID string
+	FromDate   time.Time
+	ThruDate   time.Time
+	UpdatedAt  time.Time
 }
 
 // Job statuses. The values are the OMS's, because stored reports and watched runs carry them.
@@ -73,53 +79,52 @@ const (
 // Job is a job of the OMS: a draft to schedule from, a pending schedule, or a run. Zero times mean the OMS
 // sent no value.
 type Job struct {
-	JobID           string
-	JobName         string
-	SystemJobEnumID string
-	StatusID        string
-	TempExprID      string
-	ParentJobID     string
-	ServiceName     string
-	JobResult       string
-	ProductStoreID  string
-	ShopID          string
-	RunTime         time.Time
-	StartDateTime   time.Time
-	FinishDateTime  time.Time
-	CancelDateTime  time.Time
-	CreatedDate     time.Time
-	RuntimeData     map[string]string // "null" values arrive as ""
+	JobID          string
+	Type           string // which job: one of the Jobs ids
+	Status         string // one of the Job statuses
+	Frequency      string // how often a pending job runs; empty for a one-off run
+	ParentJobID    string // the scheduled job a run was started from
+	ServiceName    string
+	Result         string // the error text of a failed run
+	ProductStoreID string
+	ShopID         string
+	RunTime        time.Time
+	Started        time.Time
+	Finished       time.Time
+	Cancelled      time.Time
+	Created        time.Time
+	Params         map[string]string // the job's own parameters; a value the OMS sent as null is ""
 	// Row is the adapter's own record of the job, handed back untouched when a job is scheduled from this
 	// draft, so that its configuration reaches the OMS exactly as it was read.
 	Row any
 }
 
-// Shop returns the shop a job is for: its shopId column, else its runtime data.
+// Shop returns the shop a job is for: its own shop, else the one its parameters name.
 func (j Job) Shop() string {
 	if j.ShopID != "" {
 		return j.ShopID
 	}
-	return j.RuntimeData["shopId"]
+	return j.Params["shopId"]
 }
 
-// RuntimeError is the error the OMS put in the job's runtime data: the job has no usable configuration
+// RuntimeError is the error the OMS put in the job's parameters: the job has no usable configuration
 // (the Job Manager's hasJobDataError).
-func (j Job) RuntimeError() string { return j.RuntimeData["_ERROR_MESSAGE_"] }
+func (j Job) RuntimeError() string { return j.Params["_ERROR_MESSAGE_"] }
 
 // Scheduled reports whether the job is enabled in the Job Manager's sense: pending with a frequency.
-func (j Job) Scheduled() bool { return j.StatusID == JobPending && j.TempExprID != "" }
+func (j Job) Scheduled() bool { return j.Status == JobPending && j.Frequency != "" }
 
-// EndTime is when a run ended: cancelDateTime for cancelled or crashed runs, else finishDateTime.
+// EndTime is when a run ended: when it was cancelled for cancelled or crashed runs, else when it finished.
 func (j Job) EndTime() time.Time {
-	if j.StatusID == JobCancelled || j.StatusID == JobCrashed {
-		return j.CancelDateTime
+	if j.Status == JobCancelled || j.Status == JobCrashed {
+		return j.Cancelled
 	}
-	return j.FinishDateTime
+	return j.Finished
 }
 
 // JobQuery selects jobs. A field with one value is an equals condition, several an "in".
 type JobQuery struct {
-	EnumIDs        []string
+	Types          []string
 	Statuses       []string
 	ProductStoreID string
 	ShopID         string

@@ -55,7 +55,7 @@ func TestClassify(t *testing.T) {
 		{
 			name: "an answer in another shape names the field", status: http.StatusOK, body: `{"count":1,"docs":"not a list"}`,
 			call: func(ctx context.Context, c *hotwax.OMS) error {
-				_, err := c.FindJobs(ctx, diagnostics.JobQuery{EnumIDs: []string{"X"}})
+				_, err := c.FindJobs(ctx, diagnostics.JobQuery{Types: []string{"X"}})
 				return err
 			},
 			kind: diagnostics.FailureUnexpected, message: `field "docs" is a JSON string`,

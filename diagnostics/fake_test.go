@@ -114,31 +114,31 @@ type world struct {
 
 func healthyWorld() *world {
 	w := &world{
-		products: []CatalogProduct{{ProductID: "P1", SKU: "SKU-1", Name: "Jacket M", GroupID: "V1", ParentName: "Jacket", IsVariant: true}},
+		products: []CatalogProduct{{ProductID: "P1", SKU: "SKU-1", Name: "Jacket M", VirtualID: "V1", VirtualName: "Jacket", IsVariant: true}},
 		shops: []Shop{
 			{ShopID: "10000", Name: "Acme US", ShopifyConfigID: "CFG_10000"},
 			{ShopID: "10001", Name: "Acme CA", ShopifyConfigID: "CFG_10001"},
 			{ShopID: "10002", Name: "Acme UK", ShopifyConfigID: "CFG_10002"},
 			{ShopID: "10003", Name: "Acme AU", ShopifyConfigID: "CFG_10003", Disconnected: true},
 		},
-		categories: []Category{{ProductCategoryID: "PREORDER_CAT", Type: CategoryPreorder}, {ProductCategoryID: "BACKORDER_CAT", Type: CategoryBackorder}},
-		members:    []CategoryMember{{ProductID: "P1", ProductCategoryID: "PREORDER_CAT", FromDate: ago(10 * day), UpdatedAt: ago(10 * day)}},
+		categories: []Category{{CategoryID: "PREORDER_CAT", Type: CategoryPreorder}, {CategoryID: "BACKORDER_CAT", Type: CategoryBackorder}},
+		members:    []CategoryMember{{ProductID: "P1", CategoryID: "PREORDER_CAT", FromDate: ago(10 * day), UpdatedAt: ago(10 * day)}},
 		jobs: []Job{
-			{JobID: "D1", SystemJobEnumID: testJobs.Association, StatusID: JobDraft, ServiceName: "associateProducts"},
-			{JobID: "D2", SystemJobEnumID: testJobs.PresellRefresh, StatusID: JobDraft, ServiceName: "refreshPresell"},
-			{JobID: "D3", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobDraft, ServiceName: "pushPreorderCatalogOnShopify"},
-			{JobID: "J0", SystemJobEnumID: testJobs.ImportUpdates, StatusID: JobPending, TempExprID: "HOURLY", ShopID: "10000", ProductStoreID: "STORE"},
-			{JobID: "J1", SystemJobEnumID: testJobs.Association, StatusID: JobPending, TempExprID: "HOURLY", ShopID: "10001", ProductStoreID: "STORE", RunTime: testNow.Add(time.Hour)},
-			{JobID: "J2", SystemJobEnumID: testJobs.Association, StatusID: JobPending, TempExprID: "HOURLY", ShopID: "10002", ProductStoreID: "STORE"},
-			{JobID: "J3", SystemJobEnumID: testJobs.PresellRefresh, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ProductStoreID: "STORE"},
-			{JobID: "J4", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ShopID: "10000", ProductStoreID: "STORE"},
-			{JobID: "J5", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ShopID: "10001", ProductStoreID: "STORE"},
-			{JobID: "J6", SystemJobEnumID: testJobs.CatalogSync, StatusID: JobPending, TempExprID: "EVERY_15_MIN", ShopID: "10002", ProductStoreID: "STORE"},
+			{JobID: "D1", Type: testJobs.Association, Status: JobDraft, ServiceName: "associateProducts"},
+			{JobID: "D2", Type: testJobs.PresellRefresh, Status: JobDraft, ServiceName: "refreshPresell"},
+			{JobID: "D3", Type: testJobs.CatalogSync, Status: JobDraft, ServiceName: "pushPreorderCatalogOnShopify"},
+			{JobID: "J0", Type: testJobs.ImportUpdates, Status: JobPending, Frequency: "HOURLY", ShopID: "10000", ProductStoreID: "STORE"},
+			{JobID: "J1", Type: testJobs.Association, Status: JobPending, Frequency: "HOURLY", ShopID: "10001", ProductStoreID: "STORE", RunTime: testNow.Add(time.Hour)},
+			{JobID: "J2", Type: testJobs.Association, Status: JobPending, Frequency: "HOURLY", ShopID: "10002", ProductStoreID: "STORE"},
+			{JobID: "J3", Type: testJobs.PresellRefresh, Status: JobPending, Frequency: "EVERY_15_MIN", ProductStoreID: "STORE"},
+			{JobID: "J4", Type: testJobs.CatalogSync, Status: JobPending, Frequency: "EVERY_15_MIN", ShopID: "10000", ProductStoreID: "STORE"},
+			{JobID: "J5", Type: testJobs.CatalogSync, Status: JobPending, Frequency: "EVERY_15_MIN", ShopID: "10001", ProductStoreID: "STORE"},
+			{JobID: "J6", Type: testJobs.CatalogSync, Status: JobPending, Frequency: "EVERY_15_MIN", ShopID: "10002", ProductStoreID: "STORE"},
 		},
 	}
 	for i, shop := range []string{"10000", "10001", "10002"} {
 		variant := "4500000000000" + string(rune('0'+i))
-		w.links = append(w.links, ShopLink{ShopID: shop, ProductID: "P1", ShopifyProductID: variant, CreatedAt: ago(30 * day)})
+		w.links = append(w.links, ShopLink{ShopID: shop, ProductID: "P1", VariantID: variant, CreatedAt: ago(30 * day)})
 		w.history = append(w.history, finished("H"+shop, testJobs.CatalogSync, shop, ago(10*time.Minute)))
 		w.listings = append(w.listings, Listing{ShopID: shop, VariantID: "gid://shopify/ProductVariant/" + variant, Status: "active", Timestamp: ago(9 * time.Minute)})
 	}
@@ -146,13 +146,13 @@ func healthyWorld() *world {
 }
 
 func finished(id, enum, shop string, start time.Time) Job {
-	return Job{JobID: id, SystemJobEnumID: enum, StatusID: JobFinished, ShopID: shop, ProductStoreID: "STORE",
-		RunTime: start, StartDateTime: start, FinishDateTime: start.Add(time.Minute)}
+	return Job{JobID: id, Type: enum, Status: JobFinished, ShopID: shop, ProductStoreID: "STORE",
+		RunTime: start, Started: start, Finished: start.Add(time.Minute)}
 }
 
 func failed(id, enum, shop string, start time.Time, msg string) Job {
 	j := finished(id, enum, shop, start)
-	j.StatusID, j.JobResult = JobFailed, msg
+	j.Status, j.Result = JobFailed, msg
 	return j
 }
 
@@ -179,7 +179,7 @@ func (w *world) oms() *fakeOMS {
 			src = append(append(src, w.jobs...), w.history...)
 			var out []Job
 			for _, j := range src {
-				if contains(q.Statuses, j.StatusID) && contains(q.EnumIDs, j.SystemJobEnumID) {
+				if contains(q.Statuses, j.Status) && contains(q.Types, j.Type) {
 					out = append(out, j)
 				}
 			}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -264,7 +263,7 @@ func (c *Chain) fetchListings(f *facts, run func(int64, func(context.Context), f
 func (c *Chain) pendingQuery() JobQuery {
 	j := c.opts.Jobs
 	return JobQuery{
-		EnumIDs:  nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.ImportNew, j.ImportUpdates, j.FullRepush),
+		Types:    nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.ImportNew, j.ImportUpdates, j.FullRepush),
 		Statuses: []string{JobDraft, JobPending},
 		ViewSize: 200,
 	}
@@ -274,14 +273,14 @@ func (c *Chain) pendingQuery() JobQuery {
 // without any ({}, {"docs":null}, "No record found") could not be read: taken as evidence, it would report
 // every job as unscheduled and offer to schedule drafts that cannot be found.
 func hasDraft(jobs []Job) bool {
-	return slices.ContainsFunc(jobs, func(j Job) bool { return j.StatusID == JobDraft })
+	return slices.ContainsFunc(jobs, func(j Job) bool { return j.Status == JobDraft })
 }
 
 // historyQuery asks for the store's recent finished and failed runs of the pre-order jobs, newest first.
 func (c *Chain) historyQuery(storeID string) JobQuery {
 	j := c.opts.Jobs
 	return JobQuery{
-		EnumIDs:        nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.FullRepush),
+		Types:          nonEmpty(j.Association, j.PresellRefresh, j.CatalogSync, j.FullRepush),
 		Statuses:       []string{JobFinished, JobFailed, JobCrashed},
 		ProductStoreID: storeID,
 		OrderBy:        "runTime DESC",
@@ -315,22 +314,19 @@ func productIDsOf(ps []CatalogProduct) []string {
 func memberIDs(ps []CatalogProduct) []string {
 	ids := productIDsOf(ps)
 	for _, p := range ps {
-		if p.GroupID != "" && !slices.Contains(ids, p.GroupID) {
-			ids = append(ids, p.GroupID)
+		if p.VirtualID != "" && !slices.Contains(ids, p.VirtualID) {
+			ids = append(ids, p.VirtualID)
 		}
 	}
 	return ids
 }
 
-// indexedVariants reads "ShopifyShopProduct/<shopId>/<variantId>" goodIdentifications (hotwax-api §5.4).
+// indexedVariants are the variants the index says each shop has linked (hotwax-api §5.4).
 func indexedVariants(ps []CatalogProduct) map[string][]VariantRef {
 	out := map[string][]VariantRef{}
 	for _, p := range ps {
-		for _, gi := range p.GoodIdentifications {
-			parts := strings.Split(gi, "/")
-			if len(parts) == 3 && parts[0] == "ShopifyShopProduct" && parts[1] != "" && parts[2] != "" {
-				out[parts[1]] = append(out[parts[1]], VariantRef{VariantID: parts[2], ProductID: p.ProductID})
-			}
+		for _, l := range p.IndexedLinks {
+			out[l.ShopID] = append(out[l.ShopID], VariantRef{VariantID: l.VariantID, ProductID: p.ProductID})
 		}
 	}
 	return out
@@ -339,7 +335,7 @@ func indexedVariants(ps []CatalogProduct) map[string][]VariantRef {
 func variantsByShop(links []ShopLink) map[string][]VariantRef {
 	out := map[string][]VariantRef{}
 	for _, l := range links {
-		out[l.ShopID] = append(out[l.ShopID], VariantRef{VariantID: l.ShopifyProductID, ProductID: l.ProductID})
+		out[l.ShopID] = append(out[l.ShopID], VariantRef{VariantID: l.VariantID, ProductID: l.ProductID})
 	}
 	return out
 }

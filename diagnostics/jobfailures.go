@@ -95,7 +95,7 @@ func GroupBySignature(runs []FailedRun) []SignatureGroup {
 
 // failedOf is what the OMS recorded of a failed run: its jobResult and its runtime data's error.
 func failedOf(j Job) Failed {
-	return Failed{JobResult: j.JobResult, ErrorMessage: j.RuntimeData["_ERROR_MESSAGE_"]}
+	return Failed{JobResult: j.Result, ErrorMessage: j.Params["_ERROR_MESSAGE_"]}
 }
 
 // signatureOf matches a failed run against the chain's catalogue.
@@ -141,7 +141,7 @@ func (k *knownFailures) signatureOf(o Options, j Job) SignatureRef {
 // comes after a person has followed the steps. A relink is offered only when the error names the variant
 // this SKU is linked to in that shop: another product's deleted variant is not this card's fix.
 func (s *subject) failureRemedies(run Job, sig SignatureRef) (fix, after []Remedy) {
-	again := s.runJob(run.SystemJobEnumID, run.Shop(), "again")
+	again := s.runJob(run.Type, run.Shop(), "again")
 	switch {
 	case !sig.Known():
 		note := "The job fails with an error that is not a known failure: " + truncateText(failedOf(run).Text(), 500)
@@ -151,7 +151,7 @@ func (s *subject) failureRemedies(run Job, sig SignatureRef) (fix, after []Remed
 	case sig.Fix.Kind == FixRemedy && sig.Fix.Remedy == RemedyRunJob:
 		return []Remedy{again}, nil
 	case sig.Fix.Kind == FixRemedy && sig.Fix.Remedy == RemedyLinkProduct:
-		if l, ok := s.links[run.Shop()]; ok && l.ShopifyProductID != "" && strings.Contains(failedOf(run).Text(), l.ShopifyProductID) {
+		if l, ok := s.links[run.Shop()]; ok && l.VariantID != "" && strings.Contains(failedOf(run).Text(), l.VariantID) {
 			return []Remedy{s.linkProduct(run.Shop())}, []Remedy{again}
 		}
 	}

@@ -43,14 +43,14 @@ func (c *Chain) JobHealth(ctx context.Context, storeID string) (JobsReport, erro
 	}, func(err error) { f.shops.err = err })
 	g.Go(func(ctx context.Context) {
 		v, err := c.oms.FindJobs(ctx, JobQuery{
-			EnumIDs:  nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync, jobs.ImportNew, jobs.ImportUpdates),
+			Types:    nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync, jobs.ImportNew, jobs.ImportUpdates),
 			Statuses: []string{JobDraft, JobPending}, ViewSize: 200,
 		})
 		f.jobs = result[[]Job]{val: v, err: err}
 	}, func(err error) { f.jobs.err = err })
 	g.Go(func(ctx context.Context) {
 		v, err := c.oms.FindJobs(ctx, JobQuery{
-			EnumIDs:        nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync),
+			Types:          nonEmpty(jobs.Association, jobs.PresellRefresh, jobs.CatalogSync),
 			Statuses:       []string{JobFinished, JobFailed, JobCrashed},
 			ProductStoreID: storeID, OrderBy: "runTime DESC", ViewSize: 100,
 		})
@@ -81,16 +81,16 @@ func (c *Chain) jobsReport(storeID string, f *facts) JobsReport {
 	status := func(enum, shopID string) JobStatus {
 		st := JobStatus{Job: enum, ShopID: shopID}
 		for _, j := range f.jobs.val {
-			if j.SystemJobEnumID == enum && j.Scheduled() && (j.Shop() == shopID || j.Shop() == "") {
-				st.Enabled, st.JobID, st.Frequency, st.NextRun = true, j.JobID, j.TempExprID, j.RunTime
+			if j.Type == enum && j.Scheduled() && (j.Shop() == shopID || j.Shop() == "") {
+				st.Enabled, st.JobID, st.Frequency, st.NextRun = true, j.JobID, j.Frequency, j.RunTime
 				break
 			}
 		}
 		for _, run := range f.history.val {
-			if run.SystemJobEnumID != enum || (shopID != "" && run.Shop() != "" && run.Shop() != shopID) {
+			if run.Type != enum || (shopID != "" && run.Shop() != "" && run.Shop() != shopID) {
 				continue
 			}
-			switch run.StatusID {
+			switch run.Status {
 			case JobFinished:
 				if st.LastRun.IsZero() {
 					st.LastRun = run.EndTime()

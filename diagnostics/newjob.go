@@ -18,7 +18,7 @@ func (e *Executor) newJob(ctx context.Context, storeID, enum, shopID string, run
 		statuses = append(statuses, JobFinished, JobFailed, JobCrashed)
 	}
 	jobs, err := e.oms.FindJobs(ctx, JobQuery{
-		EnumIDs: []string{enum}, Statuses: statuses, ShopID: shopID, OrderBy: "createdDate DESC", ViewSize: 20,
+		Types: []string{enum}, Statuses: statuses, ShopID: shopID, OrderBy: "createdDate DESC", ViewSize: 20,
 	})
 	if err != nil {
 		return Job{}, false, err
@@ -27,12 +27,12 @@ func (e *Executor) newJob(ctx context.Context, storeID, enum, shopID string, run
 	found := false
 	for _, j := range jobs {
 		switch {
-		case j.SystemJobEnumID != enum || j.Shop() != shopID:
+		case j.Type != enum || j.Shop() != shopID:
 		case jobStore(j) != "" && jobStore(j) != storeID:
-		case j.CreatedDate.Before(requested.Add(-clockSlack)):
-		case runNow && j.TempExprID != "":
+		case j.Created.Before(requested.Add(-clockSlack)):
+		case runNow && j.Frequency != "":
 		case !runNow && !j.Scheduled():
-		case !found || j.CreatedDate.After(best.CreatedDate):
+		case !found || j.Created.After(best.Created):
 			best, found = j, true
 		}
 	}

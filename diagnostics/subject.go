@@ -69,12 +69,12 @@ func (s *subject) inferParent() (id, how string) {
 		var found []string
 		var enum string
 		for _, j := range s.f.jobs.val {
-			if j.StatusID != JobPending || (j.SystemJobEnumID != s.opts.Jobs.ImportNew && j.SystemJobEnumID != s.opts.Jobs.ImportUpdates) {
+			if j.Status != JobPending || (j.Type != s.opts.Jobs.ImportNew && j.Type != s.opts.Jobs.ImportUpdates) {
 				continue
 			}
 			if sh, ok := s.shop(j.Shop()); ok && !sh.Disconnected && !slices.Contains(found, sh.ShopID) {
 				found = append(found, sh.ShopID)
-				enum = j.SystemJobEnumID
+				enum = j.Type
 			}
 		}
 		switch len(found) {
@@ -156,14 +156,14 @@ func jobStore(j Job) string {
 	if j.ProductStoreID != "" {
 		return j.ProductStoreID
 	}
-	return j.RuntimeData["productStoreId"]
+	return j.Params["productStoreId"]
 }
 
 // scheduled finds the enabled job (hotwax-api §4.2: pending with a frequency) of enum for the store.
 // exact requires the job's shop to be shopID; otherwise a store-wide row (no shop) also counts.
 func (s *subject) scheduled(enum, shopID string, exact bool) (Job, bool) {
 	for _, j := range s.f.jobs.val {
-		if j.SystemJobEnumID != enum || !j.Scheduled() {
+		if j.Type != enum || !j.Scheduled() {
 			continue
 		}
 		if st := jobStore(j); st != "" && st != s.storeID {
@@ -178,7 +178,7 @@ func (s *subject) scheduled(enum, shopID string, exact bool) (Job, bool) {
 
 func (s *subject) hasDraft(enum string) bool {
 	for _, j := range s.f.jobs.val {
-		if j.SystemJobEnumID == enum && j.StatusID == JobDraft {
+		if j.Type == enum && j.Status == JobDraft {
 			return true
 		}
 	}
@@ -190,7 +190,7 @@ func (s *subject) lastRun(enum, shopID string, statuses ...string) (Job, bool) {
 	var best Job
 	found := false
 	for _, j := range s.f.history.val {
-		if j.SystemJobEnumID != enum || j.Shop() != shopID || !slices.Contains(statuses, j.StatusID) {
+		if j.Type != enum || j.Shop() != shopID || !slices.Contains(statuses, j.Status) {
 			continue
 		}
 		if !found || runTime(j).After(runTime(best)) {
@@ -202,7 +202,7 @@ func (s *subject) lastRun(enum, shopID string, statuses ...string) (Job, bool) {
 
 // runTime orders runs: when they ended, else started, else were due.
 func runTime(j Job) time.Time {
-	for _, t := range []time.Time{j.EndTime(), j.StartDateTime, j.RunTime} {
+	for _, t := range []time.Time{j.EndTime(), j.Started, j.RunTime} {
 		if !t.IsZero() {
 			return t
 		}
@@ -211,8 +211,8 @@ func runTime(j Job) time.Time {
 }
 
 func startOf(j Job) time.Time {
-	if !j.StartDateTime.IsZero() {
-		return j.StartDateTime
+	if !j.Started.IsZero() {
+		return j.Started
 	}
 	return j.RunTime
 }
@@ -243,7 +243,7 @@ func (s *subject) listing(shopID string) (string, Listing) {
 	var newest Listing
 	found := false
 	for _, l := range r.val {
-		if variantID(l.VariantID) != variantID(link.ShopifyProductID) {
+		if variantID(l.VariantID) != variantID(link.VariantID) {
 			continue
 		}
 		if !found || listingTime(l).After(listingTime(newest)) {
@@ -276,11 +276,11 @@ func listingTime(l Listing) time.Time {
 func (s *subject) preorderMembers() []CategoryMember {
 	var out []CategoryMember
 	for _, m := range s.f.members.val {
-		if m.ProductID != s.product.ProductID && (s.product.GroupID == "" || m.ProductID != s.product.GroupID) {
+		if m.ProductID != s.product.ProductID && (s.product.VirtualID == "" || m.ProductID != s.product.VirtualID) {
 			continue
 		}
 		for _, c := range s.f.categories.val {
-			if c.ProductCategoryID == m.ProductCategoryID && (c.Type == CategoryPreorder || c.Type == CategoryBackorder) {
+			if c.CategoryID == m.CategoryID && (c.Type == CategoryPreorder || c.Type == CategoryBackorder) {
 				out = append(out, m)
 			}
 		}

@@ -239,7 +239,7 @@ func (sw *sweep) fetchStoreWide(ctx context.Context) error {
 func (sw *sweep) listMembers(ctx context.Context) ([]string, error) {
 	var cats []string
 	for _, c := range sw.wide.categories.val {
-		cats = append(cats, c.ProductCategoryID)
+		cats = append(cats, c.CategoryID)
 	}
 	read := func(ctx context.Context, page int) ([]CategoryMember, int, error) {
 		p, err := retry(ctx, sw, func(ctx context.Context) (MembersPage, error) {

@@ -58,7 +58,7 @@ func (sw *sweep) expand(ctx context.Context, memberIDs []string, out chan<- []Ca
 		}
 		covered := map[string]bool{}
 		for _, p := range products {
-			covered[p.ProductID], covered[p.GroupID] = true, true
+			covered[p.ProductID], covered[p.VirtualID] = true, true
 		}
 		for _, id := range chunk {
 			if !covered[id] {

@@ -10,7 +10,7 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 	s := newSubject(c.opts, storeID, sku, f)
 	r := Report{SKU: sku, ProductStoreID: storeID, CheckedAt: now, Causes: []Cause{}, Remedies: []Remedy{}, Shops: []ShopFacts{}}
 	if s.product != nil {
-		r.Product = &Product{ProductID: s.product.ProductID, Name: s.product.Name, VirtualID: s.product.GroupID, VirtualName: s.product.ParentName}
+		r.Product = &Product{ProductID: s.product.ProductID, Name: s.product.Name, VirtualID: s.product.VirtualID, VirtualName: s.product.VirtualName}
 	}
 	fd := &findings{failingFor: map[string]bool{}, listings: map[string]string{}}
 	byID := s.runChecks(checkList, fd)
@@ -99,12 +99,12 @@ func (s *subject) shopFacts(fd *findings) []ShopFacts {
 	for _, sh := range s.f.shops.val {
 		sf := ShopFacts{ShopID: sh.ShopID, Name: sh.Name, Role: s.role(sh), ShopifyConfigID: sh.ShopifyConfigID}
 		if l, ok := s.links[sh.ShopID]; ok {
-			sf.Linked, sf.LinkedAt, sf.VariantID = true, l.CreatedAt, l.ShopifyProductID
+			sf.Linked, sf.LinkedAt, sf.VariantID = true, l.CreatedAt, l.VariantID
 		}
 		if sf.Role == RoleChild && s.f.jobs.ok() {
 			switch j, ok := s.scheduled(s.opts.Jobs.Association, sh.ShopID, true); {
 			case ok:
-				sf.AssociationJob = "scheduled " + FrequencyName(j.TempExprID)
+				sf.AssociationJob = "scheduled " + FrequencyName(j.Frequency)
 			case s.hasDraft(s.opts.Jobs.Association):
 				sf.AssociationJob = "draft only"
 			default:

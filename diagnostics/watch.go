@@ -34,7 +34,7 @@ func NewWatcher(oms interface {
 // scheduled job) that started at or after since. done is false while no such run has ended.
 func (w *Watcher) RunOf(ctx context.Context, storeID, enumID, shopID, jobID string, since time.Time) (JobRun, bool, error) {
 	runs, err := w.oms.FindJobs(ctx, JobQuery{
-		EnumIDs:  []string{enumID},
+		Types:    []string{enumID},
 		Statuses: []string{JobFinished, JobFailed, JobCrashed, JobCancelled},
 		ShopID:   shopID,
 		OrderBy:  "runTime DESC",
@@ -51,7 +51,7 @@ func (w *Watcher) RunOf(ctx context.Context, storeID, enumID, shopID, jobID stri
 		if !end.IsZero() && end.Before(since.Add(-time.Second)) {
 			continue
 		}
-		return JobRun{JobID: r.JobID, StatusID: r.StatusID, Result: r.JobResult, Finished: end}, true, nil
+		return JobRun{JobID: r.JobID, StatusID: r.Status, Result: r.Result, Finished: end}, true, nil
 	}
 	return JobRun{}, false, nil
 }

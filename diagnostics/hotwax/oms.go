@@ -2,6 +2,8 @@ package hotwax
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
@@ -46,7 +48,7 @@ func (o *OMS) VariantLinks(ctx context.Context, shopID, variantID string) ([]dia
 
 func (o *OMS) CreateShopLink(ctx context.Context, l diagnostics.ShopLink) error {
 	return o.client.CreateShopLink(ctx, ShopLink{ShopID: l.ShopID, ProductID: l.ProductID,
-		ShopifyProductID: l.ShopifyProductID, ShopifyInventoryItemID: l.ShopifyInventoryItemID})
+		ShopifyProductID: l.VariantID, ShopifyInventoryItemID: l.InventoryItemID})
 }
 
 func (o *OMS) PreorderCategories(ctx context.Context, storeID string) ([]diagnostics.Category, error) {
@@ -60,7 +62,7 @@ func (o *OMS) CategoryMembers(ctx context.Context, productIDs []string) ([]diagn
 }
 
 func (o *OMS) FindJobs(ctx context.Context, q diagnostics.JobQuery) ([]diagnostics.Job, error) {
-	jobs, err := o.client.FindJobs(ctx, JobQuery{EnumIDs: q.EnumIDs, Statuses: q.Statuses, ProductStoreID: q.ProductStoreID,
+	jobs, err := o.client.FindJobs(ctx, JobQuery{EnumIDs: q.Types, Statuses: q.Statuses, ProductStoreID: q.ProductStoreID,
 		ShopID: q.ShopID, OrderBy: q.OrderBy, ViewSize: q.ViewSize, ViewIndex: q.ViewIndex})
 	return mapAll(jobs, job), err
 }
@@ -70,7 +72,7 @@ func (o *OMS) FindJobs(ctx context.Context, q diagnostics.JobQuery) ([]diagnosti
 func (o *OMS) ScheduleJob(ctx context.Context, req diagnostics.ScheduleRequest) (diagnostics.ScheduleResult, error) {
 	draft, ok := req.Draft.Row.(Job)
 	if !ok {
-		draft = jobRow(req.Draft)
+		return diagnostics.ScheduleResult{}, fmt.Errorf("schedule %s: draft %s was not read through this client", req.Draft.Type, req.Draft.JobID)
 	}
 	res, err := o.client.ScheduleJob(ctx, ScheduleRequest{Draft: draft, Frequency: req.Frequency, FirstRun: req.FirstRun,
 		Params: req.Params, ProductStoreID: req.ProductStoreID, ShopID: req.ShopID, ShopifyConfigID: req.ShopifyConfigID,
@@ -122,8 +124,19 @@ func mapAll[W, D any](rows []W, f func(W) D) []D {
 
 func product(p Product) diagnostics.CatalogProduct {
 	return diagnostics.CatalogProduct{ProductID: p.ProductID, SKU: p.SKU, InternalName: p.InternalName, Name: p.Name,
-		ParentName: p.ParentName, GroupID: p.GroupID, IsVirtual: p.IsVirtual, IsVariant: p.IsVariant,
-		GoodIdentifications: p.GoodIdentifications}
+		VirtualID: p.GroupID, VirtualName: p.ParentName, IsVariant: p.IsVariant, IndexedLinks: indexedLinks(p.GoodIdentifications)}
+}
+
+// indexedLinks reads the "ShopifyShopProduct/<shopId>/<variantId>" goodIdentifications (hotwax-api §5.4).
+func indexedLinks(ids []string) []diagnostics.IndexedLink {
+	var out []diagnostics.IndexedLink
+	for _, gi := range ids {
+		parts := strings.Split(gi, "/")
+		if len(parts) == 3 && parts[0] == "ShopifyShopProduct" && parts[1] != "" && parts[2] != "" {
+			out = append(out, diagnostics.IndexedLink{ShopID: parts[1], VariantID: parts[2]})
+		}
+	}
+	return out
 }
 
 func shop(s Shop) diagnostics.Shop {
@@ -131,34 +144,24 @@ func shop(s Shop) diagnostics.Shop {
 }
 
 func shopLink(l ShopLink) diagnostics.ShopLink {
-	return diagnostics.ShopLink{ShopID: l.ShopID, ProductID: l.ProductID, ShopifyProductID: l.ShopifyProductID,
-		ShopifyInventoryItemID: l.ShopifyInventoryItemID, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
+	return diagnostics.ShopLink{ShopID: l.ShopID, ProductID: l.ProductID, VariantID: l.ShopifyProductID,
+		InventoryItemID: l.ShopifyInventoryItemID, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
 }
 
 func category(c Category) diagnostics.Category {
-	return diagnostics.Category{ProductCategoryID: c.ProductCategoryID, Type: c.Type}
+	return diagnostics.Category{CategoryID: c.ProductCategoryID, Type: c.Type}
 }
 
 func member(m CategoryMember) diagnostics.CategoryMember {
-	return diagnostics.CategoryMember{ProductID: m.ProductID, ProductCategoryID: m.ProductCategoryID,
+	return diagnostics.CategoryMember{ProductID: m.ProductID, CategoryID: m.ProductCategoryID,
 		FromDate: m.FromDate, ThruDate: m.ThruDate, UpdatedAt: m.UpdatedAt}
 }
 
 func job(j Job) diagnostics.Job {
-	return diagnostics.Job{JobID: j.JobID, JobName: j.JobName, SystemJobEnumID: j.SystemJobEnumID, StatusID: j.StatusID,
-		TempExprID: j.TempExprID, ParentJobID: j.ParentJobID, ServiceName: j.ServiceName, JobResult: j.JobResult,
-		ProductStoreID: j.ProductStoreID, ShopID: j.ShopID, RunTime: j.RunTime, StartDateTime: j.StartDateTime,
-		FinishDateTime: j.FinishDateTime, CancelDateTime: j.CancelDateTime, CreatedDate: j.CreatedDate,
-		RuntimeData: j.RuntimeData, Row: j}
-}
-
-// jobRow is a draft made elsewhere than from a row of this client: its runtime data is all it has.
-func jobRow(j diagnostics.Job) Job {
-	return Job{JobID: j.JobID, JobName: j.JobName, SystemJobEnumID: j.SystemJobEnumID, StatusID: j.StatusID,
-		TempExprID: j.TempExprID, ParentJobID: j.ParentJobID, ServiceName: j.ServiceName, JobResult: j.JobResult,
-		ProductStoreID: j.ProductStoreID, ShopID: j.ShopID, RunTime: j.RunTime, StartDateTime: j.StartDateTime,
-		FinishDateTime: j.FinishDateTime, CancelDateTime: j.CancelDateTime, CreatedDate: j.CreatedDate,
-		RuntimeData: j.RuntimeData}
+	return diagnostics.Job{JobID: j.JobID, Type: j.SystemJobEnumID, Status: j.StatusID, Frequency: j.TempExprID,
+		ParentJobID: j.ParentJobID, ServiceName: j.ServiceName, Result: j.JobResult, ProductStoreID: j.ProductStoreID,
+		ShopID: j.ShopID, RunTime: j.RunTime, Started: j.StartDateTime, Finished: j.FinishDateTime,
+		Cancelled: j.CancelDateTime, Created: j.CreatedDate, Params: j.RuntimeData, Row: j}
 }
 
 func listing(l Listing) diagnostics.Listing {
