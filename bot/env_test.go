@@ -127,10 +127,11 @@ func (e *env) shutdown() {
 	e.stop = nil
 }
 
-// waitFor waits on the simulated Slack's change feed until cond holds.
+// waitFor waits on the simulated Slack's change feed until cond holds. The limit is generous because a
+// 50-SKU check under -race on a busy 2-core machine takes 10–20 s; it only bounds a test that already failed.
 func (e *env) waitFor(what string, cond func() bool) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for !cond() {
 		select {
