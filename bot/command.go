@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // MaxSKUs bounds one Slack check: a matrix card holds 50 rows within Slack's block limits.
@@ -60,7 +61,12 @@ type UsageError struct {
 
 func (e *UsageError) Error() string { return e.Message + " Usage: " + e.Usage }
 
-var storeIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,60}$`)
+// storeIDPattern is compiled on first use: every command of the binary (a one-shot check too) pays for the
+// package-level work of every package it links.
+var storeIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]+$`) })
+
+// maxStoreIDLen bounds store:ID; it is checked apart from the pattern, whose {1,60} compiled 60 copies.
+const maxStoreIDLen = 60
 
 // ParseCommand parses the text after /preorder (or after the bot mention). An empty text means help.
 func ParseCommand(text string) (Command, error) {
@@ -76,7 +82,7 @@ func ParseCommand(text string) (Command, error) {
 		lower := strings.ToLower(f)
 		if strings.HasPrefix(lower, "store:") {
 			id := f[len("store:"):]
-			if !storeIDPattern.MatchString(id) {
+			if len(id) > maxStoreIDLen || !storeIDPattern().MatchString(id) {
 				return c, &UsageError{
 					Message: fmt.Sprintf("%q is not a product store: write store:ID with letters, digits, _ . or - (for example store:STORE).", f),
 					Usage:   usageOf(name),
@@ -153,7 +159,7 @@ func dedupe(skus []string) []string {
 }
 
 // mentionPrefix matches the leading "<@UBOT>" of an app_mention text.
-var mentionPrefix = regexp.MustCompile(`^\s*<@[A-Z0-9]+(\|[^>]*)?>\s*`)
+var mentionPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*<@[A-Z0-9]+(\|[^>]*)?>\s*`) })
 
 // stripMention removes the bot mention from an app_mention's text.
-func stripMention(text string) string { return mentionPrefix.ReplaceAllString(text, "") }
+func stripMention(text string) string { return mentionPrefix().ReplaceAllString(text, "") }

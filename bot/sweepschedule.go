@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -17,7 +18,9 @@ type SweepSchedule interface {
 }
 
 // dailyForm is the readable form of a schedule: "daily 07:00 Europe/Berlin" (the zone defaults to UTC).
-var dailyForm = regexp.MustCompile(`^daily\s+([01]?\d|2[0-3]):([0-5]\d)(?:\s+(\S+))?$`)
+var dailyForm = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^daily\s+([01]?\d|2[0-3]):([0-5]\d)(?:\s+(\S+))?$`)
+})
 
 // ParseSweepSchedule reads PREORDERBOT_SWEEP_SCHEDULE: "daily HH:MM [Area/City]" or a five-field cron
 // expression (with an optional leading "CRON_TZ=Area/City", or a descriptor such as "@daily"). Empty
@@ -29,7 +32,7 @@ func ParseSweepSchedule(s string) (SweepSchedule, error) {
 		return nil, nil
 	}
 	spec := s
-	if m := dailyForm.FindStringSubmatch(strings.ToLower(s)); m != nil {
+	if m := dailyForm().FindStringSubmatch(strings.ToLower(s)); m != nil {
 		zone := "UTC"
 		if f := strings.Fields(s); len(f) == 3 {
 			zone = f[2] // as written: zone names are case-sensitive

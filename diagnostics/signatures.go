@@ -37,7 +37,7 @@ type Match struct {
 }
 
 // idPattern is the form of a signature id: it labels metrics and appears in cards and packets.
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // Match.In values.
 const (
@@ -337,7 +337,7 @@ func parseSignature(raw json.RawMessage) (Signature, []string, error) {
 	switch {
 	case strings.TrimSpace(s.ID) == "":
 		return s, []string{`"id"`}, errors.New("an entry needs an id")
-	case !idPattern.MatchString(s.ID):
+	case !idPattern().MatchString(s.ID):
 		return s, []string{`"id"`}, fmt.Errorf("the id must be lower-case words joined by dashes, like shopify-throttled")
 	case s.ID == "unknown":
 		return s, []string{`"id"`}, errors.New(`"unknown" is the label of failures no signature matches; choose another id`)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -36,9 +37,11 @@ const dictV1ID = 1
 
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
+// The coder and decoder are made on first use: preparing the dictionary and the coders' tables costs about a
+// millisecond, which every command of the binary would pay at start, `check` included, that never opens a store.
 var (
-	encoder = mustEncoder()
-	decoder = mustDecoder()
+	encoder = sync.OnceValue(mustEncoder)
+	decoder = sync.OnceValue(mustDecoder)
 )
 
 func mustEncoder() *zstd.Encoder {
@@ -66,7 +69,7 @@ func compress(data []byte) []byte {
 	if len(data) < compressMin {
 		return data
 	}
-	packed := encoder.EncodeAll(data, make([]byte, 0, len(data)/4))
+	packed := encoder().EncodeAll(data, make([]byte, 0, len(data)/4))
 	if len(packed) >= len(data) {
 		return data
 	}
@@ -79,7 +82,7 @@ func decompress(stored []byte) ([]byte, error) {
 	if !bytes.HasPrefix(stored, zstdMagic) {
 		return stored, nil
 	}
-	data, err := decoder.DecodeAll(stored, nil)
+	data, err := decoder().DecodeAll(stored, nil)
 	if err != nil {
 		return nil, fmt.Errorf("zstd: %w", err)
 	}

@@ -3,6 +3,7 @@ package blocks
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/slack-go/slack"
 )
@@ -29,12 +30,12 @@ func newMessage(text string, blocks []slack.Block) Message {
 // then &, < and > are encoded again: nothing in it can mention, link or broadcast, and escaped text is
 // not escaped twice.
 func fallbackText(s string) string {
-	s = slackMarkup.ReplaceAllStringFunc(s, func(m string) string { return markupWords(m[1 : len(m)-1]) })
+	s = slackMarkup().ReplaceAllStringFunc(s, func(m string) string { return markupWords(m[1 : len(m)-1]) })
 	return escape(mrkdwnUnescaper.Replace(s))
 }
 
 // slackMarkup is one <…> control sequence: a mention, channel, broadcast, date or link.
-var slackMarkup = regexp.MustCompile(`<[^<>]*>`)
+var slackMarkup = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<[^<>]*>`) })
 
 var mrkdwnUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -256,7 +257,7 @@ func (c BotConfig) Validate() error {
 	}
 	errs = append(errs, checkIDs("PREORDERBOT_OPERATORS", c.Operators, userID, "Slack user ids (U… or W…, from the person's profile → ⋮ → Copy member ID)"))
 	errs = append(errs, checkIDs("PREORDERBOT_OPERATOR_GROUPS", c.OperatorGroups, groupID, "Slack user group ids (S…, from the group's page → ⋮ → Copy group ID)"))
-	if c.SupportChannel != "" && !channelID.MatchString(c.SupportChannel) {
+	if c.SupportChannel != "" && !channelID().MatchString(c.SupportChannel) {
 		errs = append(errs, fmt.Errorf("PREORDERBOT_SUPPORT_CHANNEL=%q is not a channel id: it takes the id (C… or G…, from the channel's details → About → Channel ID), not its name", c.SupportChannel))
 	}
 	errs = append(errs, checkWebhook(c.SupportWebhook))
@@ -267,18 +268,19 @@ func (c BotConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Slack ids: one upper-case letter for the kind, then upper-case letters and digits.
+// Slack ids: one upper-case letter for the kind, then upper-case letters and digits. They are compiled on
+// first use, so that commands that never read them (check, sweep) do not pay for them at start.
 var (
-	userID    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
-	groupID   = regexp.MustCompile(`^S[A-Z0-9]{2,}$`)
-	channelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
+	userID    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`) })
+	groupID   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^S[A-Z0-9]{2,}$`) })
+	channelID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`) })
 )
 
 // checkIDs names the first entries of a list that are not the kind of Slack id the variable takes.
-func checkIDs(name string, ids []string, valid *regexp.Regexp, what string) error {
+func checkIDs(name string, ids []string, valid func() *regexp.Regexp, what string) error {
 	var bad []string
 	for _, id := range ids {
-		if !valid.MatchString(id) {
+		if !valid().MatchString(id) {
 			bad = append(bad, strconv.Quote(id))
 		}
 	}

@@ -28,7 +28,7 @@ func (c SweepConfig) Validate() error {
 	switch d := strings.TrimSpace(c.DigestChannel); {
 	case d == "" && strings.TrimSpace(c.Schedule) != "":
 		errs = append(errs, errors.New("PREORDERBOT_SWEEP_SCHEDULE is set but PREORDERBOT_DIGEST_CHANNEL is not: the scheduled sweep needs a channel id for its digest"))
-	case d != "" && !channelID.MatchString(d):
+	case d != "" && !channelID().MatchString(d):
 		errs = append(errs, fmt.Errorf("PREORDERBOT_DIGEST_CHANNEL=%q is not a channel id: it takes the id (C… or G…, from the channel's details → About → Channel ID), not its name", c.DigestChannel))
 	}
 	if c.OMSConcurrency < 0 || c.OMSConcurrency > 64 { // 0: the default, for configurations built in code

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // row is one entity value, keyed by field name. Values are strings, numbers, bools, time.Time, maps or slices.
@@ -42,7 +43,7 @@ type orderKey struct {
 // defaultViewSize is OFBiz's performFind page size when the request gives none.
 const defaultViewSize = 20
 
-var fldSuffix = regexp.MustCompile(`^(.+)_fld\d+$`)
+var fldSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)_fld\d+$`) })
 
 var knownOps = map[string]bool{
 	"equals": true, "notEqual": true, "in": true, "not-in": true, "empty": true, "not-empty": true,
@@ -123,7 +124,7 @@ func (req *findRequest) parseInputs(inputs map[string]any) error {
 	for _, base := range order {
 		spec := specs[base]
 		field := base
-		if m := fldSuffix.FindStringSubmatch(base); m != nil {
+		if m := fldSuffix().FindStringSubmatch(base); m != nil {
 			field = m[1]
 		}
 		op := spec.op

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/preorderbot/preorderbot/bot/slacktest"
@@ -18,7 +17,7 @@ import (
 const maxBody = 64 << 10
 
 // mentionRE finds "@preorderbot" as typed in the composer.
-var mentionRE = regexp.MustCompile(`(?i)(^|\s)@` + slacktest.BotName + `\b`)
+var mentionRE = lazyRegexp(`(?i)(^|\s)@` + slacktest.BotName + `\b`)
 
 // ErrNotForBot is returned for composer text that is neither a slash command nor a mention of the bot:
 // the simulated Slack delivers only what reaches the app.
@@ -55,8 +54,8 @@ func (w *Workspace) Send(channel, text, threadTS string) (string, error) {
 	switch {
 	case strings.HasPrefix(text, "/"):
 		return w.opts.Slack.SlashCommand(w.opts.User.ID, channel, text)
-	case mentionRE.MatchString(text) || strings.Contains(text, "<@"+slacktest.BotUserID+">"):
-		text = mentionRE.ReplaceAllString(text, "$1<@"+slacktest.BotUserID+">")
+	case mentionRE().MatchString(text) || strings.Contains(text, "<@"+slacktest.BotUserID+">"):
+		text = mentionRE().ReplaceAllString(text, "$1<@"+slacktest.BotUserID+">")
 		return w.opts.Slack.Mention(w.opts.User.ID, channel, escapeSlack(text), threadTS)
 	}
 	return "", ErrNotForBot

@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -15,7 +14,7 @@ var emojiByName = map[string]string{
 	"information_source": "ℹ️", "clock3": "🕒", "calendar": "📅", "package": "📦", "raised_hands": "🙌",
 }
 
-var shortcodeRE = regexp.MustCompile(`:([a-z0-9_+-]+):`)
+var shortcodeRE = lazyRegexp(`:([a-z0-9_+-]+):`)
 
 // emoji is the character for a reaction name, or ":name:" when unknown.
 func emoji(name string) string {
@@ -30,7 +29,7 @@ func shortcodes(s string) string {
 	if !strings.Contains(s, ":") {
 		return s
 	}
-	return shortcodeRE.ReplaceAllStringFunc(s, func(m string) string {
+	return shortcodeRE().ReplaceAllStringFunc(s, func(m string) string {
 		if e, ok := emojiByName[m[1:len(m)-1]]; ok {
 			return e
 		}

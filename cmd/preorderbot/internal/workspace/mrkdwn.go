@@ -24,15 +24,15 @@ type Names struct {
 // input cleaning, so message text cannot forge one.
 const placeholder = "\x00"
 
-// The emphasis patterns compile on first use: their Unicode classes cost most of a millisecond at every start
-// of the binary, and only the demo renders mrkdwn.
+// The patterns compile on first use: their Unicode classes cost most of a millisecond at every start of the
+// binary, and only the demo renders mrkdwn.
 var (
 	boldRE   = lazyRegexp(`(^|[^\p{L}\p{N}*])\*([^*\n]*[^*\s\n])\*`)
 	italicRE = lazyRegexp(`(^|[^\p{L}\p{N}_])_([^_\n]*[^_\s\n])_`)
 	strikeRE = lazyRegexp(`(^|[^\p{L}\p{N}~])~([^~\n]*[^~\s\n])~`)
-	entityRE = regexp.MustCompile(`<([^<>\n]+)>`)
-	codeRE   = regexp.MustCompile("`[^`\n]+`")
-	tokenRE  = regexp.MustCompile(placeholder + `(\d+)` + placeholder)
+	entityRE = lazyRegexp(`<([^<>\n]+)>`)
+	codeRE   = lazyRegexp("`[^`\n]+`")
+	tokenRE  = lazyRegexp(placeholder + `(\d+)` + placeholder)
 )
 
 // Mrkdwn renders Slack mrkdwn as HTML. Everything that came from the message is escaped: the only tags in
@@ -64,10 +64,10 @@ func inline(s string, n Names) string {
 		return placeholder + strconv.Itoa(len(frags)-1) + placeholder
 	}
 	// Inline code first: nothing inside backticks is formatted.
-	s = codeRE.ReplaceAllStringFunc(s, func(m string) string {
+	s = codeRE().ReplaceAllStringFunc(s, func(m string) string {
 		return keep(`<code>` + html.EscapeString(unescapeSlack(m[1:len(m)-1])) + `</code>`)
 	})
-	s = entityRE.ReplaceAllStringFunc(s, func(m string) string {
+	s = entityRE().ReplaceAllStringFunc(s, func(m string) string {
 		return keep(entity(m[1:len(m)-1], n))
 	})
 	s = html.EscapeString(unescapeSlack(s))
@@ -76,7 +76,7 @@ func inline(s string, n Names) string {
 	s = strikeRE().ReplaceAllString(s, `$1<s>$2</s>`)
 	s = shortcodes(s)
 	s = lines(s)
-	return tokenRE.ReplaceAllStringFunc(s, func(m string) string {
+	return tokenRE().ReplaceAllStringFunc(s, func(m string) string {
 		i, err := strconv.Atoi(strings.Trim(m, placeholder))
 		if err != nil || i >= len(frags) {
 			return ""
