@@ -200,15 +200,20 @@ func BenchmarkPrune100k(b *testing.B) {
 
 func benchPrune(b *testing.B, path string, at time.Time, want int) {
 	work := filepath.Join(b.TempDir(), "work.db")
-	var pruned PruneStats
+	var (
+		pruned  PruneStats
+		commits uint64 // each costs two fdatasyncs
+	)
 	for b.Loop() {
 		b.StopTimer()
 		copyFile(b, path, work)
 		db, err := Open(work, Options{})
 		require.NoError(b, err)
+		before := db.Commits()
 		b.StartTimer()
 		pruned, err = db.Prune(context.Background(), at)
 		b.StopTimer()
+		commits = db.Commits() - before
 		require.NoError(b, err)
 		require.NoError(b, db.Close())
 		b.StartTimer()
@@ -217,6 +222,7 @@ func benchPrune(b *testing.B, path string, at time.Time, want int) {
 	hwm := pruneProcessHWM(b, path, at)
 	b.ReportMetric(float64(hwm)/(1<<10), "VmHWM-MiB")
 	b.ReportMetric(float64(pruned.Conversations+pruned.Actions+pruned.Snapshots), "pruned/op")
+	b.ReportMetric(float64(commits), "commits/op")
 }
 
 func copyFile(tb testing.TB, from, to string) {
