@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -76,7 +77,13 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 			fmt.Fprintf(stderr, "preorderbot check: %s: %s%s\n", f.Call, f.Message, fixSuffix(f.Fix))
 		}
 	} else {
-		writeCheckText(stdout, reports, out, useColour(stdout, getenv))
+		// One write, not one per line: each write to a pipe wakes the reader on the other side.
+		w := bufio.NewWriter(stdout)
+		writeCheckText(w, reports, out, useColour(stdout, getenv))
+		if err := w.Flush(); err != nil {
+			fmt.Fprintf(stderr, "preorderbot check: write output: %v\n", err)
+			return exitUncertain
+		}
 	}
 	return checkExitCode(reports)
 }
