@@ -22,6 +22,7 @@ type admission struct {
 	req     request
 	payload any // the ack's payload: a modal's validation errors
 	ack     func(payload any)
+	refuse  func() // tells the asker the bot is too busy to take the request, which is not acknowledged
 }
 
 // maxAdmitBatch bounds how many requests share one journal commit.
@@ -77,6 +78,7 @@ func (b *Bot) admitAll(admit <-chan admission, q queues) {
 func (b *Bot) admitBatch(batch []admission, q queues) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	batch = b.withRoom(batch, q)
 	entries := make([]store.JournaledRequest, 0, len(batch))
 	for _, a := range batch {
 		if js, err := json.Marshal(a.req); err == nil {
@@ -107,8 +109,30 @@ func (b *Bot) admitBatch(batch []admission, q queues) {
 	}
 }
 
-// enqueue hands a request to its workers, waiting for room: it was acknowledged, so it is never
-// dropped. While the workers are behind, the admission queue fills and new envelopes go unacknowledged.
+// withRoom keeps the requests of batch that have room in their queue and refuses the others before
+// their commit: unacknowledged, with a busy note. Admission so never waits for a worker, and the acks of
+// a burst never wait behind the checks of the bursts before it.
+func (b *Bot) withRoom(batch []admission, q queues) []admission {
+	var room [lanes]int
+	for l, ch := range q {
+		room[l] = cap(ch) - len(ch)
+	}
+	kept := batch[:0]
+	for _, a := range batch {
+		l := laneOf(a.req)
+		if room[l] == 0 {
+			b.log.Error("request queue full; answering busy", "envelope_id", a.req.EnvelopeID)
+			a.refuse()
+			continue
+		}
+		room[l]--
+		kept = append(kept, a)
+	}
+	return kept
+}
+
+// enqueue hands a request to its workers. withRoom reserved its place, so only the replay of the journal,
+// queueing beside admission at start, can make it wait; it was acknowledged, so it is never dropped.
 func (b *Bot) enqueue(req request, q queues) {
 	q[laneOf(req)] <- req
 }

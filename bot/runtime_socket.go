@@ -99,7 +99,7 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		if ctx.Err() == nil { // past shutdown the socket is gone; the journal has the request
 			b.ack(ctx, sm, req.EnvelopeID, payload, received)
 		}
-	}}
+	}, refuse: func() { b.sayBusy(ctx, req) }}
 	// The journal write costs an fsync: it happens off the socket loop, so the envelopes behind this one
 	// join the same commit instead of waiting for it.
 	select {
@@ -107,10 +107,15 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	default:
 		// Not acknowledged: only what will be handled is.
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
-		goOn(ctx, drained, func(ctx context.Context) {
-			b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.BusyNotStarted)))
-		})
+		b.sayBusy(ctx, req)
 	}
+}
+
+// sayBusy tells the person that their request was not taken, and so not acknowledged.
+func (b *Bot) sayBusy(ctx context.Context, req request) {
+	goOn(ctx, drained, func(ctx context.Context) {
+		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.BusyNotStarted)))
+	})
 }
 
 // queueForm hands a click that opens a form to the forms' workers, acknowledged but not journaled: the
