@@ -122,9 +122,6 @@ func New(opts Options) (*Bot, error) {
 	if opts.APIURL == "" {
 		opts.APIURL = slack.APIURL
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -141,6 +138,9 @@ func New(opts Options) (*Bot, error) {
 	setDefault(&opts.WebhookRetry, time.Minute)
 	if opts.Workers <= 0 {
 		opts.Workers = 16
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = newSlackHTTPClient(opts.Workers)
 	}
 	opts.HTTPClient = instrument(opts.HTTPClient, opts.Metrics)
 	b := &Bot{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now}

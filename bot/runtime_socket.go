@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/preorderbot/preorderbot/bot/blocks"
@@ -139,6 +140,15 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, envelopeID string,
 		return
 	}
 	b.metrics.observeAck(time.Since(received))
+}
+
+// newSlackHTTPClient keeps a connection alive for each worker that may call Slack at once: the default
+// transport keeps two per host, so under load the checks' posts and edits dialled (and against Slack
+// handshook TLS) again and again, for 7 % of the bot's CPU in the ack benchmark.
+func newSlackHTTPClient(workers int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 2*workers + formWorkers
+	return &http.Client{Timeout: 30 * time.Second, Transport: t}
 }
 
 // newSlackAPI builds the Web API client; 429s are retried after Slack's Retry-After by slack-go itself.
