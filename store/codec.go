@@ -91,6 +91,18 @@ func put(b *bolt.Bucket, key []byte, v any) error {
 	return nil
 }
 
+// putPlain stores v as JSON under key, uncompressed: for a value compressed later in its transaction.
+func putPlain(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", printableKey(key), err)
+	}
+	if err := b.Put(key, data); err != nil {
+		return fmt.Errorf("put %s: %w", printableKey(key), err)
+	}
+	return nil
+}
+
 // get decodes the JSON stored under key into v. json.Unmarshal copies everything it keeps, so nothing in v
 // refers to memory owned by the transaction. It returns ErrNotFound or a *CorruptError.
 func get(b *bolt.Bucket, name, key []byte, v any) error {

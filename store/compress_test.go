@@ -80,3 +80,30 @@ func TestPlainAndBrokenCompressedValues(t *testing.T) {
 	require.ErrorAs(t, err, &corrupt)
 	assert.Equal(t, "conversations", corrupt.Bucket)
 }
+
+// A conversation updated in a transaction is compressed once, when the transaction ends, however often it
+// was updated in it: until then it is stored plain, and reads in the transaction see the latest update.
+func TestConversationIsCompressedOncePerTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, Options{})
+	c, err := db.CreateConversation(ctx, Conversation{Kind: "check", SKUs: []string{"B"}, Channel: "C1"})
+	require.NoError(t, err)
+	report := largeReport("B")
+	require.NoError(t, db.Write(ctx, "test", func(w *Writes) error {
+		if _, err := w.UpdateConversation(c.ID, func(c *Conversation) error { c.LastReport = report; return nil }); err != nil {
+			return err
+		}
+		assert.Equal(t, byte('{'), w.tx.Bucket(bucketConversations).Get(u64(c.ID))[0], "plain within the transaction")
+		again, err := w.UpdateConversation(c.ID, func(c *Conversation) error { c.CardVersion++; return nil })
+		assert.JSONEq(t, string(report), string(again.LastReport), "the second update reads the first")
+		return err
+	}))
+	require.NoError(t, db.bolt.View(func(tx *bolt.Tx) error {
+		assert.True(t, bytes.HasPrefix(tx.Bucket(bucketConversations).Get(u64(c.ID)), zstdMagic), "compressed at the end")
+		return nil
+	}))
+	got, err := db.Conversation(ctx, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, got.CardVersion)
+	assert.JSONEq(t, string(report), string(got.LastReport))
+}

@@ -213,7 +213,10 @@ func (t *Writes) UpdateConversation(id uint64, mutate func(*Conversation) error)
 	if len(c.LastReport) > 0 && !slices.Contains(t.updated, id) {
 		t.updated = append(t.updated, id)
 	}
-	return c, putConversation(t.tx, c, &old)
+	if !slices.Contains(t.packLater, id) {
+		t.packLater = append(t.packLater, id)
+	}
+	return c, putConversationWith(t.tx, c, &old, putPlain)
 }
 
 // Conversation returns conversation id, ErrNotFound or a *CorruptError.
@@ -288,6 +291,11 @@ func unsafeConversation(tx *bolt.Tx, id uint64) (Conversation, error) {
 
 // putConversation writes c and keeps the cards index in step with its card; old is the previous version.
 func putConversation(tx *bolt.Tx, c Conversation, old *Conversation) error {
+	return putConversationWith(tx, c, old, put)
+}
+
+// putConversationWith is putConversation storing c's value with store (put, or putPlain).
+func putConversationWith(tx *bolt.Tx, c Conversation, old *Conversation, store func(*bolt.Bucket, []byte, any) error) error {
 	convs, err := bucket(tx, bucketConversations)
 	if err != nil {
 		return err
@@ -298,7 +306,7 @@ func putConversation(tx *bolt.Tx, c Conversation, old *Conversation) error {
 	}
 	// Ids and card timestamps only grow, and updates mostly touch the newest conversations.
 	convs.FillPercent, cards.FillPercent = appendFill, appendFill
-	if err := put(convs, u64(c.ID), c); err != nil {
+	if err := store(convs, u64(c.ID), c); err != nil {
 		return fmt.Errorf("conversation %d: %w", c.ID, err)
 	}
 	if old != nil {
