@@ -15,8 +15,8 @@ type SweepOMS interface {
 	SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (ProductsPage, error)
 }
 
-// Limiter bounds the OMS requests of the sweeps that share it: at most Concurrency in flight and, when RPS
-// is set, at most RPS started per second. Interactive checks do not use it, so they never queue behind a
+// Limiter bounds the OMS requests of the sweeps that share it: at most Concurrency HTTP exchanges in flight
+// and, when RPS is set, at most RPS started per second. Interactive checks do not use it, so they never queue behind a
 // sweep; the OMS sees at most Concurrency more requests than the checks alone make.
 type Limiter struct {
 	slots chan struct{}
@@ -75,64 +75,69 @@ func (l *Limiter) acquire(ctx context.Context) (release func(), err error) {
 	return release, nil
 }
 
-// Limit returns oms with every call going through l.
+// Limit returns oms with every HTTP exchange of its calls going through l.
 func Limit(oms SweepOMS, l *Limiter) SweepOMS { return limited{oms: oms, l: l} }
+
+// limiterKey keys the limiter a limited OMS puts in the context of its calls.
+type limiterKey struct{}
+
+// Exchange waits for a slot of the limiter the call's context carries, if any, and returns its release.
+// The OMS adapter holds the slot for one HTTP exchange (request sent, answer read), not while it decodes
+// the answer: the limit protects the OMS, and on a busy machine decoding under the slot leaves the OMS
+// idle while the sweep waits for a CPU. A retry or a second request of the same call takes a slot again.
+func Exchange(ctx context.Context) (release func(), err error) {
+	l, ok := ctx.Value(limiterKey{}).(*Limiter)
+	if !ok {
+		return func() {}, nil
+	}
+	return l.acquire(ctx)
+}
 
 type limited struct {
 	oms SweepOMS
 	l   *Limiter
 }
 
-func call[T any](ctx context.Context, l *Limiter, fn func() (T, error)) (T, error) {
-	release, err := l.acquire(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	defer release()
-	return fn()
+func (o limited) ctx(ctx context.Context) context.Context {
+	return context.WithValue(ctx, limiterKey{}, o.l)
 }
 
 func (o limited) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]CatalogProduct, error) {
-	return call(ctx, o.l, func() ([]CatalogProduct, error) { return o.oms.ProductsBySKU(ctx, storeID, skus) })
+	return o.oms.ProductsBySKU(o.ctx(ctx), storeID, skus)
 }
 
 func (o limited) Shops(ctx context.Context, storeID string) ([]Shop, error) {
-	return call(ctx, o.l, func() ([]Shop, error) { return o.oms.Shops(ctx, storeID) })
+	return o.oms.Shops(o.ctx(ctx), storeID)
 }
 
 func (o limited) ShopLinks(ctx context.Context, productIDs []string) ([]ShopLink, error) {
-	return call(ctx, o.l, func() ([]ShopLink, error) { return o.oms.ShopLinks(ctx, productIDs) })
+	return o.oms.ShopLinks(o.ctx(ctx), productIDs)
 }
 
 func (o limited) PreorderCategories(ctx context.Context, storeID string) ([]Category, error) {
-	return call(ctx, o.l, func() ([]Category, error) { return o.oms.PreorderCategories(ctx, storeID) })
+	return o.oms.PreorderCategories(o.ctx(ctx), storeID)
 }
 
 func (o limited) CategoryMembers(ctx context.Context, productIDs []string) ([]CategoryMember, error) {
-	return call(ctx, o.l, func() ([]CategoryMember, error) { return o.oms.CategoryMembers(ctx, productIDs) })
+	return o.oms.CategoryMembers(o.ctx(ctx), productIDs)
 }
 
 func (o limited) FindJobs(ctx context.Context, q JobQuery) ([]Job, error) {
-	return call(ctx, o.l, func() ([]Job, error) { return o.oms.FindJobs(ctx, q) })
+	return o.oms.FindJobs(o.ctx(ctx), q)
 }
 
 func (o limited) Listings(ctx context.Context, shopID string, variants []VariantRef) ([]Listing, error) {
-	return call(ctx, o.l, func() ([]Listing, error) { return o.oms.Listings(ctx, shopID, variants) })
+	return o.oms.Listings(o.ctx(ctx), shopID, variants)
 }
 
 func (o limited) ProductStores(ctx context.Context) ([]ProductStore, error) {
-	return call(ctx, o.l, func() ([]ProductStore, error) { return o.oms.ProductStores(ctx) })
+	return o.oms.ProductStores(o.ctx(ctx))
 }
 
 func (o limited) CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (MembersPage, error) {
-	return call(ctx, o.l, func() (MembersPage, error) {
-		return o.oms.CategoryMembersPage(ctx, categoryIDs, viewIndex, viewSize)
-	})
+	return o.oms.CategoryMembersPage(o.ctx(ctx), categoryIDs, viewIndex, viewSize)
 }
 
 func (o limited) SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (ProductsPage, error) {
-	return call(ctx, o.l, func() (ProductsPage, error) {
-		return o.oms.SellableProducts(ctx, storeID, productIDs, start, rows)
-	})
+	return o.oms.SellableProducts(o.ctx(ctx), storeID, productIDs, start, rows)
 }

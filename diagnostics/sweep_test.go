@@ -2,6 +2,7 @@ package diagnostics_test
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -214,43 +215,42 @@ func TestSweepOMSDown(t *testing.T) {
 	assert.Zero(t, emitted)
 }
 
-// slowOMS holds every call until released and records the most calls in flight.
-type slowOMS struct {
-	diagnostics.SweepOMS
+// holdingTransport holds every HTTP exchange until released and records the most in flight.
+type holdingTransport struct {
+	base           http.RoundTripper
 	inFlight, most atomic.Int64
 	release        chan struct{}
 }
 
-func (s *slowOMS) hold() func() {
-	n := s.inFlight.Add(1)
+func (h *holdingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := h.inFlight.Add(1)
+	defer h.inFlight.Add(-1)
 	for {
-		m := s.most.Load()
-		if n <= m || s.most.CompareAndSwap(m, n) {
+		m := h.most.Load()
+		if n <= m || h.most.CompareAndSwap(m, n) {
 			break
 		}
 	}
-	<-s.release
-	return func() { s.inFlight.Add(-1) }
+	select {
+	case <-h.release:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	return h.base.RoundTrip(r)
 }
 
-func (s *slowOMS) ShopLinks(ctx context.Context, ids []string) ([]diagnostics.ShopLink, error) {
-	defer s.hold()()
-	return s.SweepOMS.ShopLinks(ctx, ids)
-}
-
-func (s *slowOMS) Listings(ctx context.Context, shopID string, v []diagnostics.VariantRef) ([]diagnostics.Listing, error) {
-	defer s.hold()()
-	return s.SweepOMS.Listings(ctx, shopID, v)
-}
-
-// TestSweepConcurrencyAndInteractiveCheck: the sweep never has more than its limit in flight, and an
-// interactive check runs to the end while the sweep holds every slot.
+// TestSweepConcurrencyAndInteractiveCheck: the sweep never has more HTTP exchanges than its limit in
+// flight, and an interactive check runs to the end while the sweep holds every slot.
 func TestSweepConcurrencyAndInteractiveCheck(t *testing.T) {
-	_, client := catalogServer(t, 300)
-	slow := &slowOMS{SweepOMS: client, release: make(chan struct{})}
+	srv, client := catalogServer(t, 300)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	slow := &holdingTransport{base: tr, release: make(chan struct{})}
+	held, err := hotwax.New(hotwax.Options{BaseURL: srv.URL(), Token: srv.Token(), Timeout: time.Minute, HTTPClient: &http.Client{Transport: slow}})
+	require.NoError(t, err)
 	done := make(chan diagnostics.SweepSummary)
 	go func() {
-		sum, err := diagnostics.NewSweeper(diagnostics.Limit(slow, diagnostics.NewLimiter(3, 0)), diagnostics.Options{Jobs: defaultJobs}).
+		sum, err := diagnostics.NewSweeper(diagnostics.Limit(hotwax.NewOMS(held), diagnostics.NewLimiter(3, 0)), diagnostics.Options{Jobs: defaultJobs}).
 			Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, nil)
 		assert.NoError(t, err)
 		done <- sum

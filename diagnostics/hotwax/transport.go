@@ -140,10 +140,15 @@ func (c *Client) post(ctx context.Context, req request, token string, payload []
 	if token != "" {
 		r.SetAuthToken(token)
 	}
+	release, err := diagnostics.Exchange(ctx)
+	if err != nil {
+		return result{err: err}
+	}
 	c.calls.Add(1)
 	diagnostics.CountRequest(ctx)
 	start := time.Now()
 	resp, err := r.Post(c.base + req.path)
+	release() // resty has read the whole body: the OMS is done with this exchange
 	res := result{err: err, wrote: wrote.Load()}
 	if resp != nil && resp.RawResponse != nil {
 		res.status = resp.StatusCode()
