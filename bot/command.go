@@ -1,10 +1,11 @@
 package bot
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
 )
 
 // MaxSKUs bounds one Slack check: a matrix card holds 50 rows within Slack's block limits.
@@ -53,13 +54,18 @@ type Command struct {
 	StoreID string // empty: the configured default store
 }
 
-// UsageError is a command the bot cannot run; Message says what was wrong, Usage the right form.
+// UsageError is a command the bot cannot run: Misuse is what was wrong, Usage the right form.
 type UsageError struct {
-	Message string
-	Usage   string
+	Misuse blocks.Misuse
+	Usage  string
 }
 
-func (e *UsageError) Error() string { return e.Message + " Usage: " + e.Usage }
+func (e *UsageError) Error() string { return blocks.Usage(e.Misuse) + " Usage: " + e.Usage }
+
+// misuse is the usage error for a problem with the command called name.
+func misuse(name string, m blocks.Misuse) *UsageError {
+	return &UsageError{Misuse: m, Usage: usageOf(name)}
+}
 
 // storeIDPattern is compiled on first use: every command of the binary (a one-shot check too) pays for the
 // package-level work of every package it links.
@@ -83,13 +89,10 @@ func ParseCommand(text string) (Command, error) {
 		if strings.HasPrefix(lower, "store:") {
 			id := f[len("store:"):]
 			if len(id) > maxStoreIDLen || !storeIDPattern().MatchString(id) {
-				return c, &UsageError{
-					Message: fmt.Sprintf("%q is not a product store: write store:ID with letters, digits, _ . or - (for example store:STORE).", f),
-					Usage:   usageOf(name),
-				}
+				return c, misuse(name, blocks.Misuse{Kind: blocks.BadStoreID, Word: f})
 			}
 			if c.StoreID != "" && c.StoreID != id {
-				return c, &UsageError{Message: "Give one store: only, not several.", Usage: usageOf(name)}
+				return c, misuse(name, blocks.Misuse{Kind: blocks.SeveralStores})
 			}
 			c.StoreID = id
 			continue
@@ -100,40 +103,31 @@ func ParseCommand(text string) (Command, error) {
 	case cmdCheck:
 		c.SKUs = dedupe(rest)
 		if len(c.SKUs) == 0 {
-			return c, &UsageError{Message: "Which SKU? Give at least one.", Usage: usageOf(cmdCheck)}
+			return c, misuse(name, blocks.Misuse{Kind: blocks.NoSKU})
 		}
 		if len(c.SKUs) > MaxSKUs {
-			return c, &UsageError{
-				Message: fmt.Sprintf("That is %d SKUs; one check takes at most %d. Split the list.", len(c.SKUs), MaxSKUs),
-				Usage:   usageOf(cmdCheck),
-			}
+			return c, misuse(name, blocks.Misuse{Kind: blocks.TooManySKUs, Count: len(c.SKUs), Limit: MaxSKUs})
 		}
 	case cmdHistory:
-		if len(rest) != 1 {
-			return c, &UsageError{Message: "History takes exactly one SKU.", Usage: usageOf(cmdHistory)}
-		}
 		c.SKUs = dedupe(rest)
-		if len(c.SKUs) != 1 {
-			return c, &UsageError{Message: "History takes exactly one SKU.", Usage: usageOf(cmdHistory)}
+		if len(rest) != 1 || len(c.SKUs) != 1 {
+			return c, misuse(name, blocks.Misuse{Kind: blocks.HistoryOneSKU})
 		}
 	case cmdJobs:
 		if len(rest) > 0 {
-			return c, &UsageError{Message: fmt.Sprintf("Jobs takes no SKU (got %q).", strings.Join(rest, " ")), Usage: usageOf(cmdJobs)}
+			return c, misuse(name, blocks.Misuse{Kind: blocks.JobsTakesNoSKU, Word: strings.Join(rest, " ")})
 		}
 	case cmdSweep:
 		if len(rest) > 0 {
-			return c, &UsageError{Message: fmt.Sprintf("Sweep takes no SKU: it checks every pre-order SKU of the store (got %q).", strings.Join(rest, " ")), Usage: usageOf(cmdSweep)}
+			return c, misuse(name, blocks.Misuse{Kind: blocks.SweepTakesNoSKU, Word: strings.Join(rest, " ")})
 		}
 	case cmdDoctor:
 		if len(rest) > 0 || c.StoreID != "" {
-			return c, &UsageError{Message: "Doctor takes no SKU or store: it probes the configured tenant.", Usage: usageOf(cmdDoctor)}
+			return c, misuse(name, blocks.Misuse{Kind: blocks.DoctorTakesNothing})
 		}
 	case cmdHelp:
 	default:
-		return c, &UsageError{
-			Message: fmt.Sprintf("I don't know %q. Try check, jobs, history, sweep, doctor or help.", fields[0]),
-			Usage:   usageOf(cmdCheck),
-		}
+		return c, misuse(cmdCheck, blocks.Misuse{Kind: blocks.UnknownCommand, Word: fields[0]})
 	}
 	return c, nil
 }

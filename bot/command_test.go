@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preorderbot/preorderbot/bot/blocks"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -50,7 +51,7 @@ func TestParseCommand(t *testing.T) {
 			}
 			var ue *UsageError
 			require.True(t, errors.As(err, &ue), "a usage error, got %v", err)
-			assert.Contains(t, ue.Message, tc.problem)
+			assert.Contains(t, blocks.Usage(ue.Misuse), tc.problem)
 			assert.True(t, strings.HasPrefix(ue.Usage, "/preorder "), "shows the right form")
 		})
 	}

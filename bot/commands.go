@@ -24,7 +24,7 @@ func (b *Bot) handleCommand(ctx context.Context, req request) {
 	cmd, err := ParseCommand(req.Text)
 	var ue *UsageError
 	if errors.As(err, &ue) {
-		b.tell(ctx, req, blocks.Notice(ue.Message, ue.Usage))
+		b.tell(ctx, req, blocks.Notice(blocks.Usage(ue.Misuse), ue.Usage))
 		return
 	}
 	if problem := b.unknownStore(ctx, cmd.StoreID); problem != "" {
