@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,15 +25,15 @@ func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSu
 		return nil // not one of the bot's forms: handleSubmission refuses it
 	}
 	// The form may be foreign, or its button used or expired while it was open: say so in the modal.
-	if _, problem := b.formProblem(ctx, req); problem != "" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: problem})
+	if reason, problem := b.formProblem(ctx, req); reason != "" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: blocks.FormError(problem)})
 	}
 	errs := map[string]string{}
 	switch req.CallbackID {
 	case blocks.CallbackSchedule, blocks.CallbackLink:
 		c, reason, _ := b.checkAction(ctx, req, req.Metadata)
 		if reason != "" {
-			return slack.NewErrorsViewSubmissionResponse(map[string]string{block: "This form's button can no longer be used; close it and press Re-check."})
+			return slack.NewErrorsViewSubmissionResponse(map[string]string{block: blocks.FormError(blocks.FormProblem{Kind: blocks.FormButtonUnusable})})
 		}
 		r, in, err := b.submitted(c, req)
 		if err == nil {
@@ -42,24 +41,38 @@ func (b *Bot) validateSubmission(ctx context.Context, req request) *slack.ViewSu
 		}
 		for _, p := range diagnostics.Problems(err) {
 			if id := inputBlocks[req.CallbackID][p.Field]; id != "" && errs[id] == "" {
-				errs[id] = sentence(p.Message)
+				errs[id] = inputError(p)
 			}
 		}
 		if req.CallbackID == blocks.CallbackSchedule && !slices.Contains(b.freqs.get(), in.Frequency) && errs[blocks.BlockScheduleFrequency] == "" {
-			errs[blocks.BlockScheduleFrequency] = "Pick one of the OMS's frequencies."
+			errs[blocks.BlockScheduleFrequency] = blocks.FormError(blocks.FormProblem{Kind: blocks.FrequencyNotOffered})
 		}
 		if req.CallbackID == blocks.CallbackLink && !shopOffered(missingShops(c), r.ShopID) {
-			errs[blocks.BlockLinkShop] = "Pick one of the shops missing the link."
+			errs[blocks.BlockLinkShop] = blocks.FormError(blocks.FormProblem{Kind: blocks.ShopNotOffered})
 		}
 	case blocks.CallbackEscalate:
-		if n := len([]rune(req.Values[blocks.BlockEscalateNote][blocks.ActionEscalateNote])); n > 2000 {
-			errs[blocks.BlockEscalateNote] = fmt.Sprintf("Keep the note under 2000 characters (it has %d).", n)
+		if n := len([]rune(req.Values[blocks.BlockEscalateNote][blocks.ActionEscalateNote])); n > maxNoteRunes {
+			errs[blocks.BlockEscalateNote] = blocks.FormError(blocks.FormProblem{Kind: blocks.NoteTooLong, Count: n, Limit: maxNoteRunes})
 		}
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return slack.NewErrorsViewSubmissionResponse(errs)
+}
+
+// maxNoteRunes bounds an escalation's note.
+const maxNoteRunes = 2000
+
+// errFirstRunUnreadable is a first-run picker whose value is not a time.
+var errFirstRunUnreadable = &diagnostics.ValidationError{Field: "firstRun"}
+
+// inputError words a refusal of one input: the executor's reason, or the bot's own for the picker.
+func inputError(p *diagnostics.ValidationError) string {
+	if p == errFirstRunUnreadable {
+		return blocks.FormError(blocks.FormProblem{Kind: blocks.FirstRunUnreadable})
+	}
+	return blocks.FormError(blocks.FormProblem{Kind: blocks.InvalidInput, Detail: p.Message})
 }
 
 // firstInput is where a modal shows a problem with the form or its button rather than with one input.
@@ -101,7 +114,7 @@ func (b *Bot) submitted(c clicked, req request) (diagnostics.Remedy, diagnostics
 		if s := v[blocks.BlockScheduleFirstRun][blocks.ActionScheduleFirstRun]; s != "" {
 			t, ok := firstRun(v)
 			if !ok {
-				return r, in, &diagnostics.ValidationError{Field: "firstRun", Message: "pick the first run with the date and time picker"}
+				return r, in, errFirstRunUnreadable
 			}
 			in.FirstRun = t
 		}
@@ -123,19 +136,10 @@ func (b *Bot) submitted(c clicked, req request) (diagnostics.Remedy, diagnostics
 	return r, diagnostics.Input{}, nil
 }
 
-// sentence makes a validation message read as a sentence in a modal.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	return strings.ToUpper(string(r[0])) + string(r[1:]) + "."
-}
-
 // formProblem says why a submission is not a form the bot opened for this person from this button, or
-// why that button can no longer run; reason is the audit's word for it. Both are "" when it may go on.
-func (b *Bot) formProblem(ctx context.Context, req request) (reason, problem string) {
-	const foreign = "I did not open this form for you from this button; close it and use the card's buttons."
+// why that button can no longer run; reason is the audit's word for it, "" when it may go on.
+func (b *Bot) formProblem(ctx context.Context, req request) (reason string, problem blocks.FormProblem) {
+	foreign := blocks.FormProblem{Kind: blocks.FormNotOurs}
 	m, err := b.opts.Store.Modal(ctx, req.ExternalID)
 	if opened, ok := b.forms.get(req.ExternalID); ok && errors.Is(err, store.ErrNotFound) {
 		m, err = opened, nil // opened, not recorded yet
@@ -144,32 +148,25 @@ func (b *Bot) formProblem(ctx context.Context, req request) (reason, problem str
 	case errors.Is(err, store.ErrNotFound) || req.ExternalID == "":
 		return "foreign form", foreign
 	case err != nil:
-		return "unreadable", "I could not read this form's record from my database; please submit again."
+		return "unreadable", blocks.FormProblem{Kind: blocks.FormRecordUnreadable}
 	case m.User != req.User || m.ActionID != req.Metadata || m.CallbackID != req.CallbackID || (m.ViewID != "" && m.ViewID != req.ViewID):
 		return "foreign form", foreign
 	}
 	a, err := b.opts.Store.Action(ctx, req.Metadata)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return "unknown", "This form's button is unknown to me; close it and use the card's buttons."
+		return "unknown", blocks.FormProblem{Kind: blocks.FormButtonUnknown}
 	case err != nil:
-		return "unreadable", "I could not read this form's action from my database; please submit again."
+		return "unreadable", blocks.FormProblem{Kind: blocks.FormActionUnreadable}
 	case callbackOf[a.Kind] != req.CallbackID:
 		return "foreign form", foreign
 	case a.UsedBy != "":
-		who := userName(a.UsedBy)
-		if a.UsedBy == req.User {
-			who = "You"
-		}
-		return "used", fmt.Sprintf("%s already did this at %s; close the form and press Re-check.", who, a.UsedAt.UTC().Format("15:04 UTC"))
+		return "used", blocks.FormProblem{Kind: blocks.FormButtonUsed, Pressed: blocks.Pressed{By: a.UsedBy, At: a.UsedAt, Viewer: req.User}}
 	case !a.ExpiresAt.IsZero() && !b.now().Before(a.ExpiresAt):
-		return "expired", "This form's button expired; close it and press Re-check for fresh buttons."
+		return "expired", blocks.FormProblem{Kind: blocks.FormButtonExpired}
 	}
-	return "", ""
+	return "", blocks.FormProblem{}
 }
-
-// userName is how a modal's plain-text error names a user (mentions do not render there).
-func userName(id string) string { return "User " + id }
 
 func shopOffered(shops []diagnostics.ShopFacts, id string) bool {
 	for _, s := range shops {
@@ -208,7 +205,7 @@ func (b *Bot) handleSubmission(ctx context.Context, req request) {
 	}
 	if reason != "" {
 		c, _, _ := b.checkAction(ctx, req, req.Metadata)
-		b.refuse(ctx, req, c, reason, problem)
+		b.refuse(ctx, req, c, reason, blocks.FormError(problem))
 		return
 	}
 	c, ok := b.loadAction(ctx, req, req.Metadata)
@@ -230,7 +227,7 @@ func (b *Bot) handleSubmission(ctx context.Context, req request) {
 		}
 		if problems := diagnostics.Problems(err); len(problems) > 0 {
 			// Refused before the button is used: it stays on the card for a corrected try.
-			b.tell(ctx, req, blocks.Note(blocks.NotRun(sentence(problems[0].Message))))
+			b.tell(ctx, req, blocks.Note(blocks.NotRun(inputError(problems[0]))))
 			return
 		}
 		if err != nil {
