@@ -20,18 +20,18 @@ type FormProblemKind int
 
 // The problems a submitted form can have.
 const (
-	FormNotOurs            FormProblemKind = iota // the bot did not open this form for this person from this button
-	FormRecordUnreadable                          // the form's record could not be read from the store
-	FormButtonUnknown                             // no stored action has the form's button
-	FormActionUnreadable                          // the form's action could not be read from the store
-	FormButtonUsed                                // the form's button was used while the form was open
-	FormButtonExpired                             // the form's button expired while the form was open
-	FormButtonUnusable                            // the form's button cannot run any more
-	InvalidInput                                  // the executor refuses an input: Detail says why
-	FirstRunUnreadable                            // the first-run picker's value is not a time
-	FrequencyNotOffered                           // a frequency the OMS does not have
-	ShopNotOffered                                // a shop that is not missing the link
-	NoteTooLong                                   // the escalation note is longer than Limit
+	FormNotOurs          FormProblemKind = iota // the bot did not open this form for this person from this button
+	FormRecordUnreadable                        // the form's record could not be read from the store
+	FormButtonUnknown                           // no stored action has the form's button
+	FormActionUnreadable                        // the form's action could not be read from the store
+	FormButtonUsed                              // the form's button was used while the form was open
+	FormButtonExpired                           // the form's button expired while the form was open
+	FormButtonUnusable                          // the form's button cannot run any more
+	InvalidInput                                // the executor refuses an input: Detail says why
+	FirstRunUnreadable                          // the first-run picker's value is not a time
+	FrequencyNotOffered                         // a frequency the OMS does not have
+	ShopNotOffered                              // a shop that is not missing the link
+	NoteTooLong                                 // the escalation note is longer than Limit
 )
 
 // FormError words a form problem. It is plain text: a modal's inline errors render no mrkdwn, so a user
