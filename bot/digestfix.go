@@ -104,7 +104,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 	if result == "unknown" {
 		// The write may have landed: the OMS tells, as after a restart.
 		b.settleBulkFix(ctx, conv.ID, store.InFlight{Keys: []string{fix.Effect}, By: req.User, At: started, Until: untilAnswer},
-			"the OMS did not answer in time")
+			blocks.CutByTimeout)
 		return
 	}
 	recorded := b.recordResult(claim, first, result, outcome, c.action.ID, &store.AuditRecord{

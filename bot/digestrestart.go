@@ -26,15 +26,15 @@ func (b *Bot) finishBulkFixes(ctx context.Context, conv store.Conversation) {
 func (b *Bot) finishBulkFix(ctx context.Context, convID uint64, f store.InFlight) {
 	unlock := b.locks.lock("effect/" + f.Keys[0])
 	defer unlock()
-	b.settleBulkFix(ctx, convID, f, "the bot restarted before the OMS answered")
+	b.settleBulkFix(ctx, convID, f, blocks.CutByRestart)
 }
 
-// settleBulkFix ends a bulk fix whose OMS write has no known outcome (why says what cut it short) by
+// settleBulkFix ends a bulk fix whose OMS write has no known outcome (cut says what cut it short) by
 // re-reading the OMS, as the executor does before it writes, and never writes: a pending schedule or a
 // run started since the claim is the fix done (its job is watched, then its SKUs re-checked); no sign of
 // it brings the fix's button back (a press re-reads the OMS again before writing); an OMS that cannot be
 // read leaves the outcome unknown, and a new sweep is the way forward. The caller holds the effect's lock.
-func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight, why string) {
+func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight, cut blocks.CutShort) {
 	key := f.Keys[0]
 	log := b.log.With("conversation_id", convID, "effect", key)
 	conv, err := b.opts.Store.Conversation(ctx, convID)
@@ -54,26 +54,27 @@ func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight
 	out, found, err := b.opts.Executor.Done(rctx, d.Store, fix.Remedy, diagnostics.Input{RanSince: f.At})
 	rcancel()
 
-	status := blocks.BulkFixStatus{By: f.By, At: f.At, SKUs: len(fix.SKUs), Why: why}
-	var state, result, summary string
+	status := blocks.BulkFixStatus{By: f.By, At: f.At, SKUs: len(fix.SKUs), Cut: cut}
+	var state, result string
 	var watch store.Watch
 	switch {
 	case err != nil:
-		state, result, summary = fixUnknown, "unknown", why+", and the OMS could not be re-read: "+shortErr(err)
+		state, result = fixUnknown, "unknown"
 		status.Step, status.Outcome = blocks.BulkUnread, shortErr(err)
 	case !found:
-		state, result, summary = fixFailed, "failed", why+", and the OMS shows no sign of the change"
+		state, result = fixFailed, "failed"
 		status.Step = blocks.BulkNotFound
 	case out.JobID != "":
-		state, result, summary = fixWatching, "ok", out.Summary
+		state, result = fixWatching, "ok"
 		watch = store.Watch{JobID: out.JobID, ConversationID: convID, JobEnumID: fix.Remedy.Job, ShopID: fix.Remedy.ShopID,
 			SKU: bulkWatchPrefix + strconv.Itoa(i), StartedAt: f.At, Deadline: f.At.Add(b.opts.WatchTimeout)}
 		status.Step, status.Outcome, status.JobID = blocks.BulkFound, out.Summary, out.JobID
 	default:
-		state, result, summary = fixDone, "ok", out.Summary
+		state, result = fixDone, "ok"
 		status.Step, status.Outcome = blocks.BulkFound, out.Summary
 	}
-	log.Info("settled a bulk fix whose write had no known outcome", "why", why, "result", result)
+	summary := blocks.SettledSummary(status)
+	log.Info("settled a bulk fix whose write had no known outcome", "cut", cut, "result", result)
 
 	// The claim is finished only while it is still this digest's: one taken over since is its new writer's.
 	eff, err := b.opts.Store.Effect(ctx, key)
@@ -81,7 +82,7 @@ func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight
 	b.endBulkInFlight(ctx, convID, key, func(w *store.Writes) error {
 		if ours {
 			audit := &store.AuditRecord{Actor: f.By, Action: "remedy:bulk-" + fix.Remedy.Kind, ConversationID: convID, ProductStoreID: d.Store,
-				Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Request: remedyRequest(fix.Remedy, diagnostics.Input{}) + " re-read: " + why,
+				Card: &store.MessageRef{Channel: conv.Channel, TS: conv.CardTS}, Request: remedyRequest(fix.Remedy, diagnostics.Input{}) + " re-read: " + blocks.CutWhy(status),
 				Outcome: result, Detail: summary}
 			if err := b.recordResult(eff, store.Effect{}, result, summary, eff.ActionID, audit)(w); err != nil {
 				return err

@@ -76,3 +76,27 @@ func quote(t *testing.T, s string) string {
 	require.NoError(t, err)
 	return string(js)
 }
+
+// A bulk fix cut short is stored as a kind of cut; one stored before, with the words, still renders the same.
+func TestStoredCutWordsStillRender(t *testing.T) {
+	t.Parallel()
+	var old bulkFix
+	require.NoError(t, json.Unmarshal([]byte(`{"state":"failed","status":{"step":"notFound","by":"U1","at":"2026-01-02T10:02:00Z","skus":3,`+
+		`"why":"the bot restarted before the OMS answered"}}`), &old))
+	require.NotNil(t, old.Status)
+	now := *old.Status
+	now.Why, now.Cut = "", blocks.CutByRestart
+	want := "⚠️ Run full catalog sync: the bot restarted before the OMS answered (<@U1> pressed it at <!date^1767348120^{date_short_pretty} {time}|2026-01-02 10:02 UTC>), " +
+		"and the OMS shows no sign of it, so it did not happen. Press it again to retry."
+	assert.Equal(t, want, blocks.BulkFixLine("Run full catalog sync", *old.Status))
+	assert.Equal(t, want, blocks.BulkFixLine("Run full catalog sync", now))
+	assert.Equal(t, "the bot restarted before the OMS answered, and the OMS shows no sign of the change", blocks.SettledSummary(*old.Status))
+	assert.Equal(t, blocks.SettledSummary(*old.Status), blocks.SettledSummary(now))
+
+	js, err := json.Marshal(now)
+	require.NoError(t, err)
+	assert.Contains(t, string(js), `"cut":"restart"`)
+	assert.NotContains(t, string(js), `"why"`, "the words are not stored")
+	timeout := blocks.BulkFixStatus{Step: blocks.BulkUnread, Cut: blocks.CutByTimeout, Outcome: "dial tcp: refused"}
+	assert.Equal(t, "the OMS did not answer in time, and the OMS could not be re-read: dial tcp: refused", blocks.SettledSummary(timeout))
+}

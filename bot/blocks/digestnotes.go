@@ -36,16 +36,48 @@ type BulkFixStatus struct {
 	Took    *Taken    `json:"took,omitempty"`    // BulkWatching: the fix the OMS took
 	Done    string    `json:"done,omitempty"`    // BulkWatching, stored before Took: what the OMS did, in the past tense
 	JobID   string    `json:"jobId,omitempty"`   // the job watched
-	Why     string    `json:"why,omitempty"`     // what left the outcome unknown, for the steps after a re-read
+	Cut     CutShort  `json:"cut,omitempty"`     // what left the outcome unknown, for the steps after a re-read
+	Why     string    `json:"why,omitempty"`     // the same in words, as stored before Cut
 	// Fixed and Still are a re-check's count: the SKUs now healthy, and those with a problem by cause.
 	Fixed int                       `json:"fixed,omitempty"`
 	Still map[diagnostics.Cause]int `json:"still,omitempty"`
 }
 
+// CutShort is what left a bulk fix's outcome unknown, so that the OMS was read again.
+type CutShort string
+
+// What cuts a bulk fix short.
+const (
+	CutByTimeout CutShort = "timeout" // the OMS did not answer in time
+	CutByRestart CutShort = "restart" // the bot restarted before the OMS answered
+)
+
+// CutWhy words what left a bulk fix's outcome unknown (plain text); a status stored before Cut keeps its words.
+func CutWhy(s BulkFixStatus) string {
+	switch s.Cut {
+	case CutByTimeout:
+		return "the OMS did not answer in time"
+	case CutByRestart:
+		return "the bot restarted before the OMS answered"
+	}
+	return s.Why
+}
+
+// SettledSummary is the effect's and audit's summary of a bulk fix settled by reading the OMS again (plain text).
+func SettledSummary(s BulkFixStatus) string {
+	switch s.Step {
+	case BulkUnread:
+		return CutWhy(s) + ", and the OMS could not be re-read: " + s.Outcome
+	case BulkNotFound:
+		return CutWhy(s) + ", and the OMS shows no sign of the change"
+	}
+	return s.Outcome
+}
+
 // BulkFixLine words the status of a digest's bulk fix labelled label (mrkdwn); it is the fix's line on the
 // digest and its note in the digest's thread.
 func BulkFixLine(label string, s BulkFixStatus) string {
-	cut := fmt.Sprintf("%s (%s pressed it at %s)", escape(s.Why), userMention(s.By), slackDate(s.At))
+	cut := fmt.Sprintf("%s (%s pressed it at %s)", escape(CutWhy(s)), userMention(s.By), slackDate(s.At))
 	switch s.Step {
 	case BulkStarted:
 		return fmt.Sprintf("⏳ %s: started by %s at %s", escape(BulkLabel(label, s.SKUs)), userMention(s.By), slackDate(s.At))

@@ -44,16 +44,16 @@ func TestBulkFixLine(t *testing.T) {
 		}), "⚠️ " + esc + ": re-checked the 12 SKUs at " + date + ": 9 fixed, 3 still with a problem (2 " +
 			diagnostics.CauseAssociatedAfterSync.Short() + ", 1 " + diagnostics.CauseNeedsManualLink.Short() + ")"},
 		{"OMS unreadable after a restart", with(func(s *BulkFixStatus) {
-			s.Step, s.Why, s.Outcome = BulkUnread, "the bot restarted before the OMS answered", "dial <tcp>"
+			s.Step, s.Cut, s.Outcome = BulkUnread, CutByRestart, "dial <tcp>"
 		}), "⚠️ " + esc + ": " + cut + ", and I could not read the OMS to tell whether it happened (dial &lt;tcp&gt;). " +
 			"Start a new sweep with `/preorder sweep` before trying again."},
-		{"not found after a restart", with(func(s *BulkFixStatus) { s.Step, s.Why = BulkNotFound, "the bot restarted before the OMS answered" }),
+		{"not found after a restart", with(func(s *BulkFixStatus) { s.Step, s.Cut = BulkNotFound, CutByRestart }),
 			"⚠️ " + esc + ": " + cut + ", and the OMS shows no sign of it, so it did not happen. Press it again to retry."},
 		{"found with a job after a restart", with(func(s *BulkFixStatus) {
-			s.Step, s.Why, s.Outcome, s.JobID = BulkFound, "the bot restarted before the OMS answered", "scheduled", "M2"
+			s.Step, s.Cut, s.Outcome, s.JobID = BulkFound, CutByRestart, "scheduled", "M2"
 		}), "⏳ " + esc + ": " + cut + "; the OMS shows it done (scheduled). Watching job M2, then I re-check these 12 SKUs"},
 		{"found after a restart", with(func(s *BulkFixStatus) {
-			s.Step, s.Why, s.Outcome = BulkFound, "the bot restarted before the OMS answered", "ran"
+			s.Step, s.Cut, s.Outcome = BulkFound, CutByRestart, "ran"
 		}), "✅ " + esc + ": " + cut + "; the OMS shows it done (ran)."},
 	}
 	for _, tt := range tests {
