@@ -266,9 +266,6 @@ func loadDigest(conv store.Conversation) (digest, bool) {
 	return d, true
 }
 
-// problemDigestChannel is the readiness topic of a digest channel the bot cannot post in.
-const problemDigestChannel = "digest-channel"
-
 // checkDigestChannel makes sure the bot is in the digest channel; when it is not, it says so in the log
 // and on /readyz.
 func (b *Bot) checkDigestChannel(ctx context.Context) {
@@ -284,7 +281,7 @@ func (b *Bot) checkDigestChannel(ctx context.Context) {
 	case !info.IsMember:
 		b.noteDigestChannel(fmt.Errorf("not_in_channel"))
 	default:
-		b.health.clear(problemDigestChannel)
+		b.health.clear(blocks.DigestChannelClosed)
 	}
 }
 
@@ -294,7 +291,6 @@ func (b *Bot) noteDigestChannel(err error) {
 	if ch == "" {
 		return
 	}
-	reason := fmt.Sprintf("the bot cannot post the digest in PREORDERBOT_DIGEST_CHANNEL %s (%v): invite @preorderbot to it with /invite", ch, err)
 	b.log.Warn("digest channel unusable", "channel", ch, "error", err)
-	b.health.set(problemDigestChannel, reason)
+	b.health.set(blocks.Unready{Kind: blocks.DigestChannelClosed, Channel: ch, Detail: err.Error()})
 }

@@ -9,33 +9,29 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/preorderbot/preorderbot/bot/blocks"
 )
 
-// Readiness problems the bot reports, by topic: a newer report of a topic replaces the older one.
-const (
-	problemSlackStart = "slack-start" // auth.test at start keeps failing for a reason that is not the token
-	problemBotToken   = "bot-token"   // Slack refused the bot token on a call while running
-)
-
-// health holds why the bot cannot do its job right now, for /readyz.
+// health holds why the bot cannot do its job right now, by kind, for /readyz.
 type health struct {
 	mu       sync.Mutex
-	problems map[string]string
+	problems map[blocks.UnreadyKind]blocks.Unready
 }
 
-func (h *health) set(topic, reason string) {
+func (h *health) set(u blocks.Unready) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.problems == nil {
-		h.problems = map[string]string{}
+		h.problems = map[blocks.UnreadyKind]blocks.Unready{}
 	}
-	h.problems[topic] = reason
+	h.problems[u.Kind] = u
 }
 
-func (h *health) clear(topic string) {
+func (h *health) clear(kind blocks.UnreadyKind) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.problems, topic)
+	delete(h.problems, kind)
 }
 
 func (h *health) list() []string {
@@ -43,7 +39,7 @@ func (h *health) list() []string {
 	defer h.mu.Unlock()
 	out := make([]string, 0, len(h.problems))
 	for _, p := range h.problems {
-		out = append(out, p)
+		out = append(out, blocks.UnreadyReason(p))
 	}
 	slices.Sort(out)
 	return out
@@ -71,11 +67,11 @@ func tokenRejection(err error) (string, bool) {
 // the bot not ready (its cards cannot be finished) until a call succeeds again.
 func (b *Bot) noteSlackResult(err error) {
 	if code, ok := tokenRejection(err); ok {
-		b.health.set(problemBotToken, "Slack rejects the bot token ("+code+"): cards cannot be posted or finished; check SLACK_BOT_TOKEN and the app's installation")
+		b.health.set(blocks.Unready{Kind: blocks.TokenRejected, Detail: code})
 		return
 	}
 	if err == nil {
-		b.health.clear(problemBotToken)
+		b.health.clear(blocks.TokenRejected)
 	}
 }
 
@@ -89,7 +85,7 @@ func (b *Bot) authenticate(ctx context.Context) (*slack.AuthTestResponse, error)
 	for attempt := 1; ; attempt++ {
 		auth, err := b.api.AuthTestContext(ctx)
 		if err == nil {
-			b.health.clear(problemSlackStart)
+			b.health.clear(blocks.SlackUnreachable)
 			b.noteSlackResult(nil)
 			return auth, nil
 		}
@@ -99,7 +95,7 @@ func (b *Bot) authenticate(ctx context.Context) (*slack.AuthTestResponse, error)
 		if code, ok := tokenRejection(err); ok {
 			return nil, fmt.Errorf("%w: auth.test answered %s: check SLACK_BOT_TOKEN and that the app is installed", ErrSlackAuth, code)
 		}
-		b.health.set(problemSlackStart, fmt.Sprintf("cannot reach Slack to start (auth.test: %v); retrying, attempt %d", err, attempt))
+		b.health.set(blocks.Unready{Kind: blocks.SlackUnreachable, Detail: err.Error(), Attempt: attempt})
 		b.log.Warn("slack auth.test failed; retrying", "attempt", attempt, "in", wait, "error", err)
 		select {
 		case <-ctx.Done():
