@@ -184,21 +184,17 @@ func (c *Client) queryListings(ctx context.Context, f listingFields, shopID stri
 		},
 	}
 	req := request{call: "solr-query shopifyCore", path: "solr-query", body: body}
-	var r solrReply[map[string]json.RawMessage]
+	var r solrReply[listingWire]
 	if err := c.do(ctx, req, &r); err != nil {
 		return nil, err
 	}
-	raw, err := r.docs(req)
+	wire, err := r.docs(req)
 	if err != nil {
 		return nil, err
 	}
-	docs := make([]listingDoc, 0, len(raw))
-	for _, d := range raw {
-		doc, err := decodeListingDoc(f, d)
-		if err != nil {
-			return nil, &APIError{Call: req.call, Status: 200, Reason: err.Error()}
-		}
-		docs = append(docs, doc)
+	docs := make([]listingDoc, len(wire))
+	for i, w := range wire {
+		docs[i] = w.doc(f.generation)
 	}
 	return newestListings(shopID, variants, docs), nil
 }
@@ -212,36 +208,37 @@ type listingDoc struct {
 	Values        stringList
 }
 
-// returned is the fl parameter of a listing query: the fields decodeListingDoc reads, so that Solr does not
+// returned is the fl parameter of a listing query: the fields listingWire.doc keeps, so that Solr does not
 // send (nor the client skip) the rest of each bulk-operation document.
 func (f listingFields) returned() string {
 	return "_timestamp_,contains_error," + f.variantIDs + "," + f.namespace + "," + f.value
 }
 
-func decodeListingDoc(f listingFields, d map[string]json.RawMessage) (listingDoc, error) {
-	var doc listingDoc
-	// The answer was valid JSON as a whole, so each field's decoder is called directly, without
-	// json.Unmarshal scanning every value a second time.
-	fields := [...]struct {
-		name string
-		into json.Unmarshaler
-	}{
-		{"_timestamp_", &doc.Timestamp},
-		{"contains_error", &doc.ContainsError},
-		{f.variantIDs, &doc.VariantIDs},
-		{f.namespace, &doc.Namespaces},
-		{f.value, &doc.Values},
+// listingWire is a bulk-operation document as the listing query returns it, with the fields of both
+// generations: decoding into a struct reads each value once, where a map of raw values allocated and
+// copied every field before decoding it again. Only one generation's fields are present (fl asks for them).
+type listingWire struct {
+	Timestamp     msTime   `json:"_timestamp_"`
+	ContainsError flexBool `json:"contains_error"`
+
+	DottedVariantIDs stringList `json:"data.productVariantUpdate.productVariant.id"`
+	DottedNamespaces stringList `json:"data.productVariantUpdate.productVariant.metafields.edges.node.namespace"`
+	DottedValues     stringList `json:"data.productVariantUpdate.productVariant.metafields.edges.node.value"`
+
+	UnderscoreVariantIDs stringList `json:"data_productVariantUpdate_productVariant_id"`
+	UnderscoreNamespaces stringList `json:"data_productVariantUpdate_productVariant_metafields_edges_node_namespace"`
+	UnderscoreValues     stringList `json:"data_productVariantUpdate_productVariant_metafields_edges_node_value"`
+}
+
+// doc keeps the fields of the generation the query asked for.
+func (w listingWire) doc(generation string) listingDoc {
+	d := listingDoc{Timestamp: w.Timestamp, ContainsError: w.ContainsError}
+	if generation == GenerationUnderscore {
+		d.VariantIDs, d.Namespaces, d.Values = w.UnderscoreVariantIDs, w.UnderscoreNamespaces, w.UnderscoreValues
+	} else {
+		d.VariantIDs, d.Namespaces, d.Values = w.DottedVariantIDs, w.DottedNamespaces, w.DottedValues
 	}
-	for _, fd := range fields {
-		raw, ok := d[fd.name]
-		if !ok {
-			continue
-		}
-		if err := fd.into.UnmarshalJSON(raw); err != nil {
-			return listingDoc{}, fmt.Errorf("field %s: %w", fd.name, err)
-		}
-	}
-	return doc, nil
+	return d
 }
 
 // metafieldValue is the HC_PREORDER metafield JSON the sync writes per variant.
