@@ -198,6 +198,12 @@ func (b *Bot) recheckFix(ctx context.Context, convID uint64, i int, note string)
 	if !ok || i < 0 || i >= len(d.Fixes) {
 		return
 	}
+	if f := d.Fixes[i]; f.State == fixDone && f.Status != nil && f.Status.Step == blocks.BulkRechecked {
+		// Already re-checked and recorded: a restart between that record and the end of the watch resumes
+		// the watch. The digest shows the result; saying it again in the thread would repeat a post.
+		b.redrawDigest(ctx, convID, "")
+		return
+	}
 	skus := d.Fixes[i].SKUs
 	b.opts.StoreFacts.Drop()
 	now := map[string]diagnostics.SweepResult{}
