@@ -42,7 +42,6 @@ func checkOnPage(t *testing.T, ctx context.Context, sku, want string) {
 // A visitor in another time zone sees every time in theirs: the schedule modal's first run, written in its
 // text as a date token, reads the same clock time as its date picker, and not the server's.
 func TestDemoTimesInBrowserZone(t *testing.T) {
-	t.Parallel()
 	ctx := browser(t)
 	d := startTestDemo(t, hotwaxtest.ScenarioAssociationJobNotScheduled)
 	require.NoError(t, chromedp.Do(ctx, inZone("Asia/Kolkata"), chromedp.Navigate(d.URL)))
@@ -76,7 +75,6 @@ func kolkata(t *testing.T) *time.Location {
 // opens something: the simulated OMS's product page, or (for a Slack permalink) the message's channel and
 // thread on the page itself.
 func TestDemoNarrowAndLinksOpen(t *testing.T) {
-	t.Parallel()
 	ctx := browser(t)
 	d := startTestDemo(t, hotwaxtest.ScenarioJobFailing)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(760, 900), chromedp.Navigate(d.URL)))
