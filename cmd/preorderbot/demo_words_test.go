@@ -113,7 +113,8 @@ func TestDemoNarrowAndLinksOpen(t *testing.T) {
 		chromedp.WaitNotVisible(chromedp.CSS(`#modal-backdrop`)),
 		waitText(`#messages`, "support thread"),
 	), "escalate")
-	clickEventually(t, ctx, chromedp.CSS(`#messages a.md-permalink`))
+	// The support thread's link, not the first link to a message: the card may link its own thread too.
+	clickEventually(t, ctx, chromedp.CSS(`#messages a.md-permalink[data-permalink-channel="`+demoSupportChannel+`"]`))
 	require.NoError(t, chromedp.Do(ctx,
 		waitText(`#channel-name`, "hotwax-support"),
 		waitText(`#thread-messages`, "HW-GLOVE-L"),
