@@ -88,14 +88,15 @@ func (e *DraftError) Error() string {
 }
 
 func (e *DraftError) Unwrap() error {
-	return &OMSError{Call: "findJobs " + e.EnumID + " draft", Status: 200, Messages: []string{clip(e.Reason, maxOMSMessage)}}
+	return &OMSError{Call: "findJobs " + e.EnumID + " draft", Status: 200, Messages: []string{Clip(e.Reason, MaxOMSMessage)}}
 }
 
-// maxOMSMessage bounds one OMS message; some services put whole stack traces in _ERROR_MESSAGE_.
-const maxOMSMessage = 500
+// MaxOMSMessage bounds one OMS message; some services put whole stack traces in _ERROR_MESSAGE_.
+const MaxOMSMessage = 500
 
-// clip shortens s to at most n bytes without splitting a UTF-8 sequence, marking the cut with "…".
-func clip(s string, n int) string {
+// Clip shortens s to at most n bytes without splitting a UTF-8 sequence, marking the cut with "…". The
+// adapter clips every OMS text an error quotes with it.
+func Clip(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s

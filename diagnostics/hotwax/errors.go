@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
 )
@@ -17,9 +16,6 @@ func EmptyAnswer(call, reason string) *APIError { return diagnostics.EmptyAnswer
 
 // maxExcerpt bounds how much of a bad body an error quotes, so logs and cards stay readable.
 const maxExcerpt = 200
-
-// maxMessage bounds one OMS message; some services put whole stack traces in _ERROR_MESSAGE_.
-const maxMessage = 500
 
 // omsStatus holds the error fields every OMS answer may carry; response types embed it.
 type omsStatus struct {
@@ -58,7 +54,7 @@ func appendMessages(messages []string, raw json.RawMessage) []string {
 	case '[':
 		var items []json.RawMessage
 		if err := json.Unmarshal(raw, &items); err != nil {
-			return append(messages, clip(string(raw), maxMessage))
+			return append(messages, diagnostics.Clip(string(raw), diagnostics.MaxOMSMessage))
 		}
 		for _, item := range items {
 			messages = appendMessages(messages, item)
@@ -67,35 +63,22 @@ func appendMessages(messages []string, raw json.RawMessage) []string {
 	case '{':
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &obj); err != nil {
-			return append(messages, clip(string(raw), maxMessage))
+			return append(messages, diagnostics.Clip(string(raw), diagnostics.MaxOMSMessage))
 		}
 		for _, key := range []string{"message", "msg", "_ERROR_MESSAGE_", "errorMessage", "error"} {
 			if text := scalarText(obj[key]); text != "" {
-				return append(messages, clip(text, maxMessage))
+				return append(messages, diagnostics.Clip(text, diagnostics.MaxOMSMessage))
 			}
 		}
-		return append(messages, clip(string(raw), maxMessage))
+		return append(messages, diagnostics.Clip(string(raw), diagnostics.MaxOMSMessage))
 	}
 	if text := strings.TrimSpace(scalarText(raw)); text != "" {
-		return append(messages, clip(text, maxMessage))
+		return append(messages, diagnostics.Clip(text, diagnostics.MaxOMSMessage))
 	}
 	return messages
 }
 
 // excerpt is the start of a body, valid UTF-8, at most maxExcerpt bytes, for errors about unreadable bodies.
 func excerpt(body []byte) string {
-	return clip(strings.TrimSpace(string(body)), maxExcerpt)
-}
-
-// clip shortens s to at most n bytes without splitting a UTF-8 sequence, marking the cut with "…".
-func clip(s string, n int) string {
-	s = strings.ToValidUTF8(s, "�")
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return diagnostics.Clip(strings.TrimSpace(string(body)), maxExcerpt)
 }

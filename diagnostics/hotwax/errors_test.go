@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -63,7 +64,7 @@ func TestErrorRule(t *testing.T) {
 		{
 			name: "html instead of json", call: "find", status: 200, body: html,
 			want: &APIError{Call: "performFind ShopifyShopProduct", Status: 200, Reason: "body is not a JSON object",
-				Excerpt: clip(html, maxExcerpt)},
+				Excerpt: diagnostics.Clip(html, maxExcerpt)},
 		},
 		{
 			name: "json that is not an object", call: "find", status: 200, body: `["a"]`,
@@ -148,9 +149,9 @@ func TestAPIErrorMessage(t *testing.T) {
 
 func TestClipKeepsUTF8(t *testing.T) {
 	s := strings.Repeat("é", 150) // 300 bytes
-	got := clip(s, maxExcerpt)
+	got := diagnostics.Clip(s, maxExcerpt)
 	assert.LessOrEqual(t, len(got), maxExcerpt)
 	assert.True(t, strings.HasSuffix(got, "…"))
 	assert.NotContains(t, got, "\uFFFD")
-	assert.Equal(t, "short", clip("short", maxExcerpt))
+	assert.Equal(t, "short", diagnostics.Clip("short", maxExcerpt))
 }
