@@ -10,9 +10,6 @@ import (
 // mrkdwn-escaped (&, <, > as entities), ready for Slack text.
 func CauseSentence(r diagnostics.Report) string { return causeSentence(r.Cause, r) }
 
-// Escape makes text from people or the OMS safe inside mrkdwn: no mentions, links or broadcasts.
-func Escape(s string) string { return escape(s) }
-
 // Recheck is the verdict a re-check posts in the thread and adds to the card (mrkdwn); underWay counts the
 // fixes still running on the card, which a "still failing" would wrongly send to Support.
 func Recheck(rs []diagnostics.Report, underWay int) string {

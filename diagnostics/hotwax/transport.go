@@ -19,12 +19,6 @@ import (
 	"github.com/preorderbot/preorderbot/internal/redact"
 )
 
-// CountRequests returns a context under which the client adds every HTTP request it makes to n: retries,
-// logins and the one-time listing generation probe included, so a caller can report what a task cost.
-func CountRequests(ctx context.Context, n *atomic.Int64) context.Context {
-	return diagnostics.CountRequests(ctx, n)
-}
-
 // request is one OMS call as the transport sees it.
 type request struct {
 	call   string // names the call in errors and logs, e.g. "performFind ShopifyShopAndConfig"

@@ -151,14 +151,6 @@ type DraftError = diagnostics.DraftError
 // Scheduled reports whether the job is enabled in the Job Manager's sense: pending with a frequency.
 func (j Job) Scheduled() bool { return j.StatusID == StatusPending && j.TempExprID != "" }
 
-// EndTime is when a run ended: cancelDateTime for cancelled or crashed runs, else finishDateTime.
-func (j Job) EndTime() time.Time {
-	if j.StatusID == StatusCancelled || j.StatusID == StatusCrashed {
-		return j.CancelDateTime
-	}
-	return j.FinishDateTime
-}
-
 // JobQuery selects findJobs rows. A field with one value is an equals condition, several an "in".
 type JobQuery struct {
 	EnumIDs        []string
