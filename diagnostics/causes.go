@@ -28,6 +28,9 @@ type causeEntry struct {
 	guide string
 	// short is a few words, for the multi-SKU matrix, "what changed" and the history.
 	short string
+	// skusThat says what the cause means for the SKUs that have it, after "SKUs that": the digest's
+	// escalations and lists. Empty for the causes a digest lists under a bulk fix instead.
+	skusThat string
 	// uncertain causes conclude nothing about the product: the OMS could not answer enough.
 	uncertain bool
 	// sentence explains the cause for one report, naming its shops and jobs, in words an operator
@@ -102,9 +105,10 @@ var catalogue = []causeEntry{
 		applies: func(v *ranking) ([]Remedy, bool) { return v.fd.disabled, len(v.fd.disabled) > 0 },
 	},
 	{
-		id:    CauseJobFailing,
-		guide: "a pre-order job is enabled but its latest run failed",
-		short: "a pre-order job is failing",
+		id:       CauseJobFailing,
+		skusThat: "are kept from the shops by a failing pre-order job",
+		guide:    "a pre-order job is enabled but its latest run failed",
+		short:    "a pre-order job is failing",
 		sentence: func(r Report, q Quoting) string {
 			s := "A pre-order job is enabled but its runs fail, so the shops are not updated"
 			if c, ok := r.Check(CheckJobFailures); ok && c.Summary != "" {
@@ -118,9 +122,10 @@ var catalogue = []causeEntry{
 		},
 	},
 	{
-		id:    CauseNeedsManualLink,
-		guide: "the jobs are fine but the product is still not linked to a child shop: link it by hand",
-		short: "needs a manual link",
+		id:       CauseNeedsManualLink,
+		skusThat: "need a manual link",
+		guide:    "the jobs are fine but the product is still not linked to a child shop: link it by hand",
+		short:    "needs a manual link",
 		sentence: func(r Report, q Quoting) string {
 			shops := orDefault(r.remedyShops(RemedyLinkProduct, q), r.unlinkedChildren(q), "a child shop")
 			return "Every job is scheduled and running, yet the product is still not linked to " + shops +
@@ -135,9 +140,10 @@ var catalogue = []causeEntry{
 		},
 	},
 	{
-		id:    CauseUnexplained,
-		guide: "every check passes yet a shop is not in sync: escalate to HotWax Support",
-		short: "unexplained: escalate",
+		id:       CauseUnexplained,
+		skusThat: "are not in sync although every check passes",
+		guide:    "every check passes yet a shop is not in sync: escalate to HotWax Support",
+		short:    "unexplained: escalate",
 		sentence: func(Report, Quoting) string {
 			return "Every job and link looks right, yet the shops are not in sync: escalate to HotWax Support " +
 				"with the evidence."
@@ -149,6 +155,7 @@ var catalogue = []causeEntry{
 	},
 	{
 		id:        CauseIncomplete,
+		skusThat:  "could not be checked",
 		guide:     "some checks could not run and the others found nothing wrong: re-check, or escalate with the evidence",
 		short:     "could not check everything",
 		uncertain: true,
@@ -162,6 +169,7 @@ var catalogue = []causeEntry{
 	},
 	{
 		id:        CauseOMSUnavailable,
+		skusThat:  "could not be checked",
 		guide:     "the OMS could not be reached or refused the credentials: nothing is known to be wrong yet",
 		short:     "OMS unavailable",
 		uncertain: true,
@@ -228,6 +236,14 @@ func (c Cause) Short() string {
 		return e.short
 	}
 	return string(c)
+}
+
+// SKUsThat says what the cause means for the SKUs that have it, in a few words: "need a manual link".
+func (c Cause) SKUsThat() string {
+	if e, ok := c.entry(); ok && e.skusThat != "" {
+		return e.skusThat
+	}
+	return "have cause " + string(c)
 }
 
 // Uncertain reports whether the cause concludes nothing about the product: the OMS did not answer enough.

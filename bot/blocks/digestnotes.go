@@ -139,7 +139,7 @@ type DigestEscalation struct {
 // digestEscalationLine is a digest's lasting line of an escalation (mrkdwn).
 func digestEscalationLine(e DigestEscalation) string {
 	return fmt.Sprintf("🆘 %s escalated the %d SKUs that %s to HotWax Support at %s.",
-		userMention(e.By), e.SKUs, escape(SKUsThat(e.Cause)), slackDate(e.At))
+		userMention(e.By), e.SKUs, escape(e.Cause.SKUsThat()), slackDate(e.At))
 }
 
 // BulkEscalation is the post that hands a cause's SKUs from a sweep to HotWax Support.
@@ -159,20 +159,5 @@ func BulkEscalationNote(e BulkEscalation) string {
 		mention = " " + e.Mention
 	}
 	return fmt.Sprintf("🆘 %d SKUs of %s: %s. Escalated by %s from the sweep of %s.%s The list is attached.",
-		e.SKUs, escape(e.Store), escape(SKUsThat(e.Cause)), userMention(e.By), slackDate(e.Sweep), mention)
-}
-
-// SKUsThat says what a cause means for the SKUs that have it, in a few words: "need a manual link".
-func SKUsThat(cause diagnostics.Cause) string {
-	switch cause {
-	case diagnostics.CauseNeedsManualLink:
-		return "need a manual link"
-	case diagnostics.CauseJobFailing:
-		return "are kept from the shops by a failing pre-order job"
-	case diagnostics.CauseUnexplained:
-		return "are not in sync although every check passes"
-	case diagnostics.CauseIncomplete, diagnostics.CauseOMSUnavailable:
-		return "could not be checked"
-	}
-	return "have cause " + string(cause)
+		e.SKUs, escape(e.Store), escape(e.Cause.SKUsThat()), userMention(e.By), slackDate(e.Sweep), mention)
 }

@@ -24,7 +24,7 @@ func SweepList(store string, skus int) FileWords {
 // CauseList words the CSV of a sweep's SKUs with one cause, sent to Support.
 func CauseList(store string, cause diagnostics.Cause, skus int, swept time.Time) FileWords {
 	return FileWords{
-		Title:   fmt.Sprintf("SKUs of %s that %s", store, SKUsThat(cause)),
+		Title:   fmt.Sprintf("SKUs of %s that %s", store, cause.SKUsThat()),
 		Comment: fmt.Sprintf("%d SKUs, from the sweep of %s.", skus, swept.UTC().Format("2006-01-02 15:04 UTC")),
 	}
 }
