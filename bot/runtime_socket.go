@@ -100,7 +100,7 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		if ctx.Err() == nil { // past shutdown the socket is gone; the journal has the request
 			b.ack(ctx, sm, req.EnvelopeID, payload, received)
 		}
-	}, refuse: func() { b.sayBusy(ctx, req) }}
+	}, refuse: func() { b.sayBusy(ctx, req, blocks.BusyNotStarted) }}
 	// The journal write costs an fsync: it happens off the socket loop, so the envelopes behind this one
 	// join the same commit instead of waiting for it.
 	select {
@@ -108,14 +108,14 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	default:
 		// Not acknowledged: only what will be handled is.
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
-		b.sayBusy(ctx, req)
+		b.sayBusy(ctx, req, blocks.BusyNotStarted)
 	}
 }
 
-// sayBusy tells the person that their request was not taken, and so not acknowledged.
-func (b *Bot) sayBusy(ctx context.Context, req request) {
+// sayBusy tells the person that their request was not taken, off the socket loop.
+func (b *Bot) sayBusy(ctx context.Context, req request, note blocks.CannedNote) {
 	goOn(ctx, drained, func(ctx context.Context) {
-		b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.BusyNotStarted)))
+		b.tell(ctx, req, blocks.Note(blocks.Canned(note)))
 	})
 }
 
@@ -126,9 +126,7 @@ func (b *Bot) queueForm(ctx context.Context, req request, forms chan<- request) 
 	case forms <- req:
 	default:
 		b.log.Error("form queue full; answering busy", "envelope_id", req.EnvelopeID)
-		goOn(ctx, drained, func(ctx context.Context) {
-			b.tell(ctx, req, blocks.Note(blocks.Canned(blocks.BusyNoForm)))
-		})
+		b.sayBusy(ctx, req, blocks.BusyNoForm)
 	}
 }
 
