@@ -107,11 +107,18 @@ func TestBulkFixCutByRestartIsOfferedAgain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, conv.InFlight)
 
-	_, err = e.slack.ClickButton(operator, card.Channel, card.TS, label)
+	pressAgainOnce(t, e, card, label, fix)
+}
+
+// pressAgainOnce presses a bulk fix offered again after its first write hung, and shows it ends re-checked
+// with one schedule in the OMS: the hung write and this press are the only two writes.
+func pressAgainOnce(t *testing.T, e *env, card slacktest.Message, label string, fix diagnostics.Remedy) {
+	t.Helper()
+	_, err := e.slack.ClickButton(operator, card.Channel, card.TS, label)
 	require.NoError(t, err)
 	e.waitFor("the fix's SKUs re-checked", func() bool { return strings.Contains(string(e.current(card).Blocks), "re-checked the ") })
 	assert.Equal(t, 1, pendingJobs(e, fix), "one schedule in the OMS")
-	assert.Equal(t, 2, e.oms.Counts()["scheduleService"], "the hung write and the press after the restart")
+	assert.Equal(t, 2, e.oms.Counts()["scheduleService"], "the hung write and the press after it")
 }
 
 // TestBulkFixThatLandedIsWatchedAfterRestart: the write reached the OMS but the bot stopped before its

@@ -81,11 +81,7 @@ func TestBulkFixTimeoutWithoutWriteIsOfferedAgain(t *testing.T) {
 	require.Zero(t, pendingJobs(e, fix))
 	assert.Equal(t, 1, e.oms.Counts()["scheduleService"], "the re-read wrote nothing")
 
-	_, err = e.slack.ClickButton(operator, card.Channel, card.TS, label)
-	require.NoError(t, err)
-	e.waitFor("the fix's SKUs re-checked", func() bool { return strings.Contains(string(e.current(card).Blocks), "re-checked the ") })
-	assert.Equal(t, 1, pendingJobs(e, fix), "one schedule in the OMS")
-	assert.Equal(t, 2, e.oms.Counts()["scheduleService"], "the write that hung and the press after it")
+	pressAgainOnce(t, e, card, label, fix)
 }
 
 // TestBulkFixTimeoutThatLandedIsWatched: the OMS does not answer a bulk fix's write in time, but the
