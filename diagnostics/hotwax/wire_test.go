@@ -107,3 +107,22 @@ func TestSolrArraysReadAsTheDecoderReadsThem(t *testing.T) {
 		})
 	}
 }
+
+// TestListingWireReadsEveryGeneration: the struct a listing document decodes into names the same fields as
+// the generation table the query asks for, so no generation's documents decode empty.
+func TestListingWireReadsEveryGeneration(t *testing.T) {
+	for _, g := range listingGenerations {
+		doc := map[string]any{
+			"_timestamp_": "2026-12-01T10:00:00Z", "contains_error": []bool{false},
+			g.variantIDs: []string{"gid://shopify/ProductVariant/1"}, g.namespace: []string{preorderNamespace}, g.value: []string{`{"status":"PRE_ORDER"}`},
+		}
+		raw, err := json.Marshal(doc)
+		require.NoError(t, err)
+		var w listingWire
+		require.NoError(t, json.Unmarshal(raw, &w))
+		d := w.doc(g.generation)
+		assert.Equal(t, stringList{"gid://shopify/ProductVariant/1"}, d.VariantIDs, g.generation)
+		assert.Equal(t, stringList{preorderNamespace}, d.Namespaces, g.generation)
+		assert.Equal(t, stringList{`{"status":"PRE_ORDER"}`}, d.Values, g.generation)
+	}
+}
