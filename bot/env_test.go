@@ -87,7 +87,7 @@ func newEnv(t testing.TB, scenario string, mods ...envOption) *env {
 	opts.Executor = diagnostics.NewExecutor(client, dopts)
 	opts.Watcher = diagnostics.NewWatcher(client)
 	if opts.Sweeper == nil {
-		opts.Sweeper = diagnostics.NewSweeper(diagnostics.Limit(client, diagnostics.NewLimiter(4, 0)), dopts)
+		opts.Sweeper = diagnostics.NewSweeper(client, diagnostics.NewLimiter(4, 0), dopts)
 	}
 
 	e := &env{t: t, slack: sl, oms: oms, db: db, journal: journal, opts: opts}

@@ -75,10 +75,7 @@ func (l *Limiter) acquire(ctx context.Context) (release func(), err error) {
 	return release, nil
 }
 
-// Limit returns oms with every HTTP exchange of its calls going through l.
-func Limit(oms SweepOMS, l *Limiter) SweepOMS { return limited{oms: oms, l: l} }
-
-// limiterKey keys the limiter a limited OMS puts in the context of its calls.
+// limiterKey keys the limiter a sweep puts in the context of its calls.
 type limiterKey struct{}
 
 // Exchange waits for a slot of the limiter the call's context carries, if any, and returns its release.
@@ -91,53 +88,4 @@ func Exchange(ctx context.Context) (release func(), err error) {
 		return func() {}, nil
 	}
 	return l.acquire(ctx)
-}
-
-type limited struct {
-	oms SweepOMS
-	l   *Limiter
-}
-
-func (o limited) ctx(ctx context.Context) context.Context {
-	return context.WithValue(ctx, limiterKey{}, o.l)
-}
-
-func (o limited) ProductsBySKU(ctx context.Context, storeID string, skus []string) ([]CatalogProduct, error) {
-	return o.oms.ProductsBySKU(o.ctx(ctx), storeID, skus)
-}
-
-func (o limited) Shops(ctx context.Context, storeID string) ([]Shop, error) {
-	return o.oms.Shops(o.ctx(ctx), storeID)
-}
-
-func (o limited) ShopLinks(ctx context.Context, productIDs []string) ([]ShopLink, error) {
-	return o.oms.ShopLinks(o.ctx(ctx), productIDs)
-}
-
-func (o limited) PreorderCategories(ctx context.Context, storeID string) ([]Category, error) {
-	return o.oms.PreorderCategories(o.ctx(ctx), storeID)
-}
-
-func (o limited) CategoryMembers(ctx context.Context, productIDs []string) ([]CategoryMember, error) {
-	return o.oms.CategoryMembers(o.ctx(ctx), productIDs)
-}
-
-func (o limited) FindJobs(ctx context.Context, q JobQuery) ([]Job, error) {
-	return o.oms.FindJobs(o.ctx(ctx), q)
-}
-
-func (o limited) Listings(ctx context.Context, shopID string, variants []VariantRef) ([]Listing, error) {
-	return o.oms.Listings(o.ctx(ctx), shopID, variants)
-}
-
-func (o limited) ProductStores(ctx context.Context) ([]ProductStore, error) {
-	return o.oms.ProductStores(o.ctx(ctx))
-}
-
-func (o limited) CategoryMembersPage(ctx context.Context, categoryIDs []string, viewIndex, viewSize int) (MembersPage, error) {
-	return o.oms.CategoryMembersPage(o.ctx(ctx), categoryIDs, viewIndex, viewSize)
-}
-
-func (o limited) SellableProducts(ctx context.Context, storeID string, productIDs []string, start, rows int) (ProductsPage, error) {
-	return o.oms.SellableProducts(o.ctx(ctx), storeID, productIDs, start, rows)
 }

@@ -107,13 +107,16 @@ const (
 
 // Sweeper checks every SKU of a store's pre-order and backorder categories.
 type Sweeper struct {
-	chain *Chain
-	oms   SweepOMS
+	chain   *Chain
+	oms     SweepOMS
+	limiter *Limiter
 }
 
-// NewSweeper returns a sweeper reading from oms; wrap oms with Limit to protect the OMS.
-func NewSweeper(oms SweepOMS, opts Options) *Sweeper {
-	return &Sweeper{chain: New(oms, opts), oms: oms}
+// NewSweeper returns a sweeper reading from oms with at most what limiter allows in flight, to protect
+// the OMS; a nil limiter leaves its requests unbounded. Interactive checks on the same oms never wait
+// for it: the limit travels in the sweep's context.
+func NewSweeper(oms SweepOMS, limiter *Limiter, opts Options) *Sweeper {
+	return &Sweeper{chain: New(oms, opts), oms: oms, limiter: limiter}
 }
 
 // sweep is the state of one run.
@@ -151,6 +154,9 @@ func (s *Sweeper) Run(ctx context.Context, storeID string, opts SweepOptions, em
 	began := time.Now()
 	ctx, cancel := context.WithCancel(CountRequests(ctx, &sw.made))
 	defer cancel()
+	if s.limiter != nil {
+		ctx = context.WithValue(ctx, limiterKey{}, s.limiter)
+	}
 
 	if err := sw.fetchStoreWide(ctx); err != nil {
 		return sw.finish(began), err
@@ -295,8 +301,8 @@ func (sw *sweep) listMembers(ctx context.Context) ([]string, error) {
 
 // concurrency is how many OMS requests the sweep may have in flight.
 func (sw *sweep) concurrency() int {
-	if l, ok := sw.oms.(limited); ok {
-		return l.l.Concurrency()
+	if sw.limiter != nil {
+		return sw.limiter.Concurrency()
 	}
 	return DefaultSweepConcurrency
 }

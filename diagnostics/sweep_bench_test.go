@@ -34,8 +34,7 @@ func BenchmarkSweep2000SKUs(b *testing.B) {
 	require.NoError(b, err)
 	client := hotwax.NewOMS(hc)
 	asked := &inFlight{}
-	limited := diagnostics.Limit(client, diagnostics.NewLimiter(concurrency, 0))
-	sweeper := diagnostics.NewSweeper(demand{SweepOMS: limited, spans: asked}, diagnostics.Options{Jobs: defaultJobs})
+	sweeper := diagnostics.NewSweeper(demand{SweepOMS: client, spans: asked}, diagnostics.NewLimiter(concurrency, 0), diagnostics.Options{Jobs: defaultJobs})
 	ctx := context.Background()
 
 	var peak atomic.Uint64

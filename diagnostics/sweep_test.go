@@ -20,10 +20,10 @@ import (
 const sweepStore = "STORE"
 
 // sweepAll runs a sweep and returns its results by SKU (product id for SKUs the index lacks).
-func sweepAll(t *testing.T, oms diagnostics.SweepOMS, opts diagnostics.SweepOptions) (diagnostics.SweepSummary, map[string]diagnostics.SweepResult) {
+func sweepAll(t *testing.T, oms diagnostics.SweepOMS, limiter *diagnostics.Limiter, opts diagnostics.SweepOptions) (diagnostics.SweepSummary, map[string]diagnostics.SweepResult) {
 	t.Helper()
 	got := map[string]diagnostics.SweepResult{}
-	sum, err := diagnostics.NewSweeper(oms, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, opts, func(r diagnostics.SweepResult) {
+	sum, err := diagnostics.NewSweeper(oms, limiter, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, opts, func(r diagnostics.SweepResult) {
 		key := r.SKU
 		if key == "" {
 			key = r.ProductID
@@ -48,7 +48,7 @@ func TestSweepFindsEveryCause(t *testing.T) {
 	want := srv.CatalogCauses()
 	require.Len(t, want, 400)
 
-	sum, got := sweepAll(t, diagnostics.Limit(client, diagnostics.NewLimiter(4, 0)), diagnostics.SweepOptions{})
+	sum, got := sweepAll(t, client, diagnostics.NewLimiter(4, 0), diagnostics.SweepOptions{})
 
 	assert.Equal(t, len(want)+2, sum.SKUs, "the generated SKUs and the two control variants")
 	assert.NotContains(t, got, hotwaxtest.CatalogExpiredSKU, "membership ended")
@@ -103,7 +103,7 @@ func boolInt(b bool) int {
 func TestSweepRequestBudget(t *testing.T) {
 	srv, client := catalogServer(t, 500)
 	srv.ResetCounts()
-	sum, _ := sweepAll(t, diagnostics.Limit(client, diagnostics.NewLimiter(4, 0)), diagnostics.SweepOptions{})
+	sum, _ := sweepAll(t, client, diagnostics.NewLimiter(4, 0), diagnostics.SweepOptions{})
 	budget := sum.SKUs/50*6 + 10
 	assert.LessOrEqual(t, srv.Total(), budget, "requests %v", srv.Counts())
 	assert.Equal(t, srv.Total(), sum.OMSCalls)
@@ -111,7 +111,7 @@ func TestSweepRequestBudget(t *testing.T) {
 
 func TestSweepMaxSKUs(t *testing.T) {
 	_, client := catalogServer(t, 400)
-	sum, got := sweepAll(t, client, diagnostics.SweepOptions{MaxSKUs: 120})
+	sum, got := sweepAll(t, client, nil, diagnostics.SweepOptions{MaxSKUs: 120})
 	assert.LessOrEqual(t, len(got), 120+10, "unknown SKUs of the listed chunks may add a few")
 	assert.GreaterOrEqual(t, len(got), 120)
 	assert.Equal(t, len(got), sum.SKUs)
@@ -141,7 +141,7 @@ func (f *flakyLinks) ShopLinks(ctx context.Context, ids []string) ([]diagnostics
 func TestSweepRetriesAFailedBatch(t *testing.T) {
 	srv, client := catalogServer(t, 300)
 	oms := &flakyLinks{SweepOMS: client, calls: map[string]int{}, fail: func(_ string, n int) bool { return n == 1 }}
-	sum, got := sweepAll(t, oms, diagnostics.SweepOptions{})
+	sum, got := sweepAll(t, oms, nil, diagnostics.SweepOptions{})
 	assert.Empty(t, sum.FailedBatches)
 	for sku, cause := range srv.CatalogCauses() {
 		if cause != hotwaxtest.ScenarioUnknownSKU {
@@ -163,7 +163,7 @@ func TestSweepOMSFailingMidSweep(t *testing.T) {
 		_, bad := failing.Load(first)
 		return bad
 	}}
-	sum, got := sweepAll(t, oms, diagnostics.SweepOptions{})
+	sum, got := sweepAll(t, oms, nil, diagnostics.SweepOptions{})
 	require.NotEmpty(t, sum.FailedBatches)
 	unchecked := 0
 	for _, fb := range sum.FailedBatches {
@@ -186,7 +186,7 @@ func TestSweepOMSFailingMidSweep(t *testing.T) {
 
 func TestSweepUnknownStore(t *testing.T) {
 	_, client := catalogServer(t, 10)
-	_, err := diagnostics.NewSweeper(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "NOPE", diagnostics.SweepOptions{}, nil)
+	_, err := diagnostics.NewSweeper(client, nil, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), "NOPE", diagnostics.SweepOptions{}, nil)
 	var unknown *diagnostics.UnknownStoreError
 	require.ErrorAs(t, err, &unknown)
 	assert.Equal(t, `product store "NOPE" not found; the stores are: STORE`, err.Error())
@@ -200,7 +200,7 @@ func (noCategories) PreorderCategories(context.Context, string) ([]diagnostics.C
 
 func TestSweepStoreWithoutPreorderCategory(t *testing.T) {
 	_, client := catalogServer(t, 10)
-	_, err := diagnostics.NewSweeper(noCategories{client}, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, nil)
+	_, err := diagnostics.NewSweeper(noCategories{client}, nil, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, nil)
 	require.ErrorIs(t, err, diagnostics.ErrNoPreorderCategory)
 }
 
@@ -209,7 +209,7 @@ func TestSweepOMSDown(t *testing.T) {
 	srv, client := catalogServer(t, 10)
 	srv.SetFaults(hotwaxtest.Faults{ErrorRate: 1})
 	var emitted int
-	_, err := diagnostics.NewSweeper(client, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, func(diagnostics.SweepResult) { emitted++ })
+	_, err := diagnostics.NewSweeper(client, nil, diagnostics.Options{Jobs: defaultJobs}).Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, func(diagnostics.SweepResult) { emitted++ })
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "pre-order categories")
 	assert.Zero(t, emitted)
@@ -250,7 +250,7 @@ func TestSweepConcurrencyAndInteractiveCheck(t *testing.T) {
 	require.NoError(t, err)
 	done := make(chan diagnostics.SweepSummary)
 	go func() {
-		sum, err := diagnostics.NewSweeper(diagnostics.Limit(hotwax.NewOMS(held), diagnostics.NewLimiter(3, 0)), diagnostics.Options{Jobs: defaultJobs}).
+		sum, err := diagnostics.NewSweeper(hotwax.NewOMS(held), diagnostics.NewLimiter(3, 0), diagnostics.Options{Jobs: defaultJobs}).
 			Run(context.Background(), sweepStore, diagnostics.SweepOptions{}, nil)
 		assert.NoError(t, err)
 		done <- sum

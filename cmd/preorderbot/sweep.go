@@ -68,7 +68,7 @@ func runSweep(ctx context.Context, args []string, getenv func(string) string, st
 
 	progress := newSweepProgress(stderr, getenv)
 	var results []diagnostics.SweepResult
-	sum, err := diagnostics.NewSweeper(diagnostics.Limit(oms, limiter), dopts).Run(ctx, storeID,
+	sum, err := diagnostics.NewSweeper(oms, limiter, dopts).Run(ctx, storeID,
 		diagnostics.SweepOptions{MaxSKUs: *maxSKUs, Progress: progress.update},
 		func(r diagnostics.SweepResult) { results = append(results, r) })
 	progress.finish()

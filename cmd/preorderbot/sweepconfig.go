@@ -44,7 +44,7 @@ func (c SweepConfig) Validate() error {
 // checks never wait behind it, the schedule and the digest channel.
 func (c SweepConfig) wire(opts *bot.Options, oms diagnostics.SweepOMS, dopts diagnostics.Options) {
 	sched, _ := bot.ParseSweepSchedule(c.Schedule) // validated at start
-	opts.Sweeper = diagnostics.NewSweeper(diagnostics.Limit(oms, diagnostics.NewLimiter(c.OMSConcurrency, c.OMSRPS)), dopts)
+	opts.Sweeper = diagnostics.NewSweeper(oms, diagnostics.NewLimiter(c.OMSConcurrency, c.OMSRPS), dopts)
 	opts.SweepSchedule = sched
 	opts.DigestChannel = strings.TrimSpace(c.DigestChannel)
 }
