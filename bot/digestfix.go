@@ -162,7 +162,7 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 	case fixWatching:
 		b.watch(ctx, watch)
 	case fixDone:
-		b.recheckFix(ctx, conv.ID, i, "")
+		b.recheckFix(ctx, conv.ID, i, "", "")
 	default:
 		b.redrawDigest(ctx, conv.ID, "")
 	}
@@ -179,29 +179,32 @@ func (b *Bot) endDigestWatch(ctx context.Context, conv store.Conversation, w sto
 	ctx, cancel := b.finishing(ctx, finishTimeout+b.opts.ShutdownTimeout)
 	defer cancel()
 	i, err := strconv.Atoi(strings.TrimPrefix(w.SKU, bulkWatchPrefix))
-	if err == nil {
-		b.recheckFix(ctx, conv.ID, i, note)
+	if err != nil {
+		i = -1 // names no fix: the watch is only forgotten
 	}
-	if err := b.opts.Store.DeleteWatch(ctx, w.JobID); err != nil {
-		b.log.Error("could not delete the watch", "job_id", w.JobID, "error", err)
-	}
+	b.recheckFix(ctx, conv.ID, i, note, w.JobID)
 }
 
 // recheckFix checks again only the SKUs of bulk fix i, moves each to the cause it has now, and redraws
-// the digest in place.
-func (b *Bot) recheckFix(ctx context.Context, convID uint64, i int, note string) {
+// the digest in place. The watch of watchedJob, when the fix had one, ends in the commit that records the
+// re-check: a restart either resumes the watch or sees the fix re-checked, and so says it once.
+func (b *Bot) recheckFix(ctx context.Context, convID uint64, i int, note, watchedJob string) {
+	forget := func() { // the fix cannot be re-checked: its watch has nothing left to wait for
+		if watchedJob == "" {
+			return
+		}
+		if err := b.opts.Store.DeleteWatch(ctx, watchedJob); err != nil {
+			b.log.Error("could not delete the watch", "job_id", watchedJob, "error", err)
+		}
+	}
 	conv, err := b.opts.Store.Conversation(ctx, convID)
 	if err != nil {
+		forget()
 		return
 	}
 	d, ok := loadDigest(conv)
 	if !ok || i < 0 || i >= len(d.Fixes) {
-		return
-	}
-	if f := d.Fixes[i]; f.State == fixDone && f.Status != nil && f.Status.Step == blocks.BulkRechecked {
-		// Already re-checked and recorded: a restart between that record and the end of the watch resumes
-		// the watch. The digest shows the result; saying it again in the thread would repeat a post.
-		b.redrawDigest(ctx, convID, "")
+		forget()
 		return
 	}
 	skus := d.Fixes[i].SKUs
@@ -222,17 +225,25 @@ func (b *Bot) recheckFix(ctx context.Context, convID uint64, i int, note string)
 		}
 	}
 	fixed := 0
-	if _, err := b.opts.Store.UpdateConversation(ctx, convID, func(cv *store.Conversation) error {
-		return changeDigest(cv, func(d *digest) {
-			fixed = d.recount(now)
-			d.regroup(now)
-			f := &d.Fixes[i]
-			var by string
-			if f.Status != nil {
-				by = f.Status.By
+	if err := b.opts.Store.Write(ctx, "re-check bulk fix", func(t *store.Writes) error {
+		if watchedJob != "" {
+			if err := t.DeleteWatch(watchedJob); err != nil {
+				return err
 			}
-			f.set(fixDone, blocks.BulkFixStatus{Step: blocks.BulkRechecked, By: by, At: b.now(), SKUs: len(skus), Fixed: fixed, Still: stillWith(now)})
+		}
+		_, err := t.UpdateConversation(convID, func(cv *store.Conversation) error {
+			return changeDigest(cv, func(d *digest) {
+				fixed = d.recount(now)
+				d.regroup(now)
+				f := &d.Fixes[i]
+				var by string
+				if f.Status != nil {
+					by = f.Status.By
+				}
+				f.set(fixDone, blocks.BulkFixStatus{Step: blocks.BulkRechecked, By: by, At: b.now(), SKUs: len(skus), Fixed: fixed, Still: stillWith(now)})
+			})
 		})
+		return err
 	}); err != nil {
 		b.log.Error("could not record the re-check", "conversation_id", convID, "error", err)
 		return

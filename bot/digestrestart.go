@@ -109,7 +109,7 @@ func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight
 	case fixWatching:
 		b.watch(ctx, watch)
 	case fixDone:
-		b.recheckFix(ctx, convID, i, "")
+		b.recheckFix(ctx, convID, i, "", "")
 	default:
 		b.redrawDigest(ctx, convID, "")
 	}

@@ -107,16 +107,21 @@ func (b *Bot) endWatch(ctx context.Context, conv store.Conversation, w store.Wat
 	}
 	ctx, cancel := b.finishing(ctx, finishTimeout+b.opts.ShutdownTimeout)
 	defer cancel()
-	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
-		c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool { return f.JobID == w.JobID })
-		return nil
+	// One commit ends the watch and the fix and marks the card checking: a restart after it finishes the
+	// re-check from the mark, and one before it resumes the watch; neither re-checks twice.
+	if err := b.opts.Store.Write(ctx, "end watch", func(t *store.Writes) error {
+		if _, err := t.UpdateConversation(conv.ID, func(c *store.Conversation) error {
+			c.InFlight = slices.DeleteFunc(c.InFlight, func(f store.InFlight) bool { return f.JobID == w.JobID })
+			c.Status = store.StatusChecking
+			return nil
+		}); err != nil {
+			return err
+		}
+		return t.DeleteWatch(w.JobID)
 	}); err != nil {
-		b.log.Error("could not end the watched fix", "conversation_id", conv.ID, "error", err)
+		b.log.Error("could not end the watched fix", "conversation_id", conv.ID, "job_id", w.JobID, "error", err)
 	}
 	b.recheck(ctx, conv, "preorderbot", note, false)
-	if err := b.opts.Store.DeleteWatch(ctx, w.JobID); err != nil {
-		b.log.Error("could not delete the watch", "job_id", w.JobID, "error", err)
-	}
 }
 
 func (b *Bot) watchCount(delta int) {

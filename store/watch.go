@@ -40,16 +40,20 @@ func (t *Writes) PutWatch(w Watch) error {
 
 // DeleteWatch removes the watch of jobID; removing an absent watch is not an error.
 func (db *DB) DeleteWatch(ctx context.Context, jobID string) error {
+	return db.update(ctx, "delete watch", db.write(func(t *Writes) error { return t.DeleteWatch(jobID) }))
+}
+
+// DeleteWatch is DB.DeleteWatch in the transaction: ending a watch in the commit that records what its
+// end changed means a restart either resumes the watch or sees its result, never both.
+func (t *Writes) DeleteWatch(jobID string) error {
 	if jobID == "" {
 		return fmt.Errorf("watch without job id: %w", ErrInvalid)
 	}
-	return db.update(ctx, "delete watch", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketWatches)
-		if err != nil {
-			return err
-		}
-		return b.Delete([]byte(jobID))
-	})
+	b, err := bucket(t.tx, bucketWatches)
+	if err != nil {
+		return err
+	}
+	return b.Delete([]byte(jobID))
 }
 
 // Watches lists every watch in job id order; unreadable records are logged and skipped.
