@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +38,7 @@ func TestKill9(t *testing.T) {
 	bin := buildBinary(t)
 	sl := slacktest.NewTestServer(t, slacktest.Options{PingInterval: time.Second})
 	oms := hotwaxtest.NewTestServer(t, hotwaxtest.Options{Scenario: hotwaxtest.ScenarioNotPreorder, Latency: 5 * time.Millisecond, RunDelay: time.Hour})
-	bot := newBotProcess(t, bin, sl, oms)
+	bot := newBotProcess(t, bin, sl, oms, "PREORDERBOT_LOG_LEVEL=info")
 
 	const channel, user, known = "C0PREORDER", "U0BEN", "HW-TEE-WHT"
 	var (
@@ -175,16 +176,17 @@ func TestKill9(t *testing.T) {
 	writes := oms.Counts()["scheduleService"]
 	t.Logf("%d kills in %s at %d commands/s: %d commands sent, %d acknowledged, %d cards, %d buttons pressed, %d OMS writes",
 		fig.kills, loadTime.Round(time.Second), fig.rate, sent, ackedN, len(botCards(sl, channel)), len(clicked), writes)
+	for _, d := range append(slices.Clone(dups), stuck...) {
+		if sku := crashSKU.FindString(d); sku != "" {
+			t.Logf("serve's log about %s:\n%s", sku, logAbout(bot.log.Name(), sku))
+		}
+	}
 	assert.Empty(t, lost, "every acknowledged command has exactly one card")
 	assert.Empty(t, dups, "no command has two cards")
 	assert.Empty(t, stuck, "no card left at Checking")
 	assert.GreaterOrEqual(t, cards[known], knownAcked, "every acknowledged check of %s has its card", known)
 	assert.LessOrEqual(t, writes, len(clicked), "no more OMS writes than buttons pressed")
 	require.Greater(t, ackedN, fig.kills*10, "the load reached the bot")
-	if t.Failed() {
-		logs, _ := os.ReadFile(bot.log.Name())
-		t.Logf("serve's log (last 8 KB):\n%s", tail(logs, 8<<10))
-	}
 }
 
 var crashSKU = regexp.MustCompile(`HW-(CRASH-\d{5}|TEE-WHT)`)
@@ -228,4 +230,28 @@ func tail(b []byte, n int) string {
 		b = b[len(b)-n:]
 	}
 	return string(b)
+}
+
+// logAbout is every line of serve's JSON log that names sku, or a conversation that a line naming sku
+// names, at most 60 of them.
+func logAbout(path, sku string) string {
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(string(data), "\n")
+	convs := map[string]bool{}
+	conv := regexp.MustCompile(`"conversation_id":(\d+)`)
+	for _, l := range lines {
+		if strings.Contains(l, sku) {
+			for _, m := range conv.FindAllStringSubmatch(l, -1) {
+				convs[m[1]] = true
+			}
+		}
+	}
+	var out []string
+	for _, l := range lines {
+		m := conv.FindStringSubmatch(l)
+		if strings.Contains(l, sku) || (m != nil && convs[m[1]]) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out[max(0, len(out)-60):], "\n")
 }

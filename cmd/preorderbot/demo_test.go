@@ -74,8 +74,12 @@ func browser(t *testing.T) context.Context {
 
 // waitText polls until the element's innerText contains want.
 func waitText(selector, want string) chromedp.Action[chromedp.Void] {
+	return waitTextWithin(selector, want, 30*time.Second)
+}
+
+func waitTextWithin(selector, want string, d time.Duration) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](`(() => { const e = document.querySelector(`+quoteJS(selector)+`);
-		return !!e && e.innerText.includes(`+quoteJS(want)+`); })()`, chromedp.WithPollingTimeout(30*time.Second))
+		return !!e && e.innerText.includes(`+quoteJS(want)+`); })()`, chromedp.WithPollingTimeout(d))
 }
 
 // clearInput empties a text field, as selecting all and deleting would.
@@ -168,8 +172,19 @@ func TestDemoWalkthroughInBrowser(t *testing.T) {
 		chromedp.WaitNotVisible(chromedp.CSS(`#modal-backdrop`)),
 		waitText(`#messages`, healthyVerdict),
 	), "link with the right ids and see the fix")
-	clickEventually(t, ctx, chromedp.CSS(`#messages [data-open-thread]`))
-	require.NoError(t, chromedp.Do(ctx, waitText(`#thread-messages`, fixedNote)), "the thread says it is fixed")
+	// The reply count moves as replies arrive, so a click can land where the button was; a reader
+	// who sees no thread clicks again, and opening a thread twice is harmless.
+	threadSays := func() bool {
+		_ = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#messages [data-open-thread]`)))
+		return chromedp.Do(ctx, waitTextWithin(`#thread-messages`, fixedNote, 5*time.Second)) == nil
+	}
+	fixed := false
+	for range 6 {
+		if fixed = threadSays(); fixed {
+			break
+		}
+	}
+	require.True(t, fixed, "the thread says it is fixed")
 	assert.Empty(t, d.Slack.OpenViews(demoUser.ID), "the modal closed")
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)

@@ -47,6 +47,14 @@ func newBotProcess(tb testing.TB, bin string, sl *slacktest.Server, oms *hotwaxt
 	log, err := os.Create(filepath.Join(dir, "serve.log"))
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = log.Close() })
+	// Registered after the close, so it runs before it: whatever failed the test, even a FailNow, serve's
+	// own account of it is in the output.
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			logs, _ := os.ReadFile(log.Name())
+			tb.Logf("serve's log (last 8 KB):\n%s", tail(logs, 8<<10))
+		}
+	})
 	env := append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + dir,
 		"SLACK_APP_TOKEN=" + sl.AppToken(), "SLACK_BOT_TOKEN=" + sl.BotToken(), "SLACK_API_URL=" + sl.APIURL(),
