@@ -179,3 +179,35 @@ type (
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestDigestChangeIsDrawnAtRestart: a change recorded on a digest whose card update Slack did not take
+// (a crash between the two leaves the same) is drawn at the next start, so the digest never stays behind
+// what happened, and it is drawn once: the store then knows Slack shows it.
+func TestDigestChangeIsDrawnAtRestart(t *testing.T) {
+	t.Parallel()
+	e := catalogEnv(t)
+	e.slash(operator, "sweep")
+	card := e.digestCard(opsChannel, nil)
+	esc := regexp.MustCompile(`Escalate: needs a manual link \(\d+ SKUs\)`).FindString(string(card.Blocks))
+	require.NotEmpty(t, esc)
+
+	updates := e.slack.Count("chat.update")
+	e.slack.FailNext("chat.update", "cant_update_message", 1)
+	_, err := e.slack.ClickButton(operator, card.Channel, card.TS, esc)
+	require.NoError(t, err)
+	e.waitFor("the escalation's list", func() bool { return len(e.slack.Files()) >= 2 })
+	e.waitFor("the digest's update refused", func() bool { return e.slack.Count("chat.update") > updates })
+	shown := func() bool {
+		m, _ := e.slack.Message(opsChannel, card.TS)
+		return strings.Contains(m.Text+string(m.Blocks), "escalated the ")
+	}
+	require.False(t, shown(), "Slack does not show the escalation yet")
+
+	e.shutdown()
+	e.start()
+	e.waitFor("the digest drawn with the escalation", shown)
+	e.waitFor("nothing left to draw", func() bool {
+		busy, err := e.db.BusyConversations(context.Background())
+		return err == nil && len(busy) == 0
+	})
+}

@@ -224,6 +224,8 @@ func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note stri
 	m := blocks.Digest(d.view(fixIDs, checkIDs, escalateIDs, link))
 	if err := b.update(ctx, b.log, conv.Channel, conv.CardTS, m); err != nil {
 		b.log.Error("could not draw the digest", "conversation_id", convID, "error", err)
+	} else if conv.Redraw {
+		b.drawn(ctx, conv)
 	}
 	if note != "" {
 		b.postThread(ctx, conv, blocks.Note(note))
@@ -293,4 +295,16 @@ func (b *Bot) noteDigestChannel(err error) {
 	}
 	b.log.Warn("digest channel unusable", "channel", ch, "error", err)
 	b.health.set(blocks.Unready{Kind: blocks.DigestChannelClosed, Channel: ch, Detail: err.Error()})
+}
+
+// drawn records that Slack shows the card as conv had it, unless it was drawn again since.
+func (b *Bot) drawn(ctx context.Context, conv store.Conversation) {
+	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
+		if c.CardVersion == conv.CardVersion {
+			c.Redraw = false
+		}
+		return nil
+	}); err != nil {
+		b.log.Error("could not record the digest drawn; the next start draws it again", "conversation_id", conv.ID, "error", err)
+	}
 }

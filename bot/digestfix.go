@@ -328,7 +328,8 @@ func (b *Bot) redrawDigest(ctx context.Context, convID uint64, note string) {
 	}
 }
 
-// changeDigest applies change to the digest a conversation keeps.
+// changeDigest applies change to the digest a conversation keeps, and marks its card to be drawn again
+// until Slack shows the change (showDigest).
 func changeDigest(cv *store.Conversation, change func(*digest)) error {
 	d, ok := loadDigest(*cv)
 	if !ok {
@@ -340,6 +341,7 @@ func changeDigest(cv *store.Conversation, change func(*digest)) error {
 		return err
 	}
 	cv.LastReport = js
+	cv.Redraw = true
 	return nil
 }
 

@@ -14,7 +14,8 @@ import (
 //   - an escalation claimed but not finished is sent;
 //   - a fix recorded as under way with no stored watch (the process stopped between the OMS write and the
 //     watch) is marked unknown: the card asks for a re-check instead of offering the fix again;
-//   - a digest's bulk fix claimed but without the OMS's answer is looked for in the OMS (finishBulkFixes).
+//   - a digest's bulk fix claimed but without the OMS's answer is looked for in the OMS (finishBulkFixes);
+//   - a digest whose last change Slack may not show yet is drawn again.
 func (b *Bot) reconcile(ctx context.Context) {
 	convs, err := b.opts.Store.BusyConversations(ctx)
 	if err != nil {
@@ -40,9 +41,13 @@ func (b *Bot) reconcile(ctx context.Context) {
 			goOn(ctx, drained, func(ctx context.Context) { b.sendEscalation(ctx, c.ID, *c.Escalating) })
 		}
 		if c.Kind == kindDigest {
-			if len(c.InFlight) > 0 {
+			switch {
+			case len(c.InFlight) > 0: // each fix finished draws the digest
 				b.log.Info("finishing bulk fixes interrupted by a restart", "conversation_id", c.ID)
 				goOn(ctx, drained, func(ctx context.Context) { b.finishBulkFixes(ctx, c) })
+			case c.Redraw:
+				b.log.Info("drawing a digest whose last change a restart cut off", "conversation_id", c.ID)
+				goOn(ctx, drained, func(ctx context.Context) { b.redrawDigest(ctx, c.ID, "") })
 			}
 			continue
 		}

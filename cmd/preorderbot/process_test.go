@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -53,6 +54,12 @@ func newBotProcess(tb testing.TB, bin string, sl *slacktest.Server, oms *hotwaxt
 		if tb.Failed() {
 			logs, _ := os.ReadFile(log.Name())
 			tb.Logf("serve's log (last 8 KB):\n%s", tail(logs, 8<<10))
+			if keep := os.Getenv("PREORDERBOT_TEST_LOGS"); keep != "" { // the whole log, for a failure hard to reproduce
+				name := filepath.Join(keep, strings.NewReplacer("/", "_", " ", "_").Replace(tb.Name())+".log")
+				if err := os.WriteFile(name, logs, 0o644); err == nil {
+					tb.Logf("serve's whole log: %s", name)
+				}
+			}
 		}
 	})
 	env := append([]string{
