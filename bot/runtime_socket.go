@@ -146,8 +146,11 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, envelopeID string,
 func newSlackHTTPClient(workers int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 2*workers + formWorkers
-	return &http.Client{Timeout: 30 * time.Second, Transport: t}
+	return &http.Client{Timeout: slackCallTimeout, Transport: t}
 }
+
+// slackCallTimeout bounds one Web API call.
+const slackCallTimeout = 30 * time.Second
 
 // newSlackAPI builds the Web API client; 429s are retried after Slack's Retry-After by slack-go itself.
 func newSlackAPI(opts Options) *slack.Client {

@@ -75,11 +75,16 @@ func newPostKey() string {
 // findPostPages bounds how far back findPost reads: a page is 200 messages.
 const findPostPages = 5
 
-// findPost looks for the bot's message carrying key, posted in channel (or in threadTS's thread) since
-// since, and returns its ts, or "" when there is none.
+// clockSkew is the room left for Slack's clock, which stamps a message's ts, against ours.
+const clockSkew = 2 * time.Minute
+
+// findPost looks for the bot's message carrying key, posted in channel (or in threadTS's thread) by a
+// postOnce that began at since, and returns its ts, or "" when there is none. Only the messages of the
+// window such a post can land in are read, newest first: in a busy channel, looked for long after, the
+// post is still within the pages read.
 func (b *Bot) findPost(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error) {
-	// Slack's clock, not ours, stamps the ts: leave room for skew.
-	oldest := fmt.Sprintf("%d.000000", since.Add(-2*time.Minute).Unix())
+	oldest := fmt.Sprintf("%d.000000", since.Add(-clockSkew).Unix())
+	latest := fmt.Sprintf("%d.999999", since.Add(postRetryFor+slackCallTimeout+clockSkew).Unix())
 	cursor := ""
 	for range findPostPages {
 		var (
@@ -90,12 +95,13 @@ func (b *Bot) findPost(ctx context.Context, channel, threadTS, key string, since
 		if threadTS != "" {
 			method := "conversations.replies"
 			msgs, _, next, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-				ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+				ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Latest: latest, Inclusive: true, Cursor: cursor, Limit: 200,
+				IncludeAllMetadata: true})
 			b.metrics.observeSlack(method, err, false)
 		} else {
 			var h *slack.GetConversationHistoryResponse
 			h, err = b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-				ChannelID: channel, Oldest: oldest, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+				ChannelID: channel, Oldest: oldest, Latest: latest, Inclusive: true, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
 			b.metrics.observeSlack("conversations.history", err, false)
 			if err == nil {
 				msgs, next = h.Messages, h.ResponseMetaData.NextCursor
