@@ -173,3 +173,31 @@ func TestOrphanCardIsFoundAndFinished(t *testing.T) {
 	assert.True(t, strings.HasPrefix(card.Text, "HW-JACKET-M: "), "got %q", card.Text)
 	assert.Len(t, botPosts(e.slack, opsChannel), 1, "the orphan was finished, not duplicated")
 }
+
+// A card post still in flight when its process stops lands after the next start first looks for it:
+// the start looks again before posting, so the card is finished, not left at "Checking" beside a second.
+func TestOrphanCardLandingLateIsNotPostedTwice(t *testing.T) {
+	t.Parallel()
+	const late = 2 * time.Second
+	e := newEnv(t, "healthy", func(o *botOptions, _ *hotwaxtest.Options) { o.ShutdownTimeout = 300 * time.Millisecond })
+	e.slack.LandLateNext("chat.postMessage", late, 1)
+	e.slash(viewer, "check HW-JACKET-M")
+	e.waitFor("the check under way", func() bool {
+		busy, err := e.db.BusyConversations(context.Background())
+		return err == nil && len(busy) == 1
+	})
+	landed := time.Now().Add(late)
+	e.shutdown()
+	require.Empty(t, botPosts(e.slack, opsChannel), "the post has not landed when the process stops")
+
+	e.start()
+	e.waitFor("the conversation done", func() bool {
+		busy, err := e.db.BusyConversations(context.Background())
+		return err == nil && len(busy) == 0
+	})
+	time.Sleep(time.Until(landed.Add(500 * time.Millisecond)))
+	posts := botPosts(e.slack, opsChannel)
+	require.Equal(t, 1, len(posts), "the late card was finished, not posted again")
+	assert.True(t, strings.HasPrefix(posts[0].Text, "HW-JACKET-M: "), "got %q", posts[0].Text)
+	assert.Contains(t, string(posts[0].Blocks), `"preorder.recheck"`, "the card is final")
+}

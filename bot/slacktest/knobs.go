@@ -22,6 +22,7 @@ type scriptedFailure struct {
 	status    int           // or an HTTP status (5xx, 404) with a plain-text body
 	landed    bool          // the call is served first: its effect lands, only the answer fails
 	hang      time.Duration // with landed: the answer is held this long (a client timeout)
+	late      time.Duration // with landed: the call takes effect this long after it arrived
 	remaining int
 }
 
@@ -122,6 +123,14 @@ func (s *Server) LandThenHangNext(method string, d time.Duration, calls int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.knobs.failures[method] = &scriptedFailure{hang: d, landed: true, remaining: calls}
+}
+
+// LandLateNext holds the next calls to method (or "*") for d, then serves them, whether or not their
+// sender is still waiting: a post sent by a process that dies meanwhile still lands, d after it was sent.
+func (s *Server) LandLateNext(method string, d time.Duration, calls int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.knobs.failures[method] = &scriptedFailure{late: d, landed: true, remaining: calls}
 }
 
 // Revoke makes token (BotToken or AppToken) fail with code, e.g. "token_revoked" or

@@ -154,6 +154,11 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 	)
 	if !limited {
 		if f, ok := s.knobs.scriptedFailureLocked(method); ok && f.landed {
+			if f.late > 0 { // Slack works on it whether or not its sender is still there
+				s.mu.Unlock()
+				time.Sleep(f.late)
+				s.mu.Lock()
+			}
 			// The call takes effect; only its answer is lost.
 			resp, aerr = s.serveLocked(method, req)
 			httpFail, hang = f.status, f.hang
