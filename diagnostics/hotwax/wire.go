@@ -156,6 +156,10 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 		*l = stringList{scalarText(b)}
 		return nil
 	}
+	if plain, ok := plainStrings(b); ok {
+		*l = plain
+		return nil
+	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return fmt.Errorf("string list: %w", err)
@@ -214,6 +218,9 @@ func solrScalar(b []byte) ([]byte, error) {
 	if len(b) == 0 || b[0] != '[' {
 		return b, nil
 	}
+	if first, ok := plainFirst(b); ok {
+		return first, nil
+	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(b, &items); err != nil {
 		return nil, err
@@ -251,4 +258,107 @@ func FieldText(raw json.RawMessage) string {
 		return ""
 	}
 	return scalarText(b)
+}
+
+// plainStrings reads the common shape of a multi-valued Solr field, an array of strings, without decoding the
+// array as a whole (only a string with escapes goes through the decoder); ok is false for any other shape,
+// which the decoder then reads.
+func plainStrings(b []byte) (out stringList, ok bool) {
+	i := skipSpace(b, 1)
+	if i < len(b) && b[i] == ']' {
+		return stringList{}, skipSpace(b, i+1) == len(b)
+	}
+	for i < len(b) {
+		s, end, ok := quotedString(b, i)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+		i = skipSpace(b, end)
+		switch {
+		case i < len(b) && b[i] == ',':
+			i = skipSpace(b, i+1)
+		case i < len(b) && b[i] == ']':
+			return out, skipSpace(b, i+1) == len(b)
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// plainFirst is the first element of an array when it is a string without escapes or a bare literal
+// (number, true, false, null), and null for an empty array; ok is false for anything else.
+func plainFirst(b []byte) (first []byte, ok bool) {
+	i := skipSpace(b, 1)
+	if i >= len(b) {
+		return nil, false
+	}
+	if b[i] == ']' {
+		return jsonNull, true
+	}
+	end := i
+	if b[i] == '"' {
+		if _, end, ok = plainString(b, i); !ok {
+			return nil, false
+		}
+	} else {
+		for end < len(b) && isLiteralByte(b[end]) {
+			end++
+		}
+	}
+	if next := skipSpace(b, end); end == i || next >= len(b) || (b[next] != ',' && b[next] != ']') {
+		return nil, false
+	}
+	return b[i:end], true
+}
+
+// quotedString reads the JSON string starting at b[i]; end is just past its closing quote.
+func quotedString(b []byte, i int) (s string, end int, ok bool) {
+	if plain, end, ok := plainString(b, i); ok {
+		return string(plain), end, true
+	}
+	if i >= len(b) || b[i] != '"' {
+		return "", 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			if json.Unmarshal(b[i:j+1], &s) != nil {
+				return "", 0, false
+			}
+			return s, j + 1, true
+		}
+	}
+	return "", 0, false
+}
+
+// plainString reads a JSON string starting at b[i] that holds no escape or control character; end is just
+// past its closing quote.
+func plainString(b []byte, i int) (s []byte, end int, ok bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return b[i+1 : j], j + 1, true
+		case c == '\\' || c < 0x20:
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
+func isLiteralByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-' || c == '+' || c == '.' || c == 'E'
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }

@@ -78,7 +78,8 @@ func TestRuntimeDataMapsNullToEmpty(t *testing.T) {
 	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "cursor": ""}, strs)
 }
 
-// Every shape of a multi-valued Solr field reads as its elements, one by one, by the client's one rule.
+// The multi-valued fields of a Solr answer are read without the decoder when they are plain; every other
+// shape must still read exactly as the decoder reads it.
 func TestSolrArraysReadAsTheDecoderReadsThem(t *testing.T) {
 	inputs := []string{
 		`[]`, ` [ ] `, `["a"]`, `[ "a" , "b" ]`, `["a","b\"c"]`, `["é\u00e9"]`, `["x\ny"]`, `[1,"2",true]`,
