@@ -55,3 +55,57 @@ func BenchmarkDecodeFindJobsPage(b *testing.B) {
 		}
 	}
 }
+
+// listingPage is a shopifyCore answer with n bulk-operation documents as a listing query returns them: only
+// the fields it asks for (fl), every one multi-valued.
+func listingPage(n int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"responseHeader":{"QTime":1,"status":0},"response":{"docs":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"_timestamp_":["2026-12-01T10:%02d:00Z"],"contains_error":[false],`+
+			`"data.productVariantUpdate.productVariant.id":["gid://shopify/ProductVariant/%d"],`+
+			`"data.productVariantUpdate.productVariant.metafields.edges.node.namespace":["HC_PREORDER"],`+
+			`"data.productVariantUpdate.productVariant.metafields.edges.node.value":`+
+			`["{\"last_updated_at\":\"Dec 01,2026 10:00:00\",\"promise_date\":\"12/24/2026\",\"status\":\"active\"}"]}`,
+			i%60, 40000000+i)
+	}
+	fmt.Fprintf(&b, `],"numFound":%d,"start":0}}`, n)
+	return []byte(b.String())
+}
+
+// BenchmarkDecodeListingPage measures the client's decoding of a 100-document listing answer into listings.
+func BenchmarkDecodeListingPage(b *testing.B) {
+	body := listingPage(100)
+	req := request{call: "solr-query shopifyCore", path: "solr-query"}
+	res := result{status: 200, body: body}
+	c := &Client{}
+	var variants []VariantRef
+	var named [][]string
+	for i := range 100 {
+		v := VariantRef{VariantID: fmt.Sprint(40000000 + i), ProductID: fmt.Sprint(i)}
+		variants, named = append(variants, v), append(named, v.gids())
+	}
+	decode := func() []Listing {
+		var r solrReply[listingWire]
+		require.NoError(b, c.decode(req, res, &r))
+		wire, err := r.docs(req)
+		require.NoError(b, err)
+		docs := make([]listingDoc, len(wire))
+		for i, w := range wire {
+			docs[i] = w.doc(GenerationDotted)
+		}
+		return newestListings("10001", variants, named, docs)
+	}
+	ls := decode()
+	require.Len(b, ls, 100)
+	require.Equal(b, "active", ls[0].Status)
+
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		decode()
+	}
+}

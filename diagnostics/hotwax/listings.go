@@ -164,10 +164,14 @@ func ListingNamespaceField(generation string) string {
 }
 
 func (c *Client) queryListings(ctx context.Context, f listingFields, shopID string, variants []VariantRef) ([]Listing, error) {
+	named := make([][]string, len(variants)) // each variant's GIDs, the shop's own first
 	var gids []string
-	for _, v := range variants {
-		for _, gid := range v.gids() {
-			if !contains(gids, gid) {
+	seen := make(map[string]bool, 2*len(variants))
+	for i, v := range variants {
+		named[i] = v.gids()
+		for _, gid := range named[i] {
+			if !seen[gid] {
+				seen[gid] = true
 				gids = append(gids, gid)
 			}
 		}
@@ -196,7 +200,7 @@ func (c *Client) queryListings(ctx context.Context, f listingFields, shopID stri
 	for i, w := range wire {
 		docs[i] = w.doc(f.generation)
 	}
-	return newestListings(shopID, variants, docs), nil
+	return newestListings(shopID, variants, named, docs), nil
 }
 
 // listingDoc holds the fields of a bulk-operation document the chain uses, whatever their generation.
@@ -248,12 +252,12 @@ type metafieldValue struct {
 	LastUpdatedAt string `json:"last_updated_at"`
 }
 
-// newestListings picks, for each requested variant, the newest document naming it by its Shopify GID or its
-// HotWax GID.
-func newestListings(shopID string, variants []VariantRef, docs []listingDoc) []Listing {
+// newestListings picks, for each requested variant, the newest document naming it by one of its GIDs (named[i]
+// are variants[i]'s: its Shopify GID, then its HotWax GID).
+func newestListings(shopID string, variants []VariantRef, named [][]string, docs []listingDoc) []Listing {
 	sort.SliceStable(docs, func(i, j int) bool { return time.Time(docs[i].Timestamp).After(time.Time(docs[j].Timestamp)) })
 	type naming struct{ doc, index int } // the newest document naming a GID, and the GID's place in it
-	newest := map[string]naming{}
+	newest := make(map[string]naming, len(docs))
 	for d := range docs {
 		for i, gid := range docs[d].VariantIDs {
 			if _, seen := newest[gid]; !seen {
@@ -262,9 +266,9 @@ func newestListings(shopID string, variants []VariantRef, docs []listingDoc) []L
 		}
 	}
 	var listings []Listing
-	for _, v := range variants {
+	for vi, v := range variants {
 		found := naming{doc: -1}
-		for _, gid := range v.gids() { // the shop's own GID first, when one document names both
+		for _, gid := range named[vi] { // the shop's own GID first, when one document names both
 			if n, ok := newest[gid]; ok && (found.doc < 0 || n.doc < found.doc) {
 				found = n
 			}
@@ -359,14 +363,3 @@ func usableRefs(refs []VariantRef) []VariantRef {
 	}
 	return out
 }
-
-func indexOf(values []string, want string) int {
-	for i, v := range values {
-		if v == want {
-			return i
-		}
-	}
-	return -1
-}
-
-func contains(values []string, want string) bool { return indexOf(values, want) >= 0 }

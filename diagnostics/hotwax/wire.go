@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The OMS is loose about JSON types: entity timestamps are epoch milliseconds while Solr sends ISO strings,
@@ -326,6 +327,9 @@ func quotedString(b []byte, i int) (s string, end int, ok bool) {
 		case '\\':
 			j++
 		case '"':
+			if s, ok := unescape(b[i+1 : j]); ok {
+				return s, j + 1, true
+			}
 			if json.Unmarshal(b[i:j+1], &s) != nil {
 				return "", 0, false
 			}
@@ -333,6 +337,47 @@ func quotedString(b []byte, i int) (s string, end int, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// unescape reads the inside of a JSON string whose escapes are all single characters (\" \\ \/ \b \f \n \r
+// \t), as a metafield's JSON value quoted in a Solr field is; ok is false for \u escapes, control characters
+// or invalid UTF-8, which the decoder reads.
+func unescape(b []byte) (string, bool) {
+	if !utf8.Valid(b) {
+		return "", false
+	}
+	var out strings.Builder
+	out.Grow(len(b))
+	for j := 0; j < len(b); j++ {
+		c := b[j]
+		switch {
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			out.WriteByte(c)
+		case j+1 >= len(b):
+			return "", false
+		default:
+			j++
+			switch b[j] {
+			case '"', '\\', '/':
+				out.WriteByte(b[j])
+			case 'b':
+				out.WriteByte('\b')
+			case 'f':
+				out.WriteByte('\f')
+			case 'n':
+				out.WriteByte('\n')
+			case 'r':
+				out.WriteByte('\r')
+			case 't':
+				out.WriteByte('\t')
+			default:
+				return "", false
+			}
+		}
+	}
+	return out.String(), true
 }
 
 // plainString reads a JSON string starting at b[i] that holds no escape or control character; end is just

@@ -83,7 +83,7 @@ func TestRuntimeDataMapsNullToEmpty(t *testing.T) {
 func TestSolrArraysReadAsTheDecoderReadsThem(t *testing.T) {
 	inputs := []string{
 		`[]`, ` [ ] `, `["a"]`, `[ "a" , "b" ]`, `["a","b\"c"]`, `["é\u00e9"]`, `["x\ny"]`, `[1,"2",true]`,
-		`["{\"status\":\"active\"}","\u00e9\ud83d\ude00"]`, `["a\\"]`, `["a\\","b"]`, `[true]`, `[null]`, `[-1.5e3]`, `[{"a":1}]`, `[["a"]]`, `["",""]`, `["a",{"b":[1]}]`, `[ "gid://shopify/ProductVariant/1" ]`,
+		`["{\"status\":\"active\"}","\u00e9\ud83d\ude00"]`, `["a\\"]`, `["a\\","b"]`, `[true]`, `[null]`, `[-1.5e3]`, `[{"a":1}]`, `[["a"]]`, `["",""]`, `["a",{"b":[1]}]`, `[ "gid://shopify/ProductVariant/1" ]`, `["\/\b\f\r\t\"\\"]`, `["\u0041\"b","c"]`, `["é\"ü"]`,
 	}
 	for _, in := range inputs {
 		t.Run(in, func(t *testing.T) {
