@@ -101,7 +101,8 @@ func (m *model) shopRows() []row {
 
 func (m *model) linkRows(req findRequest) []row {
 	var rows []row
-	for _, l := range m.links {
+	for _, i := range m.linkCandidates(req) {
+		l := m.links[i]
 		if !req.mayMatch("productId", l.ProductID) || !req.mayMatch("shopId", l.ShopID) {
 			continue
 		}

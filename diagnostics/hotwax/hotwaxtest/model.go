@@ -59,6 +59,7 @@ type model struct {
 	unindexed    map[string]bool                      // productIds the search index lacks
 	intended     map[string]string                    // generated SKU → the cause it was built for
 	listingCache *listingCache                        // listingDocs until a listing changes
+	ix           modelIndexes                         // rows by product, kept up with appends
 	nextJobID    int
 	nextRuntime  int
 }

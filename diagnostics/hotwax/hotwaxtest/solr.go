@@ -125,8 +125,21 @@ func solrValues(v any) []any {
 	return []any{v}
 }
 
-// sortValue is what a field sorts by: its first value.
+// sortValue is what a field sorts by: its first value. A sort compares every pair it orders, so the common
+// multi-valued kinds are read without listing their values.
 func sortValue(v any) any {
+	switch x := v.(type) {
+	case []string:
+		if len(x) > 0 {
+			return x[0]
+		}
+		return nil
+	case []time.Time:
+		if len(x) > 0 {
+			return x[0]
+		}
+		return nil
+	}
 	if vs := solrValues(v); len(vs) > 0 {
 		return vs[0]
 	}
@@ -194,9 +207,26 @@ func parseSolrSort(s string) ([]solrSort, error) {
 }
 
 func sortSolr(docs []map[string]any, keys []solrSort) {
-	slices.SortStableFunc(docs, func(a, b map[string]any) int {
-		for _, k := range keys {
-			c := compareValues(sortValue(a[k.field]), sortValue(b[k.field]))
+	if len(keys) == 0 {
+		return
+	}
+	// Each document's sort values are read once, not at every comparison.
+	type keyed struct {
+		doc    map[string]any
+		values []any
+	}
+	values := make([]any, len(docs)*len(keys))
+	byKey := make([]keyed, len(docs))
+	for i, d := range docs {
+		v := values[i*len(keys) : (i+1)*len(keys)]
+		for j, k := range keys {
+			v[j] = sortValue(d[k.field])
+		}
+		byKey[i] = keyed{doc: d, values: v}
+	}
+	slices.SortStableFunc(byKey, func(a, b keyed) int {
+		for j, k := range keys {
+			c := compareValues(a.values[j], b.values[j])
 			if k.desc {
 				c = -c
 			}
@@ -206,6 +236,9 @@ func sortSolr(docs []map[string]any, keys []solrSort) {
 		}
 		return 0
 	})
+	for i, k := range byKey {
+		docs[i] = k.doc
+	}
 }
 
 // solrDoc renders a document for the response: times as ISO strings, fl limiting the fields.

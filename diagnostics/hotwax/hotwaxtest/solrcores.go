@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 )
 
 // solrFailure is Solr's 400 answer, as Solr writes it: {"responseHeader":{…},"error":{"metadata":[…],"msg","code"}}.
@@ -122,42 +120,28 @@ func (s *Server) solrMatches(listings bool, query solrAnd, scan bool) []map[stri
 // goodIdentifications "ShopifyShopProduct/<shopId>/<variantId>" and the catalog category types it is in.
 // With lookups, only the products that may hold one of their values get a document.
 func (m *model) productDocs(now time.Time, only []solrLookup) []map[string]any {
-	var keep map[string]bool
+	var at []int
 	if only != nil {
-		keep = map[string]bool{}
-		for _, p := range m.products {
-			if p.mayMatch(only) {
-				keep[p.ID] = true
-				if p.GroupID != "" {
-					keep[p.GroupID] = true
-				}
-			}
+		at = m.productsHolding(only)
+	} else {
+		at = make([]int, len(m.products))
+		for i := range at {
+			at[i] = i
 		}
 	}
-	members := map[string][]hotwax.CategoryMember{}
-	for _, mb := range m.members {
-		if keep == nil || keep[mb.ProductID] {
-			members[mb.ProductID] = append(members[mb.ProductID], mb)
-		}
-	}
-	links := map[string][]hotwax.ShopLink{}
-	for _, l := range m.links {
-		if keep == nil || keep[l.ProductID] {
-			links[l.ProductID] = append(links[l.ProductID], l)
-		}
-	}
-	docs := make([]map[string]any, 0, len(m.products))
-	for _, p := range m.products {
-		if m.unindexed[p.ID] || only != nil && !p.mayMatch(only) {
+	docs := make([]map[string]any, 0, len(at))
+	for _, i := range at {
+		p := m.products[i]
+		if m.unindexed[p.ID] {
 			continue
 		}
 		var types, cats []string
-		own := members[p.ID]
+		own := m.membersOf(p.ID)
 		if p.GroupID != "" {
-			own = append(slices.Clip(own), members[p.GroupID]...)
+			own = append(slices.Clip(own), m.membersOf(p.GroupID)...)
 		}
-		for _, mb := range own {
-			if activeMember(mb, now) {
+		for _, j := range own {
+			if mb := m.members[j]; activeMember(mb, now) {
 				cats = appendUnique(cats, mb.ProductCategoryID)
 				types = appendUnique(types, m.categoryType(mb.ProductCategoryID))
 			}
@@ -166,8 +150,8 @@ func (m *model) productDocs(now time.Time, only []solrLookup) []map[string]any {
 		if p.SKU != "" && !p.Virtual {
 			ids = append(ids, "SKU/"+p.SKU)
 		}
-		for _, l := range links[p.ID] {
-			ids = append(ids, fmt.Sprintf("ShopifyShopProduct/%s/%s", l.ShopID, l.ShopifyProductID))
+		for _, j := range m.linksOf(p.ID) {
+			ids = append(ids, "ShopifyShopProduct/"+m.links[j].ShopID+"/"+m.links[j].ShopifyProductID)
 		}
 		doc := map[string]any{
 			"docType": "PRODUCT", "productId": p.ID, "internalName": p.SKU, "productName": p.Name,

@@ -129,23 +129,3 @@ func (ix solrIndex) candidates(docs []map[string]any, ls []solrLookup) []map[str
 // productKeyFields are the products core fields whose values come from the product row alone, so products
 // can be narrowed before their documents are built.
 var productKeyFields = map[string]bool{"productId": true, "sku": true, "internalName": true, "groupId": true}
-
-// mayMatch says whether a product's document can hold any looked-up value; it may say yes too often
-// (sku of a virtual product), never too rarely.
-func (p product) mayMatch(ls []solrLookup) bool {
-	for _, l := range ls {
-		var v string
-		switch l.field {
-		case "productId":
-			v = p.ID
-		case "sku", "internalName":
-			v = p.SKU
-		case "groupId":
-			v = p.GroupID
-		}
-		if _, ok := slices.BinarySearch(l.values, v); ok {
-			return true
-		}
-	}
-	return false
-}
