@@ -85,6 +85,9 @@ func (id CheckID) Title() string {
 	return string(id)
 }
 
+// checkOrder is checkList in the order the checks run, worked out once rather than for every SKU.
+var checkOrder = runOrder(checkList)
+
 // runOrder is specs in their order, each after the checks it needs.
 func runOrder(specs []checkSpec) []checkSpec {
 	out := make([]checkSpec, 0, len(specs))

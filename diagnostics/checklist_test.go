@@ -44,7 +44,7 @@ func TestDeclaredNeedsOrderTheRun(t *testing.T) {
 	f := c.fetch(context.Background(), "STORE", []string{"SKU-1"}, nil)
 	run := func(specs []checkSpec) *findings {
 		fd := &findings{failingFor: map[string]bool{}, listings: map[string]string{}}
-		newSubject(c.opts, "STORE", "SKU-1", f).runChecks(specs, fd)
+		newSubject(c.opts, "STORE", "SKU-1", f).runChecks(runOrder(specs), fd)
 		return fd
 	}
 

@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -213,8 +212,8 @@ func (s *subject) watermarkPassed(shopID string, tPCM, tLink time.Time) (Job, st
 	// The delta re-reads rows updated up to bufferTime (default 1 min) before the watermark.
 	passed := tPCM.Add(syncBuffer)
 	var between, after Job
-	for _, j := range s.f.history.val {
-		if j.Type != s.opts.Jobs.CatalogSync || j.Status != JobFinished || j.Shop() != shopID {
+	for _, j := range s.f.jobRuns().of[runKey{s.opts.Jobs.CatalogSync, shopID}] {
+		if j.Status != JobFinished {
 			continue
 		}
 		t := startOf(j)
@@ -290,32 +289,24 @@ func (s *subject) checkSync(fd *findings) Check {
 // may be why.
 func (s *subject) checkFailures(fd *findings) Check {
 	listed := func(shopID string) bool { return fd.listings[shopID] == listingListed }
-	type key struct{ enum, shop string }
-	var keys []key
-	for _, j := range s.f.history.val {
-		k := key{j.Type, j.Shop()}
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-		}
-	}
 	c := Check{ID: CheckJobFailures, Status: StatusPass, Summary: "no recent failed runs"}
 	var failing, ignored []string
 	var fixes, afters []Remedy // each failure's own fix first, then running the jobs again
-	for _, k := range keys {
+	for _, k := range s.f.jobRuns().keys {
 		if sh, ok := s.shop(k.shop); k.shop != "" && (!ok || sh.Disconnected) {
 			continue
 		}
-		bad, ok := s.lastRun(k.enum, k.shop, JobFailed, JobCrashed)
+		bad, ok := s.lastRun(k.job, k.shop, JobFailed, JobCrashed)
 		if !ok {
 			continue
 		}
-		if good, ok := s.lastRun(k.enum, k.shop, JobFinished); ok && !runTime(good).Before(runTime(bad)) {
+		if good, ok := s.lastRun(k.job, k.shop, JobFinished); ok && !runTime(good).Before(runTime(bad)) {
 			continue
 		}
-		what := s.opts.jobName(k.enum) + s.where(k.shop)
+		what := s.opts.jobName(k.job) + s.where(k.shop)
 		sig := s.f.known.signatureOf(s.opts, bad)
 		ev := Evidence{Label: what, Value: strings.TrimSpace(bad.Status + ": " + failedOf(bad).Text()), Shop: k.shop, JobID: bad.JobID, At: bad.EndTime(), Signature: &sig}
-		if last, ok := s.lastRun(k.enum, k.shop, JobFinished); ok {
+		if last, ok := s.lastRun(k.job, k.shop, JobFinished); ok {
 			ev.Extra = map[string]string{"lastSuccess": runTime(last).UTC().Format(time.RFC3339)}
 		}
 		c.Evidence = append(c.Evidence, ev)
@@ -325,7 +316,7 @@ func (s *subject) checkFailures(fd *findings) Check {
 		}
 		failing = append(failing, what)
 		fd.failing = append(fd.failing, bad)
-		if k.enum == s.opts.Jobs.Association {
+		if k.job == s.opts.Jobs.Association {
 			fd.failingFor[k.shop] = true
 		}
 		fix, after := s.failureRemedies(bad, sig)

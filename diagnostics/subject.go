@@ -189,8 +189,8 @@ func (s *subject) hasDraft(enum string) bool {
 func (s *subject) lastRun(enum, shopID string, statuses ...string) (Job, bool) {
 	var best Job
 	found := false
-	for _, j := range s.f.history.val {
-		if j.Type != enum || j.Shop() != shopID || !slices.Contains(statuses, j.Status) {
+	for _, j := range s.f.jobRuns().of[runKey{enum, shopID}] {
+		if !slices.Contains(statuses, j.Status) {
 			continue
 		}
 		if !found || runTime(j).After(runTime(best)) {

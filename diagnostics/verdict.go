@@ -13,7 +13,7 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 		r.Product = &Product{ProductID: s.product.ProductID, Name: s.product.Name, VirtualID: s.product.VirtualID, VirtualName: s.product.VirtualName}
 	}
 	fd := &findings{failingFor: map[string]bool{}, listings: map[string]string{}}
-	byID := s.runChecks(checkList, fd)
+	byID := s.runChecks(checkOrder, fd)
 	for _, id := range CheckIDs {
 		ch := byID[id]
 		r.Checks = append(r.Checks, ch)
@@ -30,12 +30,12 @@ func (c *Chain) evaluate(storeID, sku string, f *facts, now time.Time) Report {
 	return r
 }
 
-// runChecks runs specs, each after the checks it needs; the product check comes first. A check whose OMS
-// reads failed is unknown without running; when the SKU is not a product of the store, nothing else is asked
-// (design §4).
-func (s *subject) runChecks(specs []checkSpec, fd *findings) map[CheckID]Check {
-	byID := map[CheckID]Check{}
-	for _, c := range runOrder(specs) {
+// runChecks runs specs in their order, which puts each after the checks it needs (runOrder); the product
+// check comes first. A check whose OMS reads failed is unknown without running; when the SKU is not a
+// product of the store, nothing else is asked (design §4).
+func (s *subject) runChecks(ordered []checkSpec, fd *findings) map[CheckID]Check {
+	byID := make(map[CheckID]Check, len(ordered))
+	for _, c := range ordered {
 		failed := s.f.failedSources(c.reads)
 		switch {
 		case c.id != CheckProduct && byID[CheckProduct].Status == StatusFail:
