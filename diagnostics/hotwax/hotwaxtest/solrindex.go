@@ -102,11 +102,11 @@ func (ix solrIndex) indexField(docs []map[string]any, field string) {
 	ix[field] = byValue
 }
 
-// candidates are the documents holding any looked-up value, in their original order, so matching them gives
-// the same page as scanning all.
-func (ix solrIndex) candidates(docs []map[string]any, ls []solrLookup) []map[string]any {
+// candidates are the positions of the documents holding any looked-up value, in their original order, so
+// matching them gives the same page as scanning all.
+func (ix solrIndex) candidates(docs []map[string]any, ls []solrLookup) []int {
 	seen := map[int]bool{}
-	var at []int
+	at := []int{}
 	for _, l := range ls {
 		ix.indexField(docs, l.field)
 		for _, v := range l.values {
@@ -119,11 +119,7 @@ func (ix solrIndex) candidates(docs []map[string]any, ls []solrLookup) []map[str
 		}
 	}
 	slices.Sort(at)
-	out := make([]map[string]any, len(at))
-	for j, i := range at {
-		out[j] = docs[i]
-	}
-	return out
+	return at
 }
 
 // productKeyFields are the products core fields whose values come from the product row alone, so products
