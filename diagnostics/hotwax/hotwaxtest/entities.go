@@ -112,10 +112,14 @@ func (m *model) linkRows(req findRequest) []row {
 	return rows
 }
 
-// jobRows are findJobs' view: JobSandbox joined with its Enumeration and its parsed RuntimeData.
-func (m *model) jobRows() []row {
+// jobRows are findJobs' view: JobSandbox joined with its Enumeration and its parsed RuntimeData. Only the
+// rows the request's conditions on the job's enum and status can match are built.
+func (m *model) jobRows(req findRequest) []row {
 	rows := make([]row, 0, len(m.jobs))
 	for _, j := range m.jobs {
+		if !req.mayMatch("systemJobEnumId", j.SystemJobEnumID) || !req.mayMatch("statusId", j.StatusID) {
+			continue
+		}
 		rd := map[string]any{}
 		for k, v := range j.RuntimeData {
 			rd[k] = v

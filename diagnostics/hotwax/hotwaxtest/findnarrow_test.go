@@ -96,3 +96,61 @@ func TestFindNarrowingAnswersAsTheScan(t *testing.T) {
 	}
 	assert.Greater(t, found, 50, "the finds find rows")
 }
+
+// TestJobRowsNarrowingAnswersAsTheScan: findJobs builds only the rows its enum and status conditions can
+// match; every operator, ignore-case, groups and paging must answer as over all rows.
+func TestJobRowsNarrowingAnswersAsTheScan(t *testing.T) {
+	s := NewTestServer(t, Options{Scenario: ScenarioCatalog, CatalogSKUs: 100})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var enums, statuses []string
+	for _, j := range s.m.jobs {
+		enums, statuses = append(enums, j.SystemJobEnumID), append(statuses, j.StatusID)
+	}
+	require.NotEmpty(t, enums)
+	rnd := rand.New(rand.NewPCG(5, 6))
+	pick := func(list []string) string { return list[rnd.IntN(len(list))] }
+	ops := []string{"equals", "notEqual", "in", "not-in", "like", "empty", "not-empty", "greaterThan"}
+	found := 0
+	for i := range 200 {
+		inputs := map[string]any{}
+		for _, f := range []struct {
+			field  string
+			values []string
+		}{{"systemJobEnumId", enums}, {"statusId", statuses}} {
+			if rnd.IntN(3) == 0 {
+				continue
+			}
+			op := pick(ops)
+			inputs[f.field+"_op"] = op
+			switch op {
+			case "in", "not-in":
+				inputs[f.field] = []string{pick(f.values), pick(f.values), strings.ToLower(pick(f.values))}
+			case "like":
+				inputs[f.field] = pick(f.values)[:3] + "%"
+			default:
+				inputs[f.field] = pick(f.values)
+			}
+			if rnd.IntN(4) == 0 {
+				inputs[f.field+"_ic"] = "Y"
+			}
+			if rnd.IntN(5) == 0 {
+				inputs[f.field+"_grp"] = pick([]string{"g1", "g2"})
+			}
+		}
+		body := map[string]any{"inputFields": inputs, "noConditionFind": "Y", "viewSize": 1 + rnd.IntN(60),
+			"viewIndex": rnd.IntN(2), "orderBy": pick([]string{"", "runTime DESC", "jobId"})}
+		raw, err := json.Marshal(body)
+		require.NoError(t, err)
+		req, err := parseFind(decode(t, string(raw)))
+		require.NoError(t, err)
+		now := s.nowLocked()
+		_, want := findAnswer(req, s.m.jobRows(findRequest{}), now)
+		_, got := findAnswer(req, s.m.jobRows(req), now)
+		require.Equal(t, want, got, fmt.Sprintf("find %d: %s", i, raw))
+		if m, ok := want.(map[string]any); ok && m["count"] != nil {
+			found++
+		}
+	}
+	assert.Greater(t, found, 40, "the finds find jobs")
+}

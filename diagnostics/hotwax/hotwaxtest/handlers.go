@@ -220,7 +220,7 @@ func (s *Server) findJobs(body map[string]any) (int, any) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return findAnswer(req, s.m.jobRows(), s.nowLocked())
+	return findAnswer(req, s.m.jobRows(req), s.nowLocked())
 }
 
 func (s *Server) scheduleService(body map[string]any) (int, any) {
