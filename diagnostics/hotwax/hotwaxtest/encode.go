@@ -15,8 +15,6 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
-	case rawJSON:
-		return append(b, x...), nil
 	case string:
 		return appendString(b, x), nil
 	case bool:
@@ -72,9 +70,6 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	raw, err := json.Marshal(v)
 	return append(b, raw...), err
 }
-
-// rawJSON is a value already encoded by appendJSON, copied into an answer as it is.
-type rawJSON []byte
 
 func appendList(b []byte, n int, elem func(b []byte, i int) ([]byte, error)) ([]byte, error) {
 	b = append(b, '[')

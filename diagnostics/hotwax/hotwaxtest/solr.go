@@ -206,24 +206,23 @@ func parseSolrSort(s string) ([]solrSort, error) {
 	return keys, nil
 }
 
-// sortSolr orders the positions at of docs by keys, stably.
-func sortSolr(docs []map[string]any, at []int, keys []solrSort) {
+func sortSolr(docs []map[string]any, keys []solrSort) {
 	if len(keys) == 0 {
 		return
 	}
 	// Each document's sort values are read once, not at every comparison.
 	type keyed struct {
-		at     int
+		doc    map[string]any
 		values []any
 	}
-	values := make([]any, len(at)*len(keys))
-	byKey := make([]keyed, len(at))
-	for n, i := range at {
-		v := values[n*len(keys) : (n+1)*len(keys)]
+	values := make([]any, len(docs)*len(keys))
+	byKey := make([]keyed, len(docs))
+	for i, d := range docs {
+		v := values[i*len(keys) : (i+1)*len(keys)]
 		for j, k := range keys {
-			v[j] = sortValue(docs[i][k.field])
+			v[j] = sortValue(d[k.field])
 		}
-		byKey[n] = keyed{at: i, values: v}
+		byKey[i] = keyed{doc: d, values: v}
 	}
 	slices.SortStableFunc(byKey, func(a, b keyed) int {
 		for j, k := range keys {
@@ -237,8 +236,8 @@ func sortSolr(docs []map[string]any, at []int, keys []solrSort) {
 		}
 		return 0
 	})
-	for n, k := range byKey {
-		at[n] = k.at
+	for i, k := range byKey {
+		docs[i] = k.doc
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -76,77 +75,45 @@ func (s *Server) solrQuery(body map[string]any) (int, any) {
 			return solrFailure(fmt.Errorf("undefined field %s", f))
 		}
 	}
-	hits := s.solrMatches(str(body["coreName"]) == "shopifyCore", solrAnd(nodes), false)
-	sortSolr(hits.docs, hits.at, sortKeys)
-	out := []any{}
-	for i := start; i < len(hits.at) && i < start+rows; i++ {
-		out = append(out, hits.render(hits.at[i], fl))
+	matched := s.solrMatches(str(body["coreName"]) == "shopifyCore", solrAnd(nodes), false)
+	sortSolr(matched, sortKeys)
+	out := []map[string]any{}
+	for i := start; i < len(matched) && i < start+rows; i++ {
+		out = append(out, solrDoc(matched[i], fl))
 	}
 	return http.StatusOK, map[string]any{
 		"responseHeader": map[string]any{"status": 0, "QTime": 1},
-		"response":       map[string]any{"numFound": len(hits.at), "start": start, "docs": out},
+		"response":       map[string]any{"numFound": len(matched), "start": start, "docs": out},
 	}
-}
-
-// solrHits are the documents of a core a query matched: their positions in docs, in index order.
-type solrHits struct {
-	docs    []map[string]any
-	at      []int
-	listing *listingCache // the shopifyCore the documents are from; nil for the products core
-}
-
-// matched are the documents themselves.
-func (h solrHits) matched() []map[string]any {
-	out := make([]map[string]any, len(h.at))
-	for j, i := range h.at {
-		out[j] = h.docs[i]
-	}
-	return out
-}
-
-// render is the i-th document as the answer shows it (solrDoc); a shopifyCore document is encoded once
-// per field list, as a sweep asks for each many times.
-func (h solrHits) render(i int, fl []string) any {
-	if h.listing == nil {
-		return solrDoc(h.docs[i], fl)
-	}
-	return h.listing.rendered(h.docs, i, fl)
 }
 
 // solrMatches are the documents of a core the query matches, in index order. Unless scan is set, a query
 // that names exact values of indexed fields looks its candidates up instead of matching every document;
 // scan is how tests prove both give the same documents.
-func (s *Server) solrMatches(listings bool, query solrAnd, scan bool) solrHits {
+func (s *Server) solrMatches(listings bool, query solrAnd, scan bool) []map[string]any {
 	s.mu.Lock()
-	var hits solrHits
-	var candidates []int
+	var docs []map[string]any
 	if listings {
-		hits.docs = s.m.listingDocs(s.opts.ListingGeneration)
-		hits.listing = s.m.listingCache
-		ix := hits.listing.index
-		if ls, ok := lookups(query, func(string) bool { return true }, ix.postings(hits.docs)); ok && !scan {
-			candidates = ix.candidates(hits.docs, ls)
+		docs = s.m.listingDocs(s.opts.ListingGeneration)
+		ix := s.m.listingCache.index
+		if ls, ok := lookups(query, func(string) bool { return true }, ix.postings(docs)); ok && !scan {
+			docs = ix.candidates(docs, ls)
 		}
 	} else {
 		ls, ok := lookups(query, func(f string) bool { return productKeyFields[f] }, lookupSize)
 		if !ok || scan {
 			ls = nil
 		}
-		hits.docs = s.m.productDocs(s.nowLocked(), ls)
+		docs = s.m.productDocs(s.nowLocked(), ls)
 	}
 	s.mu.Unlock()
-	if candidates == nil {
-		candidates = make([]int, len(hits.docs))
-		for i := range candidates {
-			candidates[i] = i
+	var matched []map[string]any
+	for _, d := range docs {
+		if query.match(d) {
+			matched = append(matched, d)
 		}
 	}
-	for _, i := range candidates {
-		if query.match(hits.docs[i]) {
-			hits.at = append(hits.at, i)
-		}
-	}
-	return hits
+	return matched
 }
 
 // productDocs are the Solr products core: one document per product, with the shop links as
@@ -270,32 +237,6 @@ type listingCache struct {
 	count      int
 	docs       []map[string]any
 	index      solrIndex // built a field at a time, as queries name them
-
-	mu      sync.Mutex
-	encoded map[string][]rawJSON // by field list: each document as solrDoc renders it, encoded when first sent
-}
-
-// rendered is document i of docs (the cache's) as solrDoc renders it for fl, encoded once.
-func (c *listingCache) rendered(docs []map[string]any, i int, fl []string) rawJSON {
-	key := strings.Join(fl, ",")
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.encoded == nil {
-		c.encoded = map[string][]rawJSON{}
-	}
-	byDoc, ok := c.encoded[key]
-	if !ok {
-		byDoc = make([]rawJSON, len(docs))
-		c.encoded[key] = byDoc
-	}
-	if byDoc[i] == nil {
-		b, err := appendJSON(nil, solrDoc(docs[i], fl))
-		if err != nil {
-			panic(fmt.Sprintf("hotwaxtest: encode listing document: %v", err)) // strings, bools and times only
-		}
-		byDoc[i] = b
-	}
-	return byDoc[i]
 }
 
 func (m *model) buildListingDocs(generation string) []map[string]any {

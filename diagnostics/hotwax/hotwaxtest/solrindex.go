@@ -102,11 +102,11 @@ func (ix solrIndex) indexField(docs []map[string]any, field string) {
 	ix[field] = byValue
 }
 
-// candidates are the positions of the documents holding any looked-up value, in their original order, so
-// matching them gives the same page as scanning all.
-func (ix solrIndex) candidates(docs []map[string]any, ls []solrLookup) []int {
+// candidates are the documents holding any looked-up value, in their original order, so matching them gives
+// the same page as scanning all.
+func (ix solrIndex) candidates(docs []map[string]any, ls []solrLookup) []map[string]any {
 	seen := map[int]bool{}
-	at := []int{}
+	var at []int
 	for _, l := range ls {
 		ix.indexField(docs, l.field)
 		for _, v := range l.values {
@@ -119,7 +119,11 @@ func (ix solrIndex) candidates(docs []map[string]any, ls []solrLookup) []int {
 		}
 	}
 	slices.Sort(at)
-	return at
+	out := make([]map[string]any, len(at))
+	for j, i := range at {
+		out[j] = docs[i]
+	}
+	return out
 }
 
 // productKeyFields are the products core fields whose values come from the product row alone, so products

@@ -127,8 +127,8 @@ func TestSolrIndexAnswersAsTheScan(t *testing.T) {
 		n, err := parseSolr(tt.q)
 		require.NoError(t, err, tt.q)
 		query := solrAnd{n}
-		scanned := s.solrMatches(tt.listings, query, true).matched()
-		indexed := s.solrMatches(tt.listings, query, false).matched()
+		scanned := s.solrMatches(tt.listings, query, true)
+		indexed := s.solrMatches(tt.listings, query, false)
 		require.Equal(t, scanned, indexed, tt.q)
 		if len(scanned) > 0 {
 			nonEmpty++
