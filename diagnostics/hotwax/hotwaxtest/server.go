@@ -157,6 +157,7 @@ func (s *Server) SetScenario(name string) error {
 		return fmt.Errorf("unknown scenario %q (known: %v)", name, ScenarioNames())
 	}
 	s.m = sc.newModel(s.nowLocked())
+	s.m.listingDocs(s.opts.ListingGeneration) // a real shopifyCore is indexed before anyone asks
 	s.scenario = name
 	return nil
 }
