@@ -40,6 +40,10 @@ func (t *msTime) UnmarshalJSON(b []byte) error {
 		*t = msTime{}
 		return nil
 	}
+	if ms, ok := plainMillis(b); ok { // the entities' usual form, read without copying it
+		*t = msTime(time.UnixMilli(ms).UTC())
+		return nil
+	}
 	s := string(b)
 	if len(b) > 0 && b[0] == '"' {
 		var err error
@@ -76,6 +80,24 @@ func (t *msTime) UnmarshalJSON(b []byte) error {
 }
 
 func (t msTime) time() time.Time { return time.Time(t) }
+
+// plainMillis reads epoch milliseconds written as plain digits, bare or quoted; ok is false for any other
+// form.
+func plainMillis(b []byte) (ms int64, ok bool) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		b = b[1 : len(b)-1]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		ms = ms*10 + int64(c-'0')
+	}
+	return ms, true
+}
 
 // looksLikeDate is true for text starting "yyyy-", which no number does.
 func looksLikeDate(s string) bool {
