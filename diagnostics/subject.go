@@ -17,6 +17,10 @@ type subject struct {
 	parentID string
 	parentBy string
 	links    map[string]ShopLink // this product's links by shop id
+
+	// The shops every check walks, listed on first use.
+	conn, kids           []Shop
+	connKnown, kidsKnown bool
 }
 
 func newSubject(opts Options, storeID, sku string, f *facts) *subject {
@@ -119,26 +123,33 @@ func (s *subject) shopName(id string) string {
 
 // connected is every shop HotWax can still reach; disconnected shops are ignored by the verdict.
 func (s *subject) connected() []Shop {
-	var out []Shop
+	if s.connKnown {
+		return s.conn
+	}
+	s.connKnown = true
 	if !s.f.shops.ok() {
 		return nil
 	}
 	for _, sh := range s.f.shops.val {
 		if !sh.Disconnected {
-			out = append(out, sh)
+			s.conn = append(s.conn, sh)
 		}
 	}
-	return out
+	return s.conn
 }
 
+// children are the connected shops other than the parent; the parent is known once newSubject returns.
 func (s *subject) children() []Shop {
-	var out []Shop
+	if s.kidsKnown {
+		return s.kids
+	}
+	s.kidsKnown = true
 	for _, sh := range s.connected() {
 		if sh.ShopID != s.parentID {
-			out = append(out, sh)
+			s.kids = append(s.kids, sh)
 		}
 	}
-	return out
+	return s.kids
 }
 
 func (s *subject) role(sh Shop) string {
