@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -161,26 +162,40 @@ const (
 	actionBulkEscalate = "bulk-escalate"
 )
 
-// showDigest stores d on the digest's conversation with fresh buttons, in one transaction, and draws
-// the card: a card when something is wrong, one line when nothing is. note, when set, goes to the thread.
-func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note string) {
-	js, err := json.Marshal(d)
-	if err != nil {
-		b.log.Error("could not encode the digest", "error", err)
-		return
+// showDigest draws the digest's card as stored, with fresh buttons stored in the same transaction: a card
+// when something is wrong, one line when nothing is. set, when not nil, is stored first (a sweep's result).
+// The digest drawn is read in that transaction, so a change recorded meanwhile by another goroutine (a
+// re-check, a fix's answer) is drawn, never overwritten by an older copy. note, when set, goes to the thread.
+func (b *Bot) showDigest(ctx context.Context, convID uint64, set *digest, note string) {
+	var js []byte
+	if set != nil {
+		var err error
+		if js, err = json.Marshal(set); err != nil {
+			b.log.Error("could not encode the digest", "error", err)
+			return
+		}
 	}
-	var conv store.Conversation
-	var fixIDs []string
+	var (
+		conv   store.Conversation
+		d      digest
+		fixIDs []string
+	)
 	checkIDs, escalateIDs := map[diagnostics.Cause]string{}, map[diagnostics.Cause]string{}
-	err = b.opts.Store.Write(ctx, "draw digest", func(w *store.Writes) error {
+	err := b.opts.Store.Write(ctx, "draw digest", func(w *store.Writes) error {
 		var err error
 		conv, err = w.UpdateConversation(convID, func(c *store.Conversation) error {
-			c.LastReport = js
+			if js != nil {
+				c.LastReport = js
+			}
 			c.CardVersion++
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		var ok bool
+		if d, ok = loadDigest(conv); !ok {
+			return errNoDigest
 		}
 		fixIDs, checkIDs, escalateIDs = nil, map[diagnostics.Cause]string{}, map[diagnostics.Cause]string{}
 		v := strconv.Itoa(conv.CardVersion)
@@ -224,7 +239,7 @@ func (b *Bot) showDigest(ctx context.Context, convID uint64, d digest, note stri
 	m := blocks.Digest(d.view(fixIDs, checkIDs, escalateIDs, link))
 	if err := b.update(ctx, b.log, conv.Channel, conv.CardTS, m); err != nil {
 		b.log.Error("could not draw the digest", "conversation_id", convID, "error", err)
-	} else if conv.Redraw {
+	} else if conv.Redraw > 0 {
 		b.drawn(ctx, conv)
 	}
 	if note != "" {
@@ -297,11 +312,15 @@ func (b *Bot) noteDigestChannel(err error) {
 	b.health.set(blocks.Unready{Kind: blocks.DigestChannelClosed, Channel: ch, Detail: err.Error()})
 }
 
-// drawn records that Slack shows the card as conv had it, unless it was drawn again since.
+// errNoDigest is a conversation that holds no digest.
+var errNoDigest = errors.New("the conversation holds no digest")
+
+// drawn records that Slack shows the card as conv had it, unless a change was recorded since: that change
+// is drawn by its own redraw, or at the next start.
 func (b *Bot) drawn(ctx context.Context, conv store.Conversation) {
 	if _, err := b.opts.Store.UpdateConversation(ctx, conv.ID, func(c *store.Conversation) error {
-		if c.CardVersion == conv.CardVersion {
-			c.Redraw = false
+		if c.Redraw == conv.Redraw {
+			c.Redraw = 0
 		}
 		return nil
 	}); err != nil {

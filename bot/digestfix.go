@@ -319,13 +319,7 @@ func stillWith(now map[string]diagnostics.SweepResult) map[diagnostics.Cause]int
 func (b *Bot) redrawDigest(ctx context.Context, convID uint64, note string) {
 	unlock := b.lockCard(convID)
 	defer unlock()
-	conv, err := b.opts.Store.Conversation(ctx, convID)
-	if err != nil {
-		return
-	}
-	if d, ok := loadDigest(conv); ok {
-		b.showDigest(ctx, convID, d, note)
-	}
+	b.showDigest(ctx, convID, nil, note)
 }
 
 // changeDigest applies change to the digest a conversation keeps, and marks its card to be drawn again
@@ -333,7 +327,7 @@ func (b *Bot) redrawDigest(ctx context.Context, convID uint64, note string) {
 func changeDigest(cv *store.Conversation, change func(*digest)) error {
 	d, ok := loadDigest(*cv)
 	if !ok {
-		return errors.New("the conversation holds no digest")
+		return errNoDigest
 	}
 	change(&d)
 	js, err := json.Marshal(d)
@@ -341,7 +335,7 @@ func changeDigest(cv *store.Conversation, change func(*digest)) error {
 		return err
 	}
 	cv.LastReport = js
-	cv.Redraw = true
+	cv.Redraw++
 	return nil
 }
 

@@ -45,7 +45,7 @@ func (b *Bot) reconcile(ctx context.Context) {
 			case len(c.InFlight) > 0: // each fix finished draws the digest
 				b.log.Info("finishing bulk fixes interrupted by a restart", "conversation_id", c.ID)
 				goOn(ctx, drained, func(ctx context.Context) { b.finishBulkFixes(ctx, c) })
-			case c.Redraw:
+			case c.Redraw > 0:
 				b.log.Info("drawing a digest whose last change a restart cut off", "conversation_id", c.ID)
 				goOn(ctx, drained, func(ctx context.Context) { b.redrawDigest(ctx, c.ID, "") })
 			}

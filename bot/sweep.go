@@ -283,7 +283,7 @@ func (b *Bot) runSweep(ctx context.Context, conv store.Conversation, ask sweepAs
 		SKUs: sum.SKUs, ByCause: storedCounts(sum.ByCause), FailedBatches: len(sum.FailedBatches), StartedBy: ask.by}); err != nil {
 		log.Error("could not store the sweep run", "error", err)
 	}
-	b.showDigest(ctx, conv.ID, d, "")
+	b.showDigest(ctx, conv.ID, &d, "")
 	if d.problems() > 0 {
 		b.uploadSweepCSV(ctx, conv, acc.results)
 	}

@@ -61,9 +61,9 @@ type Conversation struct {
 	Request string `json:"request,omitempty"`
 	// Escalating is an escalation claimed but not yet finished; a restart finishes it.
 	Escalating *EscalationIntent `json:"escalating,omitempty"`
-	// Redraw marks a card that may show less than is stored: a change was recorded and Slack has not yet
-	// confirmed the card that shows it. A restart draws it again.
-	Redraw bool `json:"redraw,omitempty"`
+	// Redraw counts the changes recorded since Slack last confirmed a card that shows them all; while it is
+	// not zero the card may show less than is stored, and a restart draws it again.
+	Redraw int `json:"redraw,omitempty"`
 }
 
 // EscalationIntent is an escalation someone asked for: enough to send it again after a crash.
@@ -91,7 +91,7 @@ const (
 // Busy reports whether work is under way on the conversation: a check, a fix, an escalation or a card
 // to draw again that a restart must finish. Busy conversations are indexed (see BusyConversations).
 func (c Conversation) Busy() bool {
-	return c.Status == StatusChecking || len(c.InFlight) > 0 || c.Escalating != nil || c.Redraw
+	return c.Status == StatusChecking || len(c.InFlight) > 0 || c.Escalating != nil || c.Redraw > 0
 }
 
 // InFlight is one remedy under way: what it blocks, what happened to it so far, and what ends it. The card
