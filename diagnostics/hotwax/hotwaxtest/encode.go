@@ -49,7 +49,8 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		if x == nil {
 			return append(b, "null"...), nil
 		}
-		keys := make([]string, 0, len(x))
+		var small [16]string // most documents have fewer fields: their keys sort without an allocation
+		keys := small[:0]
 		for k := range x {
 			keys = append(keys, k)
 		}

@@ -55,8 +55,11 @@ func (n solrTerm) match(doc map[string]any) bool {
 		return n.value == "*" && s != "" || s == n.value ||
 			n.prefix && strings.HasPrefix(s, n.value) || n.fuzzy > 0 && editDistance(s, n.value) <= n.fuzzy
 	}
-	if ss, ok := v.([]string); ok { // the common multi-valued field, without boxing each value
-		for _, s := range ss {
+	switch x := v.(type) { // the common kinds, without boxing each value
+	case string:
+		return hit(x)
+	case []string:
+		for _, s := range x {
 			if hit(s) {
 				return true
 			}
@@ -82,8 +85,11 @@ func (n solrIn) match(doc map[string]any) bool {
 	if !ok {
 		return false
 	}
-	if ss, ok := v.([]string); ok {
-		for _, s := range ss {
+	switch x := v.(type) {
+	case string:
+		return n.values[x]
+	case []string:
+		for _, s := range x {
 			if n.values[s] {
 				return true
 			}
@@ -241,8 +247,12 @@ func sortSolr(docs []map[string]any, keys []solrSort) {
 	}
 }
 
-// solrDoc renders a document for the response: times as ISO strings, fl limiting the fields.
+// solrDoc renders a document for the response: times as ISO strings, fl limiting the fields. A document
+// that needs neither is sent as it is: the answer only reads it.
 func solrDoc(doc map[string]any, fl []string) map[string]any {
+	if asIs(doc, fl) {
+		return doc
+	}
 	out := map[string]any{}
 	for k, v := range doc {
 		if len(fl) > 0 && !slices.Contains(fl, k) && !slices.Contains(fl, "*") {
@@ -262,6 +272,20 @@ func solrDoc(doc map[string]any, fl []string) map[string]any {
 		}
 	}
 	return out
+}
+
+// asIs reports whether solrDoc would copy every field of doc unchanged: no field left out, no time.
+func asIs(doc map[string]any, fl []string) bool {
+	if len(fl) > 0 && !slices.Contains(fl, "*") {
+		return false
+	}
+	for _, v := range doc {
+		switch v.(type) {
+		case time.Time, []time.Time:
+			return false
+		}
+	}
+	return true
 }
 
 // editDistance is the Damerau-Levenshtein distance (adjacent transpositions count once) Lucene's fuzzy
