@@ -85,7 +85,9 @@ type wireRuntime struct {
 
 // UnmarshalJSON decodes the object once; the strings are read from the raw values by runtimeData's rule.
 func (w *wireRuntime) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, &w.raw); err != nil {
+	if raw, ok := plainObject(b); ok {
+		w.raw = raw
+	} else if err := json.Unmarshal(b, &w.raw); err != nil {
 		return fmt.Errorf("runtime data: %w", err)
 	}
 	if w.raw == nil {

@@ -310,6 +310,57 @@ func plainStrings(b []byte) (out stringList, ok bool) {
 	return nil, false
 }
 
+// plainObject reads the common shape of a job's runtimeData, an object of plain strings and literals, into
+// raw values that share one copy of b; ok is false for any other shape (escapes, nested values), which the
+// decoder then reads.
+func plainObject(b []byte) (map[string]json.RawMessage, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' {
+		return nil, false
+	}
+	own := bytes.Clone(b)
+	out := map[string]json.RawMessage{}
+	i := skipSpace(own, 1)
+	if i < len(own) && own[i] == '}' {
+		return out, skipSpace(own, i+1) == len(own)
+	}
+	for i < len(own) {
+		key, end, ok := plainString(own, i)
+		if !ok {
+			return nil, false
+		}
+		if i = skipSpace(own, end); i >= len(own) || own[i] != ':' {
+			return nil, false
+		}
+		i = skipSpace(own, i+1)
+		start := i
+		if i < len(own) && own[i] == '"' {
+			if _, end, ok = plainString(own, i); !ok {
+				return nil, false
+			}
+			i = end
+		} else {
+			for i < len(own) && isLiteralByte(own[i]) {
+				i++
+			}
+			if i == start {
+				return nil, false
+			}
+		}
+		out[string(key)] = own[start:i:i]
+		i = skipSpace(own, i)
+		switch {
+		case i < len(own) && own[i] == ',':
+			i = skipSpace(own, i+1)
+		case i < len(own) && own[i] == '}':
+			return out, skipSpace(own, i+1) == len(own)
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // plainFirst is the first element of an array when it is a string without escapes or a bare literal
 // (number, true, false, null), and null for an empty array; ok is false for anything else.
 func plainFirst(b []byte) (first []byte, ok bool) {

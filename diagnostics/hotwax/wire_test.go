@@ -127,3 +127,27 @@ func TestListingWireReadsEveryGeneration(t *testing.T) {
 		assert.Equal(t, stringList{`{"status":"PRE_ORDER"}`}, d.Values, g.generation)
 	}
 }
+
+// A job's runtimeData reads the same raw values and strings whether its plain shape is read by hand or
+// any other shape by the decoder.
+func TestRuntimeObjectsReadAsTheDecoderReadsThem(t *testing.T) {
+	inputs := []string{
+		`{}`, ` { } `, `{"shopId":"10","sinceId":"null","limit":100,"cursor":null,"flag":true}`,
+		`{ "a" : "x" , "b" : -1.5e3 }`, `{"q":"a \"b\""}`, `{"a\u0041":"1"}`, `{"n":{"x":[1,"2"]}}`,
+		`{"l":["a"],"s":"é"}`, `{"a":"1","a":"2"}`, `{"e":""}`, `null`,
+	}
+	for _, in := range inputs {
+		t.Run(in, func(t *testing.T) {
+			var want map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal([]byte(in), &want))
+			var got wireRuntime
+			require.NoError(t, json.Unmarshal([]byte(in), &got))
+			assert.Equal(t, len(want), len(got.raw))
+			for k, v := range want {
+				assert.Equal(t, string(v), string(got.raw[k]), k)
+				assert.Equal(t, runtimeText(v), got.strs[k], k)
+			}
+			assert.Equal(t, want == nil, got.raw == nil)
+		})
+	}
+}
