@@ -57,6 +57,7 @@ func runCheckCommand(ctx context.Context, args []string, getenv func(string) str
 	defer closeOMS()
 
 	dopts.Signatures.Prepare() // parsed on the other core while the chain waits for the OMS
+	hotwax.PrepareDecoders()
 	start := time.Now()
 	catalog, _ := oms.(diagnostics.Catalog)
 	reports, err := diagnostics.Suggesting{Runner: diagnostics.New(oms, dopts), Catalog: catalog}.Run(ctx, storeID, skus)
