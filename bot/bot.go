@@ -143,6 +143,9 @@ func New(opts Options) (*Bot, error) {
 		opts.HTTPClient = newSlackHTTPClient(opts.Workers)
 	}
 	opts.HTTPClient = instrument(opts.HTTPClient, opts.Metrics)
+	yielding := *opts.HTTPClient
+	yielding.Transport = YieldingToAcks(yielding.Transport)
+	opts.HTTPClient = &yielding
 	b := &Bot{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now}
 	b.api = newSlackAPI(opts)
 	b.webhook = &http.Client{Timeout: webhookTimeout}

@@ -76,7 +76,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	grace, endGrace := context.WithCancel(context.WithoutCancel(ctx))
 	defer endGrace()
 	lend := func(c context.Context) context.Context { return withStages(c, g, stop, drain, grace) }
-	runCtx, workCtx := lend(stop), lend(drain)
+	// Work, and only work, yields to the acks: the socket loop itself never waits at the gate.
+	gate := newAckGate(maxAckHold)
+	runCtx, workCtx := lend(stop), withGate(lend(drain), gate)
 
 	// Clicks and modals have their own workers, and buttons that open a form theirs: a modal must open
 	// within 3 s of its click, whatever number of checks, re-checks and fixes are running.
@@ -86,13 +88,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	// still busy is reconcile's to finish, not replay's.
 	replayed, refinish := b.replay(workCtx)
 	b.start(workCtx, refinish)
-	intakeEnded := b.intake(runCtx, g, replayed, q)
+	intakeEnded := b.intake(runCtx, g, replayed, q, gate)
 	defer b.removeSettled(context.Background()) // the handler of a request settled may have run last
 	return b.shutdown(ctx, g, stop, intakeEnded, cutWork, endGrace)
 }
 
-// startWorkers starts the workers of each lane. A request taken past the drain deadline is skipped:
-// the journal keeps it for the next start.
+// startWorkers starts the workers of each lane. A worker takes its next request only once the envelopes
+// read so far are answered (see ackGate). A request taken past the drain deadline is skipped: the journal
+// keeps it for the next start.
 func (b *Bot) startWorkers(ctx context.Context, g *errgroup.Group, q queues) {
 	for l, ch := range q {
 		n := b.opts.Workers
@@ -101,7 +104,9 @@ func (b *Bot) startWorkers(ctx context.Context, g *errgroup.Group, q queues) {
 		}
 		for range n {
 			g.Go(func() error {
+				gate := gateOf(ctx)
 				for req := range ch {
+					gate.wait(ctx)
 					if ctx.Err() == nil {
 						b.serve(ctx, req)
 					}
@@ -130,12 +135,12 @@ func (b *Bot) serve(ctx context.Context, req request) {
 // intake starts what takes requests in: the socket loop, admission and the feed of replayed requests.
 // Once the socket has stopped and admission and the feed have ended, it closes the queues, so that the
 // workers finish what was admitted and end; ended closes then.
-func (b *Bot) intake(ctx context.Context, g *errgroup.Group, replayed []request, q queues) (ended <-chan struct{}) {
+func (b *Bot) intake(ctx context.Context, g *errgroup.Group, replayed []request, q queues, gate *ackGate) (ended <-chan struct{}) {
 	admit := make(chan admission, queueSize)
 	fed, done := make(chan struct{}), make(chan struct{})
 	g.Go(func() error {
 		defer close(admit) // admission ends once the socket does
-		return b.serveSocket(ctx, admit, q[laneForms])
+		return b.serveSocket(ctx, admit, q[laneForms], gate)
 	})
 	g.Go(func() error {
 		defer close(fed)
@@ -143,7 +148,7 @@ func (b *Bot) intake(ctx context.Context, g *errgroup.Group, replayed []request,
 		return nil
 	})
 	g.Go(func() error {
-		b.admitAll(admit, q)
+		b.admitAll(admit, q, gate)
 		<-fed
 		q.close()
 		close(done)

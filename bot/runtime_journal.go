@@ -36,8 +36,9 @@ const settleSweep = time.Second
 // nothing it got an ack for, so the ack waits for the commit: from the ack on, a crash loses nothing,
 // since the next start handles what the journal holds. Requests arriving while a commit runs share the
 // next one (group commit), with the removals of the requests handled since the last one, so a burst
-// costs one fsync, not one each, and an ack never waits behind a removal.
-func (b *Bot) admitAll(admit <-chan admission, q queues) {
+// costs one fsync, not one each, and an ack never waits behind a removal. Each batch answered lets go the
+// work the ack gate holds for it.
+func (b *Bot) admitAll(admit <-chan admission, q queues, gate *ackGate) {
 	sweep := time.NewTicker(settleSweep)
 	defer sweep.Stop()
 	lastCommit := time.Now()
@@ -70,6 +71,7 @@ func (b *Bot) admitAll(admit <-chan admission, q queues) {
 			}
 		}
 		b.admitBatch(batch, q)
+		gate.answer(len(batch))
 		lastCommit = time.Now()
 	}
 }

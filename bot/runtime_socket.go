@@ -25,11 +25,12 @@ var ErrSlackAuth = errors.New("slack rejected the tokens")
 // serveSocket owns the Socket Mode connection: it hands each normalised request to admitAll, which acks
 // it once journaled and queues it for the workers, or, when it opens a form, acks it and queues it on
 // forms at once. It returns when ctx ends or Slack rejects the tokens.
-func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission, forms chan<- request) error {
+func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission, forms chan<- request, gate *ackGate) error {
 	sm := socketmode.New(b.api,
 		socketmode.OptionLog(slog.NewLogLogger(b.log.WithGroup("socketmode").Handler(), slog.LevelDebug)),
 		socketmode.OptionPingInterval(b.opts.PingInterval),
 	)
+	gate.watch(func() int { return len(sm.Events) })
 	runErr := make(chan error, 1)
 	go func() { runErr <- sm.RunContext(ctx) }()
 	for {
@@ -41,13 +42,13 @@ func (b *Bot) serveSocket(ctx context.Context, admit chan<- admission, forms cha
 			}
 			return fmt.Errorf("%w (%v): check SLACK_APP_TOKEN and SLACK_BOT_TOKEN, and that the app is installed", ErrSlackAuth, err)
 		case evt := <-sm.Events:
-			b.onEvent(ctx, sm, evt, admit, forms)
+			b.onEvent(ctx, sm, evt, admit, forms, gate)
 		}
 	}
 }
 
 // onEvent is the only place that sees Socket Mode events.
-func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- admission, forms chan<- request) {
+func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, admit chan<- admission, forms chan<- request, gate *ackGate) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("connecting to slack")
@@ -80,6 +81,7 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	if evt.Request == nil || evt.Request.EnvelopeID == "" {
 		return
 	}
+	gate.arrived() // the work waits until it is answered
 	received := time.Now()
 	req, ok, err := normalise(evt, received)
 	b.log.Debug("envelope", "type", evt.Type, "envelope_id", evt.Request.EnvelopeID, "handled", ok)
@@ -88,11 +90,13 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	}
 	if !ok {
 		b.ack(ctx, sm, evt.Request.EnvelopeID, nil, received)
+		gate.answer(1)
 		return
 	}
 	req, payload := b.receive(ctx, req)
 	if !laneOf(req).journaled() {
 		b.ack(ctx, sm, req.EnvelopeID, payload, received)
+		gate.answer(1)
 		b.queueForm(ctx, req, forms)
 		return
 	}
@@ -107,6 +111,7 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 	case admit <- a:
 	default:
 		// Not acknowledged: only what will be handled is.
+		gate.answer(1)
 		b.log.Error("admission queue full; answering busy", "envelope_id", req.EnvelopeID)
 		b.sayBusy(ctx, req, blocks.BusyNotStarted)
 	}

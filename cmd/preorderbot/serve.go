@@ -128,7 +128,7 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 	// CPU in the ack benchmark. Keeping four per worker open lets them reuse their connections.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 4 * cfg.Workers
-	client, err := newHotWaxClient(cfg.HotWax, logger.WithGroup("hotwax"), omsHealth.wrap(transport), cfg.redactor())
+	client, err := newHotWaxClient(cfg.HotWax, logger.WithGroup("hotwax"), bot.YieldingToAcks(omsHealth.wrap(transport)), cfg.redactor())
 	if err != nil {
 		return nil, nil, err
 	}
