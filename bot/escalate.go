@@ -172,7 +172,7 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 	fp := store.Fingerprint{ProductStoreID: conv.ProductStoreID, SKU: report.SKU, Cause: string(report.Cause)}
 	unlock := b.locks.lock("escalation/" + fp.Key()) // held across the post: other fingerprints go on
 	defer unlock()
-	esc, _, err := b.opts.Store.OpenEscalation(ctx, store.Escalation{
+	esc, reserved, err := b.opts.Store.OpenEscalation(ctx, store.Escalation{
 		Fingerprint: fp, Channel: b.opts.SupportChannel, OpenedBy: by, OpenedAt: b.now(), Status: "open", ConversationID: conv.ID,
 	})
 	if err != nil {
@@ -182,9 +182,20 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 		_, err := b.post(ctx, b.log, esc.Channel, esc.ThreadTS, blocks.Note(blocks.EscalatedAgain(by, userNote)))
 		return esc, false, err
 	}
-	ts, err := b.post(ctx, b.log, esc.Channel, "", blocks.EscalationSummary(b.escalationView(report, packet)))
-	if err != nil {
-		return store.Escalation{}, false, err
+	// The summary's client message id comes from the reservation, so the summary of a reservation a
+	// stopped process left is found, not posted twice.
+	key := fmt.Sprintf("escalation-%s-%d", fp.Key(), esc.OpenedAt.UnixNano())
+	ts := ""
+	if !reserved {
+		if ts, err = b.findPost(ctx, esc.Channel, "", key, esc.OpenedAt); err != nil {
+			return store.Escalation{}, false, err
+		}
+	}
+	if ts == "" {
+		ts, err = b.postOnce(ctx, b.log, esc.Channel, "", key, esc.OpenedAt, blocks.EscalationSummary(b.escalationView(report, packet)))
+		if err != nil {
+			return store.Escalation{}, false, err
+		}
 	}
 	b.escMu.Lock() // the outbox fields are escMu's
 	defer b.escMu.Unlock()

@@ -182,3 +182,42 @@ func mustJSON(t *testing.T, v any) []byte {
 	require.NoError(t, err)
 	return js
 }
+
+// A process stopped after the support thread's summary landed and before its ts was saved leaves the
+// escalation reserved without a thread: the next start finds the summary by its client message id and
+// posts the packet under it, instead of opening a second thread.
+func TestEscalationSummaryThatLandedIsNotPostedTwice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.ShutdownTimeout = 300 * time.Millisecond })
+	card, _ := e.check("HW-GLOVE-L")
+	e.settled(card)
+
+	e.click(viewer, card, "📨 Escalate to HotWax Support")
+	e.waitFor("escalate modal", func() bool { return len(e.slack.OpenViews(viewer)) == 1 })
+	posts := e.slack.Count("chat.postMessage")
+	e.waitFor("the card's thread done", func() bool {
+		time.Sleep(300 * time.Millisecond)
+		n := e.slack.Count("chat.postMessage")
+		defer func() { posts = n }()
+		return n == posts
+	})
+	e.slack.LandThenHangNext("chat.postMessage", 20*time.Second, 1) // the summary's
+	e.submit(viewer, e.openView(viewer), map[string]map[string]string{blocks.BlockEscalateNote: {blocks.ActionEscalateNote: "Customers in Canada see no pre-order button"}})
+	e.waitFor("the summary in the support channel", func() bool { return len(topLevel(e.slack, supportChannel)) == 1 })
+	e.shutdown() // its answer never came: the thread's ts is not saved
+
+	e.start()
+	e.waitFor("the packet under the summary", func() bool {
+		top := topLevel(e.slack, supportChannel)
+		if len(top) == 0 {
+			return false
+		}
+		for _, m := range e.slack.Thread(supportChannel, top[0].TS) {
+			if strings.Contains(unescape(m.Blocks), "Evidence for") {
+				return true
+			}
+		}
+		return false
+	})
+	assert.Len(t, topLevel(e.slack, supportChannel), 1, "one support thread")
+}
