@@ -2,6 +2,7 @@ package hotwaxtest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -47,7 +48,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.bySource[strings.TrimSpace(endpoint+" "+source)]++
 	s.mu.Unlock()
 	plan := s.planFaults(endpoint, source)
-	if !s.wait(r, plan.latency) {
+	pre := plan.latency
+	if reads[endpoint] {
+		// A real OMS does a read's work within its round trip: the simulator's time computing the answer
+		// (its CPU shares the machine with the client under test) is not added to it.
+		held := &heldAnswer{ResponseWriter: w}
+		pre -= s.opts.Latency
+		defer held.release(s, r, time.Now().Add(pre+s.opts.Latency))
+		w = held
+	}
+	if !s.wait(r, pre) {
 		return
 	}
 	if plan.hang {
@@ -100,6 +110,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, resp := h(s, body)
 	s.wait(r, plan.answer)
 	writeJSON(w, status, resp)
+}
+
+// reads are the endpoints that change nothing: their answers may be computed while the latency runs.
+var reads = map[string]bool{"performFind": true, "findJobs": true, "solr-query": true}
+
+// heldAnswer keeps an answer until its round trip is over.
+type heldAnswer struct {
+	http.ResponseWriter
+	status int
+	body   []byte
+}
+
+func (h *heldAnswer) WriteHeader(status int) { h.status = status }
+
+func (h *heldAnswer) Write(b []byte) (int, error) {
+	h.body = append(h.body, b...)
+	return len(b), nil
+}
+
+// release sends the answer at the instant at, unless the client or the server goes first.
+func (h *heldAnswer) release(s *Server, r *http.Request, at time.Time) {
+	if h.status == 0 && h.body == nil {
+		return // nothing answered: a hang
+	}
+	if !s.wait(r, time.Until(at)) {
+		return
+	}
+	h.ResponseWriter.WriteHeader(cmp.Or(h.status, http.StatusOK))
+	_, _ = h.ResponseWriter.Write(h.body)
 }
 
 func decodeBody(r *http.Request) (map[string]any, error) {

@@ -19,7 +19,9 @@ type Options struct {
 	Username string        // with Password, enables POST login
 	Password string        //
 	TokenTTL time.Duration // lifetime of tokens issued by login; default 1h on the simulated clock
-	Latency  time.Duration // added to every request
+	// Latency is every request's round trip, the OMS's own work included: a read is answered Latency after
+	// it arrived however long the simulator took to compute it (when that is less), a write acts after it.
+	Latency time.Duration
 	// RunDelay is how long (real time) after a run-now request, or after a scheduled job falls due, the job
 	// executes; default 2s.
 	RunDelay time.Duration
