@@ -18,11 +18,9 @@ type noChecks struct{}
 
 func (noChecks) Run(context.Context, string, []string) ([]diagnostics.Report, error) { return nil, nil }
 
-// Admission never waits for a worker: a request whose queue is full is refused before its commit
-// (unacknowledged, not journaled, its asker told the bot is busy), and the rest of its batch is
-// acknowledged and queued at once.
-func TestAdmissionRefusesWhatHasNoRoomInsteadOfWaiting(t *testing.T) {
-	t.Parallel()
+// openStores opens a store and its journal in a temporary directory, closed when the test ends.
+func openStores(t *testing.T) (*store.DB, *store.Journal) {
+	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(filepath.Join(dir, "bot.db"), store.Options{})
 	require.NoError(t, err)
@@ -30,6 +28,15 @@ func TestAdmissionRefusesWhatHasNoRoomInsteadOfWaiting(t *testing.T) {
 	journal, err := store.OpenJournal(filepath.Join(dir, "bot.db.journal"), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = journal.Close() })
+	return db, journal
+}
+
+// Admission never waits for a worker: a request whose queue is full is refused before its commit
+// (unacknowledged, not journaled, its asker told the bot is busy), and the rest of its batch is
+// acknowledged and queued at once.
+func TestAdmissionRefusesWhatHasNoRoomInsteadOfWaiting(t *testing.T) {
+	t.Parallel()
+	db, journal := openStores(t)
 	b, err := New(Options{Store: db, Journal: journal, Checker: noChecks{}})
 	require.NoError(t, err)
 

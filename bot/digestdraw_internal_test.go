@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -23,13 +22,7 @@ import (
 func TestDigestDrawNeverOverwritesAChange(t *testing.T) {
 	t.Parallel()
 	sl := slacktest.NewTestServer(t, slacktest.Options{})
-	dir := t.TempDir()
-	db, err := store.Open(filepath.Join(dir, "bot.db"), store.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	journal, err := store.OpenJournal(filepath.Join(dir, "bot.db.journal"), store.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = journal.Close() })
+	db, journal := openStores(t)
 	b, err := New(Options{Store: db, Journal: journal, Checker: noChecks{}, BotToken: sl.BotToken(), APIURL: sl.APIURL()})
 	require.NoError(t, err)
 	ctx := context.Background()
