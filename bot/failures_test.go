@@ -6,29 +6,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/preorderbot/preorderbot/bot"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+	"github.com/preorderbot/preorderbot/internal/metricset"
 )
 
 func TestJobFailuresAreCountedOnceBySignature(t *testing.T) {
 	t.Parallel()
-	reg := prometheus.NewRegistry()
-	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.Metrics = bot.NewMetrics(reg) })
+	set := metricset.New()
+	e := newEnv(t, "job-failing", func(o *botOptions, _ *hotwaxtest.Options) { o.Metrics = bot.NewMetrics(set) })
 	count := func() string {
+		var text strings.Builder
+		require.NoError(t, set.WritePrometheus(&text))
 		var out []string
-		mfs, err := reg.Gather()
-		require.NoError(t, err)
-		for _, mf := range mfs {
-			if mf.GetName() != "preorderbot_job_failures_total" {
-				continue
-			}
-			for _, m := range mf.GetMetric() {
-				out = append(out, m.GetLabel()[0].GetValue()+"="+fmt.Sprint(m.GetCounter().GetValue()))
+		for line := range strings.Lines(text.String()) {
+			var signature string
+			var n int
+			if _, err := fmt.Sscanf(line, "preorderbot_job_failures_total{signature=%q} %d", &signature, &n); err == nil {
+				out = append(out, fmt.Sprintf("%s=%d", signature, n))
 			}
 		}
 		return strings.Join(out, " ")

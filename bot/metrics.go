@@ -4,68 +4,47 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/preorderbot/preorderbot/diagnostics"
+	"github.com/preorderbot/preorderbot/internal/metricset"
 )
 
 // Metrics are the bot's Prometheus series. A nil *Metrics records nothing, so tests need not build one.
 type Metrics struct {
-	checks        *prometheus.CounterVec
-	checkDuration prometheus.Histogram
-	slackCalls    *prometheus.CounterVec
-	slackErrors   *prometheus.CounterVec
-	slackLimited  *prometheus.CounterVec
-	ackLatency    prometheus.Histogram
-	remedies      *prometheus.CounterVec
-	watchesOpen   prometheus.Gauge
-	escalations   *prometheus.CounterVec
-	jobFailures   *prometheus.CounterVec
+	checks        metricset.Counter
+	checkDuration metricset.Histogram
+	slackCalls    metricset.Counter
+	slackErrors   metricset.Counter
+	slackLimited  metricset.Counter
+	ackLatency    metricset.Histogram
+	remedies      metricset.Counter
+	watchesOpen   *metrics.Gauge
+	escalations   metricset.Counter
+	jobFailures   metricset.Counter
 	counted       *runSet // failed runs already counted: every check of a SKU sees the same runs
 }
 
-// NewMetrics registers the bot's series on reg.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
-		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_checks_total", Help: "SKU checks finished, by most likely cause.",
-		}, []string{"cause"}),
-		checkDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "preorderbot_check_duration_seconds", Help: "Wall time of one diagnostic run.",
-			Buckets: []float64{.05, .1, .25, .5, 1, 2, 5, 10, 20},
-		}),
-		slackCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_slack_api_calls_total", Help: "Slack Web API calls, by method.",
-		}, []string{"method"}),
-		slackErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_slack_api_errors_total", Help: "Slack Web API calls that failed, by method.",
-		}, []string{"method"}),
-		slackLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_slack_api_ratelimited_total", Help: "Slack Web API 429 answers, by method.",
-		}, []string{"method"}),
-		ackLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			// Not what Slack sees: slack-go's read and write queues come on top (README, ack benchmark).
-			Name:    "preorderbot_ack_handoff_seconds",
-			Help:    "Time from taking an envelope off slack-go's event queue to handing its ack to slack-go's socket writer, journal commit included.",
-			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .5, 1, 3},
-		}),
-		remedies: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_remedies_total", Help: "Remedies attempted, by kind and outcome.",
-		}, []string{"kind", "outcome"}),
-		watchesOpen: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "preorderbot_watches_open", Help: "Jobs being watched for their run to finish.",
-		}),
-		escalations: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_escalations_total", Help: "Escalations to HotWax Support, by whether a thread was new.",
-		}, []string{"thread"}),
-		jobFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_job_failures_total", Help: "Failed job runs seen by checks and /preorder jobs, by failure signature (unknown when none matches).",
-		}, []string{"signature"}),
+// NewMetrics declares the bot's series in set.
+func NewMetrics(set *metricset.Set) *Metrics {
+	return &Metrics{
+		checks: set.Counter("preorderbot_checks_total", "SKU checks finished, by most likely cause.", "cause"),
+		checkDuration: set.Histogram("preorderbot_check_duration_seconds", "Wall time of one diagnostic run.",
+			[]float64{.05, .1, .25, .5, 1, 2, 5, 10, 20}),
+		slackCalls:   set.Counter("preorderbot_slack_api_calls_total", "Slack Web API calls, by method.", "method"),
+		slackErrors:  set.Counter("preorderbot_slack_api_errors_total", "Slack Web API calls that failed, by method.", "method"),
+		slackLimited: set.Counter("preorderbot_slack_api_ratelimited_total", "Slack Web API 429 answers, by method.", "method"),
+		// Not what Slack sees: slack-go's read and write queues come on top (README, ack benchmark).
+		ackLatency: set.Histogram("preorderbot_ack_handoff_seconds",
+			"Time from taking an envelope off slack-go's event queue to handing its ack to slack-go's socket writer, journal commit included.",
+			[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .5, 1, 3}),
+		remedies:    set.Counter("preorderbot_remedies_total", "Remedies attempted, by kind and outcome.", "kind", "outcome"),
+		watchesOpen: set.Gauge("preorderbot_watches_open", "Jobs being watched for their run to finish."),
+		escalations: set.Counter("preorderbot_escalations_total", "Escalations to HotWax Support, by whether a thread was new.", "thread"),
+		jobFailures: set.Counter("preorderbot_job_failures_total",
+			"Failed job runs seen by checks and /preorder jobs, by failure signature (unknown when none matches).", "signature"),
 		counted: newRunSet(maxCountedRuns),
 	}
-	reg.MustRegister(m.checks, m.checkDuration, m.slackCalls, m.slackErrors, m.slackLimited, m.ackLatency,
-		m.remedies, m.watchesOpen, m.escalations, m.jobFailures)
-	return m
 }
 
 func (m *Metrics) observeAck(d time.Duration) {
@@ -76,7 +55,7 @@ func (m *Metrics) observeAck(d time.Duration) {
 
 func (m *Metrics) observeCheck(cause string, d time.Duration) {
 	if m != nil {
-		m.checks.WithLabelValues(cause).Inc()
+		m.checks.Inc(cause)
 		m.checkDuration.Observe(d.Seconds())
 	}
 }
@@ -85,18 +64,18 @@ func (m *Metrics) observeSlack(method string, err error, limited bool) {
 	if m == nil {
 		return
 	}
-	m.slackCalls.WithLabelValues(method).Inc()
+	m.slackCalls.Inc(method)
 	if err != nil {
-		m.slackErrors.WithLabelValues(method).Inc()
+		m.slackErrors.Inc(method)
 	}
 	if limited {
-		m.slackLimited.WithLabelValues(method).Inc()
+		m.slackLimited.Inc(method)
 	}
 }
 
 func (m *Metrics) observeRemedy(kind, outcome string) {
 	if m != nil {
-		m.remedies.WithLabelValues(kind, outcome).Inc()
+		m.remedies.Inc(kind, outcome)
 	}
 }
 
@@ -114,7 +93,7 @@ func (m *Metrics) observeEscalation(newThread bool) {
 	if newThread {
 		label = "new"
 	}
-	m.escalations.WithLabelValues(label).Inc()
+	m.escalations.Inc(label)
 }
 
 // observeJobFailures counts each failed run once, by its signature, however many checks see it.
@@ -124,7 +103,7 @@ func (m *Metrics) observeJobFailures(runs []diagnostics.FailedRun) {
 	}
 	for _, r := range runs {
 		if m.counted.add(r.JobID) {
-			m.jobFailures.WithLabelValues(diagnostics.SignatureLabel(r.Signature)).Inc()
+			m.jobFailures.Inc(diagnostics.SignatureLabel(r.Signature))
 		}
 	}
 }

@@ -246,7 +246,7 @@ func instrument(c *http.Client, m *Metrics) *http.Client {
 		resp, err := base.RoundTrip(r)
 		method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
 		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-			m.slackLimited.WithLabelValues(method).Inc()
+			m.slackLimited.Inc(method)
 		}
 		return resp, err
 	})

@@ -11,10 +11,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/preorderbot/preorderbot/diagnostics/doctor"
+	"github.com/preorderbot/preorderbot/internal/metricset"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -24,13 +24,13 @@ const omsFailingFor = 5 * time.Minute
 // opsServer answers the operations endpoints: liveness, readiness, metrics, and (on the admin listener)
 // the online backup.
 type opsServer struct {
-	ready    func() bool
-	slack    func() []string // the bot's other problems with Slack (token refused, unreachable at start)
-	db       *store.DB
-	oms      *omsMetrics
-	doctor   *tenantDoctor // nil: no doctor findings on /readyz
-	registry *prometheus.Registry
-	log      *slog.Logger
+	ready   func() bool
+	slack   func() []string // the bot's other problems with Slack (token refused, unreachable at start)
+	db      *store.DB
+	oms     *omsMetrics
+	doctor  *tenantDoctor // nil: no doctor findings on /readyz
+	metrics *metricset.Set
+	log     *slog.Logger
 }
 
 func (o *opsServer) handler() http.Handler {
@@ -46,7 +46,18 @@ func (o *opsServer) register(mux *http.ServeMux) {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", o.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(o.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", o.serveMetrics)
+}
+
+// serveMetrics writes the bot's series, then the Go runtime, process and file descriptor series as
+// VictoriaMetrics names them (close to, not the same as, prometheus' client's go_* and process_*).
+func (o *opsServer) serveMetrics(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	if err := o.metrics.WritePrometheus(w); err != nil {
+		return // the scraper went away
+	}
+	metrics.WriteProcessMetrics(w)
+	metrics.WriteFDMetrics(w)
 }
 
 // readyz is 200 when Socket Mode said hello, Slack accepts the token, the store takes a write, the OMS has
@@ -127,25 +138,20 @@ func (o *opsServer) logError(msg string, err error) {
 
 // omsMetrics measures every HTTP request to the OMS by endpoint and remembers since when calls fail.
 type omsMetrics struct {
-	duration *prometheus.HistogramVec
-	errors   *prometheus.CounterVec
+	duration metricset.Histogram
+	errors   metricset.Counter
 
 	mu        sync.Mutex
 	failSince time.Time // zero while the last call succeeded
 }
 
-func newOMSMetrics(reg prometheus.Registerer) *omsMetrics {
-	m := &omsMetrics{
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "preorderbot_oms_request_duration_seconds", Help: "HotWax OMS HTTP requests, by endpoint.",
-			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
-		}, []string{"endpoint"}),
-		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "preorderbot_oms_request_errors_total", Help: "HotWax OMS requests that failed (network, 5xx, 401/403), by endpoint.",
-		}, []string{"endpoint"}),
+func newOMSMetrics(set *metricset.Set) *omsMetrics {
+	return &omsMetrics{
+		duration: set.Histogram("preorderbot_oms_request_duration_seconds", "HotWax OMS HTTP requests, by endpoint.",
+			[]float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}, "endpoint"),
+		errors: set.Counter("preorderbot_oms_request_errors_total",
+			"HotWax OMS requests that failed (network, 5xx, 401/403), by endpoint.", "endpoint"),
 	}
-	reg.MustRegister(m.duration, m.errors)
-	return m
 }
 
 func (m *omsMetrics) wrap(base http.RoundTripper) http.RoundTripper {
@@ -153,10 +159,10 @@ func (m *omsMetrics) wrap(base http.RoundTripper) http.RoundTripper {
 		ep := endpoint(r.URL.Path)
 		start := time.Now()
 		resp, err := base.RoundTrip(r)
-		m.duration.WithLabelValues(ep).Observe(time.Since(start).Seconds())
+		m.duration.Observe(time.Since(start).Seconds(), ep)
 		failed := err != nil || resp.StatusCode >= 500 || resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden
 		if failed {
-			m.errors.WithLabelValues(ep).Inc()
+			m.errors.Inc(ep)
 		}
 		m.mu.Lock()
 		switch {

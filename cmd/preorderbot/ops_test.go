@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/preorderbot/preorderbot/internal/metricset"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -22,7 +22,7 @@ func TestReadyz(t *testing.T) {
 	t.Cleanup(func() { _ = db.Close() })
 
 	failing := func(since time.Duration) *omsMetrics {
-		m := newOMSMetrics(prometheus.NewRegistry())
+		m := newOMSMetrics(metricset.New())
 		if since > 0 {
 			m.failSince = time.Now().Add(-since)
 		}
@@ -50,7 +50,7 @@ func TestReadyz(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, d.Close())
 			}
-			o := &opsServer{ready: func() bool { return tc.connected }, db: d, oms: tc.oms, registry: prometheus.NewRegistry()}
+			o := &opsServer{ready: func() bool { return tc.connected }, db: d, oms: tc.oms, metrics: metricset.New()}
 			rec := httptest.NewRecorder()
 			o.handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 			assert.Equal(t, tc.status, rec.Code)
@@ -69,7 +69,7 @@ func TestReadyz(t *testing.T) {
 }
 
 func TestOMSMetricsTrackFailures(t *testing.T) {
-	m := newOMSMetrics(prometheus.NewRegistry())
+	m := newOMSMetrics(metricset.New())
 	status := http.StatusInternalServerError
 	var netErr error
 	rt := m.wrap(roundTripper(func(*http.Request) (*http.Response, error) {
@@ -97,4 +97,42 @@ func TestOMSMetricsTrackFailures(t *testing.T) {
 	assert.False(t, since.IsZero())
 	assert.Equal(t, "findJobs", endpoint("/api/findJobs"))
 	assert.Equal(t, "service/cancelScheduledJob", endpoint("/api/service/cancelScheduledJob"))
+}
+
+// /metrics shows the OMS series with their help, type and buckets, and the Go runtime and process series.
+func TestMetricsEndpoint(t *testing.T) {
+	set := metricset.New()
+	m := newOMSMetrics(set)
+	status := http.StatusBadGateway
+	rt := m.wrap(roundTripper(func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: status, Body: http.NoBody}, nil
+	}))
+	for range 2 {
+		resp, err := rt.RoundTrip(httptest.NewRequest(http.MethodPost, "http://oms.test/api/findJobs", nil))
+		require.NoError(t, err)
+		resp.Body.Close()
+		status = http.StatusOK
+	}
+
+	o := &opsServer{ready: func() bool { return true }, oms: m, metrics: set}
+	rec := httptest.NewRecorder()
+	o.handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "text/plain; version=0.0.4; charset=utf-8", rec.Header().Get("Content-Type"))
+	text := rec.Body.String()
+	for _, want := range []string{
+		"# HELP preorderbot_oms_request_duration_seconds HotWax OMS HTTP requests, by endpoint.\n",
+		"# TYPE preorderbot_oms_request_duration_seconds histogram\n",
+		`preorderbot_oms_request_duration_seconds_bucket{endpoint="findJobs",le="0.01"} `,
+		`preorderbot_oms_request_duration_seconds_bucket{endpoint="findJobs",le="2.5"} `,
+		`preorderbot_oms_request_duration_seconds_bucket{endpoint="findJobs",le="10"} 2` + "\n",
+		`preorderbot_oms_request_duration_seconds_count{endpoint="findJobs"} 2` + "\n",
+		"# HELP preorderbot_oms_request_errors_total HotWax OMS requests that failed (network, 5xx, 401/403), by endpoint.\n",
+		"# TYPE preorderbot_oms_request_errors_total counter\n",
+		`preorderbot_oms_request_errors_total{endpoint="findJobs"} 1` + "\n",
+		"\ngo_goroutines ", "\ngo_memstats_heap_inuse_bytes ", "\nprocess_cpu_seconds_total ",
+		"\nprocess_resident_memory_bytes ", "\nprocess_open_fds ",
+	} {
+		assert.Contains(t, text, want)
+	}
 }

@@ -4,20 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kelseyhightower/envconfig"
 	"io"
 	"log/slog"
 	"net/http"
 	"text/tabwriter"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/kelseyhightower/envconfig"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/preorderbot/preorderbot/bot"
 	"github.com/preorderbot/preorderbot/diagnostics"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
+	"github.com/preorderbot/preorderbot/internal/metricset"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -117,12 +116,11 @@ func serve(ctx context.Context, cfg BotConfig, logger *slog.Logger) error {
 }
 
 // newBot builds the bot and its operations endpoints the same way for serve and demo: one OMS client
-// whose transport feeds the OMS metrics and readiness, one metrics registry, one tenant doctor. tune
+// whose transport feeds the OMS metrics and readiness, one metric set, one tenant doctor. tune
 // adjusts the options (the demo polls watched jobs faster).
 func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Options)) (*bot.Bot, *opsServer, error) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	omsHealth := newOMSMetrics(reg)
+	set := metricset.New()
+	omsHealth := newOMSMetrics(set)
 	// The default transport keeps 2 idle connections per host: the workers' calls in flight (up to ten a
 	// check) dialled the OMS (against a tenant, with a TLS handshake) again and again, for 6 % of serve's
 	// CPU in the ack benchmark. Keeping four per worker open lets them reuse their connections.
@@ -133,7 +131,7 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 		return nil, nil, err
 	}
 	doc := newTenantDoctor(client, cfg.HotWax.doctorOptions(), logger.WithGroup("doctor"))
-	opts := wireBot(cfg, db, client, logger, reg)
+	opts := wireBot(cfg, db, client, logger, set)
 	opts.Doctor = doc.Run
 	if tune != nil {
 		tune(&opts)
@@ -142,12 +140,12 @@ func newBot(cfg BotConfig, db *store.DB, logger *slog.Logger, tune func(*bot.Opt
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, &opsServer{ready: b.Ready, slack: b.Problems, db: db, oms: omsHealth, doctor: doc, registry: reg, log: logger}, nil
+	return b, &opsServer{ready: b.Ready, slack: b.Problems, db: db, oms: omsHealth, doctor: doc, metrics: set, log: logger}, nil
 }
 
 // wireBot turns the configuration into bot options: the chain, the executor and the watcher all read
 // and write through one OMS client.
-func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Logger, reg prometheus.Registerer) bot.Options {
+func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Logger, set *metricset.Set) bot.Options {
 	dopts := diagnostics.Options{ParentShopID: cfg.HotWax.ParentShopID, Jobs: cfg.HotWax.jobs(), Signatures: cfg.signatures}
 	facts := diagnostics.NewStoreFacts(diagnostics.DefaultStoreFactsTTL)
 	oms := hotwax.NewOMS(client)
@@ -172,7 +170,7 @@ func wireBot(cfg BotConfig, db *store.DB, client *hotwax.Client, logger *slog.Lo
 		Operators: cfg.Operators, OperatorGroups: cfg.OperatorGroups,
 		SupportChannel: cfg.SupportChannel, SupportMention: cfg.SupportMention, SupportWebhook: cfg.SupportWebhook,
 		ActionTTL: cfg.ActionTTL, WatchTimeout: cfg.WatchTimeout, WatchPoll: cfg.WatchPoll, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
-		Logger: logger.WithGroup("bot"), Metrics: bot.NewMetrics(reg),
+		Logger: logger.WithGroup("bot"), Metrics: bot.NewMetrics(set),
 	}
 	cfg.SweepConfig.wire(&opts, oms, dopts)
 	return opts

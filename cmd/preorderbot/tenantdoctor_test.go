@@ -14,13 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/preorderbot/preorderbot/bot/slacktest"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax"
 	"github.com/preorderbot/preorderbot/diagnostics/hotwax/hotwaxtest"
+	"github.com/preorderbot/preorderbot/internal/metricset"
 	"github.com/preorderbot/preorderbot/store"
 )
 
@@ -53,7 +53,7 @@ func TestReadyzListsDoctorProblems(t *testing.T) {
 		return newTenantDoctor(c, cfg.doctorOptions(), slog.New(slog.DiscardHandler))
 	}
 	ops := func(d *tenantDoctor) *opsServer {
-		return &opsServer{ready: func() bool { return true }, db: db, oms: newOMSMetrics(prometheus.NewRegistry()), doctor: d, registry: prometheus.NewRegistry()}
+		return &opsServer{ready: func() bool { return true }, db: db, oms: newOMSMetrics(metricset.New()), doctor: d, metrics: metricset.New()}
 	}
 
 	d := doctorFor(srv.Token(), hotwaxtest.ShopUS)
