@@ -22,7 +22,7 @@ func TestBinaryLinksNoTestCode(t *testing.T) {
 }
 
 // TestBinaryLinksNoPrometheusClient keeps prometheus' client and what it pulls in out of the binary: their
-// package initialisation cost every process, `check` included, 1.5–2 ms of CPU at start.
+// package initialisation cost every process, `check` included, about 1 ms of CPU at start.
 func TestBinaryLinksNoPrometheusClient(t *testing.T) {
 	t.Parallel()
 	deps := binaryDeps(t)
