@@ -1,8 +1,7 @@
 // Package metricset keeps Prometheus series in a VictoriaMetrics set and writes them with their help text
 // and type. VictoriaMetrics' metrics package replaces prometheus' client because the client's package
-// initialisation (procfs, protobuf, expfmt) cost every process, `check` included, about 1 ms of CPU and a
-// hundred page faults at start,
-// which never serves metrics.
+// initialisation (procfs, protobuf, expfmt) cost every process about 1 ms of CPU and a hundred page
+// faults at start, `check` included, which never serves metrics.
 package metricset
 
 import (
