@@ -291,23 +291,17 @@ func plainStrings(b []byte) (out stringList, ok bool) {
 	if i < len(b) && b[i] == ']' {
 		return stringList{}, skipSpace(b, i+1) == len(b)
 	}
-	for i < len(b) {
+	for {
 		s, end, ok := quotedString(b, i)
 		if !ok {
 			return nil, false
 		}
 		out = append(out, s)
-		i = skipSpace(b, end)
-		switch {
-		case i < len(b) && b[i] == ',':
-			i = skipSpace(b, i+1)
-		case i < len(b) && b[i] == ']':
-			return out, skipSpace(b, i+1) == len(b)
-		default:
-			return nil, false
+		var more bool
+		if i, more, ok = nextItem(b, end, ']'); !more {
+			return out, ok
 		}
 	}
-	return nil, false
 }
 
 // plainObject reads the common shape of a job's runtimeData, an object of plain strings and literals, into
@@ -324,7 +318,7 @@ func plainObject(b []byte) (map[string]json.RawMessage, bool) {
 	if i < len(own) && own[i] == '}' {
 		return out, skipSpace(own, i+1) == len(own)
 	}
-	for i < len(own) {
+	for {
 		key, end, ok := plainString(own, i)
 		if !ok {
 			return nil, false
@@ -348,17 +342,25 @@ func plainObject(b []byte) (map[string]json.RawMessage, bool) {
 			}
 		}
 		out[string(key)] = own[start:i:i]
-		i = skipSpace(own, i)
-		switch {
-		case i < len(own) && own[i] == ',':
-			i = skipSpace(own, i+1)
-		case i < len(own) && own[i] == '}':
-			return out, skipSpace(own, i+1) == len(own)
-		default:
-			return nil, false
+		var more bool
+		if i, more, ok = nextItem(own, i, '}'); !more {
+			return out, ok
 		}
 	}
-	return nil, false
+}
+
+// nextItem reads what follows an element of an array or object closed by closer: at a comma more is true
+// and next is where the following element starts; at closer more is false and ok says whether nothing
+// follows it; at anything else both are false.
+func nextItem(b []byte, i int, closer byte) (next int, more, ok bool) {
+	i = skipSpace(b, i)
+	switch {
+	case i < len(b) && b[i] == ',':
+		return skipSpace(b, i+1), true, true
+	case i < len(b) && b[i] == closer:
+		return i, false, skipSpace(b, i+1) == len(b)
+	}
+	return i, false, false
 }
 
 // plainFirst is the first element of an array when it is a string without escapes or a bare literal
