@@ -116,6 +116,7 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 	}
 	storeID := cmp.Or(cmd.StoreID, b.opts.StoreID)
 	v := blocks.HistoryView{SKU: sku, Now: b.now()}
+	links := map[string]string{} // escalations of one cause share a thread: one permalink each
 	for _, a := range recs {
 		if a.ProductStoreID != "" && a.ProductStoreID != storeID {
 			continue
@@ -128,7 +129,7 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 			e.Kind, e.What, e.Outcome = blocks.HistoryJobRun, a.Request, a.Detail
 		case strings.HasPrefix(a.Action, "escalate"):
 			e.Kind, e.What, e.Result = blocks.HistoryEscalation, "", ""
-			e.Link = b.threadLink(ctx, a.Outcome)
+			e.Link = b.threadLink(ctx, links, a.Outcome)
 		case strings.HasPrefix(a.Action, "claim:"):
 			continue // the remedy record that follows says what happened
 		default:
@@ -148,8 +149,8 @@ func (b *Bot) history(ctx context.Context, req request, cmd Command) {
 }
 
 // threadLink is the permalink of the support thread an escalation record names ("thread C…/17…; …"), or
-// a channel link when Slack gives no permalink.
-func (b *Bot) threadLink(ctx context.Context, outcome string) string {
+// a channel link when Slack gives no permalink. links holds the permalinks already asked for, by thread.
+func (b *Bot) threadLink(ctx context.Context, links map[string]string, outcome string) string {
 	ref, ok := strings.CutPrefix(outcome, "thread ")
 	if !ok {
 		return ""
@@ -159,7 +160,12 @@ func (b *Bot) threadLink(ctx context.Context, outcome string) string {
 	if !ok || channel == "" || ts == "" {
 		return ""
 	}
-	return b.permalink(ctx, channel, ts)
+	link, asked := links[ref]
+	if !asked {
+		link = b.permalink(ctx, channel, ts)
+		links[ref] = link
+	}
+	return link
 }
 
 // shortErr keeps an error readable on a card: its first line, at most 300 characters.

@@ -104,6 +104,16 @@ func TestEscalationThreadWithPacket(t *testing.T) {
 		return false
 	})
 	assert.Len(t, topLevel(e.slack, supportChannel), 1, "one thread per store, SKU and cause")
+
+	// The history links both escalations to their one thread, asking Slack for its permalink once.
+	e.waitFor("the second card to link the escalation", func() bool {
+		m, _ := e.slack.Message(card2.Channel, card2.TS)
+		return strings.Contains(string(m.Blocks), "Escalated")
+	})
+	links := e.slack.Count("chat.getPermalink")
+	e.slash(viewer, "history HW-GLOVE-L")
+	e.waitFor("the history", func() bool { return len(e.slack.Ephemeral(viewer)) > 0 })
+	assert.Equal(t, links+1, e.slack.Count("chat.getPermalink"), "one permalink for the thread both escalations name")
 }
 
 func TestEscalationWebhookRetriedUntilDelivered(t *testing.T) {
