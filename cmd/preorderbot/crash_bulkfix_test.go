@@ -266,15 +266,3 @@ func effectWrites(jobs []hotwax.Job, before map[string]bool) map[string]int {
 	}
 	return out
 }
-
-// waitWithin polls cond until it holds, failing the test after d.
-func waitWithin(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
