@@ -80,24 +80,20 @@ func printableKey(k []byte) string {
 }
 
 // put stores v as JSON under key, compressed when large (see compress).
-func put(b *bolt.Bucket, key []byte, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", printableKey(key), err)
-	}
-	if err := b.Put(key, compress(data)); err != nil {
-		return fmt.Errorf("put %s: %w", printableKey(key), err)
-	}
-	return nil
-}
+func put(b *bolt.Bucket, key []byte, v any) error { return putJSON(b, key, v, compress) }
 
 // putPlain stores v as JSON under key, uncompressed: for a value compressed later in its transaction.
 func putPlain(b *bolt.Bucket, key []byte, v any) error {
+	return putJSON(b, key, v, func(data []byte) []byte { return data })
+}
+
+// putJSON stores v as JSON under key, as pack makes it.
+func putJSON(b *bolt.Bucket, key []byte, v any, pack func([]byte) []byte) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", printableKey(key), err)
 	}
-	if err := b.Put(key, data); err != nil {
+	if err := b.Put(key, pack(data)); err != nil {
 		return fmt.Errorf("put %s: %w", printableKey(key), err)
 	}
 	return nil
