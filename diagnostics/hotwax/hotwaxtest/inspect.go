@@ -14,10 +14,8 @@ func (s *Server) Links(productID string) []hotwax.ShopLink {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []hotwax.ShopLink
-	for _, l := range s.m.links {
-		if l.ProductID == productID {
-			out = append(out, l)
-		}
+	for _, i := range s.m.linksOf(productID) {
+		out = append(out, s.m.links[i])
 	}
 	return out
 }

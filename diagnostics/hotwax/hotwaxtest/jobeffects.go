@@ -98,8 +98,8 @@ func (m *model) refreshPresell(now time.Time) string {
 }
 
 func (m *model) isMember(productID, categoryID string, now time.Time) bool {
-	for _, mb := range m.members {
-		if mb.ProductID == productID && mb.ProductCategoryID == categoryID && activeMember(mb, now) {
+	for _, i := range m.membersOf(productID) {
+		if mb := m.members[i]; mb.ProductCategoryID == categoryID && activeMember(mb, now) {
 			return true
 		}
 	}

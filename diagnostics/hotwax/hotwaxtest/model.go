@@ -82,19 +82,15 @@ func newModel() *model {
 }
 
 func (m *model) product(id string) (product, bool) {
-	for _, p := range m.products {
-		if p.ID == id {
-			return p, true
-		}
+	if at := m.productsBy("productId")[id]; len(at) > 0 {
+		return m.products[at[0]], true
 	}
 	return product{}, false
 }
 
 func (m *model) productBySKU(sku string) (product, bool) {
-	for _, p := range m.products {
-		if p.SKU == sku && sku != "" {
-			return p, true
-		}
+	if at := m.productsBy("sku")[sku]; sku != "" && len(at) > 0 {
+		return m.products[at[0]], true
 	}
 	return product{}, false
 }
@@ -119,8 +115,8 @@ func (m *model) shopByConfig(configID string) (hotwax.Shop, bool) {
 }
 
 func (m *model) linked(shopID, productID string) bool {
-	for _, l := range m.links {
-		if l.ShopID == shopID && l.ProductID == productID {
+	for _, i := range m.linksOf(productID) {
+		if m.links[i].ShopID == shopID {
 			return true
 		}
 	}
@@ -159,10 +155,8 @@ func (m *model) variantsOf(p product) []product {
 		return []product{p}
 	}
 	var out []product
-	for _, v := range m.products {
-		if v.GroupID == p.ID {
-			out = append(out, v)
-		}
+	for _, i := range m.productsBy("groupId")[p.ID] {
+		out = append(out, m.products[i])
 	}
 	return out
 }

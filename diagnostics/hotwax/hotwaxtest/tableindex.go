@@ -38,24 +38,30 @@ func (m *model) membersOf(productID string) []int {
 // productsHolding are the positions of the products whose key field holds one of the looked-up values, in
 // table order.
 func (m *model) productsHolding(ls []solrLookup) []int {
-	n := len(m.products)
 	var at []int
 	for _, l := range ls {
-		var byValue map[string][]int
-		switch l.field {
-		case "productId":
-			byValue = m.ix.productByID.positions(n, func(i int) string { return m.products[i].ID })
-		case "sku", "internalName":
-			byValue = m.ix.productBySKU.positions(n, func(i int) string { return m.products[i].SKU })
-		case "groupId":
-			byValue = m.ix.productByGroup.positions(n, func(i int) string { return m.products[i].GroupID })
-		}
+		byValue := m.productsBy(l.field)
 		for _, v := range l.values {
 			at = append(at, byValue[v]...)
 		}
 	}
 	slices.Sort(at)
 	return slices.Compact(at)
+}
+
+// productsBy is the positions of the products by the value of a key field (productId, sku or internalName,
+// groupId); nil for any other field.
+func (m *model) productsBy(field string) map[string][]int {
+	n := len(m.products)
+	switch field {
+	case "productId":
+		return m.ix.productByID.positions(n, func(i int) string { return m.products[i].ID })
+	case "sku", "internalName":
+		return m.ix.productBySKU.positions(n, func(i int) string { return m.products[i].SKU })
+	case "groupId":
+		return m.ix.productByGroup.positions(n, func(i int) string { return m.products[i].GroupID })
+	}
+	return nil
 }
 
 // linkCandidates are the positions of the links a find can match, in table order: those of the products an
