@@ -158,13 +158,19 @@ func (b *Bot) bulkFix(ctx context.Context, req request, c clicked, i int) {
 		log.Error("could not record the bulk fix", "error", err)
 	}
 	b.postThread(ctx, conv, blocks.Note(blocks.BulkFixLine(c.remedy.Label, status)))
-	switch state {
-	case fixWatching:
+	b.afterBulkFix(ctx, conv.ID, i, state, watch)
+}
+
+// afterBulkFix goes on from a bulk fix's recorded outcome: a fix done has its SKUs re-checked, which
+// draws the digest; any other outcome is drawn at once, and a job to watch is then watched.
+func (b *Bot) afterBulkFix(ctx context.Context, convID uint64, i int, state string, watch store.Watch) {
+	if state == fixDone {
+		b.recheckFix(ctx, convID, i, "", "")
+		return
+	}
+	b.redrawDigest(ctx, convID, "")
+	if state == fixWatching {
 		b.watch(ctx, watch)
-	case fixDone:
-		b.recheckFix(ctx, conv.ID, i, "", "")
-	default:
-		b.redrawDigest(ctx, conv.ID, "")
 	}
 }
 

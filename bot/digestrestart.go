@@ -105,14 +105,7 @@ func (b *Bot) settleBulkFix(ctx context.Context, convID uint64, f store.InFlight
 		return err
 	})
 	b.postThread(ctx, conv, blocks.Note(blocks.BulkFixLine(fix.Remedy.Label, status)))
-	switch state {
-	case fixWatching:
-		b.watch(ctx, watch)
-	case fixDone:
-		b.recheckFix(ctx, convID, i, "", "")
-	default:
-		b.redrawDigest(ctx, convID, "")
-	}
+	b.afterBulkFix(ctx, convID, i, state, watch)
 }
 
 // endBulkInFlight removes a bulk fix's in-flight record from its digest, in one transaction with also.
