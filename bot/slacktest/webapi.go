@@ -159,7 +159,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, hr *http.Request) {
 				time.Sleep(f.late)
 				s.mu.Lock()
 			}
-			// The call takes effect; only its answer is lost.
+			// The call takes effect; its answer is lost, held or late.
 			resp, aerr = s.serveLocked(method, req)
 			httpFail, hang = f.status, f.hang
 		} else if ok && f.status != 0 {
