@@ -195,36 +195,9 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// runtimeData decodes a job's parsed RuntimeData into strings, mapping the literal "null" and JSON null to ""
-// as the Job Manager does. Non-string values keep their JSON text.
+// runtimeData is a job's parsed RuntimeData as strings, the literal "null" and JSON null read as "" as the
+// Job Manager does; non-string values keep their JSON text (see wireRuntime).
 type runtimeData map[string]string
-
-func (m *runtimeData) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(bytes.TrimSpace(b), jsonNull) {
-		*m = nil
-		return nil
-	}
-	var strs map[string]string
-	if err := json.Unmarshal(b, &strs); err == nil { // the usual case: every value a string
-		for k, v := range strs {
-			if v == "null" {
-				strs[k] = ""
-			}
-		}
-		*m = strs
-		return nil
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("runtime data: %w", err)
-	}
-	out := make(runtimeData, len(raw))
-	for k, v := range raw {
-		out[k] = runtimeText(v)
-	}
-	*m = out
-	return nil
-}
 
 // runtimeText is one runtimeData value as text: the literal "null" and JSON null are "".
 func runtimeText(v json.RawMessage) string {

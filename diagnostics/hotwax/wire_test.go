@@ -68,14 +68,14 @@ func TestFlexScalars(t *testing.T) {
 }
 
 func TestRuntimeDataMapsNullToEmpty(t *testing.T) {
-	var m runtimeData
+	var m wireRuntime
 	in := `{"shopId":"10","sinceId":"null","limit":100,"cursor":null,"q":"a \"b\"","flag":true}`
 	require.NoError(t, json.Unmarshal([]byte(in), &m))
-	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "limit": "100", "cursor": "", "q": `a "b"`, "flag": "true"}, m)
+	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "limit": "100", "cursor": "", "q": `a "b"`, "flag": "true"}, m.strs)
 
-	var strs runtimeData
+	var strs wireRuntime
 	require.NoError(t, json.Unmarshal([]byte(`{"shopId":"10","sinceId":"null","cursor":null}`), &strs))
-	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "cursor": ""}, strs)
+	assert.Equal(t, runtimeData{"shopId": "10", "sinceId": "", "cursor": ""}, strs.strs)
 }
 
 // The multi-valued fields of a Solr answer are read without the decoder when they are plain; every other
