@@ -210,7 +210,6 @@ func (b *Bot) replay(ctx context.Context) (out []request, refinish []carried) {
 		return nil, nil
 	}
 	carriedOn, refinish := b.carriedOn(ctx, pending)
-	var done []string
 	for _, p := range pending {
 		if carriedOn[p.ID] {
 			continue
@@ -218,13 +217,12 @@ func (b *Bot) replay(ctx context.Context) (out []request, refinish []carried) {
 		var req request
 		if err := json.Unmarshal(p.Payload, &req); err != nil || b.now().Sub(p.At) > replayTTL {
 			b.log.Warn("dropping a journaled request", "envelope_id", p.ID, "age", b.now().Sub(p.At), "error", err)
-			done = append(done, p.ID)
+			b.settle(request{DedupeKey: p.ID}) // removed by the first commit
 			continue
 		}
 		req.Replayed = true
 		out = append(out, req)
 	}
-	b.putBackSettled(done) // removed by the first commit
 	if len(out) > 0 {
 		b.log.Info("replaying requests acknowledged before a restart", "requests", len(out))
 	}
