@@ -265,3 +265,18 @@ func TestParseSweepSchedule(t *testing.T) {
 		assert.Contains(t, err.Error(), "PREORDERBOT_SWEEP_SCHEDULE", bad)
 	}
 }
+
+// A stop after the digest card landed and before its ts was saved: the resumed sweep finds the card by its
+// client message id and finishes it there, instead of posting a second digest.
+func TestSweepResumesOnAnOrphanDigestCard(t *testing.T) {
+	t.Parallel()
+	e := catalogEnv(t, slowListings, func(o *botOptions, _ *hotwaxtest.Options) { o.ShutdownTimeout = 300 * time.Millisecond })
+	e.slack.LandThenHangNext("chat.postMessage", 20*time.Second, 1)
+	e.slash(operator, "sweep")
+	e.waitFor("the digest card in the channel", func() bool { return len(botPosts(e.slack, opsChannel)) == 1 })
+	e.shutdown() // its answer never came: the card's ts is not saved
+
+	e.start()
+	e.digestCard(opsChannel, nil)
+	assert.Equal(t, 1, len(botPosts(e.slack, opsChannel)), "one digest card")
+}

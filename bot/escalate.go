@@ -187,7 +187,7 @@ func (b *Bot) supportThread(ctx context.Context, conv store.Conversation, report
 	key := fmt.Sprintf("escalation-%s-%d", fp.Key(), esc.OpenedAt.UnixNano())
 	ts := ""
 	if !reserved {
-		if ts, err = b.findPost(ctx, esc.Channel, "", key, esc.OpenedAt); err != nil {
+		if ts, err = b.findLanded(ctx, esc.Channel, "", key, esc.OpenedAt); err != nil {
 			return store.Escalation{}, false, err
 		}
 	}

@@ -77,7 +77,7 @@ func (b *Bot) reconcile(ctx context.Context) {
 func (b *Bot) resumeCheck(ctx context.Context, c store.Conversation) {
 	log := b.log.With("conversation_id", c.ID)
 	if c.CardTS == "" {
-		ts, err := b.findOrphan(ctx, c)
+		ts, err := b.findLanded(ctx, c.Channel, c.ThreadTS, cardKey(c), c.CreatedAt)
 		if err != nil {
 			log.Error("could not look for the card of an interrupted check; finishing it at the next start", "error", err)
 			return
@@ -97,26 +97,6 @@ func (b *Bot) resumeCheck(ctx context.Context, c store.Conversation) {
 		}
 	}
 	b.runCheck(ctx, c, checkRun{by: c.RequestedBy})
-}
-
-// landingGrace is how long a post a stopped process sent may take to land: Slack may still be working on
-// a request whose sender died.
-const landingGrace = 3 * time.Second
-
-// findOrphan looks for the card of an interrupted check by its client message id. When it is not there
-// and the previous process may have been posting it moments ago, it looks once more after landingGrace:
-// a card that lands after the look would otherwise be left at "Checking" beside a second one.
-func (b *Bot) findOrphan(ctx context.Context, c store.Conversation) (string, error) {
-	ts, err := b.findPost(ctx, c.Channel, c.ThreadTS, cardKey(c), c.CreatedAt)
-	if err != nil || ts != "" || b.now().Sub(c.CreatedAt) > postRetryFor+slackCallTimeout {
-		return ts, err
-	}
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case <-time.After(landingGrace):
-	}
-	return b.findPost(ctx, c.Channel, c.ThreadTS, cardKey(c), c.CreatedAt)
 }
 
 // carriedOn finds the journaled requests that opened a conversation: they are not handled again. A check

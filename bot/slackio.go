@@ -123,6 +123,26 @@ func (b *Bot) findPost(ctx context.Context, channel, threadTS, key string, since
 	return "", nil
 }
 
+// landingGrace is how long a post a stopped process sent may take to land: Slack may still be working on
+// a request whose sender died.
+const landingGrace = 3 * time.Second
+
+// findLanded is findPost for a post a stopped process may have made (a card or a thread whose ts was never
+// saved). When it is not there and that process may have been posting it moments ago, it looks once more
+// after landingGrace: a post that lands after the look would otherwise be followed by a second one.
+func (b *Bot) findLanded(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error) {
+	ts, err := b.findPost(ctx, channel, threadTS, key, since)
+	if err != nil || ts != "" || b.now().Sub(since) > postRetryFor+slackCallTimeout {
+		return ts, err
+	}
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-time.After(landingGrace):
+	}
+	return b.findPost(ctx, channel, threadTS, key, since)
+}
+
 // mayHaveLanded reports a failed call whose effect may still have happened: Slack's answer was lost or
 // was a server error, not a refusal.
 func mayHaveLanded(err error) bool {

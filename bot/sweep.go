@@ -156,10 +156,12 @@ func (b *Bot) sweep(ctx context.Context, ask sweepAsk) error {
 func (b *Bot) digestConversation(ctx context.Context, ask sweepAsk, lock store.SweepLock) (store.Conversation, error) {
 	var conv store.Conversation
 	var err error
+	resumed := false
 	if lock.ConversationID != 0 {
 		conv, err = b.opts.Store.Conversation(ctx, lock.ConversationID)
+		resumed = err == nil
 	}
-	if lock.ConversationID == 0 || err != nil {
+	if !resumed {
 		conv, err = b.opts.Store.CreateConversation(ctx, store.Conversation{
 			Kind: kindDigest, ProductStoreID: ask.store, RequestedBy: ask.by, Channel: ask.channel,
 			Status: statusSweeping, CreatedAt: b.now(), Request: ask.request,
@@ -174,8 +176,17 @@ func (b *Bot) digestConversation(ctx context.Context, ask sweepAsk, lock store.S
 	if conv.CardTS != "" {
 		return conv, nil
 	}
-	d := digest{Store: ask.store, By: ask.by, StartedAt: lock.At}
-	ts, err := b.postOnce(ctx, b.log, conv.Channel, "", cardKey(conv), conv.CreatedAt, blocks.DigestProgress(d.progressView(b.now())))
+	// A card a stopped process posted without saving its ts is found, not posted twice.
+	ts := ""
+	if resumed {
+		if ts, err = b.findLanded(ctx, conv.Channel, "", cardKey(conv), conv.CreatedAt); err != nil {
+			return conv, fmt.Errorf("look for the digest in channel %s: %w", conv.Channel, err)
+		}
+	}
+	if ts == "" {
+		d := digest{Store: ask.store, By: ask.by, StartedAt: lock.At}
+		ts, err = b.postOnce(ctx, b.log, conv.Channel, "", cardKey(conv), conv.CreatedAt, blocks.DigestProgress(d.progressView(b.now())))
+	}
 	if err != nil {
 		b.noteDigestChannel(err)
 		return conv, fmt.Errorf("post the digest in channel %s: %w", conv.Channel, err)
